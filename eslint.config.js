@@ -1,0 +1,38 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// The layering rule of ARCHITECTURE §1: imports flow cli → app → readers | diff | verify → model,
+// and nothing imports tui. Each entry forbids the layers above a folder.
+const layers = [
+  { files: ['src/model/**'], forbid: ['cli', 'app', 'readers', 'diff', 'verify', 'format', 'tui'] },
+  { files: ['src/readers/**'], forbid: ['cli', 'app', 'diff', 'verify', 'format', 'tui'] },
+  { files: ['src/diff/**'], forbid: ['cli', 'app', 'readers', 'verify', 'format', 'tui'] },
+  { files: ['src/verify/**'], forbid: ['cli', 'app', 'diff', 'format', 'tui'] },
+  { files: ['src/format/**'], forbid: ['cli', 'app', 'readers', 'diff', 'verify', 'tui'] },
+  { files: ['src/app/**'], forbid: ['cli', 'tui'] },
+  { files: ['src/cli/**'], forbid: ['tui'] },
+];
+
+const layerRules = layers.map(({ files, forbid }) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbid.map((layer) => ({ group: [`**/${layer}/*`], message: `layering: cannot import ${layer}/ here` })) },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/work/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', performance: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-control-regex': 'off',
+    },
+  },
+  ...layerRules,
+);

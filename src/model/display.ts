@@ -1,0 +1,26 @@
+const unsafe = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffd]/g;
+
+/**
+ * Makes a name, link target or metadata string safe to print on a terminal: control characters,
+ * escape sequences, C1 codes and bidi overrides become visible escapes such as `\x1b`.
+ */
+export function escapeForDisplay(text: string): string {
+  return text.replace(unsafe, (char) => {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === '\ufffd') return '\\ufffd';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes raw name bytes; invalid UTF-8 keeps every byte visible as `\xNN` instead of guessing. */
+export function decodeName(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return Array.from(bytes, (byte) =>
+      byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`,
+    ).join('');
+  }
+}

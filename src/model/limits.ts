@@ -1,0 +1,13 @@
+/** Every size limit that protects snapinspect from hostile input, in one place. */
+export const limits = {
+  /** metadata.json and similar descriptors are small; anything larger is not one. */
+  metadataBytes: 16 * 1024 * 1024,
+  /** Decompressed wasm module; the IC caps modules at 100 MiB. */
+  wasmBytes: 256 * 1024 * 1024,
+  /** Entries listed per directory of a folder snapshot. */
+  dirEntries: 100_000,
+  /** Items (imports, exports, globals, functions, sections) read from one wasm section. */
+  wasmItems: 1_000_000,
+  /** Progress and leftover JSON files. */
+  leftoverBytes: 1024 * 1024,
+};

@@ -1,0 +1,89 @@
+import type { MetaRecord, Instant } from './metadata.js';
+import type { Source } from './source.js';
+
+export type NodeKind = 'dir' | 'file' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'memory' | 'record' | 'whiteout';
+
+/** Marks a user should notice in any listing: secrets, format stubs, tool leftovers. */
+export type NodeFlag = 'secret' | 'stub' | 'leftover';
+
+export interface TreeNode {
+  name: string;
+  kind: NodeKind;
+  /** Bytes of content; for directories 0 (see `treeSize`). */
+  size: number;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  mtime?: Instant;
+  linkTarget?: string;
+  /** Format-specific facts shown in details and compared by diff. */
+  attrs: MetaRecord;
+  content?: Source;
+  /** Present on memory images: they are compared page by page. */
+  pageSize?: number;
+  flags?: NodeFlag[];
+  /** One line that says what this entry is, for leftovers and decoded parts. */
+  note?: string;
+  children?: () => Promise<TreeNode[]>;
+}
+
+/** Memoises a children loader so a tree is read at most once, whoever expands it. */
+export function lazy(load: () => Promise<TreeNode[]>): () => Promise<TreeNode[]> {
+  let pending: Promise<TreeNode[]> | undefined;
+  return () => (pending ??= load());
+}
+
+export function fixedChildren(children: TreeNode[]): () => Promise<TreeNode[]> {
+  return () => Promise.resolve(children);
+}
+
+export function dirNode(name: string, children: TreeNode[], extra: Partial<TreeNode> = {}): TreeNode {
+  return { name, kind: 'dir', size: 0, attrs: {}, ...extra, children: fixedChildren(children) };
+}
+
+export async function childrenOf(node: TreeNode): Promise<TreeNode[]> {
+  return node.children ? node.children() : [];
+}
+
+export async function findNode(root: TreeNode, segments: readonly string[]): Promise<TreeNode | undefined> {
+  let node: TreeNode | undefined = root;
+  for (const segment of segments) {
+    if (!node) return undefined;
+    const children: TreeNode[] = await childrenOf(node);
+    node = children.find((child) => child.name === segment);
+  }
+  return node;
+}
+
+export interface WalkEntry {
+  node: TreeNode;
+  segments: string[];
+}
+
+/** Depth-first, parents before children, children in their stored order. */
+export async function* walk(root: TreeNode, prefix: string[] = []): AsyncGenerator<WalkEntry> {
+  for (const child of await childrenOf(root)) {
+    const segments = [...prefix, child.name];
+    yield { node: child, segments };
+    yield* walk(child, segments);
+  }
+}
+
+const totalSizes = new WeakMap<TreeNode, Promise<number>>();
+
+/** Size of a node with everything below it; computed once per node. */
+export function treeSize(node: TreeNode): Promise<number> {
+  let cached = totalSizes.get(node);
+  if (!cached) {
+    cached = computeTreeSize(node);
+    totalSizes.set(node, cached);
+  }
+  return cached;
+}
+
+async function computeTreeSize(node: TreeNode): Promise<number> {
+  if (node.kind !== 'dir') return node.size;
+  let total = 0;
+  for (const child of await childrenOf(node)) total += await treeSize(child);
+  return total;
+}
