@@ -2,10 +2,6 @@
 export class Instant {
   constructor(readonly epochNs: bigint) {}
 
-  static fromSeconds(seconds: number): Instant {
-    return new Instant(BigInt(Math.trunc(seconds)) * 1_000_000_000n);
-  }
-
   /** ISO 8601 in UTC, with as many fraction digits as needed (none, ms, µs or ns). */
   toISOString(): string {
     const perSecond = 1_000_000_000n;
@@ -20,7 +16,6 @@ export class Instant {
     const digits = fraction.toString().padStart(9, '0').replace(/(?:000)+$/, '');
     return `${base}.${digits}Z`;
   }
-}
 }
 
 /**

@@ -1,0 +1,97 @@
+import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
+import { escapeForDisplay } from '../model/display.js';
+import { formatRanges, scanPages } from '../model/memory.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { childrenOf, walk, type TreeNode } from '../model/tree.js';
+import { metadataLines } from '../format/meta-text.js';
+import { humanBytes } from '../format/sizes.js';
+import { stringifyJson, toJsonValue } from '../format/values.js';
+import { writeLines, type Io } from './io.js';
+
+export interface MemorySummary {
+  path: string;
+  size: number;
+  pageSize: number;
+  pages: number;
+  zeroPages: number;
+  dataPages: string;
+}
+
+export async function infoCommand(snapshot: Snapshot, io: Io, json: boolean): Promise<number> {
+  const memories = await summariseMemories(snapshot.root);
+  if (json) {
+    await io.stdout.write(`${stringifyJson(infoJson(snapshot, memories))}\n`);
+  } else {
+    await writeLines(io.stdout, await infoText(snapshot, memories));
+  }
+  return 0;
+}
+
+function infoJson(snapshot: Snapshot, memories: MemorySummary[]): unknown {
+  return {
+    format: snapshot.format,
+    variant: snapshot.variant ?? null,
+    title: snapshot.title,
+    metadata: toJsonValue(snapshot.metadata),
+    memories,
+    children: snapshot.children.map((child) => ({ selector: child.selector, title: child.title, ...(toJsonValue(child.summary) as object) })),
+    diagnostics: [...snapshot.diagnostics].sort(bySeverity),
+  };
+}
+
+async function infoText(snapshot: Snapshot, memories: MemorySummary[]): Promise<string[]> {
+  const lines = [
+    `Format:   ${snapshot.format}${snapshot.variant ? ` (${snapshot.variant})` : ''}`,
+    `Title:    ${escapeForDisplay(snapshot.title)}`,
+    'Metadata:',
+    ...metadataLines(snapshot.metadata),
+    'Contents:',
+    ...(await contentLines(snapshot.root)),
+  ];
+  if (memories.length > 0) {
+    lines.push('Memories:');
+    for (const memory of memories) {
+      lines.push(`  ${escapeForDisplay(memory.path)}: ${memory.pages} pages of ${humanBytes(memory.pageSize)}, ${memory.zeroPages} all-zero; data pages: ${memory.dataPages || 'none'}`);
+    }
+  }
+  lines.push(snapshot.children.length ? `Child snapshots (${snapshot.children.length}):` : 'Child snapshots: none');
+  for (const child of snapshot.children) lines.push(`  #${escapeForDisplay(child.selector)}  ${escapeForDisplay(child.title)}`);
+  lines.push(...diagnosticLines(snapshot.diagnostics));
+  return lines;
+}
+
+async function contentLines(root: TreeNode): Promise<string[]> {
+  const lines: string[] = [];
+  for (const node of await childrenOf(root)) {
+    const flags = node.flags?.length ? ` [${node.flags.join(', ')}]` : '';
+    const note = node.note ? `  ${escapeForDisplay(node.note)}` : '';
+    lines.push(`  ${escapeForDisplay(node.name).padEnd(24)} ${humanBytes(node.size).padStart(10)}${flags}${note}`);
+  }
+  return lines;
+}
+
+export function diagnosticLines(diagnostics: readonly Diagnostic[]): string[] {
+  if (diagnostics.length === 0) return ['Diagnostics: none'];
+  return [
+    `Diagnostics (${diagnostics.length}):`,
+    ...[...diagnostics].sort(bySeverity).map((d) => `  ${d.severity.padEnd(7)} ${d.code}${d.path ? ` ${escapeForDisplay(d.path)}` : ''}: ${escapeForDisplay(d.message)}`),
+  ];
+}
+
+/** Page maps of every memory image, top level and nested (virtual memories), in tree order. */
+async function summariseMemories(root: TreeNode): Promise<MemorySummary[]> {
+  const summaries: MemorySummary[] = [];
+  for await (const { node, segments } of walk(root)) {
+    if (node.kind !== 'memory' || !node.content || !node.pageSize) continue;
+    const scan = await scanPages(node.content, node.pageSize);
+    summaries.push({
+      path: segments.join('/'),
+      size: node.size,
+      pageSize: node.pageSize,
+      pages: scan.pageCount,
+      zeroPages: scan.zeroPages,
+      dataPages: formatRanges(scan.dataRanges),
+    });
+  }
+  return summaries;
+}

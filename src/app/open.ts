@@ -1,0 +1,54 @@
+import { SnapinspectError } from '../model/errors.js';
+import { splitPath } from '../model/paths.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { findNode, type TreeNode } from '../model/tree.js';
+import { probePath } from '../readers/probe.js';
+import { detectReader } from '../readers/registry.js';
+import { parseAddress } from './address.js';
+
+export interface OpenRequest {
+  format?: string;
+  showSecrets: boolean;
+}
+
+export interface Opened {
+  snapshot: Snapshot;
+  /** Segments of the `:INNER` path, empty for the root. */
+  inner: string[];
+}
+
+export async function openAddress(text: string, request: OpenRequest): Promise<Opened> {
+  const address = parseAddress(text);
+  const probe = await probePath(address.path);
+  const { reader, variant } = await detectReader(probe, request.format);
+  const top = await reader.open(probe, variant, { showSecrets: request.showSecrets });
+  if (address.fragment === undefined) return { snapshot: top, inner: splitPath(address.inner ?? '') };
+  return selectChild(top, address.fragment);
+}
+
+/** The longest selector that names a child wins, so `image.tar#layer:2:etc` finds `layer:2`. */
+async function selectChild(top: Snapshot, fragment: string): Promise<Opened> {
+  const candidates = [fragment, ...colonPrefixes(fragment)];
+  for (const candidate of candidates) {
+    const child = top.children.find((c) => c.selector === candidate);
+    if (!child) continue;
+    return { snapshot: await child.open(), inner: splitPath(fragment.slice(candidate.length + 1)) };
+  }
+  const available = top.children.map((c) => `#${c.selector}`).join(', ');
+  throw new SnapinspectError(
+    'BAD_SELECTOR',
+    `${top.title} has no child snapshot #${fragment}${available ? `; available: ${available}` : ' (it has no child snapshots)'}`,
+  );
+}
+
+function colonPrefixes(fragment: string): string[] {
+  const prefixes: string[] = [];
+  for (let i = fragment.lastIndexOf(':'); i > 0; i = fragment.lastIndexOf(':', i - 1)) prefixes.push(fragment.slice(0, i));
+  return prefixes;
+}
+
+export async function resolveInner(opened: Opened): Promise<TreeNode> {
+  const node = await findNode(opened.snapshot.root, opened.inner);
+  if (!node) throw new SnapinspectError('NO_SUCH_ENTRY', `no entry ${opened.inner.join('/')} in ${opened.snapshot.title}`);
+  return node;
+}

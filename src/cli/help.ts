@@ -1,0 +1,21 @@
+import { commands, optionSpecs } from './options.js';
+
+export function helpText(version: string): string {
+  const usageWidth = Math.max(...commands.map((command) => command.usage.length)) + 2;
+  const optionLabel = (spec: (typeof optionSpecs)[number]): string =>
+    `${spec.short ? `${spec.short}, ` : '    '}${spec.long}${spec.value ? ` ${spec.value}` : ''}`;
+  const optionWidth = Math.max(...optionSpecs.map((spec) => optionLabel(spec).length)) + 2;
+  return [
+    `snapinspect ${version} — inspect, diff and verify snapshots`,
+    '',
+    'Usage:',
+    `  snapinspect PATH${' '.repeat(Math.max(1, usageWidth - 'PATH'.length))}browse (on a terminal) or the same as info`,
+    ...commands.map((command) => `  snapinspect ${command.usage.padEnd(usageWidth)}${command.summary}`),
+    '',
+    'Options:',
+    ...optionSpecs.map((spec) => `  ${optionLabel(spec).padEnd(optionWidth)}${spec.help}${spec.only ? ` (${spec.only.join(', ')})` : ''}`),
+    '',
+    'Addresses: PATH is a file or folder; #SEL picks a child snapshot; :INNER a path inside the snapshot.',
+    'Exit status: 0 success / checks passed, 1 checks failed, 2 trouble (bad arguments, unreadable input).',
+  ].join('\n');
+}

@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+import { SnapinspectError, errorMessage } from '../model/errors.js';
+import { catCommand } from '../app/cat.js';
+import { infoCommand } from '../app/info.js';
+import type { Io } from '../app/io.js';
+import { lsCommand } from '../app/ls.js';
+import { openAddress, resolveInner } from '../app/open.js';
+import { verifyCommand } from '../app/verify.js';
+import { helpText } from './help.js';
+import { parseArgs, type Invocation } from './parse.js';
+
+export function version(): string {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  return pkg.version;
+}
+
+/** Runs one command line; returns the exit status. Never throws and never prints a stack trace. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(parseArgs(argv), io);
+  } catch (error) {
+    const message =
+      error instanceof SnapinspectError ? `${error.message} (${error.code})` : `internal error: ${errorMessage(error).split('\n')[0]} (INTERNAL)`;
+    await io.stderr.write(`snapinspect: ${message}\n`);
+    return 2;
+  }
+}
+
+async function dispatch({ command, operands, options }: Invocation, io: Io): Promise<number> {
+  if (options.version) return io.stdout.write(`${version()}\n`).then(() => 0);
+  if (options.help || command === 'none') {
+    await io.stdout.write(`${helpText(version())}\n`);
+    return command === 'none' && !options.help ? 2 : 0;
+  }
+  const [target, ...extra] = operands;
+  if (target === undefined) throw new SnapinspectError('USAGE', `${command} needs a PATH; see snapinspect --help`);
+  if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
+  const opened = await openAddress(target, { format: options.format, showSecrets: options.showSecrets });
+  switch (command) {
+    case 'browse':
+    case 'info':
+      return infoCommand(opened.snapshot, io, options.json);
+    case 'ls':
+      return lsCommand(await resolveInner(opened), opened.inner, io, options);
+    case 'cat':
+      return catCommand(await resolveInner(opened), opened.inner.join('/'), io, options.raw);
+    case 'verify':
+      return verifyCommand(opened.snapshot, io, options.json);
+  }
+}

@@ -1,0 +1,39 @@
+import { escapeForDisplay } from '../model/display.js';
+import { Instant, isMetaRecord, type MetaValue } from '../model/metadata.js';
+
+export function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+}
+
+/** One value on one line, safe for a terminal. Records and lists are rendered inline. */
+export function formatValue(value: MetaValue): string {
+  if (value === null) return 'null';
+  if (value instanceof Uint8Array) return value.length === 0 ? '(empty)' : hex(value);
+  if (value instanceof Instant) return value.toISOString();
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (isMetaRecord(value)) {
+    return `{${Object.entries(value).map(([key, inner]) => `${escapeForDisplay(key)}: ${formatValue(inner)}`).join(', ')}}`;
+  }
+  if (typeof value === 'string') return escapeForDisplay(value);
+  return String(value);
+}
+
+/** The JSON form of a metadata value: bigints stay exact (bare integer literals), bytes become hex. */
+export function toJsonValue(value: MetaValue): unknown {
+  if (value instanceof Uint8Array) return hex(value);
+  if (value instanceof Instant) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (isMetaRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toJsonValue(inner)]));
+  return value;
+}
+
+const bigintMarker = '\u0000bigint:';
+
+/**
+ * JSON text with bigints written as bare integer literals, so a u64 such as a timestamp in
+ * nanoseconds survives exactly (JSON.stringify cannot write them at all).
+ */
+export function stringifyJson(value: unknown): string {
+  const text = JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${bigintMarker}${inner}` : inner), 2);
+  return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+}

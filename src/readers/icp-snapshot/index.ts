@@ -1,0 +1,127 @@
+import { basename, join } from 'node:path';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
+import type { MetaRecord } from '../../model/metadata.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';
+import type { OpenOptions, Probe, Reader } from '../reader.js';
+import { diskChildren, diskNode, listDir } from '../shared/fs-tree.js';
+import { parseJson } from '../shared/json.js';
+import { readTextFile } from '../shared/text-file.js';
+import { BLOBS, describeLeftover, isLeftoverName } from './leftovers.js';
+import { stableMemoryNode, wasmMemoryNode } from './memories.js';
+import { parseIcpMetadata, type MetadataShape } from './metadata.js';
+import { readModule } from './module-tree.js';
+import { detectJuno, openJuno } from './juno.js';
+
+const BLOB_FILES = ['wasm_module.bin', 'wasm_memory.bin', 'stable_memory.bin', 'wasm_chunk_store'];
+export const CHUNK_NAME = /^[0-9a-f]{64}\.bin$/;
+
+export const icpSnapshotReader: Reader = {
+  id: 'icp-snapshot',
+  label: 'ICP canister snapshot folder (icp-cli, dfx, Juno)',
+  async detect(probe: Probe): Promise<string | null> {
+    if (!probe.isDirectory || !probe.entries.includes('metadata.json')) return null;
+    const text = await probe.readSmallFile('metadata.json');
+    if (text !== null && text.includes('"wasm_module_size"') && text.includes('"wasm_chunk_store"')) return 'standard';
+    if (detectJuno(probe, text)) return 'juno';
+    // Damaged metadata must still open as ICP so that verify can say what is wrong with it.
+    return BLOB_FILES.some((name) => probe.entries.includes(name)) ? 'standard' : null;
+  },
+  open(probe: Probe, variant: string | null, _options: OpenOptions): Promise<Snapshot> {
+    return variant === 'juno' ? openJuno(probe.path) : openStandard(probe.path);
+  },
+};
+
+async function openStandard(dir: string): Promise<Snapshot> {
+  const diagnostics: Diagnostic[] = [];
+  const { record, shape } = await readMetadata(dir, diagnostics);
+  const names = await listDir(dir, diagnostics, '');
+  let moduleSummary: MetaRecord | undefined;
+  const children: TreeNode[] = [];
+  for (const name of names) {
+    const node = await diskNode(join(dir, name), name, diagnostics, name);
+    if (name === 'wasm_module.bin' && node.kind === 'file' && node.content) {
+      const view = await readModule(node.content);
+      diagnostics.push(...view.diagnostics);
+      moduleSummary = view.summary;
+      node.note = 'canister wasm module';
+      node.attrs = { ...view.summary };
+      delete node.attrs.methods;
+      delete node.attrs.candid_service;
+      node.children = fixedChildren(view.children);
+      children.push(node);
+    } else if (name === 'wasm_memory.bin' && node.kind === 'file') {
+      children.push(await wasmMemoryNode(node));
+    } else if (name === 'stable_memory.bin' && node.kind === 'file') {
+      children.push(await stableMemoryNode(node, diagnostics));
+    } else if (name === 'wasm_chunk_store' && node.kind === 'dir') {
+      children.push(await chunkStoreNode(join(dir, name), node, diagnostics));
+    } else if (isLeftoverName(name) && node.kind === 'file') {
+      const leftover = await describeLeftover(name, () => readTextFile(join(dir, name), limits.leftoverBytes), record);
+      diagnostics.push(...leftover.diagnostics);
+      children.push({ ...node, note: leftover.note, flags: leftover.flags, attrs: leftover.attrs });
+    } else {
+      if (name !== 'metadata.json') diagnostics.push(unexpectedEntry(name, node));
+      children.push(name === 'metadata.json' ? { ...node, note: 'snapshot metadata (management canister reply)' } : node);
+    }
+  }
+  reportAbsentBlobs(names, record, diagnostics);
+  const metadata: MetaRecord = { producer: guessProducer(names, shape, record), ...record };
+  if (moduleSummary) metadata.module = moduleSummary;
+  return {
+    format: 'icp-snapshot',
+    variant: shape === 'old-dfx' ? 'dfx-0.29' : 'standard',
+    title: basename(dir),
+    metadata,
+    root: dirNode('', children),
+    children: [],
+    diagnostics,
+  };
+}
+
+async function readMetadata(dir: string, diagnostics: Diagnostic[]): Promise<{ record: MetaRecord; shape: MetadataShape }> {
+  const text = await readTextFile(join(dir, 'metadata.json'), limits.metadataBytes);
+  if (text === null) {
+    diagnostics.push(diagnostic('error', 'ICP_METADATA_MALFORMED', `metadata.json is missing, unreadable or larger than ${limits.metadataBytes} bytes`, 'metadata.json'));
+    return { record: {}, shape: 'current' };
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    diagnostics.push(diagnostic('error', 'ICP_METADATA_MALFORMED', `metadata.json is not valid JSON (truncated?): ${parsed.error}`, 'metadata.json'));
+    return { record: {}, shape: 'current' };
+  }
+  const metadata = parseIcpMetadata(parsed.value);
+  diagnostics.push(...metadata.diagnostics);
+  return metadata;
+}
+
+async function chunkStoreNode(path: string, node: TreeNode, diagnostics: Diagnostic[]): Promise<TreeNode> {
+  const chunks = await diskChildren(path, diagnostics, 'wasm_chunk_store');
+  for (const chunk of chunks) {
+    chunk.note = CHUNK_NAME.test(chunk.name) ? 'wasm chunk (named by its sha256)' : 'not a chunk file name';
+  }
+  return { ...node, note: `wasm chunk store, ${chunks.length} files`, children: fixedChildren(chunks) };
+}
+
+function unexpectedEntry(name: string, node: TreeNode): Diagnostic {
+  const what = BLOB_FILES.includes(name) ? `${name} is a ${node.kind}, not a ${name === 'wasm_chunk_store' ? 'folder' : 'file'}` : `unexpected entry ${name}: not written by icp-cli or dfx`;
+  return diagnostic(BLOB_FILES.includes(name) ? 'error' : 'info', BLOB_FILES.includes(name) ? 'ICP_BLOB_NOT_FILE' : 'ICP_UNEXPECTED_ENTRY', what, name);
+}
+
+function reportAbsentBlobs(names: string[], record: MetaRecord, diagnostics: Diagnostic[]): void {
+  for (const blob of BLOBS) {
+    if (names.includes(blob.file) || record[blob.sizeField] !== 0n) continue;
+    diagnostics.push(diagnostic('info', 'ICP_BLOB_ABSENT_EMPTY', `${blob.file} absent, size 0: normal`, blob.file));
+  }
+}
+
+/** The CLIs write identical metadata; only their leftovers and empty-blob habits tell them apart. */
+function guessProducer(names: string[], shape: MetadataShape, record: MetaRecord): string {
+  if (shape === 'old-dfx') return 'dfx 0.29';
+  if (names.some((name) => name.startsWith('.lock') || name.includes('_progress.json'))) return 'icp-cli';
+  if (names.includes('.snapshot_write_test') || names.some((name) => /^[0-9a-f]+\.json$/.test(name))) return 'dfx';
+  if (!names.includes('stable_memory.bin') && record.stable_memory_size === 0n) return 'dfx';
+  if (!names.includes('wasm_memory.bin') && record.wasm_memory_size === 0n) return 'icp-cli';
+  return 'icp-cli or dfx';
+}

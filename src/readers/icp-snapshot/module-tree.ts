@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
+import type { MetaRecord } from '../../model/metadata.js';
+import { blocks, BytesSource, readAll, SliceSource, type Source } from '../../model/source.js';
+import { dirNode, type TreeNode } from '../../model/tree.js';
+import { gunzipBounded, looksLikeGzip } from '../shared/gzip.js';
+import { looksLikeWasm, parseWasm, type WasmModuleInfo } from '../shared/wasm.js';
+import { classifyExports, type CanisterMethods } from './methods.js';
+
+export interface ModuleView {
+  /** Shown in the snapshot's metadata under `module`. */
+  summary: MetaRecord;
+  children: TreeNode[];
+  diagnostics: Diagnostic[];
+  /** Undefined when the module could not be decoded far enough to tell. */
+  memory64: boolean | undefined;
+}
+
+const FILE = 'wasm_module.bin';
+const CANDID_SECTIONS = ['icp:public candid:service', 'icp:private candid:service'];
+const TEXT_SECTIONS = /^icp:(?:public|private) (?:candid:|motoko:|enhanced-orthogonal-persistence|dfx)/;
+
+export async function readModule(file: Source): Promise<ModuleView> {
+  const summary: MetaRecord = { sha256: await sha256Hex(file) };
+  const diagnostics: Diagnostic[] = [];
+  const wasm = await unwrap(file, summary, diagnostics);
+  if (!wasm) return { summary, children: [], diagnostics, memory64: undefined };
+  const { info, problems } = await parseWasm(wasm);
+  for (const problem of problems.slice(0, 5)) {
+    diagnostics.push(diagnostic('error', 'ICP_MODULE_INVALID', `wasm module is damaged: ${problem}`, FILE));
+  }
+  const memory = info.memories[0];
+  if (memory) summary.memory = memory.memory64 ? 'wasm64' : 'wasm32';
+  const methods = classifyExports(info.exports);
+  summary.methods = methodSummary(methods);
+  const candid = info.customSections.find((section) => CANDID_SECTIONS.includes(section.name));
+  if (candid) summary.candid_service = await sectionText(wasm, candid.offset, candid.size);
+  summary.custom_sections = info.customSections.map((section) => section.name);
+  return { summary, children: moduleChildren(wasm, info, methods), diagnostics, memory64: memory?.memory64 };
+}
+
+async function sha256Hex(source: Source): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const block of blocks(source)) hash.update(block);
+  return hash.digest('hex');
+}
+
+/** Raw wasm is read in place; a gzip module is inflated in memory, capped like the IC caps modules. */
+async function unwrap(file: Source, summary: MetaRecord, diagnostics: Diagnostic[]): Promise<Source | undefined> {
+  const head = await file.read(0, 8);
+  if (looksLikeGzip(head)) {
+    summary.encoding = 'gzip';
+    const compressed = await readAll(file, limits.wasmBytes);
+    const inflated = compressed ? await gunzipBounded(compressed, limits.wasmBytes) : { ok: false as const, error: 'too large to inflate' };
+    if (!inflated.ok) {
+      diagnostics.push(diagnostic('error', 'ICP_MODULE_INVALID', `gzip module cannot be inflated: ${inflated.error}`, FILE));
+      return undefined;
+    }
+    summary.decompressed_size = inflated.bytes.length;
+    return checkMagic(new BytesSource(inflated.bytes), inflated.bytes.subarray(0, 8), diagnostics);
+  }
+  summary.encoding = 'wasm';
+  return checkMagic(file, head, diagnostics);
+}
+
+function checkMagic(source: Source, head: Uint8Array, diagnostics: Diagnostic[]): Source | undefined {
+  if (source.size === 0) return undefined;
+  if (looksLikeWasm(head)) return source;
+  diagnostics.push(diagnostic('error', 'ICP_MODULE_NOT_WASM', 'wasm_module.bin is neither a wasm module nor gzip of one', FILE));
+  return undefined;
+}
+
+async function sectionText(module: Source, offset: number, size: number): Promise<string> {
+  const bytes = await module.read(offset, Math.min(size, limits.metadataBytes));
+  return new TextDecoder().decode(bytes);
+}
+
+function methodSummary(methods: CanisterMethods): MetaRecord {
+  return {
+    query: methods.query,
+    update: methods.update,
+    composite_query: methods.compositeQuery,
+    system: methods.system,
+  };
+}
+
+function moduleChildren(module: Source, info: WasmModuleInfo, methods: CanisterMethods): TreeNode[] {
+  const record = (name: string, attrs: MetaRecord, extra: Partial<TreeNode> = {}): TreeNode => ({ name, kind: 'record', size: 0, attrs, ...extra });
+  const methodNodes = [
+    ...methods.query.map((name) => record(name, { kind: 'query' })),
+    ...methods.compositeQuery.map((name) => record(name, { kind: 'composite query' })),
+    ...methods.update.map((name) => record(name, { kind: 'update' })),
+  ];
+  return [
+    dirNode('methods', methodNodes, { note: 'canister methods exported by the module' }),
+    dirNode('system', methods.system.map((name) => record(name, { kind: 'system hook' })), { note: 'system hooks the IC calls' }),
+    dirNode('internal', methods.internal.map((name) => record(name, { kind: 'internal' })), { note: 'runtime-internal exports (Motoko)' }),
+    dirNode('sections', uniqueNames(info.sections.map((s) => record(s.customName === undefined ? s.kind : `custom ${s.customName}`, {
+      id: s.id, offset: s.offset, size: s.size,
+    }, { size: s.size, content: new SliceSource(module, s.payloadOffset, s.size) })))),
+    dirNode('custom', uniqueNames(info.customSections.map((s) => record(s.name, { offset: s.offset, size: s.size }, {
+      size: s.size,
+      content: new SliceSource(module, s.offset, s.size),
+      ...(TEXT_SECTIONS.test(s.name) ? { note: 'text' } : {}),
+    })))),
+    dirNode('imports', uniqueNames(info.imports.map((i) => record(`${i.module}.${i.field}`, { kind: i.kind })))),
+    dirNode('exports', uniqueNames(info.exports.map((e) => record(e.name, { kind: e.kind, index: e.index })))),
+    dirNode('memories', info.memories.map((m, index) => record(String(index), {
+      type: m.memory64 ? 'wasm64' : 'wasm32', imported: m.imported, shared: m.shared, min_pages: m.minPages, max_pages: m.maxPages ?? null,
+    }))),
+    dirNode('globals', info.globals.map((g, index) => record(String(index), { type: g.valtype, mutable: g.mutable, imported: g.imported }))),
+  ];
+}
+
+/** Node names must be unique and slash-free to be addressable; duplicates get a counter. */
+function uniqueNames(nodes: TreeNode[]): TreeNode[] {
+  const seen = new Map<string, number>();
+  for (const node of nodes) {
+    const base = node.name.replaceAll('/', '%2F');
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    node.name = count === 1 ? base : `${base} (${count})`;
+  }
+  return nodes;
+}

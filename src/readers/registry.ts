@@ -1,0 +1,30 @@
+import { SnapinspectError } from '../model/errors.js';
+import { icpSnapshotReader } from './icp-snapshot/index.js';
+import type { Probe, Reader } from './reader.js';
+import { wasmModuleReader } from './icp-snapshot/wasm-module-reader.js';
+
+/** Detection order of formats/README.md: the most specific markers first. */
+export const readers: readonly Reader[] = [icpSnapshotReader, wasmModuleReader];
+
+export interface Detected {
+  reader: Reader;
+  variant: string | null;
+}
+
+export async function detectReader(probe: Probe, forcedFormat?: string): Promise<Detected> {
+  if (forcedFormat !== undefined) return forced(probe, forcedFormat);
+  for (const reader of readers) {
+    const variant = await reader.detect(probe);
+    if (variant !== null) return { reader, variant };
+  }
+  const tried = readers.map((reader) => reader.id).join(', ');
+  throw new SnapinspectError('UNKNOWN_FORMAT', `${probe.path}: not a format snapinspect knows (tried ${tried}); use --format ID to force one`);
+}
+
+async function forced(probe: Probe, id: string): Promise<Detected> {
+  const reader = readers.find((candidate) => candidate.id === id);
+  if (!reader) {
+    throw new SnapinspectError('USAGE', `unknown format ${id}; formats: ${readers.map((r) => r.id).join(', ')}`);
+  }
+  return { reader, variant: await reader.detect(probe) };
+}
