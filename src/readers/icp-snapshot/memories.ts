@@ -34,12 +34,14 @@ export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]
       virtual_memories: manager.memories.length,
     });
     node.note = `MemoryManager with ${manager.memories.length} virtual memories`;
-    const children = await Promise.all(manager.memories.map((memory) => virtualMemoryNode(memory.id, memory.sizePages, memory.buckets, memory.source)));
+    const children = await Promise.all(
+      manager.memories.map((memory) => virtualMemoryNode(memory.id, memory.sizePages, memory.buckets, memory.source, diagnostics)),
+    );
     node.children = fixedChildren(children);
     return node;
   }
   const structure = await detectStructure(source);
-  if (structure) describeStructure(node, structure);
+  if (structure) describeStructure(node, structure, 'stable_memory.bin', diagnostics);
   const regions = await detectMotokoRegions(source);
   if (regions) {
     Object.assign(node.attrs, {
@@ -59,7 +61,7 @@ function asMemory(file: TreeNode): TreeNode {
   return { ...file, kind: 'memory', pageSize: WASM_PAGE, attrs: { ...file.attrs, pages: pageCount(file.size, WASM_PAGE) } };
 }
 
-async function virtualMemoryNode(id: number, sizePages: bigint, buckets: number[], source: Source): Promise<TreeNode> {
+async function virtualMemoryNode(id: number, sizePages: bigint, buckets: number[], source: Source, diagnostics: Diagnostic[]): Promise<TreeNode> {
   const node: TreeNode = {
     name: `memory ${id}`,
     kind: 'memory',
@@ -70,11 +72,12 @@ async function virtualMemoryNode(id: number, sizePages: bigint, buckets: number[
     note: 'virtual memory (empty or unrecognised content)',
   };
   const structure = await detectStructure(source);
-  if (structure) describeStructure(node, structure);
+  if (structure) describeStructure(node, structure, `stable_memory.bin/${node.name}`, diagnostics);
   return node;
 }
 
-function describeStructure(node: TreeNode, structure: StructureInfo): void {
+function describeStructure(node: TreeNode, structure: StructureInfo, path: string, diagnostics: Diagnostic[]): void {
+  diagnostics.push(...structure.diagnostics.map((d) => ({ ...d, path: d.path ?? path })));
   node.note = `${structure.kind} (magic ${structure.magic}, version ${structure.version})`;
   const header: MetaRecord = { structure: structure.kind, ...structure.header };
   Object.assign(node.attrs, header);
