@@ -1,8 +1,8 @@
 import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
 import { escapeForDisplay } from '../model/display.js';
-import { formatRanges, scanPages } from '../model/memory.js';
+import { formatRanges, scanPages, type PageRanges } from '../model/memory.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { childrenOf, walk, type TreeNode } from '../model/tree.js';
+import { childrenOf, treeSize, walk, type TreeNode } from '../model/tree.js';
 import { metadataLines } from '../format/meta-text.js';
 import { humanBytes } from '../format/sizes.js';
 import { stringifyJson, toJsonValue } from '../format/values.js';
@@ -14,7 +14,7 @@ export interface MemorySummary {
   pageSize: number;
   pages: number;
   zeroPages: number;
-  dataPages: string;
+  dataRanges: PageRanges;
 }
 
 export async function infoCommand(snapshot: Snapshot, io: Io, json: boolean): Promise<number> {
@@ -51,7 +51,7 @@ async function infoText(snapshot: Snapshot, memories: MemorySummary[]): Promise<
   if (memories.length > 0) {
     lines.push('Memories:');
     for (const memory of memories) {
-      lines.push(`  ${escapeForDisplay(memory.path)}: ${memory.pages} pages of ${humanBytes(memory.pageSize)}, ${memory.zeroPages} all-zero; data pages: ${memory.dataPages || 'none'}`);
+      lines.push(`  ${escapeForDisplay(memory.path)}: ${memory.pages} pages of ${humanBytes(memory.pageSize)}, ${memory.zeroPages} all-zero; data pages: ${formatRanges(memory.dataRanges) || 'none'}`);
     }
   }
   lines.push(snapshot.children.length ? `Child snapshots (${snapshot.children.length}):` : 'Child snapshots: none');
@@ -65,7 +65,8 @@ async function contentLines(root: TreeNode): Promise<string[]> {
   for (const node of await childrenOf(root)) {
     const flags = node.flags?.length ? ` [${node.flags.join(', ')}]` : '';
     const note = node.note ? `  ${escapeForDisplay(node.note)}` : '';
-    lines.push(`  ${escapeForDisplay(node.name).padEnd(24)} ${humanBytes(node.size).padStart(10)}${flags}${note}`);
+    const size = humanBytes(await treeSize(node)).padStart(10);
+    lines.push(`  ${escapeForDisplay(node.name + (node.kind === 'dir' ? '/' : '')).padEnd(24)} ${size}  ${node.kind.padEnd(6)}${flags}${note}`);
   }
   return lines;
 }
@@ -90,7 +91,7 @@ async function summariseMemories(root: TreeNode): Promise<MemorySummary[]> {
       pageSize: node.pageSize,
       pages: scan.pageCount,
       zeroPages: scan.zeroPages,
-      dataPages: formatRanges(scan.dataRanges),
+      dataRanges: scan.dataRanges,
     });
   }
   return summaries;

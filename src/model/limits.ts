@@ -8,6 +8,8 @@ export const limits = {
   dirEntries: 100_000,
   /** Items (imports, exports, globals, functions, sections) read from one wasm section. */
   wasmItems: 1_000_000,
+  /** Sections in one wasm module; real ones have a few dozen. */
+  wasmSections: 10_000,
   /** Progress and leftover JSON files. */
   leftoverBytes: 1024 * 1024,
 };

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../model/metadata.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { childrenOf, findNode, type TreeNode } from '../model/tree.js';
-import { sha256All, type Progress } from './hash.js';
+import { sha256All, type HashResult, type Progress } from './hash.js';
 import { IC } from './icp-limits.js';
 
 const BLOBS = [
@@ -89,6 +89,8 @@ function checkGlobals(globals: MetaValue | undefined, findings: Diagnostic[]): v
 
 async function checkChunks(root: TreeNode, listed: MetaValue | undefined, progress?: Progress): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
+  // Without a readable list in metadata, only each chunk's own name can be checked.
+  const known = Array.isArray(listed);
   const expected = new Set(Array.isArray(listed) ? listed.flatMap((hash) => (hash instanceof Uint8Array ? [Buffer.from(hash).toString('hex')] : [])) : []);
   const store = await findNode(root, ['wasm_chunk_store']);
   const files = store ? await childrenOf(store) : [];
@@ -99,7 +101,7 @@ async function checkChunks(root: TreeNode, listed: MetaValue | undefined, progre
   const count = Math.max(expected.size, chunks.length);
   if (count > IC.chunksMax) findings.push(diagnostic('error', 'ICP_TOO_MANY_CHUNKS', `${count} chunks; the chunk store holds at most ${IC.chunksMax}`, 'wasm_chunk_store'));
   const digests = await sha256All(chunks.flatMap((chunk) => (chunk.content ? [chunk.content] : [])), progress);
-  chunks.forEach((chunk, index) => findings.push(...checkChunk(chunk, digests[index], expected)));
+  chunks.forEach((chunk, index) => findings.push(...checkChunk(chunk, digests[index], known ? expected : undefined)));
   const present = new Set(chunks.map((chunk) => chunk.name.slice(0, 64)));
   for (const hash of expected) {
     if (!present.has(hash)) findings.push(diagnostic('error', 'ICP_CHUNK_MISSING', `chunk ${hash} is listed in metadata but has no file`, `wasm_chunk_store/${hash}.bin`));
@@ -107,7 +109,7 @@ async function checkChunks(root: TreeNode, listed: MetaValue | undefined, progre
   return findings;
 }
 
-function checkChunk(chunk: TreeNode, result: Awaited<ReturnType<typeof sha256All>>[number] | undefined, expected: Set<string>): Diagnostic[] {
+function checkChunk(chunk: TreeNode, result: HashResult | undefined, expected: Set<string> | undefined): Diagnostic[] {
   const path = `wasm_chunk_store/${chunk.name}`;
   const named = chunk.name.slice(0, 64);
   const findings: Diagnostic[] = [];
@@ -117,6 +119,6 @@ function checkChunk(chunk: TreeNode, result: Awaited<ReturnType<typeof sha256All
   } else if (result.digest !== named) {
     findings.push(diagnostic('error', 'ICP_CHUNK_HASH_MISMATCH', `sha256 of the chunk is ${result.digest}, not the ${named} its name claims: it would upload under a different hash`, path));
   }
-  if (!expected.has(named)) findings.push(diagnostic('warning', 'ICP_CHUNK_EXTRA', `chunk file is not listed in metadata.json wasm_chunk_store`, path));
+  if (expected && !expected.has(named)) findings.push(diagnostic('warning', 'ICP_CHUNK_EXTRA', `chunk file is not listed in metadata.json wasm_chunk_store`, path));
   return findings;
 }

@@ -74,7 +74,7 @@ export function patternBytes(length: number, seed: number): Uint8Array {
 
 export function wasmMemory(pages: number): Uint8Array {
   const memory = new Uint8Array(pages * 65536);
-  memory.set(patternBytes(4096, 7), 0);
+  if (pages > 0) memory.set(patternBytes(4096, 7), 0);
   if (pages > 1) memory.set(patternBytes(100, 9), 65536 + 500);
   return memory;
 }

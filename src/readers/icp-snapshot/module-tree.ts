@@ -27,8 +27,9 @@ export async function readModule(file: Source): Promise<ModuleView> {
   const wasm = await unwrap(file, summary, diagnostics);
   if (!wasm) return { summary, children: [], diagnostics, memory64: undefined };
   const { info, problems } = await parseWasm(wasm);
-  for (const problem of problems.slice(0, 5)) {
-    diagnostics.push(diagnostic('error', 'ICP_MODULE_INVALID', `wasm module is damaged: ${problem}`, FILE));
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
+    diagnostics.push(diagnostic('error', 'ICP_MODULE_INVALID', `wasm module is damaged: ${problems[0]}${more}`, FILE));
   }
   const memory = info.memories[0];
   if (memory) summary.memory = memory.memory64 ? 'wasm64' : 'wasm32';

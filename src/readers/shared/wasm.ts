@@ -42,6 +42,7 @@ export const WASM_MAGIC = new Uint8Array([0x00, 0x61, 0x73, 0x6d]);
 const HEADER_SIZE = 8;
 /** An id byte and a u32 LEB128 of at most 5 bytes. */
 const SECTION_HEADER_MAX = 6;
+const MAX_PROBLEMS = 20;
 const SECTION_KINDS = [
   'custom', 'type', 'import', 'function', 'table', 'memory', 'global',
   'export', 'start', 'element', 'code', 'data', 'datacount', 'tag',
@@ -99,6 +100,10 @@ async function readSections(source: Source, info: WasmModuleInfo, problems: stri
   const seen = new Set<number>();
   let offset = HEADER_SIZE;
   while (offset < source.size) {
+    // A damaged module (zeros, say) can parse as millions of empty sections; stop early instead.
+    if (problems.length >= MAX_PROBLEMS || info.sections.length >= limits.wasmSections) {
+      throw new DecodeError(`stopped at offset ${offset}: too many ${problems.length >= MAX_PROBLEMS ? 'problems' : 'sections'}`);
+    }
     const section = await readSectionHeader(source, offset);
     info.sections.push(section);
     offset = section.payloadOffset + section.size;
