@@ -110,7 +110,7 @@ describe('other producers and shapes', () => {
     const info = JSON.parse((await cli(['info', '--json', dir])).stdout);
     expect(info.memories.map((m: { path: string }) => m.path)).toEqual(['stable_memory.bin', 'stable_memory.bin/memory 3', 'stable_memory.bin/memory 9', 'wasm_memory.bin']);
     const { stdout } = await cli(['info', dir]);
-    expect(stdout).toMatch(/\n  wasm_memory\.bin +4\.6 MiB {2}memory {2}Motoko heap with stable variables \(enhanced orthogonal persistence\)\n/);
+    expect(stdout).toMatch(/\n {2}wasm_memory\.bin +4\.6 MiB {2}memory {2}Motoko heap with stable variables \(enhanced orthogonal persistence\)\n/);
     const tree = await cli(['ls', '-l', `${dir}:stable_memory.bin`]);
     expect(tree.stdout).toMatch(/memory 3\n.*memory 9\n$/);
   });
@@ -132,9 +132,10 @@ describe('other producers and shapes', () => {
       },
     };
     writeFiles(dir, new Map<string, Uint8Array | string>([['metadata.json', JSON.stringify(metadata)], ['wasm-code.bin', module], ['heap.bin', heap]]));
-    const info = JSON.parse((await cli(['info', '--json', dir])).stdout);
+    const infoText = (await cli(['info', '--json', dir])).stdout;
+    const info = JSON.parse(infoText);
     expect(info.variant).toBe('juno');
-    expect(info.metadata.takenAtTimestamp).toBe(1763770000123456789);
+    expect(infoText).toContain('"takenAtTimestamp": 1763770000123456789,');
     expect((await cli(['info', dir])).stdout).toContain('  takenAtTimestamp: 1763770000123456789\n');
     expect(info.metadata.module.methods.update).toEqual(['set']);
     const verify = JSON.parse((await cli(['verify', '--json', dir])).stdout);

@@ -1,4 +1,4 @@
-import { SnapinspectError } from '../model/errors.js';
+import { SnapinspectError, errorMessage } from '../model/errors.js';
 import { splitPath } from '../model/paths.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { findNode, type TreeNode } from '../model/tree.js';
@@ -21,9 +21,16 @@ export async function openAddress(text: string, request: OpenRequest): Promise<O
   const address = parseAddress(text);
   const probe = await probePath(address.path);
   const { reader, variant } = await detectReader(probe, request.format);
-  const top = await reader.open(probe, variant, { showSecrets: request.showSecrets });
+  const opening = reader.open(probe, variant, { showSecrets: request.showSecrets });
+  // A forced format on input it did not recognise may fail in any way; say so in one line.
+  const top = variant === null ? await opening.catch((error: unknown) => rethrowAsUnreadable(error, probe.path, reader.id)) : await opening;
   if (address.fragment === undefined) return { snapshot: top, inner: splitPath(address.inner ?? '') };
   return selectChild(top, address.fragment);
+}
+
+function rethrowAsUnreadable(error: unknown, path: string, format: string): never {
+  if (error instanceof SnapinspectError) throw error;
+  throw new SnapinspectError('UNREADABLE', `${path} cannot be read as ${format}: ${errorMessage(error)}`);
 }
 
 /** The longest selector that names a child wins, so `image.tar#layer:2:etc` finds `layer:2`. */

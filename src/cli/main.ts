@@ -4,6 +4,7 @@ import { catCommand } from '../app/cat.js';
 import { infoCommand } from '../app/info.js';
 import type { Io } from '../app/io.js';
 import { lsCommand } from '../app/ls.js';
+import { nodeInfoCommand } from '../app/node-info.js';
 import { openAddress, resolveInner } from '../app/open.js';
 import { verifyCommand } from '../app/verify.js';
 import { helpText } from './help.js';
@@ -39,6 +40,7 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
   switch (command) {
     case 'browse':
     case 'info':
+      if (opened.inner.length > 0) return nodeInfoCommand(await resolveInner(opened), opened.inner, io, options.json);
       return infoCommand(opened.snapshot, io, options.json);
     case 'ls':
       return lsCommand(await resolveInner(opened), opened.inner, io, options);

@@ -1,6 +1,6 @@
 /** The one table of commands and options: parsing, --help and the README's tables all follow it. */
 export const commands = [
-  { name: 'info', usage: 'info PATH[#SEL] [--json]', summary: 'format, metadata, contents, memories, child snapshots, diagnostics' },
+  { name: 'info', usage: 'info PATH[#SEL][:ENTRY] [--json]', summary: 'format, metadata, contents, memories, child snapshots, diagnostics; or one entry in detail' },
   { name: 'ls', usage: 'ls PATH[#SEL][:DIR] [-R] [-l] [--json]', summary: 'list entries of the snapshot tree' },
   { name: 'cat', usage: 'cat PATH[#SEL]:FILE [--raw]', summary: 'raw bytes of one entry to stdout' },
   { name: 'verify', usage: 'verify PATH[#SEL] [--json]', summary: 'integrity and upload-readiness checks (exit 1 on problems)' },

@@ -12,13 +12,15 @@ const kindLetters: Record<NodeKind, string> = {
   whiteout: 'w',
 };
 
-/** `drwxr-xr-x` as ls prints it; the first letter also marks snapinspect's own kinds (m memory, r record). */
+/** `drwxr-xr-x` as ls prints it, with s/S/t/T for setuid, setgid and sticky; the first letter also marks snapinspect's own kinds (m memory, r record). */
 export function modeString(node: TreeNode): string {
   const mode = node.mode ?? (node.kind === 'dir' ? 0o755 : 0o644);
-  const bits = ['r', 'w', 'x'];
-  let text = kindLetters[node.kind];
-  for (let shift = 8; shift >= 0; shift--) text += mode & (1 << shift) ? bits[(8 - shift) % 3] : '-';
-  return text;
+  const triplet = (shift: number, special: boolean, letter: string): string => {
+    const execute = mode & (1 << shift);
+    const x = special ? (execute ? letter : letter.toUpperCase()) : execute ? 'x' : '-';
+    return `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${x}`;
+  };
+  return kindLetters[node.kind] + triplet(6, (mode & 0o4000) !== 0, 's') + triplet(3, (mode & 0o2000) !== 0, 's') + triplet(0, (mode & 0o1000) !== 0, 't');
 }
 
 export function octalMode(mode: number | undefined): string | null {

@@ -4,7 +4,8 @@ const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 export function humanBytes(bytes: number | bigint): string {
   let value = Number(bytes);
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+  // 1023.95 KiB would print as 1024.0 KiB; move up a unit instead.
+  while (Math.abs(value) >= (unit === 0 ? 1024 : 1023.95) && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }

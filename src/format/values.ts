@@ -27,13 +27,19 @@ export function toJsonValue(value: MetaValue): unknown {
   return value;
 }
 
-const bigintMarker = '\u0000bigint:';
-
 /**
- * JSON text with bigints written as bare integer literals, so a u64 such as a timestamp in
- * nanoseconds survives exactly (JSON.stringify cannot write them at all).
+ * JSON text (2-space indent) with bigints written as bare integer literals, so a u64 such as a
+ * timestamp in nanoseconds survives exactly; JSON.stringify cannot write bigints at all.
  */
-export function stringifyJson(value: unknown): string {
-  const text = JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${bigintMarker}${inner}` : inner), 2);
-  return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+export function stringifyJson(value: unknown, indent = ''): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((element) => inner + stringifyJson(element === undefined ? null : element, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, element]) => element !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([key, element]) => `${inner}${JSON.stringify(key)}: ${stringifyJson(element, inner)}`).join(',\n')}\n${indent}}`;
 }

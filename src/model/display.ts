@@ -12,7 +12,7 @@ export function escapeForDisplay(text: string): string {
   });
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes raw name bytes; invalid UTF-8 keeps every byte visible as `\xNN` instead of guessing. */
 export function decodeName(bytes: Uint8Array): string {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { SnapinspectError } from '../../model/errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { FileSource } from '../../model/source.js';
 import { dirNode } from '../../model/tree.js';
@@ -14,6 +15,7 @@ export const wasmModuleReader: Reader = {
     return !probe.isDirectory && looksLikeWasm(probe.head) ? 'wasm' : null;
   },
   async open(probe: Probe): Promise<Snapshot> {
+    if (probe.isDirectory) throw new SnapinspectError('UNREADABLE', `${probe.path} is a folder, not a wasm module`);
     const name = basename(probe.path);
     const view = await readModule(new FileSource(probe.path, probe.size));
     return {

@@ -1,0 +1,54 @@
+import { escapeForDisplay } from '../model/display.js';
+import { formatRanges, scanPages, type PageScan } from '../model/memory.js';
+import { joinPath } from '../model/paths.js';
+import { childrenOf, treeSize, type TreeNode } from '../model/tree.js';
+import { metadataLines } from '../format/meta-text.js';
+import { octalMode } from '../format/nodes.js';
+import { humanBytes } from '../format/sizes.js';
+import { stringifyJson, toJsonValue } from '../format/values.js';
+import { writeLines, type Io } from './io.js';
+
+/** `info PATH:INNER`: everything known about one entry, its attributes and, for memories, its page map. */
+export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io, json: boolean): Promise<number> {
+  const pages = node.kind === 'memory' && node.content && node.pageSize ? await scanPages(node.content, node.pageSize) : undefined;
+  const children = node.children ? (await childrenOf(node)).length : undefined;
+  if (json) {
+    await io.stdout.write(`${stringifyJson(nodeJson(node, segments, pages, children))}\n`);
+    return 0;
+  }
+  const lines = [
+    `Path:     ${escapeForDisplay(joinPath(segments))}`,
+    `Kind:     ${node.kind}`,
+    `Size:     ${node.size} (${humanBytes(await treeSize(node))}${node.kind === 'dir' ? ' in all' : ''})`,
+  ];
+  if (node.mode !== undefined) lines.push(`Mode:     ${octalMode(node.mode)}  uid ${node.uid ?? '-'}  gid ${node.gid ?? '-'}`);
+  if (node.mtime) lines.push(`Modified: ${node.mtime.toISOString()}`);
+  if (node.linkTarget !== undefined) lines.push(`Target:   ${escapeForDisplay(node.linkTarget)}`);
+  if (node.flags?.length) lines.push(`Flags:    ${node.flags.join(', ')}`);
+  if (node.note) lines.push(`Note:     ${escapeForDisplay(node.note)}`);
+  if (children !== undefined) lines.push(`Entries:  ${children}`);
+  if (pages && node.pageSize) {
+    lines.push(`Pages:    ${pages.pageCount} of ${humanBytes(node.pageSize)}, ${pages.zeroPages} all-zero; data pages: ${formatRanges(pages.dataRanges) || 'none'}`);
+  }
+  if (Object.keys(node.attrs).length > 0) lines.push('Attributes:', ...metadataLines(node.attrs));
+  await writeLines(io.stdout, lines);
+  return 0;
+}
+
+function nodeJson(node: TreeNode, segments: string[], pages: PageScan | undefined, children: number | undefined): unknown {
+  return {
+    path: joinPath(segments),
+    kind: node.kind,
+    size: node.size,
+    mode: octalMode(node.mode),
+    uid: node.uid ?? null,
+    gid: node.gid ?? null,
+    mtime: node.mtime?.toISOString() ?? null,
+    ...(node.linkTarget !== undefined ? { linkTarget: node.linkTarget } : {}),
+    flags: node.flags ?? [],
+    note: node.note ?? null,
+    entries: children ?? null,
+    pages: pages && node.pageSize ? { pageSize: node.pageSize, count: pages.pageCount, zeroPages: pages.zeroPages, dataRanges: pages.dataRanges } : null,
+    attrs: toJsonValue(node.attrs),
+  };
+}
