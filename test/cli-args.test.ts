@@ -8,7 +8,7 @@ import { commands, optionSpecs, type ParsedOptions } from '../src/cli/options.js
 import { parseArgs } from '../src/cli/parse.js';
 import { SnapinspectError } from '../src/model/errors.js';
 
-const defaults: ParsedOptions = { json: false, recursive: false, long: false, raw: false, showSecrets: false, help: false, version: false };
+const defaults: ParsedOptions = { json: false, recursive: false, long: false, raw: false, help: false, version: false };
 
 function usageError(argv: string[]): SnapinspectError {
   try {
@@ -51,10 +51,10 @@ describe('parseArgs', () => {
 
   it('options may come before or after the command', () => {
     expect(parseArgs(['--json', 'verify', 'snap'])).toStrictEqual({ command: 'verify', operands: ['snap'], options: { ...defaults, json: true } });
-    expect(parseArgs(['cat', 'snap:f', '--raw', '--show-secrets'])).toStrictEqual({
+    expect(parseArgs(['cat', 'snap:f', '--raw'])).toStrictEqual({
       command: 'cat',
       operands: ['snap:f'],
-      options: { ...defaults, raw: true, showSecrets: true },
+      options: { ...defaults, raw: true },
     });
   });
 
@@ -112,7 +112,7 @@ describe('helpText', () => {
       expect(line, command.name).toBeDefined();
       expect(line?.endsWith(command.summary)).toBe(true);
     }
-    expect(lines.some((line) => /^ {2}snapinspect PATH +browse /.test(line))).toBe(true);
+    expect(lines.some((line) => /^ {2}snapinspect PATH +the same as info /.test(line))).toBe(true);
   });
 
   it('names every option, its short form, value and the commands it applies to', () => {
@@ -130,7 +130,7 @@ describe('helpText', () => {
 
   it('aligns the description columns', () => {
     const usageColumns = new Set(
-      [{ usage: 'PATH', summary: 'browse (on a terminal) or the same as info' }, ...commands].map((command) => {
+      [{ usage: 'PATH', summary: 'the same as info (the terminal browser is not built yet)' }, ...commands].map((command) => {
         const line = lines.find((candidate) => candidate.startsWith(`  snapinspect ${command.usage} `)) ?? '';
         return line.indexOf(command.summary);
       }),

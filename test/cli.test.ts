@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands, optionSpecs } from '../src/cli/options.js';
@@ -94,5 +95,21 @@ describe('command line contract', () => {
     const forced = await cli(['info', '--format', 'wasm-module', clean]);
     expect(forced.code).toBe(2);
     expect(forced.stderr).toBe(`snapinspect: ${clean} is a folder, not a wasm module (UNREADABLE)\n`);
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+
+  it('documents every option and command of the option table', () => {
+    for (const spec of optionSpecs) expect(readme).toContain(`\`${spec.long}`);
+    for (const command of commands) expect(readme).toContain(`snapinspect ${command.usage}`);
+  });
+
+  it('documents every diagnostic and finding code the source can emit', () => {
+    const sources = readdirSync(join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const codes = new Set(sources.flatMap((file) => [...readFileSync(join(repoRoot, 'src', file), 'utf8').matchAll(/'((?:ICP|JUNO|MGR|STRUCT)_[A-Z0-9_]+|TOO_MANY_ENTRIES|UNREADABLE_ENTRY)'/g)].map((m) => m[1])));
+    expect(codes.size).toBeGreaterThan(40);
+    for (const code of codes) expect(readme, code).toContain(`\`${code}\``);
   });
 });

@@ -1,7 +1,10 @@
 import { commands, optionSpecs } from './options.js';
 
+const BARE_PATH = { usage: 'PATH', summary: 'the same as info (the terminal browser is not built yet)' };
+
 export function helpText(version: string): string {
-  const usageWidth = Math.max(...commands.map((command) => command.usage.length)) + 2;
+  const usages = [BARE_PATH, ...commands];
+  const usageWidth = Math.max(...usages.map((command) => command.usage.length)) + 2;
   const optionLabel = (spec: (typeof optionSpecs)[number]): string =>
     `${spec.short ? `${spec.short}, ` : '    '}${spec.long}${spec.value ? ` ${spec.value}` : ''}`;
   const optionWidth = Math.max(...optionSpecs.map((spec) => optionLabel(spec).length)) + 2;
@@ -9,8 +12,7 @@ export function helpText(version: string): string {
     `snapinspect ${version} — inspect, diff and verify snapshots`,
     '',
     'Usage:',
-    `  snapinspect PATH${' '.repeat(Math.max(1, usageWidth - 'PATH'.length))}browse (on a terminal) or the same as info`,
-    ...commands.map((command) => `  snapinspect ${command.usage.padEnd(usageWidth)}${command.summary}`),
+    ...usages.map((command) => `  snapinspect ${command.usage.padEnd(usageWidth)}${command.summary}`),
     '',
     'Options:',
     ...optionSpecs.map((spec) => `  ${optionLabel(spec).padEnd(optionWidth)}${spec.help}${spec.only ? ` (${spec.only.join(', ')})` : ''}`),

@@ -17,12 +17,6 @@ export interface Probe {
   readSmallFile(name: string): Promise<string | null>;
 }
 
-export interface OpenOptions {
-  /** The `#SELECTOR` part of an address, when one was given. */
-  selector?: string;
-  showSecrets: boolean;
-}
-
 export interface Reader {
   /** Stable id used by `--format` and in JSON output. */
   id: string;
@@ -30,5 +24,5 @@ export interface Reader {
   label: string;
   /** Returns the variant name when the input is this format, or null. Must stay cheap. */
   detect(probe: Probe): Promise<string | null>;
-  open(probe: Probe, variant: string | null, options: OpenOptions): Promise<Snapshot>;
+  open(probe: Probe, variant: string | null): Promise<Snapshot>;
 }

@@ -4,7 +4,7 @@ import { limits } from '../../model/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';
-import type { OpenOptions, Probe, Reader } from '../reader.js';
+import type { Probe, Reader } from '../reader.js';
 import { diskChildren, diskNode, listDir } from '../shared/fs-tree.js';
 import { parseJson } from '../shared/json.js';
 import { readTextFile } from '../shared/text-file.js';
@@ -28,7 +28,7 @@ export const icpSnapshotReader: Reader = {
     // Damaged metadata must still open as ICP so that verify can say what is wrong with it.
     return BLOB_FILES.some((name) => probe.entries.includes(name)) ? 'standard' : null;
   },
-  open(probe: Probe, variant: string | null, _options: OpenOptions): Promise<Snapshot> {
+  open(probe: Probe, variant: string | null): Promise<Snapshot> {
     return variant === 'juno' ? openJuno(probe.path) : openStandard(probe.path);
   },
 };

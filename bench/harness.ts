@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const repoRoot = new URL('../', import.meta.url).pathname;
+
+export interface Timing {
+  medianMs: number;
+  runs: number[];
+}
+
+/** Median wall time of `runs` executions after one warm-up, so the page cache is hot for both sides. */
+export function timeCommand(command: string, args: string[], runs = 5, okCodes = [0]): Timing {
+  const once = (): number => {
+    const start = performance.now();
+    const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const elapsed = performance.now() - start;
+    if (!okCodes.includes(result.status ?? -1)) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    return elapsed;
+  };
+  once();
+  const samples = Array.from({ length: runs }, once);
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, runs: samples };
+}
+
+/** Peak RSS in MiB of one snapinspect run, reported by bench/measure.mjs on fd 3. */
+export function peakRssMiB(args: string[], workDir: string, okCodes = [0]): number {
+  const report = join(workDir, 'rss.txt');
+  const fd = openSync(report, 'w');
+  const result = spawnSync(process.execPath, [join(repoRoot, 'bench/measure.mjs'), ...args], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+  closeSync(fd);
+  if (!okCodes.includes(result.status ?? -1)) throw new Error(`snapinspect ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return Number(readFileSync(report, 'utf8').trim()) / 1024;
+}
+
+export const snapinspect = (...args: string[]): [string, string[]] => [process.execPath, [join(repoRoot, 'bin/snapinspect.js'), ...args]];
