@@ -84,6 +84,25 @@ const cases: BrokenCase[] = [
   { name: 'truncated metadata.json', mutate: (f) => f.set('metadata.json', (f.get('metadata.json') ?? new Uint8Array(0)).subarray(0, 300)), codes: ['ICP_METADATA_MALFORMED'], says: 'not valid JSON' },
   { name: 'missing required field', mutate: (f) => editMetadata(f, (m) => m.replace('"canister_version": 12,', '')), codes: ['ICP_FIELD_MISSING'], says: 'missing field canister_version' },
   { name: 'field of the wrong type', mutate: (f) => editMetadata(f, (m) => m.replace('"canister_version": 12', '"canister_version": "12"')), codes: ['ICP_FIELD_INVALID'], says: 'canister_version is the string "12"' },
+  { name: 'dfx writability probe left behind', spec: { flavour: 'dfx' }, mutate: (f) => f.set('.snapshot_write_test', new Uint8Array(0)), codes: ['ICP_WRITE_TEST'] },
+  { name: 'source of an unknown kind', mutate: (f) => editMetadata(f, (m) => m.replace('"taken_from_canister": null', '"taken_from_the_future": null')), codes: ['ICP_SOURCE_UNKNOWN'] },
+  { name: 'null source', mutate: (f) => editMetadata(f, (m) => m.replace(/"source": \{[^}]*\}/s, '"source": null')), codes: ['ICP_SOURCE_UNKNOWN'] },
+  {
+    name: 'blob name taken by a folder',
+    mutate: (f) => f.delete('wasm_memory.bin'),
+    after: (dir) => mkdirSync(join(dir, 'wasm_memory.bin')),
+    codes: ['ICP_BLOB_NOT_FILE'],
+  },
+  {
+    name: 'MemoryManager bucket beyond the end of stable memory',
+    mutate: (f) => {
+      const stable = f.get('stable_memory.bin') ?? new Uint8Array(0);
+      f.set('stable_memory.bin', stable.subarray(0, 2 * 65536));
+      editMetadata(f, (m) => m.replace(/"stable_memory_size": \d+/, `"stable_memory_size": ${2 * 65536}`));
+    },
+    codes: ['MGR_BUCKET_PAST_END'],
+    says: "Memory 1's bucket 1 ends beyond the",
+  },
   {
     name: 'chunk store entry is a symlink (never followed)',
     after: (dir) => {
