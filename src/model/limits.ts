@@ -2,6 +2,8 @@
 export const limits = {
   /** metadata.json and similar descriptors are small; anything larger is not one. */
   metadataBytes: 16 * 1024 * 1024,
+  /** Nesting of arrays and objects in JSON descriptors; real ones nest a few levels. */
+  jsonDepth: 64,
   /** Decompressed wasm module; the IC caps modules at 100 MiB. */
   wasmBytes: 256 * 1024 * 1024,
   /** Entries listed per directory of a folder snapshot. */

@@ -1,3 +1,5 @@
+const MAX_DATE_SECONDS = 8_640_000_000_000n;
+
 /** A point in time with nanosecond precision (snapshot formats record ns; Date keeps only ms). */
 export class Instant {
   constructor(readonly epochNs: bigint) {}
@@ -11,7 +13,9 @@ export class Instant {
       seconds -= 1n;
       fraction += perSecond;
     }
-    const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+    // Beyond what Date can show (year 275760), fall back to plain seconds rather than fail.
+    if (seconds > MAX_DATE_SECONDS || seconds < -MAX_DATE_SECONDS) return `${seconds}.${fraction.toString().padStart(9, '0')}s since 1970`;
+    const base = new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, '');
     if (fraction === 0n) return `${base}Z`;
     const digits = fraction.toString().padStart(9, '0').replace(/(?:000)+$/, '');
     return `${base}.${digits}Z`;

@@ -15,7 +15,7 @@ export interface Source {
  */
 export class FileSource implements Source {
   constructor(
-    readonly path: string,
+    readonly path: string | Buffer,
     readonly size: number,
   ) {}
 

@@ -19,7 +19,7 @@ const buffer = Buffer.allocUnsafe(${READ_BLOCK});
 parentPort.on('message', ({ index, path, size }) => {
   try {
     const hash = createHash('sha256');
-    const fd = fs.openSync(path, 'r');
+    const fd = fs.openSync(typeof path === 'string' ? path : Buffer.from(path), 'r');
     try {
       for (let offset = 0; offset < size; ) {
         const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - offset), offset);
@@ -54,7 +54,8 @@ export async function sha256All(sources: readonly Source[], progress?: Progress)
   const spareCores = Math.min(availableParallelism() - 1, 3, fileQueue.length - 1);
   const workerCount = total >= PARALLEL_THRESHOLD ? Math.max(0, spareCores) : 0;
   const workers = Array.from({ length: workerCount }, () => runWorker(sources as Source[], fileQueue, finish));
-  const buffer = Buffer.allocUnsafe(READ_BLOCK);
+  const largest = sources.reduce((max, source) => Math.max(max, source.size), 0);
+  const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BLOCK, largest)));
   const drain = async (): Promise<void> => {
     for (let index = mainOnly.shift() ?? fileQueue.shift(); index !== undefined; index = mainOnly.shift() ?? fileQueue.shift()) {
       const source = sources[index];

@@ -5,7 +5,7 @@ import type { MetaRecord } from '../../model/metadata.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
-import { diskChildren, diskNode, listDir } from '../shared/fs-tree.js';
+import { diskChildren, listDir, readableNode } from '../shared/fs-tree.js';
 import { parseJson } from '../shared/json.js';
 import { readTextFile } from '../shared/text-file.js';
 import { BLOBS, describeLeftover, isLeftoverName } from './leftovers.js';
@@ -36,11 +36,14 @@ export const icpSnapshotReader: Reader = {
 async function openStandard(dir: string): Promise<Snapshot> {
   const diagnostics: Diagnostic[] = [];
   const { record, shape } = await readMetadata(dir, diagnostics);
-  const names = await listDir(dir, diagnostics, '');
+  const entries = await listDir(dir, diagnostics, '');
+  const names = entries.map((entry) => entry.name);
   let moduleSummary: MetaRecord | undefined;
   const children: TreeNode[] = [];
-  for (const name of names) {
-    const node = await diskNode(join(dir, name), name, diagnostics, name);
+  for (const entry of entries) {
+    const name = entry.name;
+    const node = await readableNode(entry, diagnostics, name);
+    if (!node) continue;
     if (name === 'wasm_module.bin' && node.kind === 'file' && node.content) {
       const view = await readModule(node.content);
       diagnostics.push(...view.diagnostics);
@@ -56,9 +59,9 @@ async function openStandard(dir: string): Promise<Snapshot> {
     } else if (name === 'stable_memory.bin' && node.kind === 'file') {
       children.push(await stableMemoryNode(node, diagnostics));
     } else if (name === 'wasm_chunk_store' && node.kind === 'dir') {
-      children.push(await chunkStoreNode(join(dir, name), node, diagnostics));
+      children.push(await chunkStoreNode(entry.path, node, diagnostics));
     } else if (isLeftoverName(name) && node.kind === 'file') {
-      const leftover = await describeLeftover(name, () => readTextFile(join(dir, name), limits.leftoverBytes), record);
+      const leftover = await describeLeftover(name, () => readTextFile(entry.path, limits.leftoverBytes), record);
       diagnostics.push(...leftover.diagnostics);
       children.push({ ...node, note: leftover.note, flags: leftover.flags, attrs: leftover.attrs });
     } else {
@@ -96,7 +99,7 @@ async function readMetadata(dir: string, diagnostics: Diagnostic[]): Promise<{ r
   return metadata;
 }
 
-async function chunkStoreNode(path: string, node: TreeNode, diagnostics: Diagnostic[]): Promise<TreeNode> {
+async function chunkStoreNode(path: Buffer, node: TreeNode, diagnostics: Diagnostic[]): Promise<TreeNode> {
   const chunks = await diskChildren(path, diagnostics, 'wasm_chunk_store');
   for (const chunk of chunks) {
     chunk.note = CHUNK_NAME.test(chunk.name) ? 'wasm chunk (named by its sha256)' : 'not a chunk file name';

@@ -5,7 +5,7 @@ import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';
 import type { Probe } from '../reader.js';
-import { diskNode, listDir } from '../shared/fs-tree.js';
+import { listDir, readableNode } from '../shared/fs-tree.js';
 import { isJsonObject, parseJson, type JsonValue } from '../shared/json.js';
 import { readTextFile } from '../shared/text-file.js';
 import { stableMemoryNode, wasmMemoryNode } from './memories.js';
@@ -28,9 +28,9 @@ export async function openJuno(dir: string): Promise<Snapshot> {
   const diagnostics: Diagnostic[] = [];
   const metadata = await readJunoMetadata(dir, diagnostics);
   const children: TreeNode[] = [];
-  for (const name of await listDir(dir, diagnostics, '')) {
-    const node = await diskNode(join(dir, name), name, diagnostics, name);
-    children.push(await junoChild(name, node, metadata, diagnostics));
+  for (const entry of await listDir(dir, diagnostics, '')) {
+    const node = await readableNode(entry, diagnostics, entry.name);
+    if (node) children.push(await junoChild(entry.name, node, metadata, diagnostics));
   }
   return { format: 'icp-snapshot', variant: 'juno', title: basename(dir), metadata, root: dirNode('', children), children: [], diagnostics };
 }

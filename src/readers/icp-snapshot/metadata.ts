@@ -189,7 +189,7 @@ function readGlobalTimer(fields: FieldReader, json: JsonObject): void {
     return;
   }
   const active = isJsonObject(value) ? value.active : undefined;
-  if (typeof active === 'bigint' && active >= 0n) fields.record.global_timer = { active: new Instant(active) };
+  if (typeof active === 'bigint' && active >= 0n && active <= U64_MAX) fields.record.global_timer = { active: new Instant(active) };
   else fields.invalid('global_timer', '"inactive" or {"active": <ns>}', value);
 }
 

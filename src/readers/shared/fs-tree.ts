@@ -1,11 +1,24 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { BigIntStats } from 'node:fs';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { decodeName } from '../../model/display.js';
 import { limits } from '../../model/limits.js';
 import { Instant } from '../../model/metadata.js';
 import { FileSource } from '../../model/source.js';
 import { lazy, type NodeKind, type TreeNode } from '../../model/tree.js';
+
+/**
+ * One directory entry. File names are bytes on Linux; `path` keeps them raw so an entry whose
+ * name is not UTF-8 can still be opened, while `name` is its readable form.
+ */
+export interface DirEntry {
+  name: string;
+  path: Buffer;
+}
+
+export function childPath(dir: Buffer | string, name: Buffer | string): Buffer {
+  return Buffer.concat([Buffer.from(dir), Buffer.from('/'), Buffer.from(name)]);
+}
 
 /** Attributes every node read from disk carries, the same for all folder-based formats. */
 export function statFields(stats: BigIntStats): Pick<TreeNode, 'mode' | 'uid' | 'gid' | 'mtime'> {
@@ -26,39 +39,44 @@ function kindOf(stats: BigIntStats): NodeKind {
 }
 
 /**
- * A node for one path on disk. Symlinks are shown, never followed, so nothing outside the
+ * A node for one entry on disk. Symlinks are shown, never followed, so nothing outside the
  * snapshot folder is ever read; directories list lazily, capped at `limits.dirEntries`.
  */
-export async function diskNode(path: string, name: string, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode> {
-  const stats = await lstat(path, { bigint: true });
+export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode> {
+  const stats = await lstat(entry.path, { bigint: true });
   const kind = kindOf(stats);
-  const node: TreeNode = { name, kind, size: kind === 'file' ? Number(stats.size) : 0, attrs: {}, ...statFields(stats) };
-  if (kind === 'file') node.content = new FileSource(path, node.size);
-  if (kind === 'symlink') node.linkTarget = await readlink(path);
-  if (kind === 'dir') node.children = lazy(() => diskChildren(path, diagnostics, displayPath));
+  const node: TreeNode = { name: entry.name, kind, size: kind === 'file' ? Number(stats.size) : 0, attrs: {}, ...statFields(stats) };
+  if (kind === 'file') node.content = new FileSource(entry.path, node.size);
+  if (kind === 'symlink') node.linkTarget = decodeName(await readlink(entry.path, { encoding: 'buffer' }));
+  if (kind === 'dir') node.children = lazy(() => diskChildren(entry.path, diagnostics, displayPath));
   return node;
 }
 
-export async function diskChildren(dir: string, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode[]> {
-  const names = await listDir(dir, diagnostics, displayPath);
+/** Nodes of a directory's entries; an entry that vanished or cannot be read becomes a diagnostic. */
+export async function diskChildren(dir: Buffer | string, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode[]> {
   const nodes: TreeNode[] = [];
-  for (const name of names) {
-    const childPath = displayPath ? `${displayPath}/${name}` : name;
-    try {
-      nodes.push(await diskNode(join(dir, name), name, diagnostics, childPath));
-    } catch (error) {
-      diagnostics.push(diagnostic('warning', 'UNREADABLE_ENTRY', `cannot read ${childPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, childPath));
-    }
+  for (const entry of await listDir(dir, diagnostics, displayPath)) {
+    const node = await readableNode(entry, diagnostics, displayPath ? `${displayPath}/${entry.name}` : entry.name);
+    if (node) nodes.push(node);
   }
   return nodes;
 }
 
-/** Sorted names of a directory, cut at the entry limit with a diagnostic. */
-export async function listDir(dir: string, diagnostics: Diagnostic[], displayPath: string): Promise<string[]> {
-  const names = (await readdir(dir)).sort();
-  if (names.length <= limits.dirEntries) return names;
-  diagnostics.push(
-    diagnostic('warning', 'TOO_MANY_ENTRIES', `${displayPath || 'folder'} has ${names.length} entries; only the first ${limits.dirEntries} are listed`, displayPath),
-  );
-  return names.slice(0, limits.dirEntries);
+export async function readableNode(entry: DirEntry, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode | undefined> {
+  try {
+    return await diskNode(entry, diagnostics, displayPath);
+  } catch (error) {
+    diagnostics.push(diagnostic('warning', 'UNREADABLE_ENTRY', `cannot read ${displayPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, displayPath));
+    return undefined;
+  }
+}
+
+/** Entries of a directory in byte order, cut at the entry limit with a diagnostic. */
+export async function listDir(dir: Buffer | string, diagnostics: Diagnostic[], displayPath: string): Promise<DirEntry[]> {
+  const names = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
+  if (names.length > limits.dirEntries) {
+    const message = `${displayPath || 'folder'} has ${names.length} entries; only the first ${limits.dirEntries} are listed`;
+    diagnostics.push(diagnostic('warning', 'TOO_MANY_ENTRIES', message, displayPath));
+  }
+  return names.slice(0, limits.dirEntries).map((raw) => ({ name: decodeName(raw), path: childPath(dir, raw) }));
 }

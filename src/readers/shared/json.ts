@@ -1,5 +1,6 @@
 import { isInteger, parse } from 'lossless-json';
 import { errorMessage } from '../../model/errors.js';
+import { limits } from '../../model/limits.js';
 
 /** JSON with integers kept exact: every integer literal is a bigint, other numbers are doubles. */
 export type JsonValue = string | number | bigint | boolean | null | JsonValue[] | JsonObject;
@@ -15,6 +16,8 @@ function parseNumber(text: string): number | bigint {
 
 /** Never throws: malformed, truncated or absurdly nested text comes back as an error message. */
 export function parseJson(text: string): JsonParse {
+  const depth = nestingDepth(text);
+  if (depth > limits.jsonDepth) return { ok: false, error: `nested ${depth} levels deep; the limit is ${limits.jsonDepth}` };
   try {
     return { ok: true, value: parse(text, null, parseNumber) as JsonValue };
   } catch (error) {
@@ -28,4 +31,25 @@ export function isJsonObject(value: JsonValue | undefined): value is JsonObject 
 
 export function hasKeys(value: JsonValue, keys: readonly string[]): boolean {
   return isJsonObject(value) && keys.every((key) => key in value);
+}
+
+/** Deepest nesting of [ and { outside strings; checked before parsing so that nothing downstream recurses too deep. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x5b || char === 0x7b) {
+      deepest = Math.max(deepest, ++depth);
+    } else if (char === 0x5d || char === 0x7d) {
+      depth--;
+    }
+  }
+  return deepest;
 }

@@ -5,7 +5,7 @@ import { lstat, open } from 'node:fs/promises';
  * Symlinks are not followed and FIFOs are never opened, so a hostile folder cannot make us hang
  * or read outside itself.
  */
-export async function readTextFile(path: string, maxBytes: number): Promise<string | null> {
+export async function readTextFile(path: string | Buffer, maxBytes: number): Promise<string | null> {
   try {
     const stats = await lstat(path);
     if (!stats.isFile() || stats.size > maxBytes) return null;
