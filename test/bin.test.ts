@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/cli.js';
 
 const bin = join(repoRoot, 'bin/snapinspect.js');
-const built = existsSync(join(repoRoot, 'dist/cli.js'));
+const built = existsSync(join(repoRoot, 'dist/snapinspect.mjs'));
 if (!built) console.warn('SKIPPED binary tests: dist/ is missing (npm test builds it first)');
 
 function snapinspect(...args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -10,9 +10,18 @@ import { verifyCommand } from '../app/verify.js';
 import { helpText } from './help.js';
 import { parseArgs, type Invocation } from './parse.js';
 
+/** The bundle (dist/snapinspect.mjs), the compiled tree (dist/cli/) and the sources sit at different depths. */
 export function version(): string {
-  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-  return pkg.version;
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = require(candidate) as { name?: string; version?: string };
+      if (pkg.name === 'snapinspect' && pkg.version) return pkg.version;
+    } catch {
+      continue;
+    }
+  }
+  return 'unknown';
 }
 
 /** Runs one command line; returns the exit status. Never throws and never prints a stack trace. */
