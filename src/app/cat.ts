@@ -16,7 +16,12 @@ export async function catCommand(node: TreeNode, path: string, io: Io, raw: bool
   const escape = io.stdout.isTTY && !raw;
   const decoder = new TextDecoder('utf-8');
   for await (const block of blocks(node.content, 1024 * 1024)) {
-    await io.stdout.write(escape ? escapeForDisplay(decoder.decode(block, { stream: true })).replace(/\\x0a/g, '\n') : block);
+    await io.stdout.write(escape ? escapeLines(decoder.decode(block, { stream: true })) : block);
   }
   return 0;
+}
+
+/** Line breaks stay line breaks on a terminal; everything else unsafe becomes a visible escape. */
+function escapeLines(text: string): string {
+  return text.split('\n').map(escapeForDisplay).join('\n');
 }

@@ -7,6 +7,7 @@ import { octalMode } from '../format/nodes.js';
 import { humanBytes } from '../format/sizes.js';
 import { stringifyJson, toJsonValue } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
+import { lsJson } from './ls.js';
 
 /** `info PATH:INNER`: everything known about one entry, its attributes and, for memories, its page map. */
 export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io, json: boolean): Promise<number> {
@@ -37,14 +38,7 @@ export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io
 
 function nodeJson(node: TreeNode, segments: string[], pages: PageScan | undefined, children: number | undefined): unknown {
   return {
-    path: joinPath(segments),
-    kind: node.kind,
-    size: node.size,
-    mode: octalMode(node.mode),
-    uid: node.uid ?? null,
-    gid: node.gid ?? null,
-    mtime: node.mtime?.toISOString() ?? null,
-    ...(node.linkTarget !== undefined ? { linkTarget: node.linkTarget } : {}),
+    ...lsJson({ path: joinPath(segments), node }),
     flags: node.flags ?? [],
     note: node.note ?? null,
     entries: children ?? null,

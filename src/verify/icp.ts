@@ -2,16 +2,10 @@ import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../model/metadata.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { childrenOf, findNode, type TreeNode } from '../model/tree.js';
+import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from '../readers/shared/icp-layout.js';
 import { sha256All, type HashResult, type Progress } from './hash.js';
 import { IC } from './icp-limits.js';
 
-const BLOBS = [
-  { file: 'wasm_module.bin', sizeField: 'wasm_module_size' },
-  { file: 'wasm_memory.bin', sizeField: 'wasm_memory_size' },
-  { file: 'stable_memory.bin', sizeField: 'stable_memory_size' },
-] as const;
-
-const CHUNK_NAME = /^[0-9a-f]{64}\.bin$/;
 const gib = (bytes: bigint): string => `${Number(bytes) / 1024 ** 3} GiB`;
 
 /** The upload-readiness checks icp-cli and dfx do not make (formats/icp.md §8). */
@@ -19,7 +13,7 @@ export async function verifyIcp(snapshot: Snapshot, progress?: Progress): Promis
   const meta = snapshot.metadata;
   const findings: Diagnostic[] = [];
   checkModuleSize(meta, findings);
-  for (const blob of BLOBS) await checkBlob(snapshot.root, blob.file, meta[blob.sizeField], findings);
+  for (const blob of ICP_BLOBS) await checkBlob(snapshot.root, blob.file, meta[blob.sizeField], findings);
   checkMemoryLimits(meta, findings);
   checkGlobals(meta.globals, findings);
   const certified = meta.certified_data;
@@ -92,7 +86,7 @@ async function checkChunks(root: TreeNode, listed: MetaValue | undefined, progre
   // Without a readable list in metadata, only each chunk's own name can be checked.
   const known = Array.isArray(listed);
   const expected = new Set(Array.isArray(listed) ? listed.flatMap((hash) => (hash instanceof Uint8Array ? [Buffer.from(hash).toString('hex')] : [])) : []);
-  const store = await findNode(root, ['wasm_chunk_store']);
+  const store = await findNode(root, [CHUNK_STORE]);
   const files = store ? await childrenOf(store) : [];
   const chunks = files.filter((file) => file.kind === 'file' && file.content && CHUNK_NAME.test(file.name));
   for (const file of files) {

@@ -6,16 +6,16 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import { diskChildren, listDir, readableNode } from '../shared/fs-tree.js';
+import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from '../shared/icp-layout.js';
 import { parseJson } from '../shared/json.js';
 import { readTextFile } from '../shared/text-file.js';
-import { BLOBS, describeLeftover, isLeftoverName } from './leftovers.js';
+import { describeLeftover, isLeftoverName } from './leftovers.js';
 import { stableMemoryNode, wasmMemoryNode } from './memories.js';
 import { parseIcpMetadata, type MetadataShape } from './metadata.js';
 import { readModule } from './module-tree.js';
 import { detectJuno, openJuno } from './juno.js';
 
-const BLOB_FILES = ['wasm_module.bin', 'wasm_memory.bin', 'stable_memory.bin', 'wasm_chunk_store'];
-export const CHUNK_NAME = /^[0-9a-f]{64}\.bin$/;
+const BLOB_FILES: string[] = [...ICP_BLOBS.map((blob) => blob.file), CHUNK_STORE];
 
 export const icpSnapshotReader: Reader = {
   id: 'icp-snapshot',
@@ -49,16 +49,16 @@ async function openStandard(dir: string): Promise<Snapshot> {
       diagnostics.push(...view.diagnostics);
       moduleSummary = view.summary;
       node.note = 'canister wasm module';
-      node.attrs = { ...view.summary };
-      delete node.attrs.methods;
-      delete node.attrs.candid_service;
+      // Methods and the Candid text have their own child nodes; the rest describes the file.
+      const { methods: _methods, candid_service: _candid, ...fileFacts } = view.summary;
+      node.attrs = fileFacts;
       node.children = fixedChildren(view.children);
       children.push(node);
     } else if (name === 'wasm_memory.bin' && node.kind === 'file') {
       children.push(await wasmMemoryNode(node));
     } else if (name === 'stable_memory.bin' && node.kind === 'file') {
       children.push(await stableMemoryNode(node, diagnostics));
-    } else if (name === 'wasm_chunk_store' && node.kind === 'dir') {
+    } else if (name === CHUNK_STORE && node.kind === 'dir') {
       children.push(await chunkStoreNode(entry.path, node, diagnostics));
     } else if (isLeftoverName(name) && node.kind === 'file') {
       const leftover = await describeLeftover(name, () => readTextFile(entry.path, limits.leftoverBytes), record);
@@ -100,7 +100,7 @@ async function readMetadata(dir: string, diagnostics: Diagnostic[]): Promise<{ r
 }
 
 async function chunkStoreNode(path: Buffer, node: TreeNode, diagnostics: Diagnostic[]): Promise<TreeNode> {
-  const chunks = await diskChildren(path, diagnostics, 'wasm_chunk_store');
+  const chunks = await diskChildren(path, diagnostics, CHUNK_STORE);
   for (const chunk of chunks) {
     chunk.note = CHUNK_NAME.test(chunk.name) ? 'wasm chunk (named by its sha256)' : 'not a chunk file name';
   }
@@ -108,12 +108,12 @@ async function chunkStoreNode(path: Buffer, node: TreeNode, diagnostics: Diagnos
 }
 
 function unexpectedEntry(name: string, node: TreeNode): Diagnostic {
-  const what = BLOB_FILES.includes(name) ? `${name} is a ${node.kind}, not a ${name === 'wasm_chunk_store' ? 'folder' : 'file'}` : `unexpected entry ${name}: not written by icp-cli or dfx`;
+  const what = BLOB_FILES.includes(name) ? `${name} is a ${node.kind}, not a ${name === CHUNK_STORE ? 'folder' : 'file'}` : `unexpected entry ${name}: not written by icp-cli or dfx`;
   return diagnostic(BLOB_FILES.includes(name) ? 'error' : 'info', BLOB_FILES.includes(name) ? 'ICP_BLOB_NOT_FILE' : 'ICP_UNEXPECTED_ENTRY', what, name);
 }
 
 function reportAbsentBlobs(names: string[], record: MetaRecord, diagnostics: Diagnostic[]): void {
-  for (const blob of BLOBS) {
+  for (const blob of ICP_BLOBS) {
     if (names.includes(blob.file) || record[blob.sizeField] !== 0n) continue;
     diagnostics.push(diagnostic('info', 'ICP_BLOB_ABSENT_EMPTY', `${blob.file} absent, size 0: normal`, blob.file));
   }

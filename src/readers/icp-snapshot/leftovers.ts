@@ -1,16 +1,8 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import type { NodeFlag } from '../../model/tree.js';
+import { ICP_BLOBS, SLICE_BYTES } from '../shared/icp-layout.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
-
-/** Both CLIs move blobs in slices of this many bytes; partial downloads stop at multiples of it. */
-export const SLICE_BYTES = 2_000_000;
-
-export const BLOBS = [
-  { key: 'wasm_module', file: 'wasm_module.bin', sizeField: 'wasm_module_size' },
-  { key: 'wasm_memory', file: 'wasm_memory.bin', sizeField: 'wasm_memory_size' },
-  { key: 'stable_memory', file: 'stable_memory.bin', sizeField: 'stable_memory_size' },
-] as const;
 
 export interface LeftoverInfo {
   note: string;
@@ -28,7 +20,7 @@ export function isLeftoverName(name: string): boolean {
 }
 
 const fixedLeftovers = new Map<string, (read: ReadText, sizes: MetaRecord) => Promise<LeftoverInfo>>([
-  ['.lock', async () => info('icp-cli lock file: harmless, shows icp-cli downloaded or uploaded here', 'ICP_LEFTOVER_LOCK')],
+  ['.lock', async () => lockInfo()],
   ['.download_progress.json', (read, sizes) => downloadProgress(read, sizes)],
   ['.download_progress.json.tmp', async () => ({
     note: 'icp-cli progress temp file: the download died while saving progress',
@@ -51,8 +43,9 @@ export async function describeLeftover(name: string, read: ReadText, sizes: Meta
   return uploadProgress(read, name, 'dfx');
 }
 
-function info(note: string, code: string): LeftoverInfo {
-  return { note, flags: ['leftover'], attrs: {}, diagnostics: [diagnostic('info', code, note, '.lock')] };
+function lockInfo(): LeftoverInfo {
+  const note = 'icp-cli lock file: harmless, shows icp-cli downloaded or uploaded here';
+  return { note, flags: ['leftover'], attrs: {}, diagnostics: [diagnostic('info', 'ICP_LEFTOVER_LOCK', note, '.lock')] };
 }
 
 async function readJsonObject(read: ReadText): Promise<JsonObject | string> {
@@ -69,7 +62,7 @@ async function downloadProgress(read: ReadText, sizes: MetaRecord): Promise<Left
   const attrs: MetaRecord = {};
   const missing: string[] = [];
   if (typeof json !== 'string') {
-    for (const blob of BLOBS) {
+    for (const blob of ICP_BLOBS) {
       const size = sizes[blob.sizeField];
       const ranges = typeof size === 'bigint' ? missingSlices(json[blob.key], size) : [];
       attrs[`${blob.file} not downloaded`] = ranges.map(([start, end]) => `${start}-${end - 1}`);
