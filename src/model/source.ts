@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
  * Random-access bytes: a file, a part of one, a member of an archive or decompressed data.
@@ -10,10 +10,13 @@ export interface Source {
 }
 
 /**
- * A file on disk. Each read opens and closes the file, so a tree of thousands of file nodes
- * holds no descriptors; sequential scans go through `blocks`, which keeps reads large.
+ * A file on disk. Each source keeps its descriptor open between reads and reads synchronously:
+ * archive indexing makes thousands of small reads, and an open/close per read would dominate.
+ * A least-recently-used cap bounds how many files stay open however large the tree.
  */
 export class FileSource implements Source {
+  private fd: number | undefined;
+
   constructor(
     readonly path: string | Buffer,
     readonly size: number,
@@ -22,21 +25,37 @@ export class FileSource implements Source {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const wanted = clampLength(this.size, offset, length);
     if (wanted === 0) return new Uint8Array(0);
-    const handle = await open(this.path, 'r');
-    try {
-      const buffer = Buffer.allocUnsafe(wanted);
-      let filled = 0;
-      while (filled < wanted) {
-        const { bytesRead } = await handle.read(buffer, filled, wanted - filled, offset + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return buffer.subarray(0, filled);
-    } finally {
-      await handle.close();
+    const fd = this.descriptor();
+    const buffer = Buffer.allocUnsafe(wanted);
+    let filled = 0;
+    while (filled < wanted) {
+      const bytesRead = readSync(fd, buffer, filled, wanted - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
     }
+    return buffer.subarray(0, filled);
+  }
+
+  private descriptor(): number {
+    openSources.delete(this);
+    openSources.add(this);
+    this.fd ??= openSync(this.path, 'r');
+    for (const oldest of openSources) {
+      if (openSources.size <= MAX_OPEN_FILES) break;
+      oldest.close();
+    }
+    return this.fd;
+  }
+
+  close(): void {
+    openSources.delete(this);
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
+
+const MAX_OPEN_FILES = 32;
+const openSources = new Set<FileSource>();
 
 export class BytesSource implements Source {
   constructor(readonly bytes: Uint8Array) {}
