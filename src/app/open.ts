@@ -8,6 +8,7 @@ import { parseAddress } from './address.js';
 
 export interface OpenRequest {
   format?: string;
+  showSecrets: boolean;
 }
 
 export interface Opened {
@@ -20,7 +21,7 @@ export async function openAddress(text: string, request: OpenRequest): Promise<O
   const address = parseAddress(text);
   const probe = await probePath(address.path);
   const { reader, variant } = await detectReader(probe, request.format);
-  const opening = reader.open(probe, variant);
+  const opening = reader.open(probe, variant, { showSecrets: request.showSecrets });
   // A forced format on input it did not recognise may fail in any way; say so in one line.
   const top = variant === null ? await opening.catch((error: unknown) => rethrowAsUnreadable(error, probe.path, reader.id)) : await opening;
   if (address.fragment === undefined) return { snapshot: top, inner: splitPath(address.inner ?? '') };

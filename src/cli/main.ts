@@ -45,7 +45,7 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
   const [target, ...extra] = operands;
   if (target === undefined) throw new SnapinspectError('USAGE', `${command} needs a PATH; see snapinspect --help`);
   if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
-  const opened = await openAddress(target, { format: options.format });
+  const opened = await openAddress(target, { format: options.format, showSecrets: options.showSecrets });
   switch (command) {
     case 'browse':
     case 'info':

@@ -24,6 +24,7 @@ export interface ParsedOptions {
   recursive: boolean;
   long: boolean;
   raw: boolean;
+  showSecrets: boolean;
   format?: string;
   help: boolean;
   version: boolean;
@@ -35,6 +36,7 @@ export const optionSpecs: OptionSpec[] = [
   { long: '--long', short: '-l', key: 'long', help: 'mode, owner, size, mtime, link target, flags', only: ['ls'] },
   { long: '--raw', key: 'raw', help: 'write bytes unescaped even to a terminal', only: ['cat'] },
   { long: '--format', value: 'ID', key: 'format', help: 'skip detection and read the input as format ID' },
+  { long: '--show-secrets', key: 'showSecrets', help: 'show values flagged as secrets instead of redacting them' },
   { long: '--help', short: '-h', key: 'help', help: 'show this help' },
   { long: '--version', short: '-V', key: 'version', help: 'print the version' },
 ];

@@ -4,6 +4,8 @@ import { SnapinspectError } from '../model/errors.js';
 import { limits } from '../model/limits.js';
 import type { Probe } from './reader.js';
 import { readTextFile } from './shared/text-file.js';
+import { openTarArchive, type TarArchive } from './shared/tar-archive.js';
+import { FileSource } from '../model/source.js';
 
 const HEAD_BYTES = 4096;
 
@@ -13,15 +15,17 @@ export async function probePath(path: string): Promise<Probe> {
     if (error.code === 'ENOENT') throw new SnapinspectError('NOT_FOUND', `no such file or folder: ${path}`);
     throw new SnapinspectError('IO', `cannot read ${path}: ${error.code ?? error.message}`);
   });
-  const readSmallFile = (name: string): Promise<string | null> => readTextFile(join(path, name), limits.metadataBytes);
+  const readSmallFile = (name?: string): Promise<string | null> => readTextFile(name === undefined ? path : join(path, name), limits.metadataBytes);
   if (stats.isDirectory()) {
     const entries = await readdir(path).catch(() => {
       throw new SnapinspectError('IO', `cannot list folder ${path}`);
     });
-    return { path, isDirectory: true, size: 0, head: new Uint8Array(0), entries, readSmallFile };
+    return { path, isDirectory: true, size: 0, head: new Uint8Array(0), entries, readSmallFile, tar: async () => null };
   }
   if (!stats.isFile()) throw new SnapinspectError('UNREADABLE', `${path} is neither a file nor a folder`);
-  return { path, isDirectory: false, size: stats.size, head: await readHead(path), entries: [], readSmallFile };
+  let tar: Promise<TarArchive | null> | undefined;
+  const file = new FileSource(path, stats.size);
+  return { path, isDirectory: false, size: stats.size, head: await readHead(path), entries: [], readSmallFile, tar: () => (tar ??= openTarArchive(file)) };
 }
 
 async function readHead(path: string): Promise<Uint8Array> {

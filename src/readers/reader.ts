@@ -1,4 +1,5 @@
 import type { Snapshot } from '../model/snapshot.js';
+import type { TarArchive } from './shared/tar-archive.js';
 
 /**
  * What detection may look at: cheap facts gathered once per input, so that trying every reader
@@ -13,8 +14,15 @@ export interface Probe {
   head: Uint8Array;
   /** Names in a directory (empty for files). */
   entries: string[];
-  /** A small file inside a probed directory as text, or null when absent or too large. */
-  readSmallFile(name: string): Promise<string | null>;
+  /** A small file inside a probed directory (or, without a name, the probed file itself) as text; null when absent or too large. */
+  readSmallFile(name?: string): Promise<string | null>;
+  /** The file as an indexed tar (decompressed if needed), or null; computed once and shared by all readers. */
+  tar(): Promise<TarArchive | null>;
+}
+
+export interface OpenOptions {
+  /** Show values flagged as secrets instead of redacting them. */
+  showSecrets: boolean;
 }
 
 export interface Reader {
@@ -24,5 +32,5 @@ export interface Reader {
   label: string;
   /** Returns the variant name when the input is this format, or null. Must stay cheap. */
   detect(probe: Probe): Promise<string | null>;
-  open(probe: Probe, variant: string | null): Promise<Snapshot>;
+  open(probe: Probe, variant: string | null, options: OpenOptions): Promise<Snapshot>;
 }

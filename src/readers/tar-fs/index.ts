@@ -1,0 +1,36 @@
+import { basename } from 'node:path';
+import { SnapinspectError } from '../../model/errors.js';
+import type { MetaRecord } from '../../model/metadata.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { Probe, Reader } from '../reader.js';
+import type { TarArchive } from '../shared/tar-archive.js';
+import { tarSnapshot } from '../shared/tar-snapshot.js';
+import { buildTarTree } from '../shared/tar-tree.js';
+
+/** Which tool wrote a volume tarball, judged by the habits formats.md §2.3 lists. */
+export function guessWriter(archive: TarArchive): string {
+  const entries = archive.index.entries;
+  if (entries.some((entry) => Object.keys(entry.pax).length > 0)) return 'pax (GNU tar --format=posix, Go or bsdtar)';
+  if (entries.some((entry) => entry.format === 'gnu')) {
+    const decimalNames = entries.some((entry) => /^\d+$/.test(entry.uname) || /^\d+$/.test(entry.gname));
+    return archive.index.size % 10240 === 0 && !decimalNames ? 'GNU tar' : 'busybox tar';
+  }
+  return entries.some((entry) => entry.format === 'ustar') ? 'POSIX ustar (Go, moby, LXD)' : 'v7 tar';
+}
+
+/** The fallback for any tar: a volume backup (`tar czf … -C /source .`) or any other filesystem tarball. */
+export const tarFsReader: Reader = {
+  id: 'tar',
+  label: 'tar archive (volume tarball or any filesystem tar)',
+  async detect(probe: Probe): Promise<string | null> {
+    return (await probe.tar()) ? 'filesystem' : null;
+  },
+  async open(probe: Probe): Promise<Snapshot> {
+    const archive = await probe.tar();
+    if (!archive) throw new SnapinspectError('UNREADABLE', `${probe.path} is not a tar archive`);
+    const tree = buildTarTree(archive.index.entries, archive.source);
+    const metadata: MetaRecord = { writer: guessWriter(archive) };
+    if (tree.root.entry) Object.assign(metadata, { root_mode: `0${(tree.root.mode ?? 0).toString(8)}`, root_owner: `${tree.root.uid}:${tree.root.gid}` });
+    return tarSnapshot({ format: 'tar', variant: archive.codec ? `${archive.codec}` : 'plain', title: basename(probe.path), metadata, archive, tree });
+  },
+};
