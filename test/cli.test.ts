@@ -91,7 +91,7 @@ describe('command line contract', () => {
     const entry = await cli(['ls', `${clean}:nope/deeper`]);
     expect(entry).toMatchObject({ code: 2, stderr: 'snapinspect: no entry nope/deeper in icp-cli-snapshot (NO_SUCH_ENTRY)\n' });
     const format = await cli(['info', '--format', 'tarball', clean]);
-    expect(format).toMatchObject({ code: 2, stderr: 'snapinspect: unknown format tarball; formats: icp-snapshot, wasm-module (USAGE)\n' });
+    expect(format).toMatchObject({ code: 2, stderr: 'snapinspect: unknown format tarball; formats: wasm-module, docker-image, docker-export, tar, icp-snapshot, docker-bundle, docker-inspect (USAGE)\n' });
     const forced = await cli(['info', '--format', 'wasm-module', clean]);
     expect(forced.code).toBe(2);
     expect(forced.stderr).toBe(`snapinspect: ${clean} is a folder, not a wasm module (UNREADABLE)\n`);

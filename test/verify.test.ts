@@ -167,6 +167,6 @@ describe('verify finds what the IC and the CLIs would only discover later', () =
     const { code, stdout, stderr } = await cli(['verify', dir]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`snapinspect: ${dir}: not a format snapinspect knows (tried icp-snapshot, wasm-module); use --format ID to force one (UNKNOWN_FORMAT)\n`);
+    expect(stderr).toBe(`snapinspect: ${dir}: not a format snapinspect knows (tried wasm-module, docker-image, docker-export, tar, icp-snapshot, docker-bundle, docker-inspect); use --format ID to force one (UNKNOWN_FORMAT)\n`);
   });
 });

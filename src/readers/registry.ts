@@ -1,10 +1,26 @@
 import { SnapinspectError } from '../model/errors.js';
+import { dockerBundleReader } from './docker-bundle/index.js';
+import { dockerExportReader } from './docker-export/index.js';
+import { dockerImageReader } from './docker-image/index.js';
+import { dockerInspectReader } from './docker-inspect/index.js';
 import { icpSnapshotReader } from './icp-snapshot/index.js';
-import type { Probe, Reader } from './reader.js';
 import { wasmModuleReader } from './icp-snapshot/wasm-module-reader.js';
+import type { Probe, Reader } from './reader.js';
+import { tarFsReader } from './tar-fs/index.js';
 
-/** Detection order of formats/README.md: the most specific markers first. */
-export const readers: readonly Reader[] = [icpSnapshotReader, wasmModuleReader];
+/**
+ * Detection order of formats/README.md: magic bytes first, then tars from the most specific
+ * member markers to the plain-filesystem fallback, then folders, then JSON descriptors.
+ */
+export const readers: readonly Reader[] = [
+  wasmModuleReader,
+  dockerImageReader,
+  dockerExportReader,
+  tarFsReader,
+  icpSnapshotReader,
+  dockerBundleReader,
+  dockerInspectReader,
+];
 
 export interface Detected {
   reader: Reader;

@@ -152,14 +152,16 @@ function removeSubtree(path: string, byPath: Map<string, TarNode>, childMaps: Ma
   }
 }
 
-/** A hard link shares its target's data; a link to a member that is not there is reported, not followed. */
+/**
+ * A hard link shares its target's data (so `cat` works) but keeps size 0 as the archive does: the
+ * bytes are stored, and counted, once. A link to a member that is not there is reported.
+ */
 function resolveHardlink(link: TarNode, byPath: Map<string, TarNode>, diagnostics: Diagnostic[]): void {
   const targetPath = normaliseMemberPath(link.linkTarget ?? '').segments.join('/');
   link.linkTarget = targetPath;
   const target = byPath.get(targetPath);
   if (target?.kind === 'file' && target.content) {
     link.content = target.content;
-    link.size = target.size;
     return;
   }
   const path = [...byPath].find(([, node]) => node === link)?.[0] ?? link.name;

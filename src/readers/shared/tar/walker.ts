@@ -1,0 +1,209 @@
+import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
+import { ExtensionState, isExtensionType, type ExtensionType } from './extensions.js';
+import { BLOCK, checksumMatches, decodeHeader, isZeroBlock, type TarHeader } from './header.js';
+import type { TarEntry, TarIndex } from './types.js';
+
+export interface TarOptions {
+  /** Members indexed before giving up with `TAR_TOO_MANY_ENTRIES`. */
+  maxEntries?: number;
+}
+
+/**
+ * What the walker wants next. `block` is 512 bytes (a header or a GNU sparse map block); `payload`
+ * is an extension record to hand over in full; `data` is bytes to pass by (member data, delivered
+ * to the stream's onData when `entry` is set, or an extension too large to read); `trailer` is what
+ * follows the end marker.
+ */
+export type TarNeed =
+  | { kind: 'block' }
+  | { kind: 'payload'; length: number; padded: number }
+  | { kind: 'data'; length: number; padded: number; entry?: TarEntry }
+  | { kind: 'trailer' }
+  | { kind: 'done' };
+
+const DEFAULT_MAX_ENTRIES = 1_000_000;
+/** PAX and GNU long-name payloads are read whole; real ones are a few hundred bytes. */
+const MAX_EXTENSION_BYTES = 1024 * 1024;
+
+function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+/**
+ * The tar state machine both drivers share: it is handed the bytes it asks for, in order, and
+ * never sees member data, so random access can skip it and a stream can hash it.
+ */
+export class TarWalker {
+  need: TarNeed = { kind: 'block' };
+  /** Stream offset where `need` starts. */
+  offset = 0;
+  private readonly entries: TarEntry[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly extensions = new ExtensionState();
+  private readonly maxEntries: number;
+  /** Offset of a zero block not yet followed by a second one. */
+  private zeroAt: number | undefined;
+  /** Set once the walk ends early or at the end marker: the bytes of stream it accounts for. */
+  private size: number | undefined;
+  private ended = false;
+  private extension: { type: ExtensionType; at: number } | undefined;
+  private sparseEntry: TarEntry | undefined;
+
+  constructor(options: TarOptions = {}) {
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  }
+
+  block(bytes: Uint8Array): void {
+    const at = this.offset;
+    if (this.sparseEntry) return this.sparseBlock(bytes);
+    if (isZeroBlock(bytes)) return this.zeroBlock(at);
+    if (this.zeroAt !== undefined) {
+      this.warn('TAR_LONE_ZERO_BLOCK', `a single zero block at offset ${this.zeroAt} is followed by more headers; reading on`);
+      this.zeroAt = undefined;
+    }
+    if (!checksumMatches(bytes)) {
+      this.error('TAR_BAD_CHECKSUM', `header at offset ${at} has a bad checksum; nothing after it can be trusted, reading stops`);
+      return this.stop(at);
+    }
+    const header = decodeHeader(bytes, at, this.diagnostics);
+    this.offset += BLOCK;
+    if (isExtensionType(header.typeflag)) this.startExtension(header.typeflag, header.size, at);
+    else this.member(header, at);
+  }
+
+  payload(bytes: Uint8Array): void {
+    if (this.need.kind !== 'payload' || !this.extension) return;
+    this.extensions.add(this.extension.type, this.extension.at, bytes.subarray(0, this.need.length), this.diagnostics);
+    this.offset += this.need.padded;
+    this.extension = undefined;
+    this.need = { kind: 'block' };
+  }
+
+  /** The `data` bytes went by in full, padding included. */
+  skipped(): void {
+    if (this.need.kind !== 'data') return;
+    this.offset += this.need.padded;
+    this.extension = undefined;
+    this.need = { kind: 'block' };
+  }
+
+  /** Bytes after the end marker, in order: zeros are padding (GNU pads to 10240), anything else is reported. */
+  trailer(bytes: Uint8Array): void {
+    if (this.need.kind !== 'trailer') return;
+    const first = bytes.findIndex((byte) => byte !== 0);
+    if (first < 0) {
+      this.offset += bytes.length;
+      return;
+    }
+    this.warn('TAR_TRAILING_GARBAGE', `non-zero bytes after the end-of-archive marker, the first at offset ${this.offset + first}`);
+    this.need = { kind: 'done' };
+  }
+
+  /** The input ended `received` bytes into `need` (`partial` holds them for a block or payload). */
+  finish(received: number, partial: Uint8Array = new Uint8Array(0)): TarIndex {
+    this.reportEnd(received, partial);
+    if (this.need.kind !== 'done' && this.need.kind !== 'trailer') this.size = this.offset + received;
+    this.need = { kind: 'done' };
+    return { entries: this.entries, diagnostics: this.diagnostics, size: this.size ?? this.offset, ended: this.ended };
+  }
+
+  private zeroBlock(at: number): void {
+    this.offset += BLOCK;
+    if (this.zeroAt === undefined) {
+      this.zeroAt = at;
+      if (this.extensions.pending) {
+        this.warn('TAR_DANGLING_EXTENSION', `extension header at offset ${this.extensions.memberStart} is followed by the end of the archive, not by a member`);
+        this.extensions.discard();
+      }
+      return;
+    }
+    this.ended = true;
+    this.size = this.offset;
+    this.need = { kind: 'trailer' };
+  }
+
+  private startExtension(type: ExtensionType, size: number, at: number): void {
+    if (size > MAX_EXTENSION_BYTES) {
+      this.error('TAR_EXTENSION_TOO_LARGE', `extension header '${type}' at offset ${at} claims ${size} bytes (limit ${MAX_EXTENSION_BYTES}); skipped`);
+      this.extensions.skip(type, at);
+      this.extension = { type, at };
+      this.need = { kind: 'data', length: size, padded: padded(size) };
+      return;
+    }
+    this.extension = { type, at };
+    this.need = { kind: 'payload', length: size, padded: padded(size) };
+    if (size === 0) this.payload(new Uint8Array(0));
+  }
+
+  private member(header: TarHeader, at: number): void {
+    if (this.entries.length >= this.maxEntries) {
+      this.error('TAR_TOO_MANY_ENTRIES', `more than ${this.maxEntries} members; indexing stops at offset ${at}`);
+      return this.stop(this.extensions.memberStart ?? at);
+    }
+    const entry = this.extensions.entry(header, at, this.diagnostics);
+    this.entries.push(entry);
+    if (header.sparseExtended) this.sparseEntry = entry;
+    else this.expectData(entry);
+  }
+
+  /** Old-GNU sparse maps spill into extra blocks, each flagging at byte 504 whether another follows. */
+  private sparseBlock(bytes: Uint8Array): void {
+    const entry = this.sparseEntry;
+    this.offset += BLOCK;
+    if (!entry || bytes[504] !== 0) return;
+    this.sparseEntry = undefined;
+    entry.dataOffset = this.offset;
+    this.expectData(entry);
+  }
+
+  private expectData(entry: TarEntry): void {
+    this.need = entry.size === 0 ? { kind: 'block' } : { kind: 'data', length: entry.size, padded: padded(entry.size), entry };
+  }
+
+  private stop(at: number): void {
+    this.size = at;
+    this.need = { kind: 'done' };
+  }
+
+  private reportEnd(received: number, partial: Uint8Array): void {
+    const need = this.need;
+    const at = this.offset;
+    if (need.kind === 'payload' || (need.kind === 'data' && !need.entry)) {
+      const header = this.extension?.at ?? at;
+      return this.error('TAR_TRUNCATED', `archive ends inside the extension header at offset ${header}: ${Math.max(0, need.length - received)} of its ${need.length} bytes missing`);
+    }
+    if (need.kind === 'data' && need.entry) return this.truncatedData(need.entry, need.length, received);
+    if (need.kind !== 'block') return;
+    if (this.sparseEntry) {
+      const { path } = this.sparseEntry;
+      return this.error('TAR_TRUNCATED', `archive ends inside the sparse map of ${path} at offset ${at}`, path);
+    }
+    if (partial.some((byte) => byte !== 0)) {
+      return this.error('TAR_TRUNCATED', `archive ends inside the header at offset ${at}: ${BLOCK - received} of 512 bytes missing`);
+    }
+    if (this.extensions.pending) {
+      return this.error('TAR_TRUNCATED', `archive ends after the extension header at offset ${this.extensions.memberStart}, before the member it describes`);
+    }
+    const lone = this.zeroAt === undefined ? '' : ` (only one zero block, at offset ${this.zeroAt})`;
+    this.warn('TAR_NO_END_MARKER', `archive ends at offset ${at + received} without the two zero blocks that close a tar${lone}`);
+  }
+
+  /** The member is kept with the data that is there, so what survived can still be listed and read. */
+  private truncatedData(entry: TarEntry, length: number, received: number): void {
+    const { path } = entry;
+    if (received >= length) {
+      this.error('TAR_TRUNCATED', `archive ends in the padding after the data of ${path} (offset ${this.offset + received})`, path);
+      return;
+    }
+    entry.size = received;
+    this.error('TAR_TRUNCATED', `${path} is cut short: ${length} bytes declared, ${received} present, ${length - received} missing (data at offset ${entry.dataOffset})`, path);
+  }
+
+  private warn(code: string, message: string, path?: string): void {
+    this.diagnostics.push(diagnostic('warning', code, message, path));
+  }
+
+  private error(code: string, message: string, path?: string): void {
+    this.diagnostics.push(diagnostic('error', code, message, path));
+  }
+}
