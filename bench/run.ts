@@ -7,10 +7,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './harness.js';
 import { benchIcpVerify, type BenchRow } from './icp-verify.js';
+import { benchTarList } from './tar-ls.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'snapinspect-bench-'));
 try {
-  const rows: BenchRow[] = [...benchIcpVerify(workDir)];
+  const rows: BenchRow[] = [...benchIcpVerify(workDir), ...benchTarList(workDir)];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}`;
   const table = [
     '| work | snapinspect | baseline (same run) | ratio | budget | result |',

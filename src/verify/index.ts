@@ -1,6 +1,7 @@
 import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { Progress } from './hash.js';
+import { verifyDockerImage } from './docker-image.js';
 import { verifyIcp } from './icp.js';
 import { verifyJuno } from './juno.js';
 
@@ -16,6 +17,7 @@ type Verifier = (snapshot: Snapshot, progress?: Progress) => Promise<Diagnostic[
 
 function verifierFor(snapshot: Snapshot): Verifier | undefined {
   if (snapshot.format === 'icp-snapshot') return snapshot.variant === 'juno' ? verifyJuno : verifyIcp;
+  if (snapshot.format === 'docker-image' || snapshot.format === 'docker-bundle') return verifyDockerImage;
   return undefined;
 }
 

@@ -156,12 +156,16 @@ export class ExtensionState {
 
   /** A per-member record with an empty value removes the global one of that key, as POSIX specifies. */
   private effectiveRecords(): PaxRecords {
+    // Most archives carry no PAX records at all; skip building a map per member for them.
+    if (this.globals.size === 0 && this.locals.size === 0) return NO_RECORDS;
     const records: PaxRecords = new Map(this.globals);
     for (const [key, value] of this.locals) records.set(key, value);
     for (const [key, value] of records) if (value.bytes.length === 0) records.delete(key);
     return records;
   }
 }
+
+const NO_RECORDS: PaxRecords = new Map();
 
 function paxCount(value: string | undefined, key: string, fallback: number, offset: number, diagnostics: Diagnostic[]): number {
   if (value === undefined) return fallback;

@@ -39,14 +39,16 @@ export function isZeroBlock(block: Uint8Array): boolean {
 export function checksumMatches(block: Uint8Array): boolean {
   const stored = parseOctal(block.subarray(CHECKSUM_START, CHECKSUM_END));
   if (stored === null) return false;
-  let unsigned = 0;
-  let signed = 0;
+  let unsigned = 8 * SPACE;
+  let high = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const byte = i >= CHECKSUM_START && i < CHECKSUM_END ? SPACE : (block[i] ?? 0);
+    if (i === CHECKSUM_START) i = CHECKSUM_END;
+    const byte = block[i] ?? 0;
     unsigned += byte;
-    signed += byte >= 0x80 ? byte - 0x100 : byte;
+    if (byte >= 0x80) high++;
   }
-  return stored === BigInt(unsigned) || stored === BigInt(signed);
+  // The signed sum some old writers used differs by 256 for every byte of 0x80 or more.
+  return stored === BigInt(unsigned) || stored === BigInt(unsigned - 256 * high);
 }
 
 function headerFormat(block: Uint8Array): TarEntry['format'] {

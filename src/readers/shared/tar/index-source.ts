@@ -4,7 +4,7 @@ import type { TarIndex } from './types.js';
 import { TarWalker, type TarOptions } from './walker.js';
 
 /** A first read after a jump is small, in case the next member is large too and its data is skipped. */
-const MIN_WINDOW = 16 * 1024;
+const MIN_WINDOW = 64 * 1024;
 /** Runs of small members are read in windows growing to this size, so 10k members are not 10k reads. */
 const MAX_WINDOW = 1024 * 1024;
 
