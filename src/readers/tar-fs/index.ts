@@ -3,6 +3,7 @@ import { SnapinspectError } from '../../model/errors.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Probe, Reader } from '../reader.js';
+import { sniffCodec } from '../shared/compression.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import { tarSnapshot } from '../shared/tar-snapshot.js';
 import { buildTarTree } from '../shared/tar-tree.js';
@@ -13,7 +14,7 @@ export function guessWriter(archive: TarArchive): string {
   if (entries.some((entry) => Object.keys(entry.pax).length > 0)) return 'pax (GNU tar --format=posix, Go or bsdtar)';
   if (entries.some((entry) => entry.format === 'gnu')) {
     const decimalNames = entries.some((entry) => /^\d+$/.test(entry.uname) || /^\d+$/.test(entry.gname));
-    return archive.index.size % 10240 === 0 && !decimalNames ? 'GNU tar' : 'busybox tar';
+    return archive.source.size % 10240 === 0 && !decimalNames ? 'GNU tar' : 'busybox tar';
   }
   return entries.some((entry) => entry.format === 'ustar') ? 'POSIX ustar (Go, moby, LXD)' : 'v7 tar';
 }
@@ -23,9 +24,16 @@ export const tarFsReader: Reader = {
   id: 'tar',
   label: 'tar archive (volume tarball or any filesystem tar)',
   async detect(probe: Probe): Promise<string | null> {
+    const codec = probe.isDirectory ? null : sniffCodec(probe.head);
+    // Claimed so the user hears what to do instead of "unknown format".
+    if (codec === 'xz' || codec === 'bzip2') return 'unsupported-compression';
     return (await probe.tar()) ? 'filesystem' : null;
   },
-  async open(probe: Probe): Promise<Snapshot> {
+  async open(probe: Probe, variant: string | null): Promise<Snapshot> {
+    if (variant === 'unsupported-compression') {
+      const codec = sniffCodec(probe.head);
+      throw new SnapinspectError('UNREADABLE', `${probe.path} is ${codec}-compressed, which snapinspect does not read; decompress it first (${codec === 'xz' ? 'xz' : 'bzip2'} -dk FILE)`);
+    }
     const archive = await probe.tar();
     if (!archive) throw new SnapinspectError('UNREADABLE', `${probe.path} is not a tar archive`);
     const tree = buildTarTree(archive.index.entries, archive.source);
