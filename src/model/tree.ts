@@ -3,6 +3,16 @@ import type { Source } from './source.js';
 
 export type NodeKind = 'dir' | 'file' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'memory' | 'record' | 'whiteout';
 
+/**
+ * Cheap identities of a memory's pages, valid only among nodes with the same `scope` (one file):
+ * equal tokens mean the same stored bytes, 0 means unallocated (reads as zeros). qcow2 snapshots
+ * of one disk compare this way, cluster by cluster, without reading data.
+ */
+export interface PageTokens {
+  scope: string;
+  tokens: BigUint64Array;
+}
+
 /** Marks a user should notice in any listing: secrets, format stubs, tool leftovers. */
 export type NodeFlag = 'secret' | 'stub' | 'leftover';
 
@@ -21,6 +31,7 @@ export interface TreeNode {
   content?: Source;
   /** Present on memory images: they are compared page by page. */
   pageSize?: number;
+  pageTokens?: () => Promise<PageTokens>;
   flags?: NodeFlag[];
   /** One line that says what this entry is, for leftovers and decoded parts. */
   note?: string;
