@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands, optionSpecs } from '../src/cli/options.js';
+import { readers } from '../src/readers/registry.js';
 import { cli, repoRoot } from './helpers/cli.js';
 
 const clean = join(repoRoot, 'fixtures/icp/icp-cli-snapshot');
@@ -91,7 +92,7 @@ describe('command line contract', () => {
     const entry = await cli(['ls', `${clean}:nope/deeper`]);
     expect(entry).toMatchObject({ code: 2, stderr: 'snapinspect: no entry nope/deeper in icp-cli-snapshot (NO_SUCH_ENTRY)\n' });
     const format = await cli(['info', '--format', 'tarball', clean]);
-    expect(format).toMatchObject({ code: 2, stderr: 'snapinspect: unknown format tarball; formats: wasm-module, docker-image, docker-export, tar, icp-snapshot, docker-bundle, docker-inspect (USAGE)\n' });
+    expect(format).toMatchObject({ code: 2, stderr: `snapinspect: unknown format tarball; formats: ${readers.map((reader) => reader.id).join(', ')} (USAGE)\n` });
     const forced = await cli(['info', '--format', 'wasm-module', clean]);
     expect(forced.code).toBe(2);
     expect(forced.stderr).toBe(`snapinspect: ${clean} is a folder, not a wasm module (UNREADABLE)\n`);

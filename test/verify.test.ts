@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readers } from '../src/readers/registry.js';
 import { cli, repoRoot, tempDir } from './helpers/cli.js';
 import { icpFolderFiles, patternBytes, sha256, writeFiles, type IcpFolderSpec } from './helpers/icp-builder.js';
 
@@ -167,6 +168,6 @@ describe('verify finds what the IC and the CLIs would only discover later', () =
     const { code, stdout, stderr } = await cli(['verify', dir]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`snapinspect: ${dir}: not a format snapinspect knows (tried wasm-module, docker-image, docker-export, tar, icp-snapshot, docker-bundle, docker-inspect); use --format ID to force one (UNKNOWN_FORMAT)\n`);
+    expect(stderr).toBe(`snapinspect: ${dir}: not a format snapinspect knows (tried ${readers.map((reader) => reader.id).join(', ')}); use --format ID to force one (UNKNOWN_FORMAT)\n`);
   });
 });

@@ -1,7 +1,7 @@
 import { SnapinspectError, errorMessage } from '../model/errors.js';
 import { splitPath } from '../model/paths.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { findNode, type TreeNode } from '../model/tree.js';
+import { dirNode, findNode, type TreeNode } from '../model/tree.js';
 import { probePath } from '../readers/probe.js';
 import { detectReader } from '../readers/registry.js';
 import { parseAddress } from './address.js';
@@ -58,4 +58,11 @@ export async function resolveInner(opened: Opened): Promise<TreeNode> {
   const node = await findNode(opened.snapshot.root, opened.inner);
   if (!node) throw new SnapinspectError('NO_SUCH_ENTRY', `no entry ${opened.inner.join('/')} in ${opened.snapshot.title}`);
   return node;
+}
+
+/** The snapshot narrowed to its `:INNER` entry, so `diff a.tar:etc b.tar:etc` compares just those. */
+export async function subtree(opened: Opened): Promise<Snapshot> {
+  if (opened.inner.length === 0) return opened.snapshot;
+  const node = await resolveInner(opened);
+  return { ...opened.snapshot, root: node.children ? node : dirNode('', [node]) };
 }

@@ -9,6 +9,10 @@ import { openAddress, resolveInner } from '../app/open.js';
 import { verifyCommand } from '../app/verify.js';
 import { helpText } from './help.js';
 import { parseArgs, type Invocation } from './parse.js';
+import type { ParsedOptions } from './options.js';
+import { diffCommand } from '../app/diff.js';
+import { hashCommand } from '../app/hash.js';
+import { subtree } from '../app/open.js';
 
 /** The bundle (dist/snapinspect.mjs), the compiled tree (dist/cli/) and the sources sit at different depths. */
 export function version(): string {
@@ -42,6 +46,7 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
     await io.stdout.write(`${helpText(version())}\n`);
     return command === 'none' && !options.help ? 2 : 0;
   }
+  if (command === 'diff') return runDiff(operands, options, io);
   const [target, ...extra] = operands;
   if (target === undefined) throw new SnapinspectError('USAGE', `${command} needs a PATH; see snapinspect --help`);
   if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
@@ -57,5 +62,28 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
       return catCommand(await resolveInner(opened), opened.inner.join('/'), io, options.raw);
     case 'verify':
       return verifyCommand(opened.snapshot, io, options.json);
+    case 'hash':
+      return hashCommand(opened.snapshot, target, io, options.output);
   }
+}
+
+const SECTIONS = ['files', 'memory', 'metadata'] as const;
+
+async function runDiff(operands: string[], options: ParsedOptions, io: Io): Promise<number> {
+  const [first, second, ...extra] = operands;
+  if (first === undefined || second === undefined) throw new SnapinspectError('USAGE', 'diff needs two snapshots: snapinspect diff A B');
+  if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
+  const only = new Set(options.only === undefined ? SECTIONS : options.only.split(',').map((part) => part.trim()));
+  const unknown = [...only].find((part) => !(SECTIONS as readonly string[]).includes(part));
+  if (unknown !== undefined) throw new SnapinspectError('USAGE', `--only takes ${SECTIONS.join(', ')}; not ${unknown}`);
+  const request = { format: options.format, showSecrets: options.showSecrets };
+  const [before, after] = await Promise.all([openAddress(first, request), openAddress(second, request)]);
+  return diffCommand(await subtree(before), await subtree(after), io, {
+    json: options.json,
+    textDiff: options.textDiff,
+    ignoreMtime: options.ignoreMtime,
+    dirMtimes: options.dirMtimes,
+    exclude: options.exclude,
+    only: only as Set<(typeof SECTIONS)[number]>,
+  });
 }

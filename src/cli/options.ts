@@ -4,6 +4,8 @@ export const commands = [
   { name: 'ls', usage: 'ls PATH[#SEL][:DIR] [-R] [-l] [--json]', summary: 'list entries of the snapshot tree' },
   { name: 'cat', usage: 'cat PATH[#SEL]:FILE [--raw]', summary: 'raw bytes of one entry to stdout' },
   { name: 'verify', usage: 'verify PATH[#SEL] [--json]', summary: 'integrity and upload-readiness checks (exit 1 on problems)' },
+  { name: 'diff', usage: 'diff A B [--json] [--only LIST] [--ignore-mtime] [--exclude GLOB] [--text-diff]', summary: 'what changed from snapshot A to B: files, memory pages, metadata (exit 1 when different)' },
+  { name: 'hash', usage: 'hash PATH[#SEL] [-o FILE]', summary: 'page-hash manifest of a snapshot, which diff accepts as either side' },
 ] as const;
 
 export type CommandName = (typeof commands)[number]['name'];
@@ -13,6 +15,8 @@ export interface OptionSpec {
   short?: string;
   /** Name of the value the option takes, if any. */
   value?: string;
+  /** Given several times, the values accumulate. */
+  repeatable?: boolean;
   key: keyof ParsedOptions;
   help: string;
   /** Commands the option applies to; undefined means all. */
@@ -25,16 +29,28 @@ export interface ParsedOptions {
   long: boolean;
   raw: boolean;
   showSecrets: boolean;
+  ignoreMtime: boolean;
+  dirMtimes: boolean;
+  textDiff: boolean;
+  exclude: string[];
+  only?: string;
+  output?: string;
   format?: string;
   help: boolean;
   version: boolean;
 }
 
 export const optionSpecs: OptionSpec[] = [
-  { long: '--json', key: 'json', help: 'machine-readable output (shapes in the README)', only: ['info', 'ls', 'verify'] },
+  { long: '--json', key: 'json', help: 'machine-readable output (shapes in the README)', only: ['info', 'ls', 'verify', 'diff'] },
   { long: '--recursive', short: '-R', key: 'recursive', help: 'list the whole subtree', only: ['ls'] },
   { long: '--long', short: '-l', key: 'long', help: 'mode, owner, size, mtime, link target, flags', only: ['ls'] },
   { long: '--raw', key: 'raw', help: 'write bytes unescaped even to a terminal', only: ['cat'] },
+  { long: '--only', value: 'LIST', key: 'only', help: 'comma-separated sections to compare: files, memory, metadata', only: ['diff'] },
+  { long: '--ignore-mtime', key: 'ignoreMtime', help: 'modification times alone do not make a change', only: ['diff'] },
+  { long: '--dir-mtimes', key: 'dirMtimes', help: 'also report directories whose only change is their mtime', only: ['diff'] },
+  { long: '--exclude', value: 'GLOB', repeatable: true, key: 'exclude', help: 'leave out matching paths (repeatable; * within a name, ** across folders)', only: ['diff'] },
+  { long: '--text-diff', key: 'textDiff', help: 'show a unified diff of changed text files up to 1 MiB', only: ['diff'] },
+  { long: '--output', short: '-o', value: 'FILE', key: 'output', help: 'write the manifest to FILE instead of stdout', only: ['hash'] },
   { long: '--format', value: 'ID', key: 'format', help: 'skip detection and read the input as format ID' },
   { long: '--show-secrets', key: 'showSecrets', help: 'show values flagged as secrets instead of redacting them' },
   { long: '--help', short: '-h', key: 'help', help: 'show this help' },

@@ -11,7 +11,7 @@ export interface Invocation {
 const commandNames: readonly string[] = commands.map((command) => command.name);
 
 export function parseArgs(argv: readonly string[]): Invocation {
-  const options: ParsedOptions = { json: false, recursive: false, long: false, raw: false, showSecrets: false, help: false, version: false };
+  const options: ParsedOptions = { json: false, recursive: false, long: false, raw: false, showSecrets: false, ignoreMtime: false, dirMtimes: false, textDiff: false, exclude: [], help: false, version: false };
   const operands: string[] = [];
   const used: OptionSpec[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -35,7 +35,8 @@ export function parseArgs(argv: readonly string[]): Invocation {
       }
       const value = inlineValue ?? argv[++i];
       if (value === undefined) throw new SnapinspectError('USAGE', `${spec.long} needs a value (${spec.value})`);
-      (options[spec.key] as string) = value;
+      if (spec.repeatable) (options[spec.key] as string[]).push(value);
+      else (options[spec.key] as string) = value;
     }
   }
   const first = operands[0];

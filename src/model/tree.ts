@@ -29,6 +29,8 @@ export interface TreeNode {
   /** Format-specific facts shown in details and compared by diff. */
   attrs: MetaRecord;
   content?: Source;
+  /** sha256 of the content when known without reading it (page-hash manifests). */
+  sha256?: string;
   /** Present on memory images: they are compared page by page. */
   pageSize?: number;
   pageTokens?: () => Promise<PageTokens>;

@@ -6,6 +6,7 @@ import { dockerInspectReader } from './docker-inspect/index.js';
 import { icpSnapshotReader } from './icp-snapshot/index.js';
 import { wasmModuleReader } from './icp-snapshot/wasm-module-reader.js';
 import type { Probe, Reader } from './reader.js';
+import { manifestReader } from './manifest/index.js';
 import { tarFsReader } from './tar-fs/index.js';
 
 /**
@@ -20,6 +21,7 @@ export const readers: readonly Reader[] = [
   icpSnapshotReader,
   dockerBundleReader,
   dockerInspectReader,
+  manifestReader,
 ];
 
 export interface Detected {

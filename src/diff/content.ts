@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import { blocks, type Source } from '../model/source.js';
+
+const BLOCK = 1024 * 1024;
+
+/** Offset of the first differing byte of two sources (the shorter one's end if one is a prefix), or null when equal. */
+export async function firstDifference(a: Source, b: Source): Promise<number | null> {
+  const common = Math.min(a.size, b.size);
+  for (let offset = 0; offset < common; offset += BLOCK) {
+    const [left, right] = await Promise.all([a.read(offset, BLOCK), b.read(offset, BLOCK)]);
+    if (Buffer.compare(left, right) === 0) continue;
+    for (let i = 0; i < Math.min(left.length, right.length); i++) if (left[i] !== right[i]) return offset + i;
+    return offset + Math.min(left.length, right.length);
+  }
+  return a.size === b.size ? null : common;
+}
+
+export async function sha256Of(source: Source): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const block of blocks(source, BLOCK)) hash.update(block);
+  return hash.digest('hex');
+}

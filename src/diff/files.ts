@@ -1,0 +1,163 @@
+import { childrenOf, type TreeNode } from '../model/tree.js';
+import { firstDifference, sha256Of } from './content.js';
+import { globMatcher } from './glob.js';
+import { canonical } from './metadata.js';
+import type { DiffOptions, EntrySide, FileChange } from './types.js';
+
+/** One name in a directory of either snapshot, with the change it carries (none when unchanged). */
+export interface EntryDiff {
+  name: string;
+  path: string;
+  before?: TreeNode;
+  after?: TreeNode;
+  change?: FileChange;
+}
+
+const ATTR_FIELDS: [string, (node: TreeNode) => unknown][] = [
+  ['owner', (node) => `${String(node.attrs.uname ?? '')}:${String(node.attrs.gname ?? '')}`],
+  ['xattrs', (node) => JSON.stringify(Object.entries(node.attrs).filter(([key]) => key.startsWith('xattr ')).map(([key, value]) => [key, String(value)]))],
+  ['device', (node) => node.attrs.device],
+];
+
+/**
+ * Compares two trees one directory at a time and remembers each answer, so a viewer can expand
+ * only what it shows while a report walks everything; neither tree is modified.
+ */
+export class TreeDiffer {
+  private readonly memo = new Map<string, Promise<EntryDiff[]>>();
+  /** Every entry compared so far, by path, for rename detection. */
+  readonly seen = new Map<string, EntryDiff>();
+  private readonly excluded: (path: string) => boolean;
+
+  constructor(
+    private readonly before: TreeNode,
+    private readonly after: TreeNode,
+    private readonly options: DiffOptions,
+  ) {
+    this.excluded = globMatcher(options.exclude);
+  }
+
+  /** Entries of the directory at `path` ('' = root) on either side. */
+  entries(path: string): Promise<EntryDiff[]> {
+    let pending = this.memo.get(path);
+    if (!pending) {
+      pending = this.compareDirectory(path);
+      this.memo.set(path, pending);
+    }
+    return pending;
+  }
+
+  /** Every change below the root, parents before children. */
+  async *changes(path = ''): AsyncGenerator<FileChange> {
+    for (const entry of await this.entries(path)) {
+      if (entry.change) yield entry.change;
+      const isDir = (node?: TreeNode): boolean => node !== undefined && node.children !== undefined;
+      if (isDir(entry.before) || isDir(entry.after)) yield* this.changes(entry.path);
+    }
+  }
+
+  private async compareDirectory(path: string): Promise<EntryDiff[]> {
+    const [left, right] = await Promise.all([this.nodeAt(this.before, path), this.nodeAt(this.after, path)]);
+    const [leftChildren, rightChildren] = await Promise.all([left ? childrenOf(left) : [], right ? childrenOf(right) : []]);
+    const byName = new Map<string, EntryDiff>();
+    const entryFor = (name: string): EntryDiff => {
+      let entry = byName.get(name);
+      if (!entry) byName.set(name, (entry = { name, path: path ? `${path}/${name}` : name }));
+      return entry;
+    };
+    for (const node of leftChildren) entryFor(node.name).before = node;
+    for (const node of rightChildren) entryFor(node.name).after = node;
+    const entries = [...byName.values()].filter((entry) => !this.excluded(entry.path));
+    for (const entry of entries) {
+      this.seen.set(entry.path, entry);
+      const change = await this.compareEntry(entry);
+      if (change) entry.change = change;
+    }
+    return entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+  }
+
+  private async nodeAt(root: TreeNode, path: string): Promise<TreeNode | undefined> {
+    let node: TreeNode | undefined = root;
+    for (const segment of path ? path.split('/') : []) {
+      node = node ? (await childrenOf(node)).find((child) => child.name === segment) : undefined;
+    }
+    return node;
+  }
+
+  private async compareEntry({ path, before, after }: EntryDiff): Promise<FileChange | undefined> {
+    const stub = Boolean(before?.flags?.includes('stub') || after?.flags?.includes('stub'));
+    const base = { path, ...(before ? { before: side(before) } : {}), ...(after ? { after: side(after) } : {}), ...(stub ? { stub } : {}) };
+    if (!before || !after) return { ...base, change: before ? 'removed' : 'added' };
+    // Memory images are compared page by page in the memory section.
+    if (before.kind === 'memory' && after.kind === 'memory') return undefined;
+    if (before.kind !== after.kind) return { ...base, change: 'modified', fields: ['kind'] };
+    const contentChange = await this.compareContent(before, after);
+    const fields = this.metadataFields(before, after);
+    if (contentChange) return { ...base, change: 'modified', ...contentChange, fields: [...contentChange.fields, ...fields] };
+    return fields.length ? { ...base, change: 'metadata', fields } : undefined;
+  }
+
+  private async compareContent(before: TreeNode, after: TreeNode): Promise<{ fields: string[]; firstDifference?: number } | undefined> {
+    if (before.kind === 'dir') return undefined;
+    if (before.content && after.content) {
+      const difference = await firstDifference(before.content, after.content);
+      if (difference === null) return undefined;
+      return { fields: before.size === after.size ? ['content'] : ['size', 'content'], firstDifference: difference };
+    }
+    if ((before.sha256 || before.content) && (after.sha256 || after.content)) {
+      const [left, right] = await Promise.all([digestOf(before), digestOf(after)]);
+      if (left === right) return undefined;
+      return { fields: before.size === after.size ? ['content'] : ['size', 'content'] };
+    }
+    if (before.kind === 'record' && canonical(before.attrs) !== canonical(after.attrs)) return { fields: ['attrs'] };
+    return before.size === after.size ? undefined : { fields: ['size'] };
+  }
+
+  private metadataFields(before: TreeNode, after: TreeNode): string[] {
+    const fields: string[] = [];
+    if (before.mode !== after.mode) fields.push('mode');
+    if (before.uid !== after.uid) fields.push('uid');
+    if (before.gid !== after.gid) fields.push('gid');
+    for (const [field, read] of ATTR_FIELDS) if (read(before) !== read(after)) fields.push(field);
+    if (before.linkTarget !== after.linkTarget) fields.push('linkTarget');
+    const mtimeCounts = !this.options.ignoreMtime && (before.kind !== 'dir' || this.options.dirMtimes);
+    if (mtimeCounts && before.mtime?.epochNs !== after.mtime?.epochNs) fields.push('mtime');
+    return fields;
+  }
+}
+
+/** A manifest side knows only digests; the other side is hashed to match. */
+async function digestOf(node: TreeNode): Promise<string | undefined> {
+  return node.sha256 ?? (node.content ? sha256Of(node.content) : undefined);
+}
+
+function side(node: TreeNode): EntrySide {
+  return { kind: node.kind, size: node.size, ...(node.mode !== undefined ? { mode: node.mode } : {}), ...(node.linkTarget !== undefined ? { linkTarget: node.linkTarget } : {}) };
+}
+
+/** Marks added files whose bytes equal a removed file's as renames (same size first, then sha256). */
+export async function detectRenames(changes: FileChange[], entries: ReadonlyMap<string, EntryDiff>): Promise<void> {
+  const removed = changes.filter((c) => c.change === 'removed' && c.before?.kind === 'file' && (c.before.size ?? 0) > 0);
+  const hashes = new Map<string, string>();
+  const hashOf = async (path: string, sideName: 'before' | 'after'): Promise<string | undefined> => {
+    const content = entries.get(path)?.[sideName]?.content;
+    return content ? sha256Of(content) : undefined;
+  };
+  for (const change of changes) {
+    if (change.change !== 'added' || change.after?.kind !== 'file') continue;
+    const candidates = removed.filter((r) => r.before?.size === change.after?.size);
+    if (candidates.length === 0) continue;
+    const digest = await hashOf(change.path, 'after');
+    for (const candidate of candidates) {
+      let candidateDigest = hashes.get(candidate.path);
+      if (candidateDigest === undefined) {
+        candidateDigest = (await hashOf(candidate.path, 'before')) ?? '';
+        hashes.set(candidate.path, candidateDigest);
+      }
+      if (digest && candidateDigest === digest) {
+        change.renamedFrom = candidate.path;
+        break;
+      }
+    }
+  }
+}
