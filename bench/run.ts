@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import { repoRoot } from './harness.js';
 import { benchIcpVerify, type BenchRow } from './icp-verify.js';
 import { benchTarList } from './tar-ls.js';
+import { benchMemoryDiff, benchTarDiff } from './diff.js';
+import { ensureTools } from './tools.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'snapinspect-bench-'));
 try {
-  const rows: BenchRow[] = [...benchIcpVerify(workDir), ...benchTarList(workDir)];
+  ensureTools();
+  const rows: BenchRow[] = [...benchIcpVerify(workDir), ...benchTarList(workDir), ...benchMemoryDiff(workDir), ...benchTarDiff(workDir)];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}`;
   const table = [
     '| work | snapinspect | baseline (same run) | ratio | budget | result |',

@@ -1,5 +1,6 @@
 import { appendPage } from '../model/memory.js';
-import type { Source } from '../model/source.js';
+import { FileSource, type Source } from '../model/source.js';
+import { compareFilePages, toRanges } from './file-compare.js';
 import type { PageTokens, TreeNode } from '../model/tree.js';
 import type { MemoryChange } from './types.js';
 import { xxh64Pages, xxh64ZeroPage } from './page-hash.js';
@@ -17,7 +18,21 @@ export async function compareMemory(path: string, before: TreeNode, after: TreeN
     const [leftHashes, rightHashes] = await Promise.all([hashesOf(before, left, pageSize), hashesOf(after, right, pageSize)]);
     return fromTokens(path, pageSize, leftHashes, rightHashes, 'xxh64', await xxh64ZeroPage(pageSize));
   }
+  if (before.content instanceof FileSource && after.content instanceof FileSource) return compareFiles(path, pageSize, before.content, after.content, progress);
   return compareBytes(path, pageSize, before.content, after.content, progress);
+}
+
+/** Two whole files on disk: read by workers with reused buffers, one per core. */
+async function compareFiles(path: string, pageSize: number, before: FileSource, after: FileSource, progress: Progress): Promise<MemoryChange> {
+  const result = await compareFilePages(before, after, pageSize, progress);
+  return {
+    ...emptyChange(path, pageSize, 'bytes'),
+    changedPages: toRanges(result.changed),
+    addedPages: toRanges(result.added),
+    removedPages: toRanges(result.removed),
+    addedZeroPages: toRanges(result.addedZero),
+    bytesChanged: result.bytesChanged,
+  };
 }
 
 async function hashesOf(node: TreeNode, tokens: PageTokens | undefined, pageSize: number): Promise<BigUint64Array> {
