@@ -37,27 +37,29 @@ export class TreeDiffer {
     this.excluded = globMatcher(options.exclude);
   }
 
-  /** Entries of the directory at `path` ('' = root) on either side. */
-  entries(path: string): Promise<EntryDiff[]> {
+  /** Entries of the directory at `path` ('' = root) on either side; `pair` skips finding it again. */
+  entries(path: string, pair?: Pick<EntryDiff, 'before' | 'after'>): Promise<EntryDiff[]> {
     let pending = this.memo.get(path);
     if (!pending) {
-      pending = this.compareDirectory(path);
+      pending = this.compareDirectory(path, pair);
       this.memo.set(path, pending);
     }
     return pending;
   }
 
   /** Every change below the root, parents before children. */
-  async *changes(path = ''): AsyncGenerator<FileChange> {
-    for (const entry of await this.entries(path)) {
+  async *changes(path = '', pair?: Pick<EntryDiff, 'before' | 'after'>): AsyncGenerator<FileChange> {
+    for (const entry of await this.entries(path, pair)) {
       if (entry.change) yield entry.change;
       const isDir = (node?: TreeNode): boolean => node !== undefined && node.children !== undefined;
-      if (isDir(entry.before) || isDir(entry.after)) yield* this.changes(entry.path);
+      if (isDir(entry.before) || isDir(entry.after)) yield* this.changes(entry.path, entry);
     }
   }
 
-  private async compareDirectory(path: string): Promise<EntryDiff[]> {
-    const [left, right] = await Promise.all([this.nodeAt(this.before, path), this.nodeAt(this.after, path)]);
+  private async compareDirectory(path: string, pair?: Pick<EntryDiff, 'before' | 'after'>): Promise<EntryDiff[]> {
+    const [left, right] = pair
+      ? [pair.before, pair.after]
+      : await Promise.all([this.nodeAt(this.before, path), this.nodeAt(this.after, path)]);
     const [leftChildren, rightChildren] = await Promise.all([left ? childrenOf(left) : [], right ? childrenOf(right) : []]);
     const byName = new Map<string, EntryDiff>();
     const entryFor = (name: string): EntryDiff => {
