@@ -218,6 +218,15 @@ describe.skipIf(!corpus)('diff on the shared corpus (ground truth in corpus/READ
     expect(textReport).toContain('  global_timer: inactive → {active: 2025-11-22T02:06:40Z}\n');
   });
 
+  it('LXD before-upgrade → after-upgrade: version.txt added, os-release removed', async () => {
+    const backup = join(corpusRoot, 'lxd/web1-backup.tar.gz');
+    const { code, stdout } = await cli(['diff', '--json', '--only', 'files', `${backup}#before-upgrade`, `${backup}#after-upgrade`]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).files.map((f: { path: string; change: string }) => `${f.change} ${f.path}`)).toEqual(['removed etc/os-release', 'added usr/share/app/version.txt']);
+    const latest = await cli(['diff', '--only', 'files', `${backup}#after-upgrade`, `${backup}#container`]);
+    expect(latest.code).toBe(0);
+  });
+
   it('compares image layers by selector and a layer with an export across formats', async () => {
     const legacy = join(docker, 'tiny-save-legacy.tar');
     const layers = JSON.parse((await cli(['diff', '--json', '--only', 'files', `${legacy}#layer:1`, `${legacy}#layer:2`])).stdout);

@@ -4,8 +4,10 @@ import { formatRanges, scanPages, type PageRanges } from '../model/memory.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { childrenOf, treeSize, walk, type TreeNode } from '../model/tree.js';
 import { metadataLines } from '../format/meta-text.js';
+import { columnTitle, renderTable } from '../format/table.js';
+import type { MetaValue } from '../model/metadata.js';
 import { humanBytes } from '../format/sizes.js';
-import { stringifyJson, toJsonValue } from '../format/values.js';
+import { formatValue, stringifyJson, toJsonValue } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
 
 export interface MemorySummary {
@@ -54,10 +56,27 @@ async function infoText(snapshot: Snapshot, memories: MemorySummary[]): Promise<
       lines.push(`  ${escapeForDisplay(memory.path)}: ${memory.pages} pages of ${humanBytes(memory.pageSize)}, ${memory.zeroPages} all-zero; data pages: ${formatRanges(memory.dataRanges) || 'none'}`);
     }
   }
-  lines.push(snapshot.children.length ? `Child snapshots (${snapshot.children.length}):` : 'Child snapshots: none');
-  for (const child of snapshot.children) lines.push(`  #${escapeForDisplay(child.selector)}  ${escapeForDisplay(child.title)}`);
+  lines.push(...childLines(snapshot));
   lines.push(...diagnosticLines(snapshot.diagnostics));
   return lines;
+}
+
+/** Child snapshots as a table: selector, every summary field any child has, then the title. */
+function childLines(snapshot: Snapshot): string[] {
+  if (snapshot.children.length === 0) return ['Child snapshots: none'];
+  const keys = [...new Set(snapshot.children.flatMap((child) => Object.keys(child.summary)))];
+  const rows = snapshot.children.map((child) => [
+    `#${child.selector}`,
+    ...keys.map((key) => (child.summary[key] === undefined ? '-' : cellText(child.summary[key]))),
+    child.title,
+  ]);
+  const table = renderTable(['Selector', ...keys.map(columnTitle), 'Title'], rows);
+  return [`Child snapshots (${snapshot.children.length}):`, ...table.map((line) => `  ${line}`)];
+}
+
+function cellText(value: MetaValue | undefined): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return value === undefined ? '-' : formatValue(value);
 }
 
 async function contentLines(root: TreeNode): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { SnapinspectError } from '../model/errors.js';
+import { criuReader } from './criu/index.js';
 import { dockerBundleReader } from './docker-bundle/index.js';
 import { dockerExportReader } from './docker-export/index.js';
 import { dockerImageReader } from './docker-image/index.js';
@@ -6,6 +7,7 @@ import { dockerInspectReader } from './docker-inspect/index.js';
 import { icpSnapshotReader } from './icp-snapshot/index.js';
 import { wasmModuleReader } from './icp-snapshot/wasm-module-reader.js';
 import type { Probe, Reader } from './reader.js';
+import { lxdDirReader, lxdExportReader } from './lxd/index.js';
 import { manifestReader } from './manifest/index.js';
 import { tarFsReader } from './tar-fs/index.js';
 
@@ -15,10 +17,13 @@ import { tarFsReader } from './tar-fs/index.js';
  */
 export const readers: readonly Reader[] = [
   wasmModuleReader,
+  criuReader,
+  lxdExportReader,
   dockerImageReader,
   dockerExportReader,
   tarFsReader,
   icpSnapshotReader,
+  lxdDirReader,
   dockerBundleReader,
   dockerInspectReader,
   manifestReader,

@@ -3,6 +3,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { Progress } from './hash.js';
 import { verifyDockerImage } from './docker-image.js';
 import { verifyIcp } from './icp.js';
+import { verifyLxd } from './lxd.js';
 import { verifyJuno } from './juno.js';
 
 export type { Progress } from './hash.js';
@@ -18,6 +19,7 @@ type Verifier = (snapshot: Snapshot, progress?: Progress) => Promise<Diagnostic[
 function verifierFor(snapshot: Snapshot): Verifier | undefined {
   if (snapshot.format === 'icp-snapshot') return snapshot.variant === 'juno' ? verifyJuno : verifyIcp;
   if (snapshot.format === 'docker-image' || snapshot.format === 'docker-bundle') return verifyDockerImage;
+  if (snapshot.format === 'lxd-export' || snapshot.format === 'lxd-dir') return verifyLxd;
   return undefined;
 }
 

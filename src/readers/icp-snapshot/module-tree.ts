@@ -6,6 +6,7 @@ import { blocks, BytesSource, readAll, SliceSource, type Source } from '../../mo
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { gunzipBounded, looksLikeGzip } from '../shared/gzip.js';
 import { looksLikeWasm, parseWasm, type WasmModuleInfo } from '../shared/wasm.js';
+import { uniqueNames } from '../shared/tree-names.js';
 import { classifyExports, type CanisterMethods } from './methods.js';
 
 export interface ModuleView {
@@ -112,16 +113,4 @@ function moduleChildren(module: Source, info: WasmModuleInfo, methods: CanisterM
     }))),
     dirNode('globals', info.globals.map((g, index) => record(String(index), { type: g.valtype, mutable: g.mutable, imported: g.imported }))),
   ];
-}
-
-/** Node names must be unique and slash-free to be addressable; duplicates get a counter. */
-function uniqueNames(nodes: TreeNode[]): TreeNode[] {
-  const seen = new Map<string, number>();
-  for (const node of nodes) {
-    const base = node.name.replaceAll('/', '%2F');
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
-    node.name = count === 1 ? base : `${base} (${count})`;
-  }
-  return nodes;
 }

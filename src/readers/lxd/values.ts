@@ -1,0 +1,61 @@
+import { Instant, type MetaRecord, type MetaValue } from '../../model/metadata.js';
+import { limits } from '../../model/limits.js';
+import { looksSecret, REDACTED } from '../shared/secrets.js';
+import { badField, field, isYamlMap, toMeta, within, type YamlContext, type YamlMap } from './yaml.js';
+
+const NS_PER_SECOND = 1_000_000_000n;
+/** `0001-01-01T00:00:00Z`, Go's zero time: LXD's "no expiry" and "never used". */
+const GO_ZERO_NS = -62_135_596_800n * NS_PER_SECOND;
+const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i;
+
+/** RFC3339 with up to nine fraction digits (Go writes nanoseconds), or null. */
+export function parseLxdTime(text: string): Instant | null {
+  const match = RFC3339.exec(text);
+  if (!match) return null;
+  const ms = Date.parse(`${match[1] ?? ''}${(match[3] ?? '').toUpperCase()}`);
+  if (Number.isNaN(ms)) return null;
+  const fraction = BigInt((match[2] ?? '').slice(0, 9).padEnd(9, '0'));
+  return new Instant(BigInt(ms) * 1_000_000n + fraction);
+}
+
+/** A time field as metadata: an Instant, `never` for the Go zero time, the raw text when unparsable. */
+export function lxdTime(context: YamlContext, map: YamlMap | undefined, key: string): MetaValue | undefined {
+  const text = field(context, map, key, 'string');
+  if (text === undefined) return undefined;
+  const instant = parseLxdTime(text);
+  if (!instant) {
+    badField(within(context, key), `is not an RFC3339 time: ${text.slice(0, 60)}`);
+    return text;
+  }
+  return instant.epochNs === GO_ZERO_NS ? 'never' : instant;
+}
+
+/** metadata.yaml stores Unix seconds; 0 means "not set" (an image that never expires). */
+export function unixTime(context: YamlContext, map: YamlMap | undefined, key: string): MetaValue | undefined {
+  const seconds = field(context, map, key, 'number');
+  if (seconds === undefined) return undefined;
+  if (!Number.isSafeInteger(seconds)) {
+    badField(within(context, key), `is not a whole number of seconds: ${seconds}`);
+    return seconds;
+  }
+  return seconds === 0 ? 'never' : new Instant(BigInt(seconds) * NS_PER_SECOND);
+}
+
+/** LXD keys are dotted (`environment.DB_PASSWORD`, `user.api.key`), so each part is judged on its own as well. */
+function isSecretKey(key: string): boolean {
+  return looksSecret(key) || key.split(/[.-]/).some(looksSecret);
+}
+
+/**
+ * A config or devices map as metadata, scalar values under secret-looking keys redacted unless
+ * asked. Nested maps (devices) are walked; a map under a secret-looking name (a device called
+ * `token`, say) is not hidden as a whole, only its secret-looking keys.
+ */
+export function redactedRecord(map: YamlMap, showSecrets: boolean, depth = 0): MetaRecord {
+  const entries = Object.entries(map).map(([key, value]): [string, MetaValue] => {
+    if (isYamlMap(value) && depth < limits.jsonDepth) return [key, redactedRecord(value, showSecrets, depth + 1)];
+    const hidden = !showSecrets && isSecretKey(key) && typeof value !== 'object' && value !== '';
+    return [key, hidden ? REDACTED : toMeta(value, depth + 1)];
+  });
+  return Object.fromEntries(entries);
+}
