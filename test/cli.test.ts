@@ -109,7 +109,7 @@ describe('README', () => {
 
   it('documents every diagnostic and finding code the source can emit', () => {
     const sources = readdirSync(join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
-    const codes = new Set(sources.flatMap((file) => [...readFileSync(join(repoRoot, 'src', file), 'utf8').matchAll(/'((?:ICP|JUNO|MGR|STRUCT|TAR|IMAGE|INSPECT|BUNDLE|DECOMPRESS)_[A-Z0-9_]+|TOO_MANY_ENTRIES|UNREADABLE_ENTRY)'/g)].map((m) => m[1])));
+    const codes = new Set(sources.flatMap((file) => [...readFileSync(join(repoRoot, 'src', file), 'utf8').matchAll(/'((?:ICP|JUNO|MGR|STRUCT|TAR|IMAGE|INSPECT|BUNDLE|DECOMPRESS|LXD|CRIU|QCOW2|MULTIPASS|CLOUDIFY|ZIP)_[A-Z0-9_]+|TOO_MANY_ENTRIES|UNREADABLE_ENTRY)'/g)].map((m) => m[1])));
     expect(codes.size).toBeGreaterThan(40);
     for (const code of codes) expect(readme, code).toContain(`\`${code}\``);
   });
