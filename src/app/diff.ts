@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, diffLines } from 'diff';
 import { escapeForDisplay } from '../model/display.js';
 import { formatRanges } from '../model/memory.js';
 import { splitPath } from '../model/paths.js';
@@ -120,7 +120,26 @@ function memoryLines(memory: MemoryChange[]): string[] {
 function metadataLines({ metadata }: DiffResult): string[] {
   if (metadata.length === 0) return [];
   const show = (value: unknown): string => (value === undefined ? '(absent)' : formatValue(value as Parameters<typeof formatValue>[0]));
-  return [`Metadata (${metadata.length}):`, ...metadata.map((change) => `  ${escapeForDisplay(change.key)}: ${show(change.before)} → ${show(change.after)}`)];
+  return [
+    `Metadata (${metadata.length}):`,
+    ...metadata.flatMap((change) =>
+      isMultiline(change.before) || isMultiline(change.after)
+        ? [`  ${escapeForDisplay(change.key)}:`, ...changedLines(String(change.before ?? ''), String(change.after ?? ''))]
+        : [`  ${escapeForDisplay(change.key)}: ${show(change.before)} → ${show(change.after)}`],
+    ),
+  ];
+}
+
+function isMultiline(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('\n');
+}
+
+/** A text field (a Candid service, a table) changed: its differing lines, marked like a diff. */
+function changedLines(before: string, after: string): string[] {
+  return diffLines(before, after).flatMap((part) => {
+    if (!part.added && !part.removed) return [];
+    return part.value.replace(/\n$/, '').split('\n').map((line) => `    ${part.added ? '+' : '-'} ${escapeForDisplay(line)}`);
+  });
 }
 
 /** Unified diffs of changed text files; binary or huge files say so instead. */

@@ -1,8 +1,9 @@
 import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
 import { escapeForDisplay } from '../model/display.js';
-import { formatRanges, scanPages, type PageRanges } from '../model/memory.js';
+import { appendPage, countPages, formatRanges, scanPages, type PageRanges, type PageScan } from '../model/memory.js';
+import type { Source } from '../model/source.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { childrenOf, treeSize, walk, type TreeNode } from '../model/tree.js';
+import { childrenOf, treeSize, walk, type PageTokens, type TreeNode } from '../model/tree.js';
 import { metadataLines } from '../format/meta-text.js';
 import { columnTitle, renderTable } from '../format/table.js';
 import type { MetaValue } from '../model/metadata.js';
@@ -98,12 +99,20 @@ export function diagnosticLines(diagnostics: readonly Diagnostic[]): string[] {
   ];
 }
 
+/** A disk's cluster map says which pages hold data without reading them: token 0 is unallocated. */
+function scanTokens({ tokens }: PageTokens): PageScan {
+  const zeroRanges: PageRanges = [];
+  const dataRanges: PageRanges = [];
+  tokens.forEach((token, page) => appendPage(token === 0n ? zeroRanges : dataRanges, page));
+  return { pageCount: tokens.length, zeroPages: countPages(zeroRanges), zeroRanges, dataRanges };
+}
+
 /** Page maps of every memory image, top level and nested (virtual memories), in tree order. */
 async function summariseMemories(root: TreeNode): Promise<MemorySummary[]> {
   const summaries: MemorySummary[] = [];
   for await (const { node, segments } of walk(root)) {
-    if (node.kind !== 'memory' || !node.content || !node.pageSize) continue;
-    const scan = await scanPages(node.content, node.pageSize);
+    if (node.kind !== 'memory' || !node.pageSize || !(node.content || node.pageTokens)) continue;
+    const scan = node.pageTokens ? scanTokens(await node.pageTokens()) : await scanPages(node.content as Source, node.pageSize);
     summaries.push({
       path: segments.join('/'),
       size: node.size,

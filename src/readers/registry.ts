@@ -9,6 +9,8 @@ import { wasmModuleReader } from './icp-snapshot/wasm-module-reader.js';
 import type { Probe, Reader } from './reader.js';
 import { lxdDirReader, lxdExportReader } from './lxd/index.js';
 import { manifestReader } from './manifest/index.js';
+import { multipassReader, multipassSnapshotReader } from './multipass/index.js';
+import { qcow2Reader } from './qcow2/index.js';
 import { tarFsReader } from './tar-fs/index.js';
 
 /**
@@ -16,6 +18,7 @@ import { tarFsReader } from './tar-fs/index.js';
  * member markers to the plain-filesystem fallback, then folders, then JSON descriptors.
  */
 export const readers: readonly Reader[] = [
+  qcow2Reader,
   wasmModuleReader,
   criuReader,
   lxdExportReader,
@@ -23,9 +26,11 @@ export const readers: readonly Reader[] = [
   dockerExportReader,
   tarFsReader,
   icpSnapshotReader,
+  multipassReader,
   lxdDirReader,
   dockerBundleReader,
   dockerInspectReader,
+  multipassSnapshotReader,
   manifestReader,
 ];
 

@@ -4,6 +4,8 @@ import type { Progress } from './hash.js';
 import { verifyDockerImage } from './docker-image.js';
 import { verifyIcp } from './icp.js';
 import { verifyLxd } from './lxd.js';
+import { verifyMultipass } from './multipass.js';
+import { verifyQcow2 } from './qcow2.js';
 import { verifyJuno } from './juno.js';
 
 export type { Progress } from './hash.js';
@@ -20,6 +22,8 @@ function verifierFor(snapshot: Snapshot): Verifier | undefined {
   if (snapshot.format === 'icp-snapshot') return snapshot.variant === 'juno' ? verifyJuno : verifyIcp;
   if (snapshot.format === 'docker-image' || snapshot.format === 'docker-bundle') return verifyDockerImage;
   if (snapshot.format === 'lxd-export' || snapshot.format === 'lxd-dir') return verifyLxd;
+  if (snapshot.format === 'qcow2') return verifyQcow2;
+  if (snapshot.format === 'multipass') return verifyMultipass;
   return undefined;
 }
 

@@ -1,0 +1,97 @@
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import type { PageTokens, TreeNode } from '../../model/tree.js';
+import { exactInteger, fileOffset } from './bytes.js';
+import { ClusterMap, geometryOf, type MapScan } from './cluster-map.js';
+import { Qcow2DiskSource, type ReadProblem } from './disk-source.js';
+import { hasFeature, INCOMPATIBLE } from './header.js';
+import { MAX_L1_ENTRIES, type Qcow2Image } from './image.js';
+import type { Qcow2SnapshotEntry } from './snapshot-table.js';
+
+/** 16 Mi clusters (a 1 TiB disk of 64 KiB clusters) take 128 MiB of tokens; beyond that diff reads data instead. */
+const MAX_TOKEN_CLUSTERS = 16 * 1024 * 1024;
+
+/** One guest disk state: the active L1 table, or a snapshot's. */
+export interface DiskView {
+  label: string;
+  l1TableOffset: bigint;
+  l1Size: number;
+  virtualSize: bigint;
+}
+
+export function activeView(image: Qcow2Image): DiskView {
+  const header = image.header;
+  return { label: 'current', l1TableOffset: header?.l1TableOffset ?? 0n, l1Size: header?.l1Size ?? 0, virtualSize: header?.size ?? 0n };
+}
+
+export function snapshotView(entry: Qcow2SnapshotEntry): DiskView {
+  return { label: `snapshot ${entry.name}`, l1TableOffset: entry.l1TableOffset, l1Size: entry.l1Size, virtualSize: entry.diskSize };
+}
+
+/** The cluster map of one view, or null when the header leaves nothing to map. */
+export async function clusterMap(image: Qcow2Image, view: DiskView): Promise<ClusterMap | null> {
+  const header = image.header;
+  if (!header || !image.mappable) return null;
+  const extendedL2 = hasFeature(header.incompatibleFeatures, INCOMPATIBLE.extendedL2);
+  const geometry = geometryOf(header.clusterBits, extendedL2, Math.min(Number(view.virtualSize), Number.MAX_SAFE_INTEGER), image.file.size);
+  // Only the entries the disk size needs are read, and never more than the file holds: l1_size is not trusted.
+  const wanted = Math.min(view.l1Size, MAX_L1_ENTRIES, Math.ceil(geometry.guestClusters / geometry.l2Entries));
+  const bytes = await image.file.read(fileOffset(view.l1TableOffset), wanted * 8);
+  const whole = bytes.length - (bytes.length % 8);
+  return new ClusterMap(image.file, geometry, new DataView(bytes.buffer, bytes.byteOffset, whole));
+}
+
+/**
+ * The `disk` memory node of one view: pages are clusters, content reads guest bytes through
+ * L1/L2, and page tokens (host offsets) let diff compare two views without reading data.
+ * Findings of the cluster scan, and of reads later on, go to `diagnostics`.
+ */
+export async function diskNode(image: Qcow2Image, view: DiskView, diagnostics: Diagnostic[]): Promise<TreeNode> {
+  const map = await clusterMap(image, view);
+  const node: TreeNode = { name: 'disk', kind: 'memory', size: Math.min(Number(view.virtualSize), Number.MAX_SAFE_INTEGER), attrs: {}, note: `guest disk, ${view.label}` };
+  if (!map) {
+    node.note += ` (not readable: ${image.unreadable ?? 'no header'})`;
+    return node;
+  }
+  const scan = await scanView(map, image, view);
+  diagnostics.push(...scan.findings);
+  node.pageSize = map.geometry.clusterSize;
+  node.attrs = {
+    allocated_clusters: scan.allocated,
+    zero_clusters: scan.zero,
+    compressed_clusters: scan.compressed,
+    guest_clusters: map.geometry.guestClusters,
+    l2_tables: scan.l2Tables,
+    l1_table_offset: exactInteger(view.l1TableOffset),
+    l1_size: view.l1Size,
+  };
+  if (image.unreadable === null) node.content = new Qcow2DiskSource(map, image.file, image.codec, onceEach(diagnostics, image.where));
+  else node.note += ` (contents not readable: ${image.unreadable})`;
+  node.pageTokens = tokensOf(image, map, view, diagnostics);
+  return node;
+}
+
+/** The cluster scan with each finding naming the view it was found in. */
+export async function scanView(map: ClusterMap, image: Qcow2Image, view: DiskView, skip?: Set<number>): Promise<MapScan> {
+  const scan = await map.scan(image.where, skip);
+  return { ...scan, findings: scan.findings.map((finding) => ({ ...finding, message: `${view.label}: ${finding.message}` })) };
+}
+
+function tokensOf(image: Qcow2Image, map: ClusterMap, view: DiskView, diagnostics: Diagnostic[]): TreeNode['pageTokens'] {
+  const clusters = map.geometry.guestClusters;
+  if (clusters > MAX_TOKEN_CLUSTERS) {
+    const message = `${view.label} has ${clusters} clusters; cluster-by-cluster comparison stops at ${MAX_TOKEN_CLUSTERS}, so diff reads its data instead`;
+    diagnostics.push(diagnostic('info', 'QCOW2_TABLE_TOO_LARGE', message, image.where));
+    return undefined;
+  }
+  let pending: Promise<PageTokens> | undefined;
+  return () => (pending ??= map.tokens().then((tokens) => ({ scope: image.scope, tokens })));
+}
+
+function onceEach(diagnostics: Diagnostic[], where: string | undefined): ReadProblem {
+  const reported = new Set<string>();
+  return (code, message) => {
+    if (reported.has(code)) return;
+    reported.add(code);
+    diagnostics.push(diagnostic('error', code, message, where));
+  };
+}

@@ -1,0 +1,98 @@
+import { basename } from 'node:path';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { Snapshot, ChildSnapshot } from '../../model/snapshot.js';
+import { dirNode, type TreeNode } from '../../model/tree.js';
+import type { Probe, Reader } from '../reader.js';
+import { be32, exactInteger } from './bytes.js';
+import { activeView, diskNode, snapshotView } from './disk.js';
+import { hasQcow2Magic } from './header.js';
+import { openQcow2Image, type Qcow2Image } from './image.js';
+import { qemuDate } from './listing.js';
+import { imageMetadata, snapshotDetails } from './metadata.js';
+import type { Qcow2SnapshotEntry } from './snapshot-table.js';
+import { setQcow2Image } from './verify-data.js';
+
+export { openQcow2Image, type Qcow2Image } from './image.js';
+export { activeView, clusterMap, diskNode, scanView, snapshotView } from './disk.js';
+export { qcow2ImageOf } from './verify-data.js';
+export { snapshotDetails } from './metadata.js';
+export type { Qcow2SnapshotEntry } from './snapshot-table.js';
+
+/**
+ * A qcow2 disk image (formats/containers.md §13): header and snapshot table as metadata, the
+ * current guest disk as the `disk` memory node, each internal snapshot as `#<tag>`, and `#current`.
+ */
+export const qcow2Reader: Reader = {
+  id: 'qcow2',
+  label: 'qcow2 disk image (internal snapshots)',
+  async detect(probe: Probe): Promise<string | null> {
+    return !probe.isDirectory && hasQcow2Magic(probe.head) ? variantOf(be32(probe.head, 4)) : null;
+  },
+  open(probe: Probe): Promise<Snapshot> {
+    return openQcow2Snapshot(probe.path);
+  },
+};
+
+function variantOf(version: number | undefined): string {
+  return version === 2 || version === 3 ? `v${version}` : `version ${version ?? '?'}`;
+}
+
+async function openQcow2Snapshot(path: string): Promise<Snapshot> {
+  const image = await openQcow2Image(path);
+  const title = basename(path);
+  const diagnostics = [...image.diagnostics];
+  const root = dirNode('', [await diskNode(image, activeView(image), diagnostics)]);
+  const snapshot: Snapshot = {
+    format: 'qcow2',
+    variant: variantOf(image.header?.version),
+    title,
+    metadata: imageMetadata(image),
+    root,
+    children: [...qcow2Children(image, title), currentChild(image, title, root, diagnostics)],
+    diagnostics,
+  };
+  setQcow2Image(snapshot, image);
+  return snapshot;
+}
+
+/** Tags are the selectors; an empty or repeated tag (or one named `current`) falls back to `id:<id>`, then `entry:<n>`. */
+function snapshotSelectors(entries: readonly Qcow2SnapshotEntry[]): string[] {
+  const used = new Set(['current']);
+  return entries.map((entry, index) => {
+    const selector = [entry.name, `id:${entry.id}`, `entry:${index + 1}`].find((candidate) => candidate !== '' && candidate !== 'id:' && !used.has(candidate)) ?? `entry:${index + 1}`;
+    used.add(selector);
+    return selector;
+  });
+}
+
+function qcow2Children(image: Qcow2Image, title: string): ChildSnapshot[] {
+  const selectors = snapshotSelectors(image.snapshots);
+  return image.snapshots.map((entry, index) => {
+    const selector = selectors[index] ?? entry.name;
+    return {
+      selector,
+      title: `${entry.name} (id ${entry.id}, ${qemuDate(entry.dateSec)} UTC)`,
+      summary: snapshotDetails(entry),
+      open: () => openEntry(image, entry, `${title}#${selector}`),
+    };
+  });
+}
+
+export async function openEntry(image: Qcow2Image, entry: Qcow2SnapshotEntry, title: string): Promise<Snapshot> {
+  const diagnostics = [...image.diagnostics];
+  const root = dirNode('', [await diskNode(image, snapshotView(entry), diagnostics)]);
+  const snapshot: Snapshot = { format: 'qcow2', variant: variantOf(image.header?.version), title, metadata: snapshotDetails(entry), root, children: [], diagnostics };
+  setQcow2Image(snapshot, image);
+  return snapshot;
+}
+
+function currentChild(image: Qcow2Image, title: string, root: TreeNode, diagnostics: Diagnostic[]): ChildSnapshot {
+  const view = activeView(image);
+  const summary = { l1_table_offset: exactInteger(view.l1TableOffset), l1_size: view.l1Size, disk_size: exactInteger(view.virtualSize) };
+  const open = async (): Promise<Snapshot> => {
+    const snapshot: Snapshot = { format: 'qcow2', variant: variantOf(image.header?.version), title: `${title}#current`, metadata: summary, root, children: [], diagnostics };
+    setQcow2Image(snapshot, image);
+    return snapshot;
+  };
+  return { selector: 'current', title: 'current state (the active L1 table)', summary, open };
+}
