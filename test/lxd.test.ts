@@ -10,7 +10,7 @@ import { lxdDirReader, lxdExportReader } from '../src/readers/lxd/index.js';
 import { probePath } from '../src/readers/probe.js';
 import type { Reader } from '../src/readers/reader.js';
 import { REDACTED } from '../src/readers/shared/secrets.js';
-import { verifyLxd } from '../src/verify/lxd.js';
+import { verifyLxd } from '../src/readers/lxd/checks.js';
 import { cli, corpusRoot, tempDir } from './helpers/cli.js';
 import { lxdExportTar, writeLxdDirPool, type LxdExportSpec, type LxdSnapshotSpec } from './helpers/lxd-builder.js';
 

@@ -7,7 +7,7 @@ import { childrenOf, type TreeNode } from '../src/model/tree.js';
 import { multipassReader, multipassSnapshotReader, snapshotsTable } from '../src/readers/multipass/index.js';
 import { probePath } from '../src/readers/probe.js';
 import type { Reader } from '../src/readers/reader.js';
-import { verifyMultipass } from '../src/verify/multipass.js';
+import { verifyMultipass } from '../src/readers/multipass/checks.js';
 import { corpusRoot, tempDir } from './helpers/cli.js';
 import { buildQcow2, filled, type SnapshotSpec } from './helpers/qcow2-builder.js';
 

@@ -8,8 +8,8 @@ import { childrenOf, type TreeNode } from '../src/model/tree.js';
 import { probePath } from '../src/readers/probe.js';
 import { qcow2Reader } from '../src/readers/qcow2/index.js';
 import { qemuSize, vmClock } from '../src/readers/qcow2/listing.js';
-import { verifyQcow2 } from '../src/verify/qcow2.js';
-import { corpusRoot, tempDir } from './helpers/cli.js';
+import { verifyQcow2 } from '../src/readers/qcow2/checks.js';
+import { cli, corpusRoot, tempDir } from './helpers/cli.js';
 import { buildQcow2, filled, type Qcow2Spec } from './helpers/qcow2-builder.js';
 
 const dir = tempDir();
@@ -240,6 +240,9 @@ describe('damaged qcow2 images', () => {
     const findings = await verifyQcow2(snapshot);
     expect(findings).toEqual([expect.objectContaining({ code: 'QCOW2_CLUSTER_PAST_END', message: expect.stringContaining('snapshot @s1: guest offset 0x0 maps to') })]);
     expect(await verifyQcow2(await open(write(built.bytes)))).toEqual([]);
+    const viaCli = await cli(['verify', '--json', path]);
+    expect(viaCli.code).toBe(1);
+    expect(JSON.parse(viaCli.stdout).findings.map((f: { code: string }) => f.code)).toEqual(['QCOW2_CLUSTER_PAST_END']);
   });
 
   it('reads a corrupt compressed cluster as zeros with one diagnostic', async () => {

@@ -4,6 +4,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { dirNode, findNode, type TreeNode } from '../model/tree.js';
 import { probePath } from '../readers/probe.js';
 import { detectReader } from '../readers/registry.js';
+import type { Reader } from '../readers/reader.js';
 import { parseAddress } from './address.js';
 
 export interface OpenRequest {
@@ -13,6 +14,8 @@ export interface OpenRequest {
 
 export interface Opened {
   snapshot: Snapshot;
+  /** The reader that opened it, whose deep checks `verify` runs. */
+  reader: Reader;
   /** Segments of the `:INNER` path, empty for the root. */
   inner: string[];
 }
@@ -24,8 +27,8 @@ export async function openAddress(text: string, request: OpenRequest): Promise<O
   const opening = reader.open(probe, variant, { showSecrets: request.showSecrets });
   // A forced format on input it did not recognise may fail in any way; say so in one line.
   const top = variant === null ? await opening.catch((error: unknown) => rethrowAsUnreadable(error, probe.path, reader.id)) : await opening;
-  if (address.fragment === undefined) return { snapshot: top, inner: splitPath(address.inner ?? '') };
-  return selectChild(top, address.fragment);
+  if (address.fragment === undefined) return { snapshot: top, reader, inner: splitPath(address.inner ?? '') };
+  return { ...(await selectChild(top, address.fragment)), reader };
 }
 
 function rethrowAsUnreadable(error: unknown, path: string, format: string): never {
@@ -34,7 +37,7 @@ function rethrowAsUnreadable(error: unknown, path: string, format: string): neve
 }
 
 /** The longest selector that names a child wins, so `image.tar#layer:2:etc` finds `layer:2`. */
-async function selectChild(top: Snapshot, fragment: string): Promise<Opened> {
+async function selectChild(top: Snapshot, fragment: string): Promise<Omit<Opened, 'reader'>> {
   const candidates = [fragment, ...colonPrefixes(fragment)];
   for (const candidate of candidates) {
     const child = top.children.find((c) => c.selector === candidate);

@@ -1,13 +1,13 @@
 import { escapeForDisplay } from '../model/display.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { verifySnapshot } from '../verify/index.js';
+import { verifySnapshot, type Verifier } from '../verify/index.js';
 import { stringifyJson } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
 import { progressBar } from './progress.js';
 
-export async function verifyCommand(snapshot: Snapshot, io: Io, json: boolean): Promise<number> {
+export async function verifyCommand(snapshot: Snapshot, io: Io, json: boolean, readerCheck?: Verifier): Promise<number> {
   const bar = progressBar(io.stderr, 'hashing');
-  const report = await verifySnapshot(snapshot, bar.update);
+  const report = await verifySnapshot(snapshot, bar.update, readerCheck);
   bar.finish();
   if (json) {
     await io.stdout.write(`${stringifyJson(report)}\n`);

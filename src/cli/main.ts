@@ -61,7 +61,7 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
     case 'cat':
       return catCommand(await resolveInner(opened), opened.inner.join('/'), io, options.raw);
     case 'verify':
-      return verifyCommand(opened.snapshot, io, options.json);
+      return verifyCommand(opened.snapshot, io, options.json, opened.reader.check?.bind(opened.reader));
     case 'hash':
       return hashCommand(opened.snapshot, target, io, options.output);
   }

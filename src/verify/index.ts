@@ -3,9 +3,6 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { Progress } from './hash.js';
 import { verifyDockerImage } from './docker-image.js';
 import { verifyIcp } from './icp.js';
-import { verifyLxd } from './lxd.js';
-import { verifyMultipass } from './multipass.js';
-import { verifyQcow2 } from './qcow2.js';
 import { verifyJuno } from './juno.js';
 
 export type { Progress } from './hash.js';
@@ -16,14 +13,11 @@ export interface VerifyReport {
   findings: Diagnostic[];
 }
 
-type Verifier = (snapshot: Snapshot, progress?: Progress) => Promise<Diagnostic[]>;
+export type Verifier = (snapshot: Snapshot, progress?: Progress) => Promise<Diagnostic[]>;
 
 function verifierFor(snapshot: Snapshot): Verifier | undefined {
   if (snapshot.format === 'icp-snapshot') return snapshot.variant === 'juno' ? verifyJuno : verifyIcp;
   if (snapshot.format === 'docker-image' || snapshot.format === 'docker-bundle') return verifyDockerImage;
-  if (snapshot.format === 'lxd-export' || snapshot.format === 'lxd-dir') return verifyLxd;
-  if (snapshot.format === 'qcow2') return verifyQcow2;
-  if (snapshot.format === 'multipass') return verifyMultipass;
   return undefined;
 }
 
@@ -31,8 +25,8 @@ function verifierFor(snapshot: Snapshot): Verifier | undefined {
  * Everything the reader noticed plus the format's own checks. Info findings (leftover lock
  * files and the like) are reported but do not fail verification.
  */
-export async function verifySnapshot(snapshot: Snapshot, progress?: Progress): Promise<VerifyReport> {
-  const checks = (await verifierFor(snapshot)?.(snapshot, progress)) ?? [];
+export async function verifySnapshot(snapshot: Snapshot, progress?: Progress, readerCheck?: Verifier): Promise<VerifyReport> {
+  const checks = [...((await verifierFor(snapshot)?.(snapshot, progress)) ?? []), ...((await readerCheck?.(snapshot, progress)) ?? [])];
   const findings = [...snapshot.diagnostics, ...checks].sort(bySeverity);
   return { ok: !findings.some((f) => f.severity !== 'info'), format: snapshot.format, findings };
 }

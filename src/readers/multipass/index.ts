@@ -13,6 +13,7 @@ import { readDescriptionFiles, readInstance } from './instance.js';
 import { snapshotDetailsLines } from './listing.js';
 import { descriptionRecord } from './records.js';
 import { instanceSnapshot } from './snapshots.js';
+import { verifyMultipass } from './checks.js';
 
 export { snapshotsTable, type SnapshotListRow } from './listing.js';
 export { multipassInstancesOf } from './verify-data.js';
@@ -22,6 +23,7 @@ export { joinChecks } from './join.js';
 export const multipassReader: Reader = {
   id: 'multipass',
   label: 'Multipass instance folder or data root',
+  check: verifyMultipass,
   async detect(probe: Probe): Promise<string | null> {
     if (!probe.isDirectory) return null;
     if (await isInstanceFolder(probe.path, probe.entries)) return 'instance';

@@ -11,6 +11,7 @@ import { qemuDate } from './listing.js';
 import { imageMetadata, snapshotDetails } from './metadata.js';
 import type { Qcow2SnapshotEntry } from './snapshot-table.js';
 import { setQcow2Image } from './verify-data.js';
+import { verifyQcow2 } from './checks.js';
 
 export { openQcow2Image, type Qcow2Image } from './image.js';
 export { activeView, clusterMap, diskNode, scanView, snapshotView } from './disk.js';
@@ -25,6 +26,7 @@ export type { Qcow2SnapshotEntry } from './snapshot-table.js';
 export const qcow2Reader: Reader = {
   id: 'qcow2',
   label: 'qcow2 disk image (internal snapshots)',
+  check: verifyQcow2,
   async detect(probe: Probe): Promise<string | null> {
     return !probe.isDirectory && hasQcow2Magic(probe.head) ? variantOf(be32(probe.head, 4)) : null;
   },

@@ -1,6 +1,6 @@
-import type { Diagnostic } from '../model/diagnostics.js';
-import type { Snapshot } from '../model/snapshot.js';
-import { activeView, clusterMap, qcow2ImageOf, scanView, snapshotView, type Qcow2Image } from '../readers/qcow2/index.js';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import { activeView, clusterMap, qcow2ImageOf, scanView, snapshotView, type Qcow2Image } from './index.js';
 
 /**
  * Header sanity (dirty and corrupt bits, tables past the end of the file, sizes beyond QEMU's

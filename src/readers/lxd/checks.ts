@@ -1,8 +1,8 @@
-import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
-import { errorMessage } from '../model/errors.js';
-import type { Snapshot } from '../model/snapshot.js';
-import { lxdVerifyData, type LxdVerifyData } from '../readers/lxd/verify-data.js';
-import { diagnosticKey as key } from '../readers/lxd/view.js';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { errorMessage } from '../../model/errors.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import { lxdVerifyData, type LxdVerifyData } from './verify-data.js';
+import { diagnosticKey as key } from './view.js';
 
 /**
  * Cross-checks of an LXD export or dir-pool instance (formats/containers.md §11): the snapshot

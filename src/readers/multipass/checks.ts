@@ -1,7 +1,7 @@
-import type { Diagnostic } from '../model/diagnostics.js';
-import type { Snapshot } from '../model/snapshot.js';
-import { joinChecks, multipassInstancesOf } from '../readers/multipass/index.js';
-import { checkQcow2Image, unreported } from './qcow2.js';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import { joinChecks, multipassInstancesOf } from './index.js';
+import { checkQcow2Image, unreported } from '../qcow2/checks.js';
 
 /**
  * For each instance: the snapshot descriptions against each other and against the qcow2 tags
