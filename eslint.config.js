@@ -18,7 +18,13 @@ const layerRules = layers.map(({ files, forbid }) => ({
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: forbid.map((layer) => ({ group: [`**/${layer}/*`], message: `layering: cannot import ${layer}/ here` })) },
+      {
+        patterns: [
+          ...forbid.map((layer) => ({ group: [`**/${layer}/*`], message: `layering: cannot import ${layer}/ here` })),
+          // verify/ may use the readers' shared helpers, never a reader itself (readers bring their checks via Reader.check).
+          ...(files[0] === 'src/verify/**' ? [{ group: ['**/readers/*/*', '!**/readers/shared/*'], message: 'layering: verify/ may import readers/shared only' }] : []),
+        ],
+      },
     ],
   },
 }));
