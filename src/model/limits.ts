@@ -14,4 +14,16 @@ export const limits = {
   wasmSections: 10_000,
   /** Progress and leftover JSON files. */
   leftoverBytes: 1024 * 1024,
+  /** Members listed from one zip central directory (or recovered from local headers). */
+  zipEntries: 1_000_000,
+  /** Output bytes per compressed byte of one zip member; deflate peaks near 1032:1, real snapshot files stay below 100:1. */
+  zipRatio: 500,
+  /** Archives opened inside archives (a blueprint zip inside a snapshot zip is depth 1). */
+  archiveDepth: 4,
+  /** One line of a pg_dump or NDJSON file; longer lines (huge pickled plans) are skipped with a diagnostic. */
+  dumpLineBytes: 64 * 1024 * 1024,
+  /** Secret-bearing files are redacted in memory; larger ones are withheld entirely unless --show-secrets. */
+  redactBytes: 64 * 1024 * 1024,
+  /** Entities kept per kind in the Cloudify Manager view. */
+  managerRecords: 100_000,
 };

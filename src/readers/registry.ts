@@ -1,4 +1,5 @@
 import { SnapinspectError } from '../model/errors.js';
+import { cloudifyReader } from './cloudify/index.js';
 import { criuReader } from './criu/index.js';
 import { dockerBundleReader } from './docker-bundle/index.js';
 import { dockerExportReader } from './docker-export/index.js';
@@ -21,6 +22,7 @@ export const readers: readonly Reader[] = [
   qcow2Reader,
   wasmModuleReader,
   criuReader,
+  cloudifyReader,
   lxdExportReader,
   dockerImageReader,
   dockerExportReader,

@@ -1,4 +1,4 @@
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createInflateRaw, type Gunzip, type InflateRaw } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { errorMessage } from '../../model/errors.js';
 import { blocks, SCAN_BLOCK, type Source } from '../../model/source.js';
@@ -42,16 +42,21 @@ export function sniffCodec(head: Uint8Array): Codec | null {
   return null;
 }
 
+/** A bare deflate stream without gzip framing, as zip members store it. */
+export type StreamCodec = Codec | 'deflate-raw';
+
 /** Decompressed bytes as a stream of chunks; multi-member gzip and multi-frame zstd are concatenated. */
-export async function* decompress(source: Source, codec: Codec, limits = defaultDecompressLimits): AsyncGenerator<Uint8Array> {
+export async function* decompress(source: Source, codec: StreamCodec, limits = defaultDecompressLimits): AsyncGenerator<Uint8Array> {
   if (codec === 'xz' || codec === 'bzip2') {
     throw new DecompressionError('DECOMPRESS_UNSUPPORTED', `${codec} compression is not supported; decompress it first: ${codec} -dk FILE`);
   }
   const guard = new OutputGuard(limits);
-  yield* codec === 'gzip' ? gunzip(source, guard) : unzstd(source, guard);
+  if (codec === 'zstd') yield* unzstd(source, guard);
+  else yield* inflate(source, guard, codec === 'gzip' ? new ZlibPump(createGunzip({ chunkSize: PUMP_CHUNK }), 'gzip') : new ZlibPump(createInflateRaw({ chunkSize: PUMP_CHUNK }), 'deflate'));
 }
 
 const MiB = 1024 * 1024;
+const PUMP_CHUNK = 128 * 1024;
 
 /** Checks limits as output appears, so a bomb stops after its first MiB instead of at the end. */
 class OutputGuard {
@@ -72,8 +77,7 @@ class OutputGuard {
   }
 }
 
-async function* gunzip(source: Source, guard: OutputGuard): AsyncGenerator<Uint8Array> {
-  const pump = new GunzipPump();
+async function* inflate(source: Source, guard: OutputGuard, pump: ZlibPump): AsyncGenerator<Uint8Array> {
   try {
     for await (const block of blocks(source, SCAN_BLOCK)) {
       for await (const chunk of pump.run((done) => pump.stream.write(block, done))) {
@@ -95,16 +99,18 @@ async function* gunzip(source: Source, guard: OutputGuard): AsyncGenerator<Uint8
  * the stream fails, so a second pass over corrupt data could stop earlier than the first. Pausing above a small
  * backlog bounds memory; zlib only inflates further once the backlog is taken.
  */
-class GunzipPump {
-  // zlib's gunzip continues into the next member by itself, so multi-member files come out concatenated.
-  readonly stream = createGunzip({ chunkSize: 128 * 1024 });
+class ZlibPump {
   private readonly ready: Uint8Array[] = [];
   private readyBytes = 0;
   private failure: DecompressionError | undefined;
   private closed = false;
   private wake = (): void => {};
 
-  constructor() {
+  // zlib's gunzip continues into the next member by itself, so multi-member files come out concatenated.
+  constructor(
+    readonly stream: Gunzip | InflateRaw,
+    private readonly label: string,
+  ) {
     this.stream.on('data', (chunk: Buffer) => {
       this.ready.push(chunk);
       this.readyBytes += chunk.length;
@@ -114,8 +120,8 @@ class GunzipPump {
     this.stream.on('error', (error: Error & { code?: string }) => {
       const at = `near byte ${this.stream.bytesWritten}`;
       this.failure ??= error.code === 'Z_BUF_ERROR'
-        ? new DecompressionError('DECOMPRESS_TRUNCATED', `gzip stream ends early ${at}`)
-        : new DecompressionError('DECOMPRESS_CORRUPT', `gzip data is corrupt ${at}: ${error.message}`);
+        ? new DecompressionError('DECOMPRESS_TRUNCATED', `${this.label} stream ends early ${at}`)
+        : new DecompressionError('DECOMPRESS_CORRUPT', `${this.label} data is corrupt ${at}: ${error.message}`);
     });
     this.stream.on('close', () => {
       this.closed = true;

@@ -1,5 +1,5 @@
 import type { Source } from '../../model/source.js';
-import { decompress, type DecompressLimits } from './compression.js';
+import { decompress, type DecompressLimits, type StreamCodec } from './compression.js';
 
 /**
  * Random access to decompressed bytes without holding them: a read at or after the current position inflates forward,
@@ -15,13 +15,13 @@ export class InflatedSource implements Source {
 
   private constructor(
     private readonly compressed: Source,
-    private readonly codec: 'gzip' | 'zstd',
+    private readonly codec: Exclude<StreamCodec, 'xz' | 'bzip2'>,
     private readonly limits: DecompressLimits | undefined,
     readonly size: number,
   ) {}
 
   /** Measures the size with one full pass, unless the caller already counted it while reading the stream. */
-  static async open(compressed: Source, codec: 'gzip' | 'zstd', limits?: DecompressLimits, size?: number): Promise<InflatedSource> {
+  static async open(compressed: Source, codec: Exclude<StreamCodec, 'xz' | 'bzip2'>, limits?: DecompressLimits, size?: number): Promise<InflatedSource> {
     let measured = size ?? 0;
     if (size === undefined) for await (const chunk of decompress(compressed, codec, limits)) measured += chunk.length;
     return new InflatedSource(compressed, codec, limits, measured);

@@ -1,0 +1,54 @@
+import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
+import { REDACTED } from '../shared/secrets.js';
+
+/** Key names whose values Cloudify snapshots use for credentials (formats/cloudify.md §6). */
+const SECRET_KEY = /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|(?:^|_)key$/i;
+
+/** Values that are credentials whatever their key: PEM private keys, Fernet tokens, pbkdf2 hashes, URLs with a password. */
+const SECRET_VALUE = /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----|^gAAAAA[0-9A-Za-z_-]+={0,2}$|^\$pbkdf2-sha256\$\d+\$|\w+:\/\/[^:/\s]+:[^@/\s]+@/;
+
+const URL_PASSWORD = /(\w+:\/\/[^:/\s]+:)([^@/\s]+)(@)/g;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+export function isSecretValue(value: string): boolean {
+  return SECRET_VALUE.test(value);
+}
+
+/** True when a decoded structure carries a non-empty value under a secret key, or a value that is a credential by itself. */
+export function hasSecretValue(value: MetaValue, key = ''): boolean {
+  if (typeof value === 'string') return value !== '' && (isSecretKey(key) || isSecretValue(value));
+  if (Array.isArray(value)) return value.some((item) => hasSecretValue(item, key));
+  if (isMetaRecord(value)) return Object.entries(value).some(([name, item]) => hasSecretValue(item, name));
+  return false;
+}
+
+/** A copy with credential values replaced; keys stay so a reader sees what was there. */
+export function redactValue(value: MetaValue, key = '', everything = false): MetaValue {
+  if (typeof value === 'string') {
+    if (value === '' || !(everything || isSecretKey(key) || isSecretValue(value))) return value;
+    // A database URL keeps its host and user; only the password goes.
+    const masked = value.replace(URL_PASSWORD, `$1${REDACTED}$3`);
+    return masked !== value && !everything && !isSecretKey(key) ? masked : REDACTED;
+  }
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, key, everything));
+  if (isMetaRecord(value)) {
+    const copy: Record<string, MetaValue> = {};
+    for (const [name, item] of Object.entries(value)) {
+      Object.defineProperty(copy, name, { value: isSecretKey(name) && item !== null && typeof item === 'object' ? REDACTED : redactValue(item, name, everything), enumerable: true, writable: true, configurable: true });
+    }
+    return copy;
+  }
+  if (everything && value !== null && typeof value !== 'boolean') return REDACTED;
+  return value;
+}
+
+/** Quoted `key: value` pairs with a secret-looking key (JSON, Python reprs in log messages), PEM blocks and URL passwords in free text. */
+export function redactText(text: string): string {
+  return text
+    .replace(/(['"])(\w*(?:password|passwd|secret|token|api_token_key|broker_pass|encryption_key|hash_salt)\w*)\1(\s*[:=]\s*u?)(['"])((?:(?!\4)[^\\]|\\.)*)\4/gi, `$1$2$1$3$4${REDACTED}$4`)
+    .replace(/-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----[\s\S]*?-----END ([A-Z ]+ )?PRIVATE KEY-----/g, REDACTED)
+    .replace(URL_PASSWORD, `$1${REDACTED}$3`);
+}

@@ -1,0 +1,127 @@
+import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
+import { limits } from '../../../model/limits.js';
+import type { Source } from '../../../model/source.js';
+import { applyZip64Extra, dosTime } from './fields.js';
+import { scanLocalHeaders } from './local-scan.js';
+import { isSaturated, SIGNATURES, type ZipEntry, type ZipIndex } from './types.js';
+
+const END_SIZE = 22;
+const LOCATOR_SIZE = 20;
+const CENTRAL_SIZE = 46;
+const MAX_COMMENT = 0xffff;
+
+interface EndRecord {
+  entries: number;
+  directorySize: number;
+  directoryOffset: number;
+  comment: string;
+  zip64: boolean;
+}
+
+/**
+ * Lists a zip through its central directory: one read of the tail for the end record, one of the
+ * directory itself; member data is never touched. Without an end record the local headers are
+ * scanned instead, which recovers what a truncated archive still holds.
+ */
+export async function indexZip(source: Source): Promise<ZipIndex> {
+  const diagnostics: Diagnostic[] = [];
+  const end = await findEnd(source, diagnostics);
+  if (!end) {
+    diagnostics.push(diagnostic('error', 'ZIP_NO_CENTRAL_DIRECTORY', 'no end-of-central-directory record: the zip is truncated or damaged; entries were recovered from local headers'));
+    const entries = await scanLocalHeaders(source, diagnostics);
+    return { entries, diagnostics, centralDirectory: false, zip64: entries.some((entry) => entry.zip64), comment: '' };
+  }
+  const entries = await readDirectory(source, end, diagnostics);
+  return { entries, diagnostics, centralDirectory: true, zip64: end.zip64, comment: end.comment };
+}
+
+async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRecord | undefined> {
+  const tailStart = Math.max(0, source.size - END_SIZE - MAX_COMMENT - LOCATOR_SIZE);
+  const tail = await source.read(tailStart, source.size - tailStart);
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  for (let at = tail.length - END_SIZE; at >= 0; at--) {
+    if (view.getUint32(at, true) !== SIGNATURES.end) continue;
+    const commentLength = view.getUint16(at + 20, true);
+    if (at + END_SIZE + commentLength > tail.length) continue;
+    const record: EndRecord = {
+      entries: view.getUint16(at + 10, true),
+      directorySize: view.getUint32(at + 12, true),
+      directoryOffset: view.getUint32(at + 16, true),
+      comment: new TextDecoder().decode(tail.subarray(at + END_SIZE, at + END_SIZE + commentLength)),
+      zip64: false,
+    };
+    if (view.getUint16(at + 4, true) !== 0) diagnostics.push(diagnostic('error', 'ZIP_MULTI_DISK', 'the zip is one part of a split (multi-disk) archive; only this part is listed'));
+    const locatorAt = at - LOCATOR_SIZE;
+    if (locatorAt >= 0 && view.getUint32(locatorAt, true) === SIGNATURES.zip64Locator) {
+      return zip64End(source, Number(view.getBigUint64(locatorAt + 8, true)), record, diagnostics);
+    }
+    return record;
+  }
+  return undefined;
+}
+
+async function zip64End(source: Source, offset: number, fallback: EndRecord, diagnostics: Diagnostic[]): Promise<EndRecord> {
+  const bytes = await source.read(offset, 56);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 56 || view.getUint32(0, true) !== SIGNATURES.zip64End) {
+    diagnostics.push(diagnostic('error', 'ZIP64_END_MISSING', `the zip64 locator points at byte ${offset}, where no zip64 end record is; using the classic end record`));
+    return fallback;
+  }
+  return {
+    entries: Number(view.getBigUint64(32, true)),
+    directorySize: Number(view.getBigUint64(40, true)),
+    directoryOffset: Number(view.getBigUint64(48, true)),
+    comment: fallback.comment,
+    zip64: true,
+  };
+}
+
+async function readDirectory(source: Source, end: EndRecord, diagnostics: Diagnostic[]): Promise<ZipEntry[]> {
+  if (end.directoryOffset + end.directorySize > source.size) {
+    diagnostics.push(diagnostic('error', 'ZIP_TRUNCATED', `the central directory should end at byte ${end.directoryOffset + end.directorySize} but the file has ${source.size} bytes`));
+  }
+  const directory = await source.read(end.directoryOffset, Math.min(end.directorySize, source.size));
+  const view = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
+  const entries: ZipEntry[] = [];
+  let at = 0;
+  while (at + CENTRAL_SIZE <= directory.length && view.getUint32(at, true) === SIGNATURES.central) {
+    if (entries.length >= limits.zipEntries) {
+      diagnostics.push(diagnostic('warning', 'TOO_MANY_ENTRIES', `more than ${limits.zipEntries} zip entries; only the first ${limits.zipEntries} are listed`));
+      break;
+    }
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    const next = at + CENTRAL_SIZE + nameLength + extraLength + commentLength;
+    if (next > directory.length) break;
+    entries.push(centralEntry(view, directory, at, nameLength, extraLength, diagnostics));
+    at = next;
+  }
+  if (entries.length !== end.entries) {
+    diagnostics.push(diagnostic('error', 'ZIP_DIRECTORY_DAMAGED', `the end record announces ${end.entries} entries but the central directory holds ${entries.length} readable ones`));
+  }
+  return entries;
+}
+
+function centralEntry(view: DataView, bytes: Uint8Array, at: number, nameLength: number, extraLength: number, diagnostics: Diagnostic[]): ZipEntry {
+  const nameStart = at + CENTRAL_SIZE;
+  const name = new TextDecoder().decode(bytes.subarray(nameStart, nameStart + nameLength));
+  const madeOnUnix = view.getUint8(at + 5) === 3;
+  const external = view.getUint32(at + 38, true);
+  const unixMode = madeOnUnix ? external >>> 16 : 0;
+  const entry: ZipEntry = {
+    name,
+    isDirectory: name.endsWith('/') || (unixMode & 0o170000) === 0o040000,
+    method: view.getUint16(at + 10, true),
+    encrypted: (view.getUint16(at + 8, true) & 1) === 1,
+    crc32: view.getUint32(at + 16, true),
+    compressedSize: view.getUint32(at + 20, true),
+    size: view.getUint32(at + 24, true),
+    localOffset: view.getUint32(at + 42, true),
+    mtime: dosTime(view.getUint16(at + 14, true), view.getUint16(at + 12, true)),
+    zip64: false,
+    ...(madeOnUnix && unixMode !== 0 ? { mode: unixMode & 0o7777 } : {}),
+  };
+  applyZip64Extra(entry, bytes.subarray(nameStart + nameLength, nameStart + nameLength + extraLength), isSaturated(view.getUint16(at + 34, true), 2), diagnostics);
+  return entry;
+}

@@ -1,0 +1,80 @@
+import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
+import { errorMessage } from '../../../model/errors.js';
+import { limits } from '../../../model/limits.js';
+import { BytesSource, readAll, type Source } from '../../../model/source.js';
+import { childrenOf, lazy, type TreeNode } from '../../../model/tree.js';
+import { openTarArchive } from '../tar-archive.js';
+import { buildTarTree } from '../tar-tree.js';
+import { indexZip } from './central.js';
+import { ZipMemberSource } from './member.js';
+import { buildZipTree } from './tree.js';
+import { looksLikeZip } from './types.js';
+
+const NESTED_NAME = /\.(zip|b64zip|tar|tar\.gz|tgz|wgn)$/i;
+
+/**
+ * Lets archives inside an archive be browsed like folders: a matching file gets children that
+ * open it on first expansion, to `limits.archiveDepth` levels. Deflated members are read into
+ * memory once (random access into a deflate stream would re-inflate it for every seek).
+ */
+export async function attachNestedArchives(root: TreeNode, diagnostics: Diagnostic[], depth: number, where = ''): Promise<void> {
+  const visit = async (node: TreeNode, path: string): Promise<void> => {
+    for (const child of await childrenOf(node)) {
+      const childPath = path ? `${path}/${child.name}` : child.name;
+      if (child.kind === 'dir') await visit(child, childPath);
+      else if (child.content && NESTED_NAME.test(child.name)) child.children = lazy(() => nestedChildren(child, diagnostics, depth + 1, where + childPath));
+    }
+  };
+  await visit(root, '');
+}
+
+async function nestedChildren(node: TreeNode, diagnostics: Diagnostic[], depth: number, path: string): Promise<TreeNode[]> {
+  if (depth > limits.archiveDepth) {
+    diagnostics.push(diagnostic('warning', 'ARCHIVE_DEPTH_LIMIT', `${path} is an archive nested ${depth} levels deep; the limit is ${limits.archiveDepth}, so it is not opened`, path));
+    return [];
+  }
+  try {
+    const bytes = await nestedBytes(node, path);
+    if (!bytes) {
+      diagnostics.push(diagnostic('info', 'ARCHIVE_TOO_LARGE', `${path} is larger than ${limits.redactBytes} bytes; it is not browsed inside`, path));
+      return [];
+    }
+    return await openNested(bytes, diagnostics, depth, path);
+  } catch (error) {
+    diagnostics.push(diagnostic('warning', 'ARCHIVE_UNREADABLE', `${path} cannot be opened as an archive: ${errorMessage(error)}`, path));
+    return [];
+  }
+}
+
+async function nestedBytes(node: TreeNode, path: string): Promise<Source | null> {
+  const content = node.content as Source;
+  if (path.toLowerCase().endsWith('.b64zip')) {
+    const text = await readAll(content, limits.redactBytes);
+    return text && new BytesSource(Buffer.from(Buffer.from(text).toString('latin1').replace(/\s+/g, ''), 'base64'));
+  }
+  const stored = content instanceof ZipMemberSource && content.entry.method === 0;
+  if (stored) return content;
+  const bytes = await readAll(content, limits.redactBytes);
+  return bytes && new BytesSource(bytes);
+}
+
+async function openNested(source: Source, diagnostics: Diagnostic[], depth: number, path: string): Promise<TreeNode[]> {
+  const head = await source.read(0, 4);
+  if (looksLikeZip(head)) {
+    const index = await indexZip(source);
+    diagnostics.push(...index.diagnostics.map((found) => ({ ...found, path: found.path ? `${path}/${found.path}` : path })));
+    const tree = buildZipTree(index.entries, source, diagnostics, `${path}/`);
+    await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`);
+    return childrenOf(tree.root);
+  }
+  const tar = await openTarArchive(source);
+  if (!tar) {
+    diagnostics.push(diagnostic('info', 'ARCHIVE_UNKNOWN', `${path} is neither a zip nor a tar; shown as a file`, path));
+    return [];
+  }
+  diagnostics.push(...[...tar.diagnostics, ...tar.index.diagnostics].map((found) => ({ ...found, path })));
+  const tree = buildTarTree(tar.index.entries, tar.source);
+  diagnostics.push(...tree.diagnostics);
+  await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`);
+  return childrenOf(tree.root);
+}
