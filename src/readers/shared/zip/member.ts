@@ -107,8 +107,8 @@ export async function checkMember(archive: Source, entry: ZipEntry): Promise<Dia
     }
   } catch (error) {
     if (!(error instanceof DecompressionError)) throw error;
-    const code = error.code === 'DECOMPRESS_LIMIT' ? 'ZIP_RATIO_LIMIT' : 'ZIP_CORRUPT';
-    return [...problems, diagnostic('error', code, `${entry.name}: ${error.message}`, entry.name)];
+    const code = error.code === 'DECOMPRESS_LIMIT' ? 'ZIP_LIMIT' : 'ZIP_CORRUPT';
+    return [...problems, diagnostic('error', code, `${entry.name} ${error.message}`, entry.name)];
   }
   if (produced !== entry.size) problems.push(diagnostic('error', 'ZIP_SIZE_MISMATCH', `${entry.name} inflates to ${produced} bytes; the directory says ${entry.size}`, entry.name));
   else if (crc >>> 0 !== entry.crc32) problems.push(diagnostic('error', 'ZIP_CRC', `${entry.name} ${crcMessage(crc, entry.crc32)}`, entry.name));

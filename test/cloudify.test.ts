@@ -1,0 +1,228 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from './helpers/cli.js';
+import { buildZip, legacySnapshot, SECRET, secretStrings, type ZipMember } from './helpers/zip-builder.js';
+
+const dir = tempDir('snapinspect-cloudify-');
+
+function write(name: string, bytes: Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+async function infoJson(path: string): Promise<Record<string, any>> {
+  const { code, stdout, stderr } = await cli(['info', '--json', path]);
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(stdout);
+}
+
+const legacy = write('legacy.zip', buildZip(legacySnapshot()));
+
+const esMembers: ZipMember[] = [
+  { name: 'metadata.json', data: '{"has_cloudify_events": true, "snapshot_version": "3.3"}' },
+  {
+    name: 'es_data',
+    data: [
+      { _index: 'cloudify_storage', _type: 'blueprint', _id: 'hello', _source: { id: 'hello', main_file_name: 'bp.yaml', created_at: '2015-01-01' } },
+      { _index: 'cloudify_storage', _type: 'execution', _id: 'e1', _source: { id: 'e1', workflow_id: 'install', status: 'terminated', deployment_id: 'd1' } },
+      { _index: 'cloudify_events', _type: 'cloudify_log', _id: 'l1', _source: { message: { text: `config {u'postgresql_password': u'${SECRET.dbPassword}'}` } } },
+    ].map((line) => JSON.stringify(line)).join('\n'),
+  },
+];
+
+const flatMembers: ZipMember[] = [
+  { name: 'metadata.json', data: '{"snapshot_version": "7.0.4", "execution_id": "abc"}' },
+  { name: 'mgmt/00000001.json', data: JSON.stringify({ type: 'users', items: [{ username: 'admin', role: 'sys_admin', password_hash: SECRET.adminHash }] }) },
+  { name: 'mgmt/00000002.json', data: JSON.stringify({ type: 'tenants', items: [{ name: 'default_tenant', rabbitmq_password: SECRET.tenantRabbit }] }) },
+  { name: 'tenants/default_tenant/', data: '' },
+  { name: 'tenants/default_tenant/00000001.json', data: JSON.stringify({ type: 'secrets', items: [{ key: 'db', value: SECRET.secretValue, visibility: 'tenant' }] }) },
+  { name: 'tenants/default_tenant/00000002.json', data: JSON.stringify({ type: 'executions', items: [{ id: 'x1', workflow_id: 'install', status: 'scheduled', scheduled_for: '2050-01-01T00:00:00Z' }] }) },
+  { name: 'tenants/default_tenant/00000003.json', data: JSON.stringify({ type: 'executions', items: [{ id: 'x1', workflow_id: 'install', status: 'terminated' }] }) },
+];
+
+const typedMembers: ZipMember[] = [
+  { name: 'metadata.json', data: '{"snapshot_version": "7.0.0"}' },
+  { name: 'mgmt/tenants/0.json', data: JSON.stringify({ type: 'tenants', items: [{ name: 't1', rabbitmq_password: SECRET.tenantRabbit }] }) },
+  { name: 'tenants/t1/blueprints/0.json', data: JSON.stringify({ type: 'blueprints', items: [{ id: 'bp', main_file_name: 'bp.yaml' }] }) },
+  { name: 'tenants/t1/deployments_archives/d1.b64zip', data: buildZip([{ name: 'inputs.yaml', data: 'x: 1\n' }]).toString('base64') },
+];
+
+describe('Cloudify families built from the documented layouts', () => {
+  it('reads a legacy PostgreSQL snapshot: version, schema, entities, restore hint', async () => {
+    const info = await infoJson(legacy);
+    expect(info.format).toBe('cloudify');
+    expect(info.variant).toBe('pg-legacy');
+    expect(info.metadata).toMatchObject({
+      snapshot_version: '5.0.5',
+      schema_release: '5.0.5',
+      stage_schema_revision: '20190423064931-5_0-CreateWidgetBackendTable.js',
+      counts: { tenants: 1, users: 1, blueprints: 1, deployments: 1, executions: 3, agents: 1, secrets: 1, plugins: 0, sites: 0 },
+    });
+    expect(info.diagnostics.map((d: { code: string }) => d.code)).toEqual(['CLOUDIFY_STAGE_REVISION_NOISE']);
+    const later = await cli(['info', `${legacy}:Manager/executions/ex-later`]);
+    expect(later.stdout).toContain('  status: scheduled\n');
+    expect(later.stdout).toContain('  scheduled_for: 2050-01-02 12:00:00\n');
+    const dep = await cli(['info', `${legacy}:Manager/deployments/dep1`]);
+    expect(dep.stdout).toContain('  blueprint: bp1\n');
+    expect(dep.stdout).toContain('  status: install terminated\n');
+    const own = await cli(['info', `${legacy}:Manager/executions/ex-snap`]);
+    expect(own.stdout).toContain('create_snapshot execution of this snapshot');
+  });
+
+  it('flags every secret-bearing entry in ls -l', async () => {
+    const { stdout } = await cli(['ls', '-lR', legacy]);
+    const flagged = stdout.split('\n').filter((line) => line.endsWith('[secret]')).map((line) => line.split(/\s+/).slice(-2, -1)[0]);
+    expect(flagged).toEqual(['admin_account.json', 'agents.json', 'pg_data', 'rest-security.conf', 'Manager/secrets/db_password', 'snapshot-credentials/default_tenant_dep1_vm/agent_key', 'ssl/cloudify_internal_key.pem', 'stage/conf/app.json'].sort((a, b) => stdout.indexOf(` ${a}`) - stdout.indexOf(` ${b}`)));
+  });
+
+  it('reads the 3.x Elasticsearch family', async () => {
+    const info = await infoJson(write('es.zip', buildZip(esMembers)));
+    expect(info.variant).toBe('es-3x');
+    expect(info.metadata).toMatchObject({ version: '3.3.0', events: { cloudify_log: 1 }, counts: { blueprints: 1, executions: 1 }, secrets: { es_data: 'credentials in log and event messages' } });
+    expect(info.metadata.restore).toContain('5.0 and later reject it');
+  });
+
+  it('reads the 7.0.1+ flattened family, the last copy of an item winning', async () => {
+    const path = write('flat.zip', buildZip(flatMembers));
+    const info = await infoJson(path);
+    expect(info.variant).toBe('json-flat');
+    expect(info.metadata.counts).toMatchObject({ users: 1, tenants: 1, secrets: 1, executions: 1 });
+    expect((await cli(['info', `${path}:Manager/executions/x1`])).stdout).toContain('  status: terminated\n');
+    expect((await cli(['cat', `${path}:tenants/default_tenant/00000001.json`])).stdout).toContain('"value": "<redacted');
+  });
+
+  it('reads the 7.0.0 typed family and browses a .b64zip deployment archive', async () => {
+    const path = write('typed.zip', buildZip(typedMembers));
+    expect((await infoJson(path)).variant).toBe('json-7.0.0');
+    const { stdout } = await cli(['ls', `${path}:tenants/t1/deployments_archives/d1.b64zip`]);
+    expect(stdout).toBe('inputs.yaml\n');
+  });
+
+  it('reads an extracted snapshot folder like the zip', async () => {
+    const folder = join(dir, 'extracted');
+    for (const member of legacySnapshot()) {
+      const target = join(folder, member.name);
+      mkdirSync(member.name.endsWith('/') ? target : join(target, '..'), { recursive: true });
+      if (!member.name.endsWith('/')) writeFileSync(target, member.data ?? '');
+    }
+    const info = await infoJson(folder);
+    expect(info.variant).toBe('pg-legacy');
+    expect(info.metadata.counts.executions).toBe(3);
+    expect(Object.keys(info.metadata.secrets)).toContain('rest-security.conf');
+  });
+});
+
+
+describe('zip integrity', () => {
+  it('reads a zip64 archive through its zip64 end record and extra fields', async () => {
+    const path = write('zip64.zip', buildZip(legacySnapshot(), { zip64: true }));
+    const info = await infoJson(path);
+    expect(info.metadata.zip).toMatchObject({ entries: 11, zip64: true, central_directory: true });
+    expect((await cli(['cat', `${path}:blueprints/default_tenant/bp1/bp.yaml`])).stdout).toBe('tosca_definitions_version: cloudify_dsl_1_3\n');
+  });
+
+  it('recovers the members of a truncated zip and fails verify', async () => {
+    const whole = buildZip(legacySnapshot());
+    const path = write('truncated.zip', whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const info = await infoJson(path);
+    expect(info.metadata.zip.central_directory).toBe(false);
+    expect(info.diagnostics.map((d: { code: string }) => d.code)).toContain('ZIP_NO_CENTRAL_DIRECTORY');
+    const verify = await cli(['verify', path]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('error   ZIP_NO_CENTRAL_DIRECTORY');
+  });
+
+  it('reports a CRC mismatch in verify and refuses to cat the damaged member', async () => {
+    const members = legacySnapshot().map((member) => (member.name === 'blueprints/default_tenant/bp1/bp.yaml' ? { ...member, crc: 0x12345678 } : member));
+    const path = write('crc.zip', buildZip(members));
+    const verify = await cli(['verify', path]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/error {3}ZIP_CRC blueprints\/default_tenant\/bp1\/bp\.yaml: .* fails its CRC32 check \(data [0-9a-f]{8}, directory 12345678\)/);
+    const cat = await cli(['cat', `${path}:blueprints/default_tenant/bp1/bp.yaml`]);
+    expect(cat.code).toBe(2);
+    expect(cat.stderr).toContain('fails its CRC32 check');
+  });
+
+  it('stops a zip bomb at the ratio limit with a diagnostic, memory bounded', async () => {
+    const bomb = Buffer.alloc(200 * 1024 * 1024);
+    const path = write('bomb.zip', buildZip([...legacySnapshot(), { name: 'plugins/p1/bomb.bin', data: bomb }]));
+    const before = process.memoryUsage().rss;
+    const verify = await cli(['verify', path]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toMatch(/error {3}ZIP_LIMIT plugins\/p1\/bomb\.bin: .*likely a decompression bomb/);
+  });
+
+  it('lists encrypted members but does not read them', async () => {
+    const path = write('encrypted.zip', buildZip([...legacySnapshot(), { name: 'plugins/locked.bin', data: 'x', method: 0, encrypted: true }]));
+    const info = await infoJson(path);
+    expect(info.diagnostics).toContainEqual({ severity: 'warning', code: 'ZIP_ENCRYPTED', path: 'plugins/locked.bin', message: 'plugins/locked.bin is encrypted; it is listed but cannot be read' });
+  });
+
+  it('stops nested archives at the depth limit', async () => {
+    let inner = buildZip([{ name: 'bottom.txt', data: 'deep' }]);
+    for (let level = 0; level < 6; level++) inner = buildZip([{ name: 'again.zip', data: inner, method: 0 }]);
+    const path = write('nested.zip', buildZip([...legacySnapshot(), { name: 'blueprints/default_tenant/loop/loop.zip', data: inner, method: 0 }]));
+    const { stdout } = await cli(['ls', '-R', `${path}:blueprints/default_tenant/loop`]);
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      'blueprints/default_tenant/loop/loop.zip',
+      'blueprints/default_tenant/loop/loop.zip/again.zip',
+      'blueprints/default_tenant/loop/loop.zip/again.zip/again.zip',
+      'blueprints/default_tenant/loop/loop.zip/again.zip/again.zip/again.zip',
+      'blueprints/default_tenant/loop/loop.zip/again.zip/again.zip/again.zip/again.zip',
+    ]);
+    const info = await cli(['info', path]);
+    expect(info.code).toBe(0);
+  });
+
+  it('survives truncation at any byte without a crash', async () => {
+    const whole = buildZip(legacySnapshot());
+    for (let cut = 0; cut < whole.length; cut += 97) {
+      const path = write('cut.zip', whole.subarray(0, cut));
+      const result = await cli(['verify', path]);
+      expect([1, 2]).toContain(result.code);
+      expect(result.stderr).not.toContain('INTERNAL');
+    }
+  });
+});
+
+describe('secrets never reach stdout unless --show-secrets', () => {
+  const fixtures = [legacy, write('es-s.zip', buildZip(esMembers)), write('flat-s.zip', buildZip(flatMembers)), write('typed-s.zip', buildZip(typedMembers))];
+  const secretEntries = ['rest-security.conf', 'admin_account.json', 'agents.json', 'pg_data', 'ssl/cloudify_internal_key.pem', 'snapshot-credentials/default_tenant_dep1_vm/agent_key', 'stage/conf/app.json', 'es_data', 'mgmt/00000001.json', 'mgmt/00000002.json', 'tenants/default_tenant/00000001.json', 'mgmt/tenants/0.json'];
+
+  async function everyOutput(path: string, extra: string[]): Promise<string> {
+    const runs = [['info'], ['info', '--json'], ['ls', '-lR'], ['ls', '-R', '--json'], ['verify'], ['verify', '--json'], ['diff', legacy], ['diff', '--json', legacy]];
+    const outputs: string[] = [];
+    for (const args of runs) {
+      const [command = '', ...rest] = args;
+      outputs.push((await cli([command, ...extra, ...(command === 'diff' ? [path, ...rest.filter((a) => a !== legacy), legacy] : [...rest, path])])).stdout);
+    }
+    for (const entry of secretEntries) outputs.push((await cli(['cat', ...extra, `${path}:${entry}`])).stdout);
+    for await (const record of ['Manager/secrets/db_password', 'Manager/executions/ex-install', 'Manager/tenants/default_tenant', 'Manager/users/admin']) {
+      outputs.push((await cli(['info', ...extra, `${path}:${record}`])).stdout);
+    }
+    return outputs.join('\n');
+  }
+
+  it.each(fixtures)('%s: no planted secret in any command', async (path) => {
+    const all = await everyOutput(path, []);
+    for (const secret of secretStrings) expect(all).not.toContain(secret);
+  });
+
+  it('--show-secrets reveals them', async () => {
+    const all = await everyOutput(legacy, ['--show-secrets']);
+    for (const secret of [SECRET.encryptionKey, SECRET.pemBody, SECRET.agentKey, SECRET.brokerPass, SECRET.secretValue, SECRET.token]) expect(all).toContain(secret);
+  });
+
+  it('verify warns that the snapshot contains plaintext secrets, with the list', async () => {
+    const { stdout, code } = await cli(['verify', '--json', legacy]);
+    expect(code).toBe(1);
+    const warning = JSON.parse(stdout).findings.find((f: { code: string }) => f.code === 'CLOUDIFY_PLAINTEXT_SECRETS');
+    expect(warning.severity).toBe('warning');
+    expect(warning.message).toMatch(/^snapshot contains plaintext secrets: /);
+    for (const entry of ['rest-security.conf', 'admin_account.json', 'agents.json', 'pg_data', 'ssl/cloudify_internal_key.pem', 'stage/conf/app.json']) expect(warning.message).toContain(`${entry} (`);
+  });
+});
