@@ -189,6 +189,44 @@ describe('zip integrity', () => {
   });
 });
 
+describe('verify checks metadata and family', () => {
+  it('reports a missing metadata.json as an error', async () => {
+    const path = write('no-meta.zip', buildZip(legacySnapshot().filter((member) => member.name !== 'metadata.json')));
+    const verify = await cli(['verify', path]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('error   CLOUDIFY_METADATA metadata.json: metadata.json is missing\n');
+  });
+
+  it('reports metadata.json that is not JSON', async () => {
+    const members = legacySnapshot().map((member) => (member.name === 'metadata.json' ? { ...member, data: '{"snapshot_version": ' } : member));
+    const info = await infoJson(write('bad-meta.zip', buildZip(members)));
+    expect(info.diagnostics[0]).toMatchObject({ severity: 'error', code: 'CLOUDIFY_METADATA', path: 'metadata.json' });
+  });
+
+  it('warns when the layout and the version disagree', async () => {
+    const members = esMembers.map((member) => (member.name === 'metadata.json' ? { ...member, data: '{"snapshot_version": "5.0.5"}' } : member));
+    const verify = await cli(['verify', write('mismatch.zip', buildZip(members))]);
+    expect(verify.stdout).toContain('warning CLOUDIFY_FAMILY_MISMATCH metadata.json: the layout is es-3x but metadata.json says version 5.0.5');
+  });
+});
+
+describe('hostile zips', () => {
+  it('keeps escaping names inside the snapshot and escapes control characters', async () => {
+    const path = write('hostile.zip', buildZip([...legacySnapshot(), { name: '../../etc/evil', data: 'x' }, { name: 'blueprints/\u001b[31mred', data: 'y' }]));
+    const info = await infoJson(path);
+    expect(info.diagnostics).toContainEqual({ severity: 'warning', code: 'ZIP_PATH_ESCAPE', path: 'etc/evil', message: 'member ../../etc/evil points outside the archive root; shown as etc/evil' });
+    const ls = await cli(['ls', `${path}:blueprints`]);
+    expect(ls.stdout).not.toContain('\u001b');
+  });
+
+  it('treats garbage after a zip signature as unreadable, exit 2, one line', async () => {
+    const path = write('garbage.zip', Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(4096, 0xa5)]));
+    const result = await cli(['info', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
 describe('secrets never reach stdout unless --show-secrets', () => {
   const fixtures = [legacy, write('es-s.zip', buildZip(esMembers)), write('flat-s.zip', buildZip(flatMembers)), write('typed-s.zip', buildZip(typedMembers))];
   const secretEntries = ['rest-security.conf', 'admin_account.json', 'agents.json', 'pg_data', 'ssl/cloudify_internal_key.pem', 'snapshot-credentials/default_tenant_dep1_vm/agent_key', 'stage/conf/app.json', 'es_data', 'mgmt/00000001.json', 'mgmt/00000002.json', 'tenants/default_tenant/00000001.json', 'mgmt/tenants/0.json'];

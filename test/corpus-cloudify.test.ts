@@ -79,7 +79,7 @@ describe.skipIf(!present)('shared corpus: Cloudify snapshots (ground truth in co
       'ssl/rabbitmq-key.pem',
       'stage/conf/app.json',
     ]);
-    expect(info.metadata.secrets.pg_data).toBe('tenants.rabbitmq_password (1 row), users.password (2 rows), users.api_token_key (2 rows), executions.token (10 rows), executions.parameters (3 rows)');
+    expect(info.metadata.secrets.pg_data).toBe('tenants.rabbitmq_password (1 row), users.password (2 rows), users.api_token_key (2 rows), executions.token (10 rows), executions.parameters (3 rows); encrypted values are recoverable with the key in rest-security.conf');
     expect(info.metadata.counts).toMatchObject({ users: 2, secrets: 0 });
     expect((await cli(['cat', `${v51}:ssl/cloudify_internal_ca_key.pem`])).stdout).toBe('<redacted: --show-secrets reveals it>\n');
     const conf = await cli(['cat', `${v51}:composer/backend/conf/prod.json`]);
@@ -115,5 +115,31 @@ describe.skipIf(!present)('shared corpus: Cloudify snapshots (ground truth in co
     const verify = await cli(['verify', v40]);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(/^warning CLOUDIFY_PLAINTEXT_SECRETS: snapshot contains plaintext secrets: /m);
+  });
+
+  it('no secret value of either zip reaches stdout without --show-secrets, in any command', async () => {
+    const revealed = async (path: string, entry: string): Promise<string> => (await cli(['cat', '--show-secrets', `${path}:${entry}`])).stdout;
+    const restSecurity = JSON.parse(await revealed(v51, 'rest-security.conf')) as Record<string, unknown>;
+    const admin = JSON.parse(await revealed(v51, 'admin_account.json')) as Record<string, string>;
+    const secrets = [
+      ...['encryption_key', 'hash_salt', 'secret_key'].map((key) => String(restSecurity[key])),
+      String(admin.password),
+      String(admin.api_token_key),
+      'PRIVATE KEY-----',
+      'gAAAAA',
+      '$pbkdf2',
+      "postgresql_password': u'cloudify'",
+      '"broker_pass": "c10udify"',
+    ];
+    for (const secret of secrets) expect(secret.length).toBeGreaterThan(5);
+    const outputs: string[] = [];
+    for (const path of [v51, v40]) {
+      for (const args of [['info'], ['info', '--json'], ['ls', '-lR'], ['ls', '-R', '--json'], ['verify'], ['verify', '--json']]) outputs.push((await cli([...args, path])).stdout);
+      for (const entry of Object.keys((await json(['info', path])).metadata.secrets)) outputs.push((await cli(['cat', `${path}:${entry}`])).stdout);
+      for (const kind of ['users', 'tenants', 'executions']) outputs.push(...(await records(path, kind)).map((attrs) => JSON.stringify(attrs)));
+    }
+    outputs.push((await cli(['diff', v40, v51])).stdout, (await cli(['diff', '--json', v40, v51])).stdout);
+    const all = outputs.join('\n');
+    for (const secret of secrets) expect(all).not.toContain(secret);
   });
 });

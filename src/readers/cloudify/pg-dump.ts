@@ -39,11 +39,11 @@ const KEPT_TABLES = new Set(['tenants', 'users', 'blueprints', 'deployments', 'p
 const COPY_LINE = /^COPY (?:public\.)?"?([\w]+)"? \((.*)\) FROM stdin;$/;
 
 /** Reads a plain-SQL `pg_dump -a` line by line: COPY blocks become rows; everything else is passed over. */
-export async function readPgDump(source: Source, path: string): Promise<PgDump> {
+export async function readPgDump(source: Source, path: string, blockSize?: number): Promise<PgDump> {
   const dump: PgDump = { tables: new Map(), secretColumns: new Map(), redacted: '', diagnostics: [] };
   let table: { name: string; data: PgTable } | undefined;
   let redactedBytes = 0;
-  for await (const line of sourceLines(source)) {
+  for await (const line of sourceLines(source, blockSize)) {
     if (!('text' in line)) {
       dump.diagnostics.push(diagnostic('warning', 'CLOUDIFY_LINE_TOO_LONG', `line ${line.number} of ${path} is longer than ${limits.dumpLineBytes} bytes and was skipped`, path));
       dump.redacted = null;

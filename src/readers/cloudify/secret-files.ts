@@ -48,7 +48,7 @@ export async function applySecretRules(files: Map<string, TreeNode>, pg: PgDump 
   const found: SecretEntry[] = [];
   for (const [path, node] of files) {
     if (path === 'pg_data' && pg) {
-      const what = pgSecrets(pg);
+      const what = pgSecrets(pg, files.has('rest-security.conf'));
       if (what) found.push(flag(node, path, what, showSecrets ? undefined : pg.redacted));
       continue;
     }
@@ -68,8 +68,10 @@ function flag(node: TreeNode, path: string, what: string, redacted: string | nul
   return { path, what };
 }
 
-function pgSecrets(pg: PgDump): string {
-  return [...pg.secretColumns].map(([column, rows]) => `${column} (${rows} row${rows === 1 ? '' : 's'})`).join(', ');
+/** With the Fernet key in the same archive, "encrypted" columns are as good as plaintext; say so. */
+function pgSecrets(pg: PgDump, keyIncluded: boolean): string {
+  const columns = [...pg.secretColumns].map(([column, rows]) => `${column} (${rows} row${rows === 1 ? '' : 's'})`).join(', ');
+  return columns && keyIncluded ? `${columns}; encrypted values are recoverable with the key in rest-security.conf` : columns;
 }
 
 async function redactFile(node: TreeNode, redaction: Redaction, path: string, diagnostics: Diagnostic[]): Promise<{ text: string | null; unchanged: boolean }> {
