@@ -109,14 +109,20 @@ function entryAttrs(entry: TarEntry): MetaRecord {
   return attrs;
 }
 
-/** Parents named only implicitly (`var/cache/z` without `var/cache/`) become plain directories. */
-function ensureParents(segments: string[], byPath: Map<string, TarNode>, childMaps: Map<TarNode, Map<string, TarNode>>, diagnostics: Diagnostic[]): TarNode {
-  let parent = byPath.get('') as TarNode;
+/** Parents named only implicitly (`var/cache/z` without `var/cache/`) become plain directories; zip trees use this too. */
+export function ensureParents(
+  segments: string[],
+  byPath: Map<string, TreeNode>,
+  childMaps: Map<TreeNode, Map<string, TreeNode>>,
+  diagnostics: Diagnostic[],
+  notADirectory = 'TAR_NOT_A_DIRECTORY',
+): TreeNode {
+  let parent = byPath.get('') as TreeNode;
   for (let i = 0; i < segments.length; i++) {
     const path = segments.slice(0, i + 1).join('/');
     let node = byPath.get(path);
     if (node && node.kind !== 'dir') {
-      diagnostics.push(diagnostic('warning', 'TAR_NOT_A_DIRECTORY', `${path} is a ${node.kind} but later members sit below it; it is shown as a directory`, path));
+      diagnostics.push(diagnostic('warning', notADirectory, `${path} is a ${node.kind} but later members sit below it; it is shown as a directory`, path));
       node = undefined;
     }
     if (!node) {

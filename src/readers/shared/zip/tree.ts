@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import type { Source } from '../../../model/source.js';
 import { fixedChildren, type TreeNode } from '../../../model/tree.js';
-import { normaliseMemberPath } from '../tar-tree.js';
+import { ensureParents, normaliseMemberPath } from '../tar-tree.js';
 import { unreadableReason, ZipMemberSource } from './member.js';
 import type { ZipEntry } from './types.js';
 
@@ -29,7 +29,7 @@ export function buildZipTree(entries: readonly ZipEntry[], archive: Source, diag
     const path = segments.join('/');
     if (escaped) diagnostics.push(diagnostic('warning', 'ZIP_PATH_ESCAPE', `member ${where}${entry.name} points outside the archive root; shown as ${path || '/'}`, where + path));
     if (path === '') continue;
-    const parent = ensureFolders(segments.slice(0, -1), byPath, childMaps);
+    const parent = ensureParents(segments.slice(0, -1), byPath, childMaps, diagnostics, 'ZIP_NOT_A_DIRECTORY');
     const existing = byPath.get(path);
     if (existing?.kind === 'dir' && entry.isDirectory) {
       Object.assign(existing, folderFields(entry));
@@ -66,20 +66,4 @@ function memberNode(entry: ZipEntry, name: string, archive: Source, diagnostics:
 
 function memberAttrs(entry: ZipEntry): ZipNode['attrs'] {
   return { method: entry.method === 8 ? 'deflate' : entry.method === 0 ? 'stored' : entry.method, compressed_size: entry.compressedSize, crc32: entry.crc32.toString(16).padStart(8, '0') };
-}
-
-function ensureFolders(segments: string[], byPath: Map<string, ZipNode>, childMaps: Map<ZipNode, Map<string, ZipNode>>): ZipNode {
-  let parent = byPath.get('') as ZipNode;
-  for (let i = 0; i < segments.length; i++) {
-    const path = segments.slice(0, i + 1).join('/');
-    let node = byPath.get(path);
-    if (!node || node.kind !== 'dir') {
-      node = { name: segments[i] ?? '', kind: 'dir', size: 0, attrs: {} };
-      childMaps.get(parent)?.set(node.name, node);
-      childMaps.set(node, new Map());
-      byPath.set(path, node);
-    }
-    parent = node;
-  }
-  return parent;
 }
