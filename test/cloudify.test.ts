@@ -156,6 +156,13 @@ describe('zip integrity', () => {
     expect(verify.stdout).toMatch(/error {3}ZIP_LIMIT plugins\/p1\/bomb\.bin: .*likely a decompression bomb/);
   });
 
+  it('reads zero-length deflate members (no stream at all) as empty, as the 5.1 sample stores directories', async () => {
+    const path = write('empty-deflate.zip', buildZip([...legacySnapshot(), { name: 'plugins/', method: 8 }, { name: 'plugins/empty.txt', method: 8 }]));
+    const verify = await cli(['verify', '--json', path]);
+    expect(JSON.parse(verify.stdout).findings.filter((f: { code: string }) => f.code.startsWith('ZIP_'))).toEqual([]);
+    expect((await cli(['cat', `${path}:plugins/empty.txt`])).bytes.length).toBe(0);
+  });
+
   it('lists encrypted members but does not read them', async () => {
     const path = write('encrypted.zip', buildZip([...legacySnapshot(), { name: 'plugins/locked.bin', data: 'x', method: 0, encrypted: true }]));
     const info = await infoJson(path);

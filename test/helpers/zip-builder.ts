@@ -2,6 +2,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipMember {
   name: string;
+  /** Omitted with method 8: a zero-length deflate stream, as the 5.1 sample stores its directories. */
   data?: string | Uint8Array;
   /** 0 stored, 8 deflate (default). */
   method?: number;
@@ -24,7 +25,7 @@ export function buildZip(members: ZipMember[], options: ZipOptions = {}): Buffer
   for (const member of members) {
     const raw = Buffer.from(member.data ?? '');
     const method = member.method ?? (member.name.endsWith('/') ? 0 : 8);
-    const stored = method === 8 ? deflateRawSync(raw) : raw;
+    const stored = method !== 8 ? raw : member.data === undefined ? Buffer.alloc(0) : deflateRawSync(raw);
     const name = Buffer.from(member.name);
     const crc = member.crc ?? crc32(raw);
     const flags = member.encrypted ? 1 : 0;
