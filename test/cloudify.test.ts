@@ -163,6 +163,16 @@ describe('zip integrity', () => {
     expect((await cli(['cat', `${path}:plugins/empty.txt`])).bytes.length).toBe(0);
   });
 
+  it('withholds a damaged pg_data whole rather than print unredacted rows before the CRC fails', async () => {
+    const members = legacySnapshot().map((member) => (member.name === 'pg_data' ? { ...member, crc: 1 } : member));
+    const path = write('bad-pg.zip', buildZip(members));
+    const info = await infoJson(path);
+    expect(info.diagnostics[0]).toMatchObject({ severity: 'error', code: 'CLOUDIFY_UNREADABLE', path: 'pg_data' });
+    expect(info.metadata.secrets.pg_data).toBe('database dump with credentials (unreadable, withheld whole)');
+    const cat = await cli(['cat', `${path}:pg_data`]);
+    expect(cat.stdout).toBe('<redacted: --show-secrets reveals it>\n');
+  });
+
   it('lists encrypted members but does not read them', async () => {
     const path = write('encrypted.zip', buildZip([...legacySnapshot(), { name: 'plugins/locked.bin', data: 'x', method: 0, encrypted: true }]));
     const info = await infoJson(path);

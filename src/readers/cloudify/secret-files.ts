@@ -32,6 +32,8 @@ const RULES: SecretRule[] = [
   { test: (path) => /^(stage\/conf\/app\.json|composer\/backend\/conf\/prod\.json)$/.test(path), redaction: 'json', what: 'database URL with a password, session secret', always: false },
   { test: (path) => /^(mgmt|tenants)\/.*\.json$/.test(path), redaction: 'json', what: 'plaintext secrets, passwords or password hashes', always: false },
   { test: (path) => path.startsWith('ssl/'), redaction: 'text', what: 'PEM private key', always: false },
+  // Reached only when the dump could not be parsed (damaged, a bomb): without column-wise redaction it is withheld whole.
+  { test: (path) => path === 'pg_data', redaction: 'whole', what: 'database dump with credentials (unreadable, withheld whole)', always: true },
 ];
 
 export interface SecretEntry {
@@ -64,7 +66,7 @@ export async function applySecretRules(files: Map<string, TreeNode>, pg: PgDump 
 function flag(node: TreeNode, path: string, what: string, redacted: string | null | undefined): SecretEntry {
   node.flags = [...(node.flags ?? []), 'secret'];
   node.note = `secret: ${what}`;
-  if (redacted !== undefined) node.content = new BytesSource(Buffer.from(redacted ?? `${REDACTED} (too large to redact in memory)\n`));
+  if (redacted !== undefined) node.content = new BytesSource(Buffer.from(redacted ?? `${REDACTED} (withheld whole: too large or damaged to redact)\n`));
   return { path, what };
 }
 
