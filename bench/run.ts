@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './harness.js';
+import { benchCloudifyZip } from './cloudify-zip.js';
 import { benchIcpVerify, type BenchRow } from './icp-verify.js';
 import { benchTarList } from './tar-ls.js';
 import { benchMemoryDiff, benchTarDiff } from './diff.js';
@@ -14,7 +15,7 @@ import { ensureTools } from './tools.js';
 const workDir = mkdtempSync(join(tmpdir(), 'snapinspect-bench-'));
 try {
   ensureTools();
-  const rows: BenchRow[] = [...benchIcpVerify(workDir), ...benchTarList(workDir), ...benchMemoryDiff(workDir), ...benchTarDiff(workDir)];
+  const rows: BenchRow[] = [...benchIcpVerify(workDir), ...benchTarList(workDir), ...benchMemoryDiff(workDir), ...benchTarDiff(workDir), ...benchCloudifyZip(workDir)];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}`;
   const table = [
     '| work | snapinspect | baseline (same run) | ratio | budget | result |',

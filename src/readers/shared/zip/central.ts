@@ -5,6 +5,8 @@ import { applyZip64Extra, dosTime } from './fields.js';
 import { scanLocalHeaders } from './local-scan.js';
 import { isSaturated, SIGNATURES, type ZipEntry, type ZipIndex } from './types.js';
 
+const utf8 = new TextDecoder();
+
 const END_SIZE = 22;
 const LOCATOR_SIZE = 20;
 const CENTRAL_SIZE = 46;
@@ -47,7 +49,7 @@ async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRe
       entries: view.getUint16(at + 10, true),
       directorySize: view.getUint32(at + 12, true),
       directoryOffset: view.getUint32(at + 16, true),
-      comment: new TextDecoder().decode(tail.subarray(at + END_SIZE, at + END_SIZE + commentLength)),
+      comment: utf8.decode(tail.subarray(at + END_SIZE, at + END_SIZE + commentLength)),
       zip64: false,
     };
     if (view.getUint16(at + 4, true) !== 0) diagnostics.push(diagnostic('error', 'ZIP_MULTI_DISK', 'the zip is one part of a split (multi-disk) archive; only this part is listed'));
@@ -105,7 +107,7 @@ async function readDirectory(source: Source, end: EndRecord, diagnostics: Diagno
 
 function centralEntry(view: DataView, bytes: Uint8Array, at: number, nameLength: number, extraLength: number, diagnostics: Diagnostic[]): ZipEntry {
   const nameStart = at + CENTRAL_SIZE;
-  const name = new TextDecoder().decode(bytes.subarray(nameStart, nameStart + nameLength));
+  const name = utf8.decode(bytes.subarray(nameStart, nameStart + nameLength));
   const madeOnUnix = view.getUint8(at + 5) === 3;
   const external = view.getUint32(at + 38, true);
   const unixMode = madeOnUnix ? external >>> 16 : 0;

@@ -4,6 +4,8 @@ import type { Source } from '../../../model/source.js';
 import { applyZip64Extra, dosTime } from './fields.js';
 import { SIGNATURES, type ZipEntry } from './types.js';
 
+const utf8 = new TextDecoder();
+
 export const LOCAL_SIZE = 30;
 
 export interface LocalHeader {
@@ -23,7 +25,7 @@ export async function readLocalHeader(source: Source, offset: number, diagnostic
   const extraLength = view.getUint16(28, true);
   const variable = await source.read(offset + LOCAL_SIZE, nameLength + extraLength);
   if (variable.length < nameLength + extraLength) return undefined;
-  const name = new TextDecoder().decode(variable.subarray(0, nameLength));
+  const name = utf8.decode(variable.subarray(0, nameLength));
   const flags = view.getUint16(6, true);
   const entry: ZipEntry = {
     name,

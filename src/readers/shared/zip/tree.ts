@@ -41,9 +41,7 @@ export function buildZipTree(entries: readonly ZipEntry[], archive: Source, diag
     byPath.set(path, node);
     if (node.kind === 'dir') childMaps.set(node, new Map());
   }
-  for (const [dir, children] of childMaps) {
-    dir.children = fixedChildren([...children.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))));
-  }
+  for (const [dir, children] of childMaps) dir.children = fixedChildren(byteOrder([...children.values()]));
   return { root, byPath };
 }
 
@@ -66,4 +64,10 @@ function memberNode(entry: ZipEntry, name: string, archive: Source, diagnostics:
 
 function memberAttrs(entry: ZipEntry): ZipNode['attrs'] {
   return { method: entry.method === 8 ? 'deflate' : entry.method === 0 ? 'stored' : entry.method, compressed_size: entry.compressedSize, crc32: entry.crc32.toString(16).padStart(8, '0') };
+}
+
+/** Names in byte order, as tar trees and folders list them; each name is encoded once, not per comparison. */
+function byteOrder(nodes: ZipNode[]): ZipNode[] {
+  const keyed = nodes.map((node) => ({ node, key: Buffer.from(node.name) }));
+  return keyed.sort((a, b) => Buffer.compare(a.key, b.key)).map(({ node }) => node);
 }
