@@ -91,7 +91,10 @@ describe('Cloudify families built from the documented layouts', () => {
     expect(info.variant).toBe('json-flat');
     expect(info.metadata.counts).toMatchObject({ users: 1, tenants: 1, secrets: 1, executions: 1 });
     expect((await cli(['info', `${path}:Manager/executions/x1`])).stdout).toContain('  status: terminated\n');
-    expect((await cli(['cat', `${path}:tenants/default_tenant/00000001.json`])).stdout).toContain('"value": "<redacted');
+    const secrets = (await cli(['cat', `${path}:tenants/default_tenant/00000001.json`])).stdout;
+    expect(secrets).toContain('"value": "<redacted');
+    expect(secrets).toContain('"key": "db"');
+    expect((await cli(['info', `${path}:Manager/secrets/db`])).stdout).toContain('  key: db\n  visibility: tenant\n');
   });
 
   it('reads the 7.0.0 typed family and browses a .b64zip deployment archive', async () => {
@@ -234,6 +237,13 @@ describe('hostile zips', () => {
     expect(info.diagnostics).toContainEqual({ severity: 'warning', code: 'ZIP_PATH_ESCAPE', path: 'etc/evil', message: 'member ../../etc/evil points outside the archive root; shown as etc/evil' });
     const ls = await cli(['ls', `${path}:blueprints`]);
     expect(ls.stdout).not.toContain('\u001b');
+  });
+
+  it('leaves other zips alone, even with a metadata.json and a tenants/ folder', async () => {
+    const path = write('other.zip', buildZip([{ name: 'metadata.json', data: '{"name": "app"}' }, { name: 'tenants/a.txt', data: 'x' }]));
+    const result = await cli(['info', path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('(UNKNOWN_FORMAT)');
   });
 
   it('treats garbage after a zip signature as unreadable, exit 2, one line', async () => {

@@ -2,11 +2,13 @@ import { basename } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
 import type { MetaRecord } from '../../model/metadata.js';
-import { FileSource } from '../../model/source.js';
+import { limits } from '../../model/limits.js';
+import { FileSource, readAll } from '../../model/source.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { childrenOf, dirNode } from '../../model/tree.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { indexZip } from '../shared/zip/central.js';
+import { ZipMemberSource } from '../shared/zip/member.js';
 import { looksLikeZip } from '../shared/zip/types.js';
 import { checkSnapshot, openedZips } from './checks.js';
 import { agentsJsonEntities, esEntities, newFormatEntities } from './json-entities.js';
@@ -17,7 +19,6 @@ import { pgEntities } from './pg-entities.js';
 import { readPgDump, type PgDump } from './pg-dump.js';
 import { applySecretRules, type SecretEntry } from './secret-files.js';
 
-const LAYOUT_MARKERS = /^(metadata\.json|pg_data|es_data|mgmt\/|tenants\/)/;
 
 /** Cloudify Manager snapshot zips (every family), and snapshot folders already extracted. */
 export const cloudifyReader: Reader = {
@@ -30,9 +31,12 @@ export const cloudifyReader: Reader = {
       return text?.includes('snapshot_version') ? detectFamily(probe.entries.map((name) => (name === 'mgmt' || name === 'tenants' ? `${name}/` : name))) : null;
     }
     if (!looksLikeZip(probe.head)) return null;
-    const index = await indexZip(new FileSource(probe.path, probe.size));
+    const source = new FileSource(probe.path, probe.size);
+    const index = await indexZip(source);
     const names = index.entries.map((entry) => entry.name);
-    return names.includes('metadata.json') || names.some((name) => LAYOUT_MARKERS.test(name)) ? detectFamily(names) : null;
+    if (names.includes('pg_data') || names.includes('es_data')) return detectFamily(names);
+    const metadata = index.entries.find((entry) => entry.name === 'metadata.json');
+    return metadata && (await mentionsSnapshotVersion(new ZipMemberSource(source, metadata))) ? detectFamily(names) : null;
   },
   async open(probe: Probe, _variant: string | null, options: OpenOptions): Promise<Snapshot> {
     const diagnostics: Diagnostic[] = [];
@@ -46,6 +50,16 @@ export const cloudifyReader: Reader = {
   },
   check: checkSnapshot,
 };
+
+/** A root metadata.json is common in zips; Cloudify's always names `snapshot_version`. */
+async function mentionsSnapshotVersion(member: ZipMemberSource): Promise<boolean> {
+  try {
+    const bytes = await readAll(member, limits.metadataBytes);
+    return bytes !== null && Buffer.from(bytes).includes('"snapshot_version"');
+  } catch {
+    return false;
+  }
+}
 
 async function manager(opened: SnapshotFiles, family: Family, options: OpenOptions, diagnostics: Diagnostic[]): Promise<{ fields: MetaRecord; entities: Entities }> {
   const parsed = await readMetadataJson(opened.files);

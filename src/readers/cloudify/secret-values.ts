@@ -1,8 +1,8 @@
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
 import { REDACTED } from '../shared/secrets.js';
 
-/** Key names whose values Cloudify snapshots use for credentials (formats/cloudify.md §6). */
-const SECRET_KEY = /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|(?:^|_)key$/i;
+/** Key names whose values Cloudify snapshots use for credentials (formats/cloudify.md §6); a bare `key` is a secret's name, not its value. */
+const SECRET_KEY = /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|_key$/i;
 
 /** Values that are credentials whatever their key: PEM private keys, Fernet tokens, pbkdf2 hashes, URLs with a password. */
 const SECRET_VALUE = /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----|^gAAAAA[0-9A-Za-z_-]+={0,2}$|^\$pbkdf2-sha256\$\d+\$|\w+:\/\/[^:/\s]+:[^@/\s]+@/;
