@@ -15,13 +15,15 @@ export interface ZipMember {
 export interface ZipOptions {
   /** Sizes and offsets go to zip64 extra fields and a zip64 end record, as writers do past 4 GiB. */
   zip64?: boolean;
+  /** Bytes that will precede the archive (a self-extracting stub, or a test's virtual padding): offsets start there. */
+  offsetBase?: number;
 }
 
 /** A zip archive built in memory: local headers, data, central directory and end record(s). */
 export function buildZip(members: ZipMember[], options: ZipOptions = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
-  let offset = 0;
+  let offset = options.offsetBase ?? 0;
   for (const member of members) {
     const raw = Buffer.from(member.data ?? '');
     const method = member.method ?? (member.name.endsWith('/') ? 0 : 8);
