@@ -85,6 +85,27 @@ describe('Cloudify families built from the documented layouts', () => {
     expect(info.metadata.restore).toContain('5.0 and later reject it');
   });
 
+  it('reads the 4.0 development hybrid (es_data beside pg_data) without tenants', async () => {
+    const members = [...legacySnapshot().filter((member) => member.name !== 'metadata.json'), ...esMembers.slice(1), { name: 'metadata.json', data: '{"snapshot_version": "4.0.0", "has_cloudify_events": false}' }];
+    const info = await infoJson(write('hybrid.zip', buildZip(members)));
+    expect(info.variant).toBe('hybrid-4.0dev');
+    expect(info.metadata).toMatchObject({ has_cloudify_events: false, events: { cloudify_log: 1 }, counts: { executions: 4, blueprints: 2 } });
+  });
+
+  it('lists a snapshot of no known family and says so in verify', async () => {
+    const path = write('unknown.zip', buildZip([{ name: 'metadata.json', data: '{"snapshot_version": "9.9"}' }, { name: 'something.bin', data: 'x' }]));
+    expect((await infoJson(path)).variant).toBe('unknown');
+    expect((await cli(['verify', path])).stdout).toContain('warning CLOUDIFY_UNKNOWN_FAMILY: no es_data, pg_data, mgmt/ or tenants/');
+  });
+
+  it('shows a pickle outside the subset as opaque, with a diagnostic', async () => {
+    const members = legacySnapshot().map((member) => (member.name === 'pg_data' ? { ...member, data: String(member.data).replace('\\\\x80027d71012e\t1\t0\n', '\\\\x8002930a2e\t1\t0\n') } : member));
+    const path = write('opaque.zip', buildZip(members));
+    const info = await infoJson(path);
+    expect(info.diagnostics).toContainEqual({ severity: 'info', code: 'CLOUDIFY_OPAQUE_PICKLE', path: 'pg_data', message: '1 pickled value in pg_data could not be decoded and is shown as opaque (first: unsupported opcode 0x93 at byte 2)' });
+    expect((await cli(['info', `${path}:Manager/deployments/dep1`])).stdout).toContain('  inputs: (opaque pickle, 5 bytes: unsupported opcode 0x93 at byte 2)\n');
+  });
+
   it('reads the 7.0.1+ flattened family, the last copy of an item winning', async () => {
     const path = write('flat.zip', buildZip(flatMembers));
     const info = await infoJson(path);

@@ -68,7 +68,7 @@ async function manager(opened: SnapshotFiles, family: Family, options: OpenOptio
   diagnostics.push(...meta.diagnostics);
   const entities = emptyEntities();
   const pg = await dumpOf(opened, 'pg_data', diagnostics);
-  if (pg) pgEntities(pg, entities, options.showSecrets);
+  if (pg) pgEntities(pg, entities, options.showSecrets, diagnostics);
   const extra: MetaRecord = {};
   const es = opened.files.get('es_data')?.content;
   if (es) extra.events = await guarded(() => esEntities(es, entities, options.showSecrets, diagnostics), 'es_data', diagnostics, {});

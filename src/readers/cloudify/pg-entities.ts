@@ -1,3 +1,4 @@
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import type { Entities, Entity } from './manager-view.js';
 import type { PgDump, PgRow } from './pg-dump.js';
@@ -7,12 +8,13 @@ import { redactValue } from './secret-values.js';
 type Lookup = Map<string, string>;
 
 /** Entities of a legacy dump: one row per entity, foreign keys resolved to names, pickles decoded. */
-export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean): void {
+export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, diagnostics: Diagnostic[]): void {
   const rows = (table: string): PgRow[] => dump.tables.get(table)?.rows ?? [];
   const tenants = lookup(rows('tenants'), 'id', 'name');
   const blueprints = lookup(rows('blueprints'), '_storage_id', 'id');
   const deployments = lookup(rows('deployments'), '_storage_id', 'id');
-  const decode = (value: string | null | undefined): MetaValue => decoded(value, showSecrets);
+  const opaque: string[] = [];
+  const decode = (value: string | null | undefined): MetaValue => decoded(value, showSecrets, opaque);
   const tenantOf = (row: PgRow): MetaRecord => (row._tenant_id != null ? { tenant: tenants.get(row._tenant_id) ?? row._tenant_id } : {});
   const executions = rows('executions');
   into.tenants.push(...rows('tenants').map((row) => entity(row.name, { name: row.name ?? null, rabbitmq_username: row.rabbitmq_username ?? null, rabbitmq_vhost: row.rabbitmq_vhost ?? null })));
@@ -37,6 +39,7 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean): 
   into.agents.push(...rows('agents').map((row) => entity(row.name ?? row.id, { ...pick(row, ['id', 'name', 'ip', 'state', 'version', 'install_method', 'system', 'rabbitmq_username']), ...tenantOf(row) })));
   into.secrets.push(...rows('secrets').map((row) => ({ ...entity(row.id, { ...pick(row, ['id', 'visibility', 'is_hidden_value', 'created_at', 'updated_at']), ...tenantOf(row) }), secret: true })));
   into.sites.push(...rows('sites').map((row) => entity(row.name, { ...pick(row, ['name', 'latitude', 'longitude', 'created_at']), ...tenantOf(row) })));
+  if (opaque.length > 0) diagnostics.push(diagnostic('info', 'CLOUDIFY_OPAQUE_PICKLE', `${opaque.length} pickled value${opaque.length === 1 ? '' : 's'} in pg_data could not be decoded and ${opaque.length === 1 ? 'is' : 'are'} shown as opaque (first: ${opaque[0] ?? ''})`, 'pg_data'));
 }
 
 function entity(name: string | null | undefined, attrs: MetaRecord): Entity {
@@ -60,12 +63,15 @@ function lookup(rows: PgRow[], key: string, value: string): Lookup {
 }
 
 /** Pickled columns are decoded; secret-looking values inside stay masked unless --show-secrets. */
-function decoded(value: string | null | undefined, showSecrets: boolean): MetaValue {
+function decoded(value: string | null | undefined, showSecrets: boolean, opaque: string[]): MetaValue {
   if (value == null) return null;
   const bytes = byteaHex(value);
   if (!bytes) return value;
   const result = unpickle(bytes);
-  if (!result.ok) return `(opaque pickle, ${bytes.length} bytes: ${result.reason})`;
+  if (!result.ok) {
+    opaque.push(result.reason);
+    return `(opaque pickle, ${bytes.length} bytes: ${result.reason})`;
+  }
   return showSecrets ? result.value : redactValue(result.value);
 }
 
