@@ -21,6 +21,13 @@ async function infoJson(path: string): Promise<Record<string, any>> {
 
 const legacy = write('legacy.zip', buildZip(legacySnapshot()));
 
+const extracted = join(dir, 'extracted');
+for (const member of legacySnapshot()) {
+  const target = join(extracted, member.name);
+  mkdirSync(member.name.endsWith('/') ? target : join(target, '..'), { recursive: true });
+  if (!member.name.endsWith('/')) writeFileSync(target, member.data ?? '');
+}
+
 const esMembers: ZipMember[] = [
   { name: 'metadata.json', data: '{"has_cloudify_events": true, "snapshot_version": "3.3"}' },
   {
@@ -126,16 +133,11 @@ describe('Cloudify families built from the documented layouts', () => {
   });
 
   it('reads an extracted snapshot folder like the zip', async () => {
-    const folder = join(dir, 'extracted');
-    for (const member of legacySnapshot()) {
-      const target = join(folder, member.name);
-      mkdirSync(member.name.endsWith('/') ? target : join(target, '..'), { recursive: true });
-      if (!member.name.endsWith('/')) writeFileSync(target, member.data ?? '');
-    }
-    const info = await infoJson(folder);
+    const info = await infoJson(extracted);
     expect(info.variant).toBe('pg-legacy');
     expect(info.metadata.counts.executions).toBe(3);
     expect(Object.keys(info.metadata.secrets)).toContain('rest-security.conf');
+    expect((await cli(['cat', `${extracted}:rest-security.conf`])).stdout).toContain('"encryption_key": "<redacted');
   });
 });
 
@@ -276,7 +278,7 @@ describe('hostile zips', () => {
 });
 
 describe('secrets never reach stdout unless --show-secrets', () => {
-  const fixtures = [legacy, write('es-s.zip', buildZip(esMembers)), write('flat-s.zip', buildZip(flatMembers)), write('typed-s.zip', buildZip(typedMembers))];
+  const fixtures = [legacy, extracted, write('es-s.zip', buildZip(esMembers)), write('flat-s.zip', buildZip(flatMembers)), write('typed-s.zip', buildZip(typedMembers))];
   const secretEntries = ['rest-security.conf', 'admin_account.json', 'agents.json', 'pg_data', 'ssl/cloudify_internal_key.pem', 'snapshot-credentials/default_tenant_dep1_vm/agent_key', 'stage/conf/app.json', 'es_data', 'mgmt/00000001.json', 'mgmt/00000002.json', 'tenants/default_tenant/00000001.json', 'mgmt/tenants/0.json'];
 
   async function everyOutput(path: string, extra: string[]): Promise<string> {

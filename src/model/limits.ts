@@ -22,6 +22,8 @@ export const limits = {
   archiveDepth: 4,
   /** One line of a pg_dump or NDJSON file; longer lines (huge pickled plans) are skipped with a diagnostic. */
   dumpLineBytes: 64 * 1024 * 1024,
+  /** Nested archives are opened in memory (a deflate stream has no random access); larger ones are not browsed. */
+  nestedArchiveBytes: 64 * 1024 * 1024,
   /** Secret-bearing files are redacted in memory; larger ones are withheld entirely unless --show-secrets. */
   redactBytes: 64 * 1024 * 1024,
   /** Entities kept per kind in the Cloudify Manager view. */

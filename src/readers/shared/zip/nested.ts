@@ -36,7 +36,7 @@ async function nestedChildren(node: TreeNode, diagnostics: Diagnostic[], depth: 
   try {
     const bytes = await nestedBytes(node, path);
     if (!bytes) {
-      diagnostics.push(diagnostic('info', 'ARCHIVE_TOO_LARGE', `${path} is larger than ${limits.redactBytes} bytes; it is not browsed inside`, path));
+      diagnostics.push(diagnostic('info', 'ARCHIVE_TOO_LARGE', `${path} is larger than ${limits.nestedArchiveBytes} bytes; it is not browsed inside`, path));
       return [];
     }
     return await openNested(bytes, diagnostics, depth, path);
@@ -49,12 +49,12 @@ async function nestedChildren(node: TreeNode, diagnostics: Diagnostic[], depth: 
 async function nestedBytes(node: TreeNode, path: string): Promise<Source | null> {
   const content = node.content as Source;
   if (path.toLowerCase().endsWith('.b64zip')) {
-    const text = await readAll(content, limits.redactBytes);
+    const text = await readAll(content, limits.nestedArchiveBytes);
     return text && new BytesSource(Buffer.from(Buffer.from(text).toString('latin1').replace(/\s+/g, ''), 'base64'));
   }
   const stored = content instanceof ZipMemberSource && content.entry.method === 0;
   if (stored) return content;
-  const bytes = await readAll(content, limits.redactBytes);
+  const bytes = await readAll(content, limits.nestedArchiveBytes);
   return bytes && new BytesSource(bytes);
 }
 
