@@ -52,7 +52,11 @@ export async function* decompress(source: Source, codec: StreamCodec, limits = d
   }
   const guard = new OutputGuard(limits);
   if (codec === 'zstd') yield* unzstd(source, guard);
-  else yield* inflate(source, guard, codec === 'gzip' ? new ZlibPump(createGunzip({ chunkSize: PUMP_CHUNK }), 'gzip') : new ZlibPump(createInflateRaw({ chunkSize: PUMP_CHUNK }), 'deflate'));
+  else yield* inflate(source, guard, zlibPump(codec));
+}
+
+function zlibPump(codec: 'gzip' | 'deflate-raw'): ZlibPump {
+  return codec === 'gzip' ? new ZlibPump(createGunzip({ chunkSize: PUMP_CHUNK }), 'gzip') : new ZlibPump(createInflateRaw({ chunkSize: PUMP_CHUNK }), 'deflate');
 }
 
 const MiB = 1024 * 1024;
