@@ -50,7 +50,7 @@ async function openStandard(dir: string): Promise<Snapshot> {
       moduleSummary = view.summary;
       node.note = 'canister wasm module';
       // Methods and the Candid text have their own child nodes; the rest describes the file.
-      const { methods: _methods, candid_service: _candid, ...fileFacts } = view.summary;
+      const { methods: _methods, candid_service: _service, candid: _candid, motoko_stable_types: _stable, ...fileFacts } = view.summary;
       node.attrs = fileFacts;
       node.children = fixedChildren(view.children);
       children.push(node);
