@@ -17,13 +17,13 @@ const FUNC_MODES = new Set(['query', 'composite_query', 'oneway']);
 
 /** Parses a Candid service description; throws DidSyntaxError with an offset when the text is not one. */
 export function parseDid(text: string): CandidInterface {
-  const parser = new DidParser(tokenize(text));
+  const parser = new DidParser(tokenize(text), text.length);
   return parser.program();
 }
 
 /** Parses an argument list such as the `candid:args` section (`(to : nat)`). */
 export function parseDidArguments(text: string): CandidArgument[] {
-  const parser = new DidParser(tokenize(text));
+  const parser = new DidParser(tokenize(text), text.length);
   const args = parser.tuple(0);
   parser.end();
   return args;
@@ -33,7 +33,10 @@ class DidParser {
   private at = 0;
   private readonly result: CandidInterface = { types: new Map(), methods: [] };
 
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly textLength: number,
+  ) {}
 
   program(): CandidInterface {
     while (this.peek()) {
@@ -208,6 +211,6 @@ class DidParser {
   }
 
   private fail(message: string): never {
-    throw new DidSyntaxError(message, this.peek()?.offset ?? this.tokens.at(-1)?.offset ?? 0);
+    throw new DidSyntaxError(message, this.peek()?.offset ?? this.textLength);
   }
 }
