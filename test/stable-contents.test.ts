@@ -135,3 +135,47 @@ describe('large maps page lazily', () => {
     expect(JSON.parse(page.stdout)).toMatchObject({ note: 'entries 1000-1999', entries: 1000 });
   });
 });
+
+describe('diff of two snapshots of one canister', () => {
+  const users = (edit: (entries: [Uint8Array, Uint8Array][]) => void): Uint8Array => {
+    const entries: [Uint8Array, Uint8Array][] = Array.from({ length: 40 }, (_, i) => [text(`user-${pad(i)}`), user(i)]);
+    edit(entries);
+    return btreeMapImage({ v1: { maxKeySize: 16, maxValueSize: 64 }, entries });
+  };
+  const before = folder('before', [{ id: 0, data: users(() => undefined) }]);
+  const laterService = SERVICE.replace('set : (text, User) -> (Reply);', 'set : (text, User, opt nat) -> (Reply);\n  drop : (text) -> ();').replace(/ *lookup[^\n]*\n/, '');
+  const after = folder('after', [
+    {
+      id: 0,
+      data: users((entries) => {
+        entries[5] = [text('user-005'), user(55)];
+        entries.splice(10, 1);
+        entries.push([text('user-040'), user(40)]);
+      }),
+    },
+  ], laterService);
+
+  it('reports added, removed and changed keys of a stable map, and the interface method by method', async () => {
+    const { code, stdout } = await cli(['diff', '--json', before, after]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    const entries = report.files.filter((file: { path: string }) => file.path.startsWith('stable_memory.bin/'));
+    expect(entries.map((file: { path: string; change: string }) => `${file.change} ${file.path}`)).toEqual([
+      'modified stable_memory.bin/memory 0/user-005',
+      'removed stable_memory.bin/memory 0/user-010',
+      'added stable_memory.bin/memory 0/user-040',
+    ]);
+    const candid = report.metadata.filter((change: { key: string }) => change.key.startsWith('module.candid.'));
+    expect(candid).toEqual([
+      { key: 'module.candid.methods.set', before: '(text, User) -> (Reply)', after: '(text, User, opt nat) -> (Reply)' },
+      { key: 'module.candid.methods.lookup', before: '(record { owner : principal; balance : nat }) -> () composite_query', after: null },
+      { key: 'module.candid.methods.drop', before: null, after: '(text) -> ()' },
+    ]);
+  });
+
+  it('does not enter the entries of identical memories', async () => {
+    const { code, stdout } = await cli(['diff', '--json', before, before]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).files).toEqual([]);
+  });
+});
