@@ -4,6 +4,7 @@ import { pageCount } from '../../model/memory.js';
 import type { Source } from '../../model/source.js';
 import { fixedChildren, type TreeNode } from '../../model/tree.js';
 import type { FieldNames } from './candid/didl-decoder.js';
+import { eopRoots, regionNodes } from './motoko.js';
 import type { EntryContext } from './stable/entry-pages.js';
 import { structureEntries } from './stable/structure-entries.js';
 import { detectMotokoEop, detectMotokoRegions, detectStructure, readMemoryManager, type StructureInfo, type VirtualMemory } from './stable-structures.js';
@@ -17,6 +18,7 @@ export async function wasmMemoryNode(file: TreeNode): Promise<TreeNode> {
   const eop = file.content ? await detectMotokoEop(file.content) : null;
   if (eop) {
     node.attrs.persistence = `Motoko enhanced orthogonal persistence, version ${eop.version}`;
+    if (file.content) Object.assign(node.attrs, await eopRoots(file.content));
     node.note = 'Motoko heap with stable variables (enhanced orthogonal persistence)';
   }
   return node;
@@ -63,6 +65,7 @@ export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]
       allocated_regions: regions.totalAllocatedRegions,
     });
     node.note = 'Motoko stable regions';
+    node.children = fixedChildren(await regionNodes(source, regions));
   }
   return node;
 }
