@@ -10,7 +10,7 @@ export type FieldNames = ReadonlyMap<number, string>;
 
 export type DidlResult = { ok: true; text: string } | { ok: false; error: string };
 
-export const DIDL_MAGIC = [0x44, 0x49, 0x44, 0x4c];
+const DIDL_MAGIC = [0x44, 0x49, 0x44, 0x4c];
 
 export function startsWithDidl(bytes: Uint8Array): boolean {
   return DIDL_MAGIC.every((byte, index) => bytes[index] === byte);

@@ -116,6 +116,6 @@ async function nodeStream(memory: Source, address: number, pageSize: number): Pr
   return pieces.length === 1 ? first : Buffer.concat(pieces);
 }
 
-export function strictlyIncreasing(keys: readonly Uint8Array[]): boolean {
+function strictlyIncreasing(keys: readonly Uint8Array[]): boolean {
   return keys.every((key, i) => i === 0 || Buffer.compare(keys[i - 1] ?? key, key) < 0);
 }

@@ -44,7 +44,7 @@ function printableText(bytes: Uint8Array): string | undefined {
   }
 }
 
-export function bigEndian(bytes: Uint8Array): bigint {
+function bigEndian(bytes: Uint8Array): bigint {
   let value = 0n;
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   return value;
