@@ -11,6 +11,7 @@ export type FieldNames = ReadonlyMap<number, string>;
 export type DidlResult = { ok: true; text: string } | { ok: false; error: string };
 
 const DIDL_MAGIC = [0x44, 0x49, 0x44, 0x4c];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function startsWithDidl(bytes: Uint8Array): boolean {
   return DIDL_MAGIC.every((byte, index) => bytes[index] === byte);
@@ -138,7 +139,7 @@ class ValueReader {
   private text(): string {
     const bytes = this.cursor.take(this.length());
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return utf8.decode(bytes);
     } catch {
       throw new DecodeError('text is not valid UTF-8');
     }

@@ -35,10 +35,20 @@ export function storedValue(bytes: Uint8Array, names: FieldNames): StoredValue {
   return { encoding: 'hex', text: hexText(bytes) };
 }
 
+/**
+ * The bytes as text when they are UTF-8 without control characters (tabs and line breaks allowed).
+ * Plain ASCII, the common case for keys, is checked byte by byte without a decoder.
+ */
 function printableText(bytes: Uint8Array): string | undefined {
+  let ascii = true;
+  for (const byte of bytes) {
+    if (byte === 0x7f || (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d)) return undefined;
+    if (byte >= 0x80) ascii = false;
+  }
+  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   try {
     const text = utf8.decode(bytes);
-    return /^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]+$/.test(text) ? text : undefined;
+    return /[\u0080-\u009f]/.test(text) ? undefined : text;
   } catch {
     return undefined;
   }
