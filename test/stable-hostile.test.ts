@@ -76,3 +76,16 @@ describe('hostile stable structures', () => {
     }
   });
 });
+
+describe('hostile V2 overflow chains', () => {
+  it('stops an overflow page that links back to itself', async () => {
+    const value = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    const image = btreeMapImage({ v2: { pageSize: 128 }, entries: [[text('k'), value]] });
+    const root = Number(new DataView(image.buffer).getBigUint64(12, true));
+    const overflow = Number(new DataView(image.buffer).getBigUint64(root + 7, true));
+    const looped = patched(image, (view) => view.setBigUint64(overflow + 3, BigInt(overflow), true));
+    const { names, diagnostics } = await listAll(looped);
+    expect(names).toEqual(['(unreadable)']);
+    expect(diagnostics.map((d) => d.message)).toEqual([`entries cannot be read: the overflow pages of node ${root} loop back to address ${overflow}`]);
+  });
+});

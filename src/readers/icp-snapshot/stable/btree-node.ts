@@ -104,7 +104,10 @@ async function nodeStream(memory: Source, address: number, pageSize: number): Pr
   const pieces = [first];
   let total = first.length;
   let next = Number(new LittleEndian(first).u64(7));
+  const seen = new Set<number>();
   while (next !== 0) {
+    if (seen.has(next)) throw new DecodeError(`the overflow pages of node ${address} loop back to address ${next}`);
+    seen.add(next);
     if (total + pageSize > limits.stableNodeBytes) throw new DecodeError(`node at address ${address} spans more than ${limits.stableNodeBytes} bytes`);
     const page = await readFully(memory, next, pageSize);
     const fields = new LittleEndian(page);
