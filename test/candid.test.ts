@@ -74,12 +74,13 @@ describe('DIDL values decoded with their own type table', () => {
   it('shows field names from the service text, exact big numbers, principals, blobs and tuples', () => {
     expect(decodeDidl(message, names)).toEqual({
       ok: true,
+      length: message.length,
       text: '(record { 7 = 9; owner = principal "aaaaa-aa"; "sub account" = opt blob "\\00A\\ff" }, variant { ok = 1180591620717411303424 }, -18446744073709551616, vec { record { 1; "a\\n" } })',
     });
   });
 
   it('shows label hashes when no interface names them', () => {
-    expect(decodeDidl(IDL.encode([Result], [{ none: null }]))).toEqual({ ok: true, text: '(variant { 1225396920 })' });
+    expect(decodeDidl(IDL.encode([Result], [{ none: null }]))).toEqual({ ok: true, text: '(variant { 1225396920 })', length: 25 });
   });
 
   it('fails cleanly on every truncation of a valid message', () => {

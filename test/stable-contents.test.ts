@@ -30,6 +30,8 @@ const big = Uint8Array.from({ length: 400 }, (_, i) => i & 0xff);
 const countersV2 = btreeMapImage({ v2: { pageSize: 128, fixedKeySize: true }, entries: Array.from({ length: 30 }, (_, i) => [u64(i * 1000), i === 7 ? big : text(`n${i}`)]) });
 const cell = cellImage(IDL.encode([IDL.Record({ owner: IDL.Principal, balance: IDL.Nat })], [{ owner: Principal.fromText('aaaaa-aa'), balance: 2n ** 64n }]));
 const replies = vecImage('SVC', [IDL.encode([Reply], [{ ok: 5n }]), IDL.encode([Reply], [{ err: 'no' }])], 40, false);
+/** A raw Candid value at the start of a memory (no structure header), followed by leftover bytes. */
+const rawCandid = Buffer.concat([IDL.encode([User], [{ name: 'raw', age: 1 }]), Buffer.from('trailing')]);
 const log = logImages([text('first'), text('DIDL\x00garbage'), new Uint8Array([0, 1, 2])]);
 
 function folder(name: string, memories: { id: number; data: Uint8Array }[], candidService = SERVICE): string {
@@ -45,6 +47,7 @@ const all = [
   { id: 3, data: replies },
   { id: 4, data: log.index },
   { id: 5, data: log.data },
+  { id: 6, data: rawCandid },
 ];
 
 async function attrs(path: string): Promise<Record<string, unknown>> {
@@ -99,6 +102,11 @@ describe('stable structures walked entry by entry', () => {
     expect((await attrs(memory(4))).log_data_memory).toBe(5);
     const data = JSON.parse((await cli(['info', '--json', memory(5)])).stdout);
     expect(data).toMatchObject({ note: 'LogData (magic GLD, version 1)', entries: null });
+  });
+
+  it('decodes a Candid value written to a memory without a structure', async () => {
+    expect(await attrs(`${memory(6)}/candid`)).toEqual({ index: 0, value: '(record { age = 1; name = "raw" })', value_encoding: 'candid' });
+    expect((await cli(['cat', `${memory(6)}/candid`])).bytes.length).toBe(rawCandid.length - 'trailing'.length);
   });
 
   it('keeps bytes that start with DIDL but do not decode as hex, with the reason', async () => {

@@ -6,7 +6,7 @@ import { fixedChildren, type TreeNode } from '../../model/tree.js';
 import type { FieldNames } from './candid/didl-decoder.js';
 import { eopRoots, regionNodes } from './motoko.js';
 import type { EntryContext } from './stable/entry-pages.js';
-import { structureEntries } from './stable/structure-entries.js';
+import { candidBlobEntries, structureEntries } from './stable/structure-entries.js';
 import { detectMotokoEop, detectMotokoRegions, detectStructure, readMemoryManager, type StructureInfo, type VirtualMemory } from './stable-structures.js';
 
 /** The IC's memory page; wasm memory and stable memory are compared and shown in these units. */
@@ -45,15 +45,19 @@ export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]
     node.note = `MemoryManager with ${manager.memories.length} virtual memories`;
     const found = await Promise.all(manager.memories.map(async (memory) => ({ memory, structure: await detectStructure(memory.source) })));
     const logs = pairLogs(found);
-    const children = found.map(({ memory, structure }) => {
-      const path = `${file.name}/memory ${memory.id}`;
-      return virtualMemoryNode(memory, structure, { names, diagnostics, path }, logs.get(memory.id));
-    });
+    const children = await Promise.all(
+      found.map(({ memory, structure }) => {
+        const path = `${file.name}/memory ${memory.id}`;
+        return virtualMemoryNode(memory, structure, { names, diagnostics, path }, logs.get(memory.id));
+      }),
+    );
     node.children = fixedChildren(children);
     return node;
   }
   const structure = await detectStructure(source);
-  if (structure) describeStructure(node, structure, source, { names, diagnostics, path: file.name });
+  const context = { names, diagnostics, path: file.name };
+  if (structure) describeStructure(node, structure, source, context);
+  else await describeCandidBlob(node, source, context);
   const regions = await detectMotokoRegions(source);
   if (regions) {
     Object.assign(node.attrs, {
@@ -95,7 +99,7 @@ function pairLogs(found: FoundStructure[]): Map<number, { id: number; source: So
   return pairs;
 }
 
-function virtualMemoryNode(memory: VirtualMemory, structure: StructureInfo | null, context: EntryContext, logData?: { id: number; source: Source }): TreeNode {
+async function virtualMemoryNode(memory: VirtualMemory, structure: StructureInfo | null, context: EntryContext, logData?: { id: number; source: Source }): Promise<TreeNode> {
   const node: TreeNode = {
     name: `memory ${memory.id}`,
     kind: 'memory',
@@ -106,7 +110,15 @@ function virtualMemoryNode(memory: VirtualMemory, structure: StructureInfo | nul
     note: 'virtual memory (empty or unrecognised content)',
   };
   if (structure) describeStructure(node, structure, memory.source, context, logData);
+  else await describeCandidBlob(node, memory.source, context);
   return node;
+}
+
+async function describeCandidBlob(node: TreeNode, source: Source, context: EntryContext): Promise<void> {
+  const entries = await candidBlobEntries(source, context);
+  if (!entries) return;
+  node.note = 'Candid value written without a structure';
+  node.children = entries;
 }
 
 function describeStructure(node: TreeNode, structure: StructureInfo, source: Source, context: EntryContext, logData?: { id: number; source: Source }): void {

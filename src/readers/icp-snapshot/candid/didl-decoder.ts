@@ -8,7 +8,8 @@ import { blobText, labelFor } from './value-text.js';
 /** Field names by their wire id (the label hash), collected from the service text. */
 export type FieldNames = ReadonlyMap<number, string>;
 
-export type DidlResult = { ok: true; text: string } | { ok: false; error: string };
+/** `length`: the bytes the message took, so a message at the start of a larger blob can be cut out. */
+export type DidlResult = { ok: true; text: string; length: number } | { ok: false; error: string };
 
 const DIDL_MAGIC = [0x44, 0x49, 0x44, 0x4c];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -28,7 +29,7 @@ export function decodeDidl(bytes: Uint8Array, names: FieldNames = new Map()): Di
     const { table, args } = candidTypeTable(cursor);
     const reader = new ValueReader(cursor, table, names);
     const values = args.map((type) => reader.value(type, 0));
-    return { ok: true, text: `(${values.join(', ')})` };
+    return { ok: true, text: `(${values.join(', ')})`, length: cursor.offset };
   } catch (error) {
     if (error instanceof DecodeError) return { ok: false, error: error.message };
     throw error;

@@ -1,3 +1,4 @@
+import { diagnostic } from '../../../model/diagnostics.js';
 import { limits } from '../../../model/limits.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../../model/metadata.js';
 import type { Source } from '../../../model/source.js';
@@ -5,6 +6,7 @@ import { DecodeError, readFully } from '../../shared/leb128.js';
 import type { StructureInfo } from '../structure-headers.js';
 import type { TreeNode } from '../../../model/tree.js';
 import { LittleEndian } from '../structure-headers.js';
+import { decodeDidl, startsWithDidl } from '../candid/didl-decoder.js';
 import { BTreeWalker } from './btree-walker.js';
 import { pagedEntries, type EntryContext, type StoredEntry } from './entry-pages.js';
 
@@ -76,6 +78,24 @@ function logEntries(header: MetaRecord, index: Source, data: Source, context: En
     });
   };
   return pagedEntries(total, load, context);
+}
+
+/**
+ * A memory without a known structure that starts with a Candid message (a value written raw, as
+ * `ic_cdk::storage::stable_save` does) shows that message as its one entry, `candid`. Only the
+ * first four bytes are read unless they are `DIDL`.
+ */
+export async function candidBlobEntries(memory: Source, context: EntryContext): Promise<(() => Promise<TreeNode[]>) | undefined> {
+  if (!startsWithDidl(await readFully(memory, 0, 4))) return undefined;
+  const bytes = await readFully(memory, 0, Math.min(memory.size, limits.stableNodeBytes));
+  const decoded = decodeDidl(bytes, context.names);
+  if (!decoded.ok) {
+    const message = `the memory starts with DIDL but is not valid Candid: ${decoded.error}`;
+    context.diagnostics.push(diagnostic('warning', 'STABLE_CANDID_UNDECODABLE', message, context.path));
+    return undefined;
+  }
+  const value = bytes.slice(0, decoded.length);
+  return pagedEntries(1, async () => [{ index: 0, name: 'candid', value }], context);
 }
 
 async function entriesOfPage(page: number, total: number, read: (index: number) => Promise<StoredEntry>): Promise<StoredEntry[]> {
