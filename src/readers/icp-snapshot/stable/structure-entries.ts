@@ -2,11 +2,10 @@ import { diagnostic } from '../../../model/diagnostics.js';
 import { limits } from '../../../model/limits.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../../model/metadata.js';
 import type { Source } from '../../../model/source.js';
-import { DecodeError, readFully } from '../../shared/leb128.js';
-import type { StructureInfo } from '../structure-headers.js';
 import type { TreeNode } from '../../../model/tree.js';
-import { LittleEndian } from '../structure-headers.js';
+import { DecodeError, readFully } from '../../shared/leb128.js';
 import { decodeDidl, startsWithDidl } from '../candid/didl-decoder.js';
+import { LittleEndian, type StructureInfo } from '../structure-headers.js';
 import { BTreeWalker } from './btree-walker.js';
 import { pagedEntries, type EntryContext, type StoredEntry } from './entry-pages.js';
 
