@@ -1,7 +1,7 @@
 import { Principal } from '@icp-sdk/core/principal';
 import { limits } from '../../../model/limits.js';
 import { ByteCursor, DecodeError } from '../../shared/leb128.js';
-import { candidTypeTable } from './didl-types.js';
+import { candidTypeTable, leb } from './didl-types.js';
 import { isBlob, isTuple, type CandidField, type CandidType } from './types.js';
 import { blobText, labelFor } from './value-text.js';
 
@@ -178,17 +178,3 @@ const FIXED_WIDTH: Partial<Record<string, FixedReader>> = {
   float32: fixedReader(4, (view) => view.getFloat32(0, true)),
   float64: fixedReader(8, (view) => view.getFloat64(0, true)),
 };
-
-/** Bytes of one nat or int; Candid numbers are unbounded, but not this unbounded. */
-const MAX_NUMBER_BYTES = 1024;
-
-/** An unbounded LEB128 (nat) or signed LEB128 (int), exact as bigint. */
-export function leb(cursor: ByteCursor, signed: boolean): bigint {
-  let value = 0n;
-  for (let i = 0; i < MAX_NUMBER_BYTES; i++) {
-    const byte = cursor.byte();
-    value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-    if (byte < 0x80) return signed && byte & 0x40 ? value - (1n << BigInt(7 * (i + 1))) : value;
-  }
-  throw new DecodeError(`number longer than ${MAX_NUMBER_BYTES} bytes`);
-}

@@ -1,6 +1,5 @@
 import { limits } from '../../../model/limits.js';
 import { ByteCursor, DecodeError } from '../../shared/leb128.js';
-import { leb } from './didl-decoder.js';
 import { primitive, type CandidArgument, type CandidField, type CandidMethod, type CandidType, type PrimitiveName } from './types.js';
 
 /** Negative type codes of the Candid binary format, primitives first. */
@@ -95,4 +94,18 @@ function boundedCount(cursor: ByteCursor, what: string): number {
   const count = cursor.u32();
   if (count > cursor.remaining) throw new DecodeError(`${count} ${what} cannot fit in the message`);
   return count;
+}
+
+/** Bytes of one nat or int; Candid numbers are unbounded, but not this unbounded. */
+const MAX_NUMBER_BYTES = 1024;
+
+/** An unbounded LEB128 (nat) or signed LEB128 (int), exact as bigint. */
+export function leb(cursor: ByteCursor, signed: boolean): bigint {
+  let value = 0n;
+  for (let i = 0; i < MAX_NUMBER_BYTES; i++) {
+    const byte = cursor.byte();
+    value |= BigInt(byte & 0x7f) << BigInt(7 * i);
+    if (byte < 0x80) return signed && byte & 0x40 ? value - (1n << BigInt(7 * (i + 1))) : value;
+  }
+  throw new DecodeError(`number longer than ${MAX_NUMBER_BYTES} bytes`);
 }
