@@ -27,17 +27,38 @@ const OVERFLOW_DATA = 11;
 /** The crate's smallest V2 page: header, overflow address and 11 children, rounded up. */
 const MIN_PAGE = 128;
 
+/** How many entries a node holds and where its children are: all a walk needs to pass over it. */
+export interface NodeShape {
+  address: number;
+  entries: number;
+  children: number[];
+}
+
 /** Decodes the node at `address`; throws DecodeError for anything that is not a well-formed node. */
 export async function readBTreeNode(memory: Source, address: number, layout: BTreeLayout, keyMode: KeyMode): Promise<BTreeNode> {
+  const { version, count, internal } = await nodeHeader(memory, address);
+  if (version === 1) return readV1(memory, address, layout, count, internal);
+  return readV2(memory, address, layout, count, internal, keyMode);
+}
+
+/** The entry count and child addresses of a node, read without its keys, values or overflow pages. */
+export async function readNodeShape(memory: Source, address: number, layout: BTreeLayout): Promise<NodeShape> {
+  const { version, count, internal } = await nodeHeader(memory, address);
+  if (!internal) return { address, entries: count, children: [] };
+  const at = version === 1 ? HEADER + count * (8 + (layout.maxKeySize ?? 0) + (layout.maxValueSize ?? 0)) : V2_CHILDREN;
+  const bytes = await readFully(memory, address + at, 8 * (count + 1));
+  if (bytes.length < 8 * (count + 1)) throw new DecodeError(`the children of node ${address} run past the end of the memory`);
+  return { address, entries: count, children: addresses(new LittleEndian(bytes), 0, count + 1) };
+}
+
+async function nodeHeader(memory: Source, address: number): Promise<{ version: number; count: number; internal: boolean }> {
   const head = new LittleEndian(await readFully(memory, address, HEADER));
   if (head.length < HEADER || head.ascii(0, 3) !== 'BTN') throw new DecodeError(`no B-tree node ("BTN") at address ${address}`);
   const [version, type, count] = [head.u8(3), head.u8(4), head.u16(5)];
   if (type > 1) throw new DecodeError(`node at address ${address} has type ${type}, neither leaf (0) nor internal (1)`);
   if (count > CAPACITY) throw new DecodeError(`node at address ${address} holds ${count} entries, more than ${CAPACITY}`);
-  const internal = type === 1;
-  if (version === 1) return readV1(memory, address, layout, count, internal);
-  if (version === 2) return readV2(memory, address, layout, count, internal, keyMode);
-  throw new DecodeError(`node at address ${address} has layout version ${version}`);
+  if (version !== 1 && version !== 2) throw new DecodeError(`node at address ${address} has layout version ${version}`);
+  return { version, count, internal: type === 1 };
 }
 
 async function readV1(memory: Source, address: number, layout: BTreeLayout, count: number, internal: boolean): Promise<BTreeNode> {

@@ -1,7 +1,7 @@
 import { limits } from '../../../model/limits.js';
 import type { Source } from '../../../model/source.js';
 import { DecodeError } from '../../shared/leb128.js';
-import { KEY_MODES, readBTreeNode, type BTreeLayout, type BTreeNode, type KeyMode } from './btree-node.js';
+import { KEY_MODES, readBTreeNode, readNodeShape, type BTreeLayout, type BTreeNode, type KeyMode, type NodeShape } from './btree-node.js';
 
 export interface MapEntry {
   key: Uint8Array;
@@ -58,17 +58,27 @@ export class BTreeWalker {
     return entries;
   }
 
-  /** Moves the cursor `count` entries on, copying them into `into` unless it is null. */
+  /**
+   * Moves the cursor `count` entries on, copying them into `into`; with `into` null it reads only
+   * node shapes and passes over the rest of a leaf in one step, so a jump ahead reads headers only.
+   */
   private async advance(cursor: Cursor, count: number, into: MapEntry[] | null): Promise<void> {
     let passed = 0;
     while (passed < count) {
       const top = cursor.at(-1);
       if (top === undefined) return;
-      const node = await this.node(top.address);
+      const node = into ? await this.node(top.address) : await this.shape(top.address);
       const internal = node.children.length > 0;
-      const steps = internal ? 2 * node.keys.length + 1 : node.keys.length;
+      const entries = 'keys' in node ? node.keys.length : node.entries;
+      const steps = internal ? 2 * entries + 1 : entries;
       if (top.step >= steps) {
         cursor.pop();
+        continue;
+      }
+      if (!into && !internal) {
+        const skipped = Math.min(steps - top.step, count - passed);
+        top.step += skipped;
+        passed += skipped;
         continue;
       }
       const step = top.step++;
@@ -79,9 +89,14 @@ export class BTreeWalker {
         continue;
       }
       const index = internal ? (step - 1) / 2 : step;
-      into?.push({ key: node.keys[index] ?? new Uint8Array(), value: node.values[index] ?? new Uint8Array() });
+      if (into && 'keys' in node) into.push({ key: node.keys[index] ?? new Uint8Array(), value: node.values[index] ?? new Uint8Array() });
       passed++;
     }
+  }
+
+  private shape(address: number): Promise<NodeShape | BTreeNode> {
+    const cached = this.nodes.get(address);
+    return cached ? Promise.resolve(cached) : readNodeShape(this.memory, address, this.layout);
   }
 
   /** The node at `address`, decoded with the key mode that fits the map (settled by the first node with two keys). */

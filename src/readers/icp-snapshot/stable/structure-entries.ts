@@ -6,6 +6,7 @@ import type { TreeNode } from '../../../model/tree.js';
 import { DecodeError, readFully } from '../../shared/leb128.js';
 import { decodeDidl, startsWithDidl } from '../candid/didl-decoder.js';
 import { LittleEndian, type StructureInfo } from '../structure-headers.js';
+import { BlockCache } from './block-cache.js';
 import { BTreeWalker } from './btree-walker.js';
 import { pagedEntries, type EntryContext, type StoredEntry } from './entry-pages.js';
 
@@ -41,7 +42,7 @@ function btreeEntries(header: MetaRecord, allocator: MetaRecord, memory: Source,
     pageSize: count(allocator.allocation_size),
     ...(header.max_key_size !== undefined ? { maxKeySize: count(header.max_key_size), maxValueSize: count(header.max_value_size) } : {}),
   };
-  const walker = new BTreeWalker(memory, layout, count(header.root_addr), limits.entriesPerPage);
+  const walker = new BTreeWalker(new BlockCache(memory), layout, count(header.root_addr), limits.entriesPerPage);
   const load = async (page: number): Promise<StoredEntry[]> =>
     (await walker.page(page)).map((entry, i) => ({ index: page * limits.entriesPerPage + i, ...entry }));
   return pagedEntries(count(header.length), load, context);
