@@ -131,7 +131,10 @@ describe('stable structures walked entry by entry', () => {
 
 describe('large maps page lazily', () => {
   const entries: [Uint8Array, Uint8Array][] = Array.from({ length: 2500 }, (_, i) => [u64(i), text(`v${i}`)]);
-  const dir = folder('large', [{ id: 0, data: btreeMapImage({ v2: { pageSize: 256 }, entries }) }]);
+  const dir = folder('large', [
+    { id: 0, data: btreeMapImage({ v2: { pageSize: 256 }, entries }) },
+    { id: 1, data: btreeMapImage({ v1: { maxKeySize: 8, maxValueSize: 8 }, entries }) },
+  ]);
   const map = `${dir}:stable_memory.bin/memory 0`;
 
   it('groups entries in page folders of 1000 and reads any page, also out of order', async () => {
@@ -141,6 +144,12 @@ describe('large maps page lazily', () => {
     expect((await names(`${map}/page 2`)).slice(0, 2)).toEqual(['1000', '1001']);
     const page = await cli(['info', '--json', `${map}/page 2`]);
     expect(JSON.parse(page.stdout)).toMatchObject({ note: 'entries 1000-1999', entries: 1000 });
+  });
+
+  it('jumps ahead in a V1 map the same way', async () => {
+    const v1 = `${dir}:stable_memory.bin/memory 1`;
+    expect(await names(`${v1}/page 3`)).toEqual(Array.from({ length: 500 }, (_, i) => String(2000 + i)));
+    expect((await attrs(`${v1}/page 3/2499`)).value).toBe('v2499');
   });
 });
 
