@@ -49,6 +49,7 @@ describe('command line contract', () => {
         'Kind:     memory',
         'Size:     65536 (64.0 KiB)',
         'Note:     BTreeMap (magic BTR, version 1)',
+        'Entries:  0',
         'Pages:    1 of 64.0 KiB, 0 all-zero; data pages: 0',
         'Attributes:',
         '  id: 0',

@@ -3,7 +3,7 @@ import { escapeForDisplay } from '../model/display.js';
 import { appendPage, countPages, formatRanges, scanPages, type PageRanges, type PageScan } from '../model/memory.js';
 import type { Source } from '../model/source.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { childrenOf, treeSize, walk, type PageTokens, type TreeNode } from '../model/tree.js';
+import { childrenOf, treeSize, walkMemories, type PageTokens, type TreeNode } from '../model/tree.js';
 import { metadataLines } from '../format/meta-text.js';
 import { columnTitle, renderTable } from '../format/table.js';
 import type { MetaValue } from '../model/metadata.js';
@@ -110,8 +110,8 @@ function scanTokens({ tokens }: PageTokens): PageScan {
 /** Page maps of every memory image, top level and nested (virtual memories), in tree order. */
 async function summariseMemories(root: TreeNode): Promise<MemorySummary[]> {
   const summaries: MemorySummary[] = [];
-  for await (const { node, segments } of walk(root)) {
-    if (node.kind !== 'memory' || !node.pageSize || !(node.content || node.pageTokens)) continue;
+  for await (const { node, segments } of walkMemories(root)) {
+    if (!node.pageSize || !(node.content || node.pageTokens)) continue;
     const scan = node.pageTokens ? scanTokens(await node.pageTokens()) : await scanPages(node.content as Source, node.pageSize);
     summaries.push({
       path: segments.join('/'),

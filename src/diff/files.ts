@@ -52,7 +52,7 @@ export class TreeDiffer {
     for (const entry of await this.entries(path, pair)) {
       if (entry.change) yield entry.change;
       const isDir = (node?: TreeNode): boolean => node !== undefined && node.children !== undefined;
-      if (isDir(entry.before) || isDir(entry.after)) yield* this.changes(entry.path, entry);
+      if ((isDir(entry.before) || isDir(entry.after)) && !(await sameMemory(entry))) yield* this.changes(entry.path, entry);
     }
   }
 
@@ -126,6 +126,12 @@ export class TreeDiffer {
     if (mtimeCounts && before.mtime?.epochNs !== after.mtime?.epochNs) fields.push('mtime');
     return fields;
   }
+}
+
+/** Identical memory images hold identical decoded contents, however many entries those are. */
+async function sameMemory({ before, after }: Pick<EntryDiff, 'before' | 'after'>): Promise<boolean> {
+  if (before?.kind !== 'memory' || after?.kind !== 'memory' || !before.content || !after.content) return false;
+  return (await firstDifference(before.content, after.content)) === null;
 }
 
 /** A manifest side knows only digests; the other side is hashed to match. */

@@ -1,6 +1,6 @@
 import { countPages } from '../model/memory.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { walk, type TreeNode } from '../model/tree.js';
+import { walkMemories, type TreeNode } from '../model/tree.js';
 import { detectRenames, TreeDiffer } from './files.js';
 import { globMatcher } from './glob.js';
 import { compareMemory } from './memory.js';
@@ -41,7 +41,7 @@ async function memoryChanges(before: Snapshot, after: Snapshot, options: DiffOpt
 
 async function memoriesByPath(root: TreeNode): Promise<Map<string, TreeNode>> {
   const found = new Map<string, TreeNode>();
-  for await (const { node, segments } of walk(root)) if (node.kind === 'memory') found.set(segments.join('/'), node);
+  for await (const { node, segments } of walkMemories(root)) found.set(segments.join('/'), node);
   return found;
 }
 

@@ -28,4 +28,18 @@ export const limits = {
   redactBytes: 64 * 1024 * 1024,
   /** Entities kept per kind in the Cloudify Manager view. */
   managerRecords: 100_000,
+  /** Nesting of Candid types and values; real interfaces nest a few levels, hostile ones recurse forever. */
+  candidDepth: 64,
+  /** Entries in one DIDL type table. */
+  candidTypes: 10_000,
+  /** Values decoded from one DIDL message, so a vector of a million nulls stays cheap. */
+  candidValues: 100_000,
+  /** Characters of decoded Candid or hex shown for one stored value; the raw bytes stay readable with cat. */
+  valueTextChars: 4096,
+  /** Bytes of one stable-structure node, overflow pages included, or of one stored key or value. */
+  stableNodeBytes: 16 * 1024 * 1024,
+  /** Nodes visited while walking one BTreeMap, so a cycle of child addresses cannot loop forever. */
+  btreeNodes: 10_000_000,
+  /** Stable-structure entries (map entries, vec elements, log entries) shown per page folder. */
+  entriesPerPage: 1000,
 };

@@ -82,6 +82,20 @@ export async function* walk(root: TreeNode, prefix: string[] = []): AsyncGenerat
   }
 }
 
+/**
+ * Every memory image, top level and nested (virtual memories), in tree order. Other children of
+ * a memory are contents decoded from its bytes (stable-structure entries, possibly millions), so
+ * the walk does not enter them.
+ */
+export async function* walkMemories(root: TreeNode, prefix: string[] = []): AsyncGenerator<WalkEntry> {
+  for (const child of await childrenOf(root)) {
+    if (root.kind === 'memory' && child.kind !== 'memory') continue;
+    const segments = [...prefix, child.name];
+    if (child.kind === 'memory') yield { node: child, segments };
+    yield* walkMemories(child, segments);
+  }
+}
+
 const totalSizes = new WeakMap<TreeNode, Promise<number>>();
 
 /** Size of a node with everything below it; computed once per node. */

@@ -14,6 +14,8 @@ export interface IcpFolderSpec {
   gzipModule?: boolean;
   /** Pages of wasm memory (0 = none). */
   wasmPages?: number;
+  /** Candid service text of the module; default CANDID_SERVICE. */
+  candidService?: string;
   /** Stable memory image; default: a MemoryManager with a BTreeMap and a Cell. */
   stableMemory?: Uint8Array;
   chunks?: Uint8Array[];
@@ -24,7 +26,7 @@ export interface IcpFolderSpec {
 export const CANDID_SERVICE = 'service : {\n  greet: (text) -> (text) query;\n  set: (nat) -> ();\n  lookup: (text) -> (opt nat) composite_query;\n}\n';
 
 /** A small canister module: three methods, system hooks, a memory, a global and Candid metadata. */
-export function canisterModule(memory64 = false): Uint8Array {
+export function canisterModule(memory64 = false, candidService = CANDID_SERVICE): Uint8Array {
   return buildWasm({
     imports: [
       { module: 'ic0', field: 'msg_reply', kind: 'func' },
@@ -42,7 +44,7 @@ export function canisterModule(memory64 = false): Uint8Array {
       { name: 'memory', kind: 'memory', index: 0 },
     ],
     custom: [
-      { name: 'icp:public candid:service', payload: CANDID_SERVICE },
+      { name: 'icp:public candid:service', payload: candidService },
       { name: 'icp:private candid:args', payload: '()' },
     ],
   });
@@ -85,7 +87,8 @@ const hashBytes = (hex: string): number[] => Array.from(Buffer.from(hex, 'hex'))
 
 /** Every file of a snapshot folder as the named CLI writes it: relative path → bytes. */
 export function icpFolderFiles(spec: IcpFolderSpec): Map<string, Uint8Array> {
-  const module = spec.gzipModule ? gzipSync(canisterModule(spec.memory64), { level: 9 }) : canisterModule(spec.memory64);
+  const plain = canisterModule(spec.memory64, spec.candidService);
+  const module = spec.gzipModule ? gzipSync(plain, { level: 9 }) : plain;
   const pages = spec.wasmPages ?? 2;
   const heap = wasmMemory(pages);
   const stable = spec.stableMemory ?? defaultStableMemory();

@@ -11,7 +11,7 @@ export interface MemorySpec {
   data: Uint8Array;
 }
 
-class Writer {
+export class Writer {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
 

@@ -38,26 +38,29 @@ async function openStandard(dir: string): Promise<Snapshot> {
   const { record, shape } = await readMetadata(dir, diagnostics);
   const entries = await listDir(dir, diagnostics, '');
   const names = entries.map((entry) => entry.name);
-  let moduleSummary: MetaRecord | undefined;
-  const children: TreeNode[] = [];
+  const readable: { entry: (typeof entries)[number]; node: TreeNode }[] = [];
   for (const entry of entries) {
+    const node = await readableNode(entry, diagnostics, entry.name);
+    if (node) readable.push({ entry, node });
+  }
+  // The module goes first: its Candid interface names the fields of values stored in stable memory.
+  const moduleFile = readable.find(({ entry, node }) => entry.name === 'wasm_module.bin' && node.kind === 'file')?.node.content;
+  const view = moduleFile ? await readModule(moduleFile) : undefined;
+  if (view) diagnostics.push(...view.diagnostics);
+  const children: TreeNode[] = [];
+  for (const { entry, node } of readable) {
     const name = entry.name;
-    const node = await readableNode(entry, diagnostics, name);
-    if (!node) continue;
-    if (name === 'wasm_module.bin' && node.kind === 'file' && node.content) {
-      const view = await readModule(node.content);
-      diagnostics.push(...view.diagnostics);
-      moduleSummary = view.summary;
+    if (name === 'wasm_module.bin' && view) {
       node.note = 'canister wasm module';
       // Methods and the Candid text have their own child nodes; the rest describes the file.
-      const { methods: _methods, candid_service: _candid, ...fileFacts } = view.summary;
+      const { methods: _methods, candid_service: _service, candid: _candid, motoko_stable_types: _stable, ...fileFacts } = view.summary;
       node.attrs = fileFacts;
       node.children = fixedChildren(view.children);
       children.push(node);
     } else if (name === 'wasm_memory.bin' && node.kind === 'file') {
       children.push(await wasmMemoryNode(node));
     } else if (name === 'stable_memory.bin' && node.kind === 'file') {
-      children.push(await stableMemoryNode(node, diagnostics));
+      children.push(await stableMemoryNode(node, diagnostics, view?.fieldNames ?? new Map()));
     } else if (name === CHUNK_STORE && node.kind === 'dir') {
       children.push(await chunkStoreNode(entry.path, node, diagnostics));
     } else if (isLeftoverName(name) && node.kind === 'file') {
@@ -71,7 +74,7 @@ async function openStandard(dir: string): Promise<Snapshot> {
   }
   reportAbsentBlobs(names, record, diagnostics);
   const metadata: MetaRecord = { producer: guessProducer(names, shape, record), ...record };
-  if (moduleSummary) metadata.module = moduleSummary;
+  if (view) metadata.module = view.summary;
   return {
     format: 'icp-snapshot',
     variant: shape === 'old-dfx' ? 'dfx-0.29' : 'standard',

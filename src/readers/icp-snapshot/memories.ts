@@ -3,7 +3,11 @@ import type { MetaRecord } from '../../model/metadata.js';
 import { pageCount } from '../../model/memory.js';
 import type { Source } from '../../model/source.js';
 import { fixedChildren, type TreeNode } from '../../model/tree.js';
-import { detectMotokoEop, detectMotokoRegions, detectStructure, readMemoryManager, type StructureInfo } from './stable-structures.js';
+import type { FieldNames } from './candid/didl-decoder.js';
+import { eopRoots, regionNodes } from './motoko.js';
+import type { EntryContext } from './stable/entry-pages.js';
+import { candidBlobEntries, structureEntries } from './stable/structure-entries.js';
+import { detectMotokoEop, detectMotokoRegions, detectStructure, readMemoryManager, type StructureInfo, type VirtualMemory } from './stable-structures.js';
 
 /** The IC's memory page; wasm memory and stable memory are compared and shown in these units. */
 export const WASM_PAGE = 65536;
@@ -14,18 +18,23 @@ export async function wasmMemoryNode(file: TreeNode): Promise<TreeNode> {
   const eop = file.content ? await detectMotokoEop(file.content) : null;
   if (eop) {
     node.attrs.persistence = `Motoko enhanced orthogonal persistence, version ${eop.version}`;
+    if (file.content) Object.assign(node.attrs, await eopRoots(file.content));
     node.note = 'Motoko heap with stable variables (enhanced orthogonal persistence)';
   }
   return node;
 }
 
-export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]): Promise<TreeNode> {
+/**
+ * Stable memory with what it holds: the MemoryManager's virtual memories and the structures in them,
+ * each listing its entries lazily, or Motoko regions. `names` label stored Candid fields.
+ */
+export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[], names: FieldNames = new Map()): Promise<TreeNode> {
   const node = asMemory(file);
   const source = file.content;
   if (!source) return node;
   const manager = await readMemoryManager(source);
   if (manager) {
-    diagnostics.push(...manager.diagnostics.map((d) => ({ ...d, path: d.path ?? 'stable_memory.bin' })));
+    diagnostics.push(...manager.diagnostics.map((d) => ({ ...d, path: d.path ?? file.name })));
     Object.assign(node.attrs, {
       layout: 'ic-stable-structures MemoryManager',
       layout_version: manager.version,
@@ -34,14 +43,21 @@ export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]
       virtual_memories: manager.memories.length,
     });
     node.note = `MemoryManager with ${manager.memories.length} virtual memories`;
+    const found = await Promise.all(manager.memories.map(async (memory) => ({ memory, structure: await detectStructure(memory.source) })));
+    const logs = pairLogs(found);
     const children = await Promise.all(
-      manager.memories.map((memory) => virtualMemoryNode(memory.id, memory.sizePages, memory.buckets, memory.source, diagnostics)),
+      found.map(({ memory, structure }) => {
+        const path = `${file.name}/memory ${memory.id}`;
+        return virtualMemoryNode(memory, structure, { names, diagnostics, path }, logs.get(memory.id));
+      }),
     );
     node.children = fixedChildren(children);
     return node;
   }
   const structure = await detectStructure(source);
-  if (structure) describeStructure(node, structure, 'stable_memory.bin', diagnostics);
+  const context = { names, diagnostics, path: file.name };
+  if (structure) describeStructure(node, structure, source, context);
+  else await describeCandidBlob(node, source, context);
   const regions = await detectMotokoRegions(source);
   if (regions) {
     Object.assign(node.attrs, {
@@ -53,6 +69,7 @@ export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]
       allocated_regions: regions.totalAllocatedRegions,
     });
     node.note = 'Motoko stable regions';
+    node.children = fixedChildren(await regionNodes(source, regions));
   }
   return node;
 }
@@ -61,26 +78,57 @@ function asMemory(file: TreeNode): TreeNode {
   return { ...file, kind: 'memory', pageSize: WASM_PAGE, attrs: { ...file.attrs, pages: pageCount(file.size, WASM_PAGE) } };
 }
 
-async function virtualMemoryNode(id: number, sizePages: bigint, buckets: number[], source: Source, diagnostics: Diagnostic[]): Promise<TreeNode> {
+interface FoundStructure {
+  memory: VirtualMemory;
+  structure: StructureInfo | null;
+}
+
+/**
+ * A Log keeps its index and its data in two memories and neither names the other; each index is
+ * paired with the next unpaired data memory by id (`Log::new(index, data)` usually takes neighbours).
+ */
+function pairLogs(found: FoundStructure[]): Map<number, { id: number; source: Source }> {
+  const pairs = new Map<number, { id: number; source: Source }>();
+  const data = found.filter(({ structure }) => structure?.kind === 'LogData').map(({ memory }) => memory);
+  for (const { memory } of found.filter(({ structure }) => structure?.kind === 'LogIndex')) {
+    const partner = data.find((candidate) => candidate.id > memory.id) ?? data[0];
+    if (!partner) continue;
+    data.splice(data.indexOf(partner), 1);
+    pairs.set(memory.id, { id: partner.id, source: partner.source });
+  }
+  return pairs;
+}
+
+async function virtualMemoryNode(memory: VirtualMemory, structure: StructureInfo | null, context: EntryContext, logData?: { id: number; source: Source }): Promise<TreeNode> {
   const node: TreeNode = {
-    name: `memory ${id}`,
+    name: `memory ${memory.id}`,
     kind: 'memory',
-    size: source.size,
+    size: memory.source.size,
     pageSize: WASM_PAGE,
-    content: source,
-    attrs: { id, size_pages: sizePages, buckets: compactList(buckets) },
+    content: memory.source,
+    attrs: { id: memory.id, size_pages: memory.sizePages, buckets: compactList(memory.buckets) },
     note: 'virtual memory (empty or unrecognised content)',
   };
-  const structure = await detectStructure(source);
-  if (structure) describeStructure(node, structure, `stable_memory.bin/${node.name}`, diagnostics);
+  if (structure) describeStructure(node, structure, memory.source, context, logData);
+  else await describeCandidBlob(node, memory.source, context);
   return node;
 }
 
-function describeStructure(node: TreeNode, structure: StructureInfo, path: string, diagnostics: Diagnostic[]): void {
-  diagnostics.push(...structure.diagnostics.map((d) => ({ ...d, path: d.path ?? path })));
+async function describeCandidBlob(node: TreeNode, source: Source, context: EntryContext): Promise<void> {
+  const entries = await candidBlobEntries(source, context);
+  if (!entries) return;
+  node.note = 'Candid value written without a structure';
+  node.children = entries;
+}
+
+function describeStructure(node: TreeNode, structure: StructureInfo, source: Source, context: EntryContext, logData?: { id: number; source: Source }): void {
+  context.diagnostics.push(...structure.diagnostics.map((d) => ({ ...d, path: d.path ?? context.path })));
   node.note = `${structure.kind} (magic ${structure.magic}, version ${structure.version})`;
   const header: MetaRecord = { structure: structure.kind, ...structure.header };
+  if (logData) header.log_data_memory = logData.id;
   Object.assign(node.attrs, header);
+  const entries = structureEntries(structure, source, context, logData?.source);
+  if (entries) node.children = entries;
 }
 
 /** `[6, 7, 8, 9, 14]` → `"6-9, 14"`: bucket lists can run to thousands of entries. */

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { limits } from '../../model/limits.js';
-import type { MetaRecord } from '../../model/metadata.js';
+import { isMetaRecord, type MetaRecord } from '../../model/metadata.js';
 import { blocks, BytesSource, readAll, SliceSource, type Source } from '../../model/source.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { gunzipBounded, looksLikeGzip } from '../shared/gzip.js';
 import { looksLikeWasm, parseWasm, type WasmModuleInfo } from '../shared/wasm.js';
 import { uniqueNames } from '../shared/tree-names.js';
+import { readInterface, type InterfaceView } from './candid/interface-view.js';
+import type { FieldNames } from './candid/didl-decoder.js';
 import { classifyExports, type CanisterMethods } from './methods.js';
 
 export interface ModuleView {
@@ -16,17 +18,21 @@ export interface ModuleView {
   diagnostics: Diagnostic[];
   /** Undefined when the module could not be decoded far enough to tell. */
   memory64: boolean | undefined;
+  /** Record and variant labels of the Candid interface, for showing stored Candid values with names. */
+  fieldNames: FieldNames;
 }
 
 const FILE = 'wasm_module.bin';
 const CANDID_SECTIONS = ['icp:public candid:service', 'icp:private candid:service'];
+const ARGS_SECTIONS = ['icp:public candid:args', 'icp:private candid:args'];
+const STABLE_TYPES_SECTIONS = ['icp:public motoko:stable-types', 'icp:private motoko:stable-types'];
 const TEXT_SECTIONS = /^icp:(?:public|private) (?:candid:|motoko:|enhanced-orthogonal-persistence|dfx)/;
 
 export async function readModule(file: Source): Promise<ModuleView> {
   const summary: MetaRecord = { sha256: await sha256Hex(file) };
   const diagnostics: Diagnostic[] = [];
   const wasm = await unwrap(file, summary, diagnostics);
-  if (!wasm) return { summary, children: [], diagnostics, memory64: undefined };
+  if (!wasm) return { summary, children: [], diagnostics, memory64: undefined, fieldNames: new Map() };
   const { info, problems } = await parseWasm(wasm);
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
@@ -36,10 +42,21 @@ export async function readModule(file: Source): Promise<ModuleView> {
   if (memory) summary.memory = memory.memory64 ? 'wasm64' : 'wasm32';
   const methods = classifyExports(info.exports);
   summary.methods = methodSummary(methods);
-  const candid = info.customSections.find((section) => CANDID_SECTIONS.includes(section.name));
-  if (candid) summary.candid_service = await sectionText(wasm, candid.offset, candid.size);
+  const service = await customText(wasm, info, CANDID_SECTIONS);
+  if (service !== undefined) summary.candid_service = service;
+  const candid = service === undefined ? null : readInterface(service, await customText(wasm, info, ARGS_SECTIONS), FILE, diagnostics);
+  if (candid) summary.candid = candid.summary;
+  const stableTypes = await customText(wasm, info, STABLE_TYPES_SECTIONS);
+  if (stableTypes !== undefined) summary.motoko_stable_types = stableTypes;
   summary.custom_sections = info.customSections.map((section) => section.name);
-  return { summary, children: moduleChildren(wasm, info, methods), diagnostics, memory64: memory?.memory64 };
+  const children = moduleChildren(wasm, info, methods, candid);
+  return { summary, children, diagnostics, memory64: memory?.memory64, fieldNames: candid?.fieldNames ?? new Map() };
+}
+
+/** The text of the first custom section with one of `names` (public before private, as icp-cli looks them up). */
+async function customText(module: Source, info: WasmModuleInfo, names: string[]): Promise<string | undefined> {
+  const section = names.map((name) => info.customSections.find((s) => s.name === name)).find((s) => s !== undefined);
+  return section ? sectionText(module, section.offset, section.size) : undefined;
 }
 
 async function sha256Hex(source: Source): Promise<string> {
@@ -87,15 +104,22 @@ function methodSummary(methods: CanisterMethods): MetaRecord {
   };
 }
 
-function moduleChildren(module: Source, info: WasmModuleInfo, methods: CanisterMethods): TreeNode[] {
+function moduleChildren(module: Source, info: WasmModuleInfo, methods: CanisterMethods, candid: InterfaceView | null): TreeNode[] {
   const record = (name: string, attrs: MetaRecord, extra: Partial<TreeNode> = {}): TreeNode => ({ name, kind: 'record', size: 0, attrs, ...extra });
+  const signatures = candid?.summary.methods;
+  const method = (name: string, kind: string): TreeNode => {
+    const signature = isMetaRecord(signatures) ? signatures[name] : undefined;
+    return record(name, { kind, ...(typeof signature === 'string' ? { signature } : {}) }, typeof signature === 'string' ? { note: signature } : {});
+  };
   const methodNodes = [
-    ...methods.query.map((name) => record(name, { kind: 'query' })),
-    ...methods.compositeQuery.map((name) => record(name, { kind: 'composite query' })),
-    ...methods.update.map((name) => record(name, { kind: 'update' })),
+    ...methods.query.map((name) => method(name, 'query')),
+    ...methods.compositeQuery.map((name) => method(name, 'composite query')),
+    ...methods.update.map((name) => method(name, 'update')),
   ];
+  const types = Object.entries(isMetaRecord(candid?.summary.types) ? candid.summary.types : {});
   return [
-    dirNode('methods', methodNodes, { note: 'canister methods exported by the module' }),
+    dirNode('methods', methodNodes, { note: 'canister methods exported by the module, with their Candid signatures' }),
+    ...(candid ? [dirNode('types', uniqueNames(types.map(([name, definition]) => record(name, { definition }, { note: String(definition) }))), { note: 'named Candid types of the service' })] : []),
     dirNode('system', methods.system.map((name) => record(name, { kind: 'system hook' })), { note: 'system hooks the IC calls' }),
     dirNode('internal', methods.internal.map((name) => record(name, { kind: 'internal' })), { note: 'runtime-internal exports (Motoko)' }),
     dirNode('sections', uniqueNames(info.sections.map((s) => record(s.customName === undefined ? s.kind : `custom ${s.customName}`, {

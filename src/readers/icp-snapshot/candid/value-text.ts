@@ -1,0 +1,20 @@
+import type { FieldNames } from './didl-decoder.js';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A field label as Candid text shows it: its name when known (quoted if not an identifier), else its numeric id. */
+export function labelFor(id: number, names: FieldNames): string {
+  const name = names.get(id);
+  if (name === undefined) return String(id);
+  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+}
+
+/** `blob "ab\00\ff"`: printable ASCII as is, every other byte as a two-digit escape. */
+export function blobText(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) {
+    const printable = byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c;
+    text += printable ? String.fromCharCode(byte) : `\\${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `blob "${text}"`;
+}
