@@ -1,17 +1,51 @@
-/** Every size limit that protects snapinspect from hostile input, in one place. */
-export const limits = {
-  /** metadata.json and similar descriptors are small; anything larger is not one. */
-  metadataBytes: 16 * 1024 * 1024,
-  /** Nesting of arrays and objects in JSON descriptors; real ones nest a few levels. */
-  jsonDepth: 64,
-  /** Decompressed wasm module; the IC caps modules at 100 MiB. */
-  wasmBytes: 256 * 1024 * 1024,
-  /** Entries listed per directory of a folder snapshot. */
-  dirEntries: 100_000,
-  /** Items (imports, exports, globals, functions, sections) read from one wasm section. */
-  wasmItems: 1_000_000,
-  /** Sections in one wasm module; real ones have a few dozen. */
-  wasmSections: 10_000,
-  /** Progress and leftover JSON files. */
-  leftoverBytes: 1024 * 1024,
-};
+import { SnapinspectError } from './errors.js';
+
+/**
+ * Every limit that protects snapinspect from hostile input, in one place, with its default and
+ * why that default is safe for real snapshots. `--limit NAME=VALUE` raises (or lowers) one.
+ */
+export const limitSpecs = {
+  metadataBytes: { value: 16 * 1024 * 1024, help: 'size of one JSON/YAML descriptor (metadata.json, manifest.json, backup.yaml, CRIU descriptors)' },
+  jsonDepth: { value: 64, help: 'nesting of arrays and objects in JSON and YAML descriptors' },
+  leftoverBytes: { value: 1024 * 1024, help: 'progress and leftover JSON files, Multipass snapshot descriptions' },
+  dirEntries: { value: 100_000, help: 'entries listed per directory of a folder snapshot' },
+  archiveEntries: { value: 1_000_000, help: 'members indexed per tar archive (export, volume, image, layer, LXD backup)' },
+  pathBytes: { value: 1024 * 1024, help: 'a tar extension record (PAX, GNU long name/link): the longest path or link target read' },
+  indexDepth: { value: 5, help: 'levels of OCI image indexes in an image archive, index.json included' },
+  imageLayers: { value: 1000, help: 'layers read from one image manifest' },
+  decompressRatio: { value: 100_000, help: 'output bytes per compressed byte (gzip/zstd bombs); deflate tops out near 1032:1' },
+  decompressedBytes: { value: 64 * 1024 ** 3, help: 'total decompressed size of one gzip/zstd stream' },
+  wasmBytes: { value: 256 * 1024 * 1024, help: 'a (decompressed) wasm module; the IC caps modules at 100 MiB' },
+  wasmSections: { value: 10_000, help: 'sections in one wasm module' },
+  wasmItems: { value: 1_000_000, help: 'items (imports, exports, globals, functions) in one wasm section' },
+  qcow2Snapshots: { value: 65_536, help: "qcow2 snapshot table entries (QEMU's own limit)" },
+  qcow2SnapshotTableBytes: { value: 64 * 1024 * 1024, help: 'bytes of the qcow2 snapshot table' },
+  qcow2RefcountTableBytes: { value: 8 * 1024 * 1024, help: "bytes of the qcow2 refcount table (QEMU's QCOW_MAX_REFTABLE_SIZE)" },
+  criuEntries: { value: 1_000_000, help: 'entries read from one CRIU image file' },
+  criuEntryBytes: { value: 64 * 1024 * 1024, help: 'size of one CRIU image entry' },
+} as const;
+
+export type LimitName = keyof typeof limitSpecs;
+
+const names = Object.keys(limitSpecs) as LimitName[];
+const defaults = (): Record<LimitName, number> => Object.fromEntries(names.map((name) => [name, limitSpecs[name].value])) as Record<LimitName, number>;
+
+/** The limits in force: the defaults, unless `--limit` changed them for this command. */
+export const limits: Record<LimitName, number> = defaults();
+
+const SUFFIXES: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Resets every limit to its default, then applies `NAME=VALUE` overrides (VALUE may end in K, M or G). */
+export function applyLimitOverrides(overrides: readonly string[]): void {
+  Object.assign(limits, defaults());
+  for (const override of overrides) {
+    const match = /^([A-Za-z0-9]+)=(\d+)([kKmMgG]?)$/.exec(override);
+    const name = match?.[1] as LimitName | undefined;
+    if (!match || name === undefined || !names.includes(name)) {
+      throw new SnapinspectError('USAGE', `--limit takes NAME=VALUE with NAME one of ${names.join(', ')}; not ${override}`);
+    }
+    const value = Number(match[2]) * (SUFFIXES[(match[3] ?? '').toLowerCase()] ?? 1);
+    if (!Number.isSafeInteger(value) || value < 1) throw new SnapinspectError('USAGE', `--limit ${name} needs a whole number from 1 up; not ${match[2]}${match[3] ?? ''}`);
+    limits[name] = value;
+  }
+}
