@@ -62,6 +62,7 @@ const CASES: Case[] = [
   { limit: 'imageLayers', value: '1', input: () => write(buildImage('legacy', { layers })), code: 'IMAGE_TOO_MANY_LAYERS' },
   { limit: 'decompressRatio', value: '10', input: () => write(gzipSync(buildTar([{ ...file('zeros'), data: new Uint8Array(4 * 1024 * 1024) }].map(tarEntry)))), code: 'DECOMPRESS_LIMIT' },
   { limit: 'decompressedBytes', value: '256K', input: () => write(gzipSync(buildTar([{ ...file('data'), data: patternBytes(1_000_000, 5) }].map(tarEntry)))), code: 'DECOMPRESS_LIMIT' },
+  { limit: 'memoryScanBytes', value: '1K', input: icpFolder, code: 'MEMORY_NOT_SCANNED' },
   { limit: 'wasmBytes', value: '64', input: icpFolder, code: 'ICP_MODULE_INVALID', command: 'verify' },
   { limit: 'wasmSections', value: '2', input: () => write(wasm), code: 'ICP_MODULE_INVALID', command: 'verify' },
   { limit: 'wasmItems', value: '1', input: () => write(wasm), code: 'ICP_MODULE_INVALID', command: 'verify' },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { mutate, prng } from './mutate.js';
 import { writeInput, type Input } from './input.js';
 import { seedsByReader, type Seed } from './seeds.js';
-import type { CaseReply, CaseRequest } from './worker.js';
+import type { CaseReply, CaseRequest } from './case.js';
 
 export interface FuzzOptions {
   seed: number;
@@ -21,6 +21,8 @@ export interface FuzzOptions {
   readers?: string[];
   /** Where failing inputs are saved; none when undefined. */
   crashDir?: string;
+  /** The worker script; the harness's own tests swap in one that misbehaves on purpose. */
+  workerScript?: string;
   log?: (line: string) => void;
 }
 
@@ -50,8 +52,10 @@ class Worker {
   private child: ChildProcess | undefined;
   private stderr = '';
 
+  constructor(private readonly script: string) {}
+
   private async start(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [join(root, 'node_modules/vite-node/vite-node.mjs'), WORKER], { cwd: root, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, [join(root, 'node_modules/vite-node/vite-node.mjs'), this.script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
@@ -126,7 +130,7 @@ function saveCrash(crashDir: string, failure: Failure, original: Input, mutated:
   rmSync(folder, { recursive: true, force: true });
   const originalPath = writeInput(join(folder, 'original'), original);
   const mutatedPath = writeInput(join(folder, 'mutated'), mutated);
-  const description = { reader: failure.reader, seed: failure.seed, caseSeed: failure.caseSeed, mutations: failure.mutations, problems: failure.problems, original: originalPath.slice(folder.length + 1), mutated: mutatedPath.slice(folder.length + 1) };
+  const description = { reader: failure.reader, seed: failure.seed, caseSeed: failure.caseSeed, mutations: failure.mutations, problems: failure.problems, original: originalPath.slice(folder.length + 1), mutated: mutatedPath.slice(folder.length + 1), fixed: '' };
   writeFileSync(join(folder, 'case.json'), `${JSON.stringify(description, null, 2)}\n`);
   return folder;
 }
@@ -137,7 +141,7 @@ export async function fuzz(options: FuzzOptions): Promise<ReaderSummary[]> {
   const seeds = new Map<string, Seed[]>(readers.map((reader) => [reader, seedsByReader[reader]?.() ?? []]));
   const summaries = new Map<string, ReaderSummary>(readers.map((reader) => [reader, { reader, cases: 0, exits: {}, failures: [] }]));
   const scratch = mkdtempSync(join(tmpdir(), 'snapinspect-fuzz-'));
-  const worker = new Worker();
+  const worker = new Worker(options.workerScript ?? WORKER);
   const stopAt = Date.now() + options.timeMs;
   let id = 0;
   try {
@@ -180,7 +184,34 @@ export async function fuzz(options: FuzzOptions): Promise<ReaderSummary[]> {
   return [...summaries.values()];
 }
 
-/** Copies a saved crash folder (tests replay from a scratch copy, never from the repository). */
-export function copyCase(folder: string, into: string): void {
-  cpSync(folder, into, { recursive: true, verbatimSymlinks: true });
+export interface SavedCase {
+  reader: string;
+  mutations: string[];
+  problems: string[];
+  /** Paths of the inputs inside the case folder. */
+  original: string;
+  mutated: string;
+}
+
+/**
+ * Runs saved crash cases again (from scratch copies, so the repository is never the input) in a
+ * worker with the same deadline and memory cap as a fuzz run; returns the problems of each.
+ */
+export async function replay(folders: readonly string[], caseDeadlineMs: number, rssCapMib: number): Promise<Map<string, string[]>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'snapinspect-replay-'));
+  const worker = new Worker(WORKER);
+  const problems = new Map<string, string[]>();
+  try {
+    for (const [index, folder] of folders.entries()) {
+      const saved = JSON.parse(readFileSync(join(folder, 'case.json'), 'utf8')) as SavedCase;
+      const copy = join(scratch, `case-${index}`);
+      cpSync(folder, copy, { recursive: true, verbatimSymlinks: true });
+      const request: CaseRequest = { id: index, original: join(copy, saved.original), mutated: join(copy, saved.mutated), watch: [copy] };
+      problems.set(folder, (await worker.run(request, caseDeadlineMs, rssCapMib)).problems);
+    }
+  } finally {
+    worker.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return problems;
 }

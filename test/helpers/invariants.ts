@@ -8,10 +8,10 @@ const FATAL_LINE = /^snapinspect: [^\n]* \([A-Z][A-Z_0-9]*\)\n$/;
 
 /**
  * What any command must satisfy on any input: exit status 0, 1 or 2; no INTERNAL; a fatal error
- * is exactly one `snapinspect: … (CODE)` line; --json output parses; no ESC byte on stdout
- * except from `cat`, whose job is raw bytes. Returns what is wrong (empty when all is well).
+ * is exactly one `snapinspect: … (CODE)` line; --json output parses; no ESC byte on stdout,
+ * except from `cat` on a pipe or with --raw, whose job is raw bytes. Returns what is wrong.
  */
-export function outputProblems(args: readonly string[], result: CliResult): string[] {
+export function outputProblems(args: readonly string[], result: CliResult, { tty = false } = {}): string[] {
   const problems: string[] = [];
   if (![0, 1, 2].includes(result.code)) problems.push(`exit status ${result.code}`);
   if (result.stderr.includes('(INTERNAL)')) problems.push(`INTERNAL: ${result.stderr.trim()}`);
@@ -23,7 +23,8 @@ export function outputProblems(args: readonly string[], result: CliResult): stri
       problems.push(`--json output does not parse: ${String(error)}`);
     }
   }
-  if (args[0] !== 'cat' && result.bytes.includes(ESC)) problems.push('ESC byte on stdout');
+  const rawAllowed = args[0] === 'cat' && (!tty || args.includes('--raw'));
+  if (!rawAllowed && result.bytes.includes(ESC)) problems.push('ESC byte on stdout');
   return problems;
 }
 
