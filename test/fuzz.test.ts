@@ -11,7 +11,8 @@ import { detectReader, readers } from '../src/readers/registry.js';
 import { tempDir } from './helpers/cli.js';
 import { fuzz } from './fuzz/harness.js';
 import { writeInput } from './fuzz/input.js';
-import { mutate, prng } from './fuzz/mutate.js';
+import { mutate } from './fuzz/mutate.js';
+import { prng } from './helpers/prng.js';
 import { seedsByReader } from './fuzz/seeds.js';
 
 describe('fuzz seeds', () => {
