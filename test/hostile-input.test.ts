@@ -118,3 +118,16 @@ describe('paths that try to leave the snapshot or confuse it', () => {
     for (const inner of ['loop', 'sub/up/etc/hostname', 'sub/root/etc/passwd']) expect((await cli(['cat', `${instance}:${inner}`])).code, inner).toBe(2);
   });
 });
+
+describe('metadata strings', () => {
+  it('from a descriptor are shown with visible escapes in info, ls -l and verify', async () => {
+    const evil = '\u001b[2J\u001b]0;owned\u0007\u009b31m';
+    const container = { Id: 'c0ffee', Name: `/web${evil}`, Created: '2026-11-22T01:11:18Z', Image: 'sha256:base', State: { Status: evil }, Config: { Image: `web${evil}`, Env: [`PATH=/bin${evil}`], Labels: { [evil]: evil } }, Mounts: [] };
+    const path = write('inspect.json', new TextEncoder().encode(JSON.stringify([container])));
+    const info = (await bothWays(['info', path])).stdout;
+    expect(info).toContain('\\x1b[2J\\x1b]0;owned\\x07\\x9b31m');
+    await bothWays(['ls', '-R', '-l', path]);
+    await bothWays(['verify', path]);
+    await bothWays(['info', `${path}:env/PATH`]);
+  });
+});

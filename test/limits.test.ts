@@ -137,3 +137,25 @@ describe('a decompression bomb', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
   });
 });
+
+describe('a qcow2 disk that claims a petabyte in its header', () => {
+  const honest = buildQcow2({ clusterBits: 12, virtualSize: 65536, clusters: { 0: filled(1, 4096) } }).bytes;
+  const giant = honest.slice();
+  new DataView(giant.buffer).setBigUint64(24, 2n ** 50n);
+  const [small, huge] = [write(honest), write(giant)];
+
+  it('info skips the page map instead of reading it', async () => {
+    const lines = (await reported(huge, undefined)).lines;
+    expect(lines).toContain(`MEMORY_NOT_SCANNED ${2 ** 50} bytes is over the memoryScanBytes limit of ${64 * 1024 ** 3}; pages not scanned`);
+    const entry = await cli(['info', `${huge}:disk`]);
+    expect(entry.stdout).toContain(`Pages:    ${2 ** 50} bytes is over the memoryScanBytes limit`);
+  });
+
+  it('diff stops with one LIMIT line rather than reading it, and compares it with --only files,metadata', async () => {
+    const result = await cli(['diff', small, huge]);
+    expect([result.code, result.stderr]).toEqual([2, `snapinspect: disk: comparing ${2 ** 50} bytes page by page is over the memoryScanBytes limit of ${64 * 1024 ** 3}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata (LIMIT)\n`]);
+    const metadataOnly = await cli(['diff', '--only', 'files,metadata', small, huge]);
+    expect(metadataOnly.code).toBe(1);
+    expect(metadataOnly.stdout).toContain(`virtual_size: 65536 → ${2 ** 50}`);
+  });
+});

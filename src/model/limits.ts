@@ -15,7 +15,7 @@ export const limitSpecs = {
   imageLayers: { value: 1000, help: 'layers read from one image manifest' },
   decompressRatio: { value: 100_000, help: 'output bytes per compressed byte (gzip/zstd bombs); deflate tops out near 1032:1' },
   decompressedBytes: { value: 64 * 1024 ** 3, help: 'total decompressed size of one gzip/zstd stream' },
-  memoryScanBytes: { value: 64 * 1024 ** 3, help: 'memory images info reads page by page when the reader has no page map (a qcow2 disk can claim any size)' },
+  memoryScanBytes: { value: 64 * 1024 ** 3, help: 'memory images info and diff read page by page when the reader has no page map (a qcow2 disk can claim any size)' },
   wasmBytes: { value: 256 * 1024 * 1024, help: 'a (decompressed) wasm module; the IC caps modules at 100 MiB' },
   wasmSections: { value: 10_000, help: 'sections in one wasm module' },
   wasmItems: { value: 1_000_000, help: 'items (imports, exports, globals, functions) in one wasm section' },
