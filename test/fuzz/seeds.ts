@@ -83,6 +83,7 @@ export const seedsByReader: Record<string, () => Seed[]> = {
   ],
   'docker-export': () => [{ name: 'export', input: fileInput(buildTar(EXPORT_MEMBERS.map(tarEntry))) }],
   tar: () => [
+    { name: 'volume', input: fileInput(buildTar(VOLUME_MEMBERS.map((spec) => tarEntry({ ...spec, style: 'gnu' })))) },
     { name: 'volume-gz', input: fileInput(gzipSync(buildTar(VOLUME_MEMBERS.map(tarEntry)))) },
     { name: 'volume-zst', input: fileInput(rawZstd(buildTar(VOLUME_MEMBERS.map(tarEntry)))) },
   ],
