@@ -8,7 +8,7 @@ import { commands, optionSpecs, type ParsedOptions } from '../src/cli/options.js
 import { parseArgs } from '../src/cli/parse.js';
 import { SnapinspectError } from '../src/model/errors.js';
 
-const defaults: ParsedOptions = { json: false, recursive: false, long: false, raw: false, showSecrets: false, ignoreMtime: false, dirMtimes: false, textDiff: false, exclude: [], help: false, version: false };
+const defaults: ParsedOptions = { json: false, recursive: false, long: false, raw: false, showSecrets: false, ignoreMtime: false, dirMtimes: false, textDiff: false, exclude: [], limit: [], help: false, version: false };
 
 function usageError(argv: string[]): SnapinspectError {
   try {

@@ -244,7 +244,7 @@ describe('broken checkpoints become diagnostics', () => {
     writeFileSync(join(dir, 'mystery.img'), Uint8Array.from([...u32(MAGIC.common), ...u32(MAGIC.unknown), ...u32(65 << 20)]));
     truncateSync(join(dir, 'mystery.img'), 12 + (65 << 20));
     const huge = (await openPath(dir)).snapshot;
-    expect(huge.diagnostics.map((d) => [d.code, d.message])).toEqual([['CRIU_TOO_MANY_ENTRIES', 'mystery.img: entry 0 is 68157440 bytes, over the 67108864-byte limit']]);
+    expect(huge.diagnostics.map((d) => [d.code, d.message])).toEqual([['CRIU_TOO_MANY_ENTRIES', 'mystery.img: entry 0 is 68157440 bytes, over the 67108864-byte limit (criuEntryBytes)']]);
     await exercise(huge);
   });
 });

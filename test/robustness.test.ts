@@ -6,11 +6,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, constants, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir, type CliResult } from './helpers/cli.js';
-import { icpFolderFiles, patternBytes, sha256, writeFiles, type IcpFolderSpec } from './helpers/icp-builder.js';
+import { fingerprint, outputProblems } from './helpers/invariants.js';
+import { icpFolderFiles, patternBytes, writeFiles, type IcpFolderSpec } from './helpers/icp-builder.js';
 
 const ESC = 0x1b;
 
@@ -30,27 +31,9 @@ const COMMANDS: readonly Command[] = [
 ];
 const VERIFY_JSON = COMMANDS[4] as Command;
 
-const FATAL_LINE = /^snapinspect: [^\n]* \([A-Z][A-Z_]*\)\n$/;
-
-/**
- * The invariants that hold for any input: exit status 0, 1 or 2; no INTERNAL; a fatal error is
- * exactly one `snapinspect: … (CODE)` line; JSON output parses; no ESC byte reaches stdout.
- * Returns what is wrong, as readable lines (empty when all is well).
- */
-function invariantProblems(label: string, command: Command, result: CliResult): string[] {
-  const problems: string[] = [];
-  if (![0, 1, 2].includes(result.code)) problems.push(`exit status ${result.code}`);
-  if (result.stderr.includes('(INTERNAL)')) problems.push(`INTERNAL: ${result.stderr.trim()}`);
-  if (result.code === 2 && !FATAL_LINE.test(result.stderr)) problems.push(`exit 2 without a single fatal line: ${JSON.stringify(result.stderr)}`);
-  if (command.json && result.code !== 2) {
-    try {
-      JSON.parse(result.stdout);
-    } catch (error) {
-      problems.push(`--json output does not parse: ${String(error)}`);
-    }
-  }
-  if (result.bytes.includes(ESC)) problems.push('ESC byte on stdout');
-  return problems.map((problem) => `${label} | ${command.args.join(' ')}: ${problem}`);
+/** The invariants of test/helpers/invariants.ts, labelled with the case and the command. */
+function invariantProblems(label: string, command: Pick<Command, 'args'>, result: CliResult, tty = false): string[] {
+  return outputProblems(command.args, result, { tty }).map((problem) => `${label} | ${command.args.join(' ')}: ${problem}`);
 }
 
 function verifyReport(result: CliResult): { ok: boolean; findings: { severity: string; code: string; path?: string; message: string }[] } {
@@ -449,20 +432,18 @@ const mkfifo = (path: string): void => {
 async function runBounded(dir: string, label: string, extra: string[][] = []): Promise<{ results: Map<string, CliResult>; problems: string[] }> {
   const results = new Map<string, CliResult>();
   const problems: string[] = [];
-  const runs: { args: string[]; json: boolean; tty: boolean }[] = [
-    ...COMMANDS.map((command) => ({ args: command.args, json: command.json, tty: false })),
-    ...TEXT_COMMANDS.map((command) => ({ args: command.args, json: false, tty: true })),
-    { args: ['verify'], json: false, tty: false },
-    ...extra.map((args) => ({ args, json: false, tty: false })),
+  const runs: { args: string[]; tty: boolean }[] = [
+    ...COMMANDS.map((command) => ({ args: command.args, tty: false })),
+    ...TEXT_COMMANDS.map((command) => ({ args: command.args, tty: true })),
+    { args: ['verify'], tty: false },
+    ...extra.map((args) => ({ args, tty: false })),
   ];
-  for (const { args, json, tty } of runs) {
+  for (const { args, tty } of runs) {
     const full = args.some((arg) => arg.startsWith(dir)) ? args : [...args, dir];
     const result = await cliWithin(full, { tty });
     const key = `${full.join(' ').replace(dir, 'DIR')}${tty ? ' (tty)' : ''}`;
     results.set(key, result);
-    const isCat = args[0] === 'cat';
-    // cat without a terminal writes raw bytes by design; everything else must be terminal-safe.
-    const invariant = invariantProblems(tty ? `${label} (tty)` : label, { args: full, json, kind: 'info' }, result).filter((problem) => !(isCat && !tty && problem.endsWith('ESC byte on stdout')));
+    const invariant = invariantProblems(tty ? `${label} (tty)` : label, { args: full }, result, tty);
     problems.push(...invariant.map((problem) => problem.replace(dir, 'DIR')));
   }
   return { results, problems };
@@ -658,7 +639,7 @@ describe('hostile names and kinds of entries', () => {
     for (const inner of ['../../../../../../etc/passwd', '/etc/passwd', 'wasm_chunk_store/../../../../etc/passwd', '..', '../..']) {
       for (const args of [['cat', `${dir}:${inner}`], ['ls', '-l', `${dir}:${inner}`], ['ls', '--json', `${dir}:${inner}`]]) {
         const result = await cliWithin(args);
-        expect(invariantProblems(inner, { args, json: args.includes('--json'), kind: 'ls' }, result)).toEqual([]);
+        expect(invariantProblems(inner, { args }, result)).toEqual([]);
         expect(result.stdout).not.toContain(passwdLine);
       }
     }
@@ -673,27 +654,6 @@ describe('hostile names and kinds of entries', () => {
     expect(get(results, 'verify DIR').code).toBe(0);
   });
 });
-
-interface Entry {
-  type: string;
-  size: number;
-  mtimeMs: number;
-  digest: string;
-}
-
-/** Every path under `root` (not following links) with its type, size, mtime and content hash. */
-function fingerprint(root: string): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
-  const visit = (path: string, relative: string): void => {
-    const stats = lstatSync(path);
-    const type = stats.isDirectory() ? 'dir' : stats.isSymbolicLink() ? 'symlink' : stats.isFile() ? 'file' : 'other';
-    const digest = type === 'file' ? sha256(readFileSync(path)) : type === 'symlink' ? readlinkSync(path) : '';
-    entries.set(relative, { type, size: type === 'dir' ? 0 : stats.size, mtimeMs: stats.mtimeMs, digest });
-    if (type === 'dir') for (const name of readdirSync(path).sort()) visit(join(path, name), relative ? `${relative}/${name}` : name);
-  };
-  visit(root, '');
-  return entries;
-}
 
 describe('read-only', () => {
   it('no command changes, adds or removes anything in the snapshot folder or beside it', async () => {
@@ -714,7 +674,7 @@ describe('read-only', () => {
     for (const { path, kind } of listed) {
       for (const tty of [false, true]) {
         const result = await cli(['cat', `${dir}:${path}`], { tty });
-        expect(invariantProblems(`cat ${path}`, { args: ['cat', path], json: false, kind: 'info' }, result).filter((p) => !p.endsWith('ESC byte on stdout'))).toEqual([]);
+        expect(invariantProblems(`cat ${path}`, { args: ['cat', path] }, result, tty)).toEqual([]);
         if (kind === 'file' && !path.includes('/') && path !== 'link' && !tty) {
           expect(Buffer.compare(result.bytes, Buffer.from(files.get(path) ?? [])), `cat ${path}`).toBe(0);
         }

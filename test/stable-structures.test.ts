@@ -20,23 +20,12 @@ import {
   motokoEopMemory,
   vecImage,
 } from './helpers/stable-builder.js';
+import { prng } from './helpers/prng.js';
 
 const PAGE = 65536;
 
 function pattern(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7 + (i >>> 8)) & 0xff);
-}
-
-/** Deterministic PRNG (mulberry32) so a failing garbage case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomBytes(length: number, next: () => number): Uint8Array {
@@ -403,7 +392,7 @@ describe('hostile MemoryManager input', () => {
     ]);
     const started = performance.now();
     for (let seed = 1; seed <= 40; seed++) {
-      const next = random(seed);
+      const next = prng(seed);
       const length = seed % 8 === 0 ? Math.floor(next() * PAGE) : PAGE + Math.floor(next() * 4 * PAGE);
       const bytes = randomBytes(Math.max(3, length), next);
       bytes.set([0x4d, 0x47, 0x52]);

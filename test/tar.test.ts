@@ -473,7 +473,7 @@ describe('broken tars', () => {
   it('skips an extension record over 1 MiB and reads on', async () => {
     const result = await index(buildTar([paxHeader('x', new Uint8Array(2 * 1024 * 1024 + 5).fill(0x41), 'PaxHeaders.0/big'), tarEntry({ name: 'after' })]));
     expect(result.diagnostics).toStrictEqual([
-      { severity: 'error', code: 'TAR_EXTENSION_TOO_LARGE', message: "extension header 'x' at offset 0 claims 2097157 bytes (limit 1048576); skipped" },
+      { severity: 'error', code: 'TAR_EXTENSION_TOO_LARGE', message: "extension header 'x' at offset 0 claims 2097157 bytes (limit pathBytes=1048576); skipped" },
     ]);
     expect(result.entries.map((entry) => [entry.path, entry.headerOffset, entry.dataOffset])).toEqual([['after', 0, 2 * 1024 * 1024 + 1024 + 512]]);
   });

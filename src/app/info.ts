@@ -1,15 +1,15 @@
-import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
+import { bySeverity, diagnostic, type Diagnostic } from '../model/diagnostics.js';
 import { escapeForDisplay } from '../model/display.js';
-import { appendPage, countPages, formatRanges, scanPages, type PageRanges, type PageScan } from '../model/memory.js';
-import type { Source } from '../model/source.js';
+import { formatRanges, type PageRanges } from '../model/memory.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { childrenOf, treeSize, walkMemories, type PageTokens, type TreeNode } from '../model/tree.js';
+import { childrenOf, treeSize, walkMemories, type TreeNode } from '../model/tree.js';
 import { metadataLines } from '../format/meta-text.js';
 import { columnTitle, renderTable } from '../format/table.js';
 import type { MetaValue } from '../model/metadata.js';
 import { humanBytes } from '../format/sizes.js';
 import { formatValue, stringifyJson, toJsonValue } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
+import { summarisePages } from './page-scan.js';
 
 export interface MemorySummary {
   path: string;
@@ -21,7 +21,7 @@ export interface MemorySummary {
 }
 
 export async function infoCommand(snapshot: Snapshot, io: Io, json: boolean): Promise<number> {
-  const memories = await summariseMemories(snapshot.root);
+  const memories = await summariseMemories(snapshot.root, snapshot.diagnostics);
   if (json) {
     await io.stdout.write(`${stringifyJson(infoJson(snapshot, memories))}\n`);
   } else {
@@ -99,28 +99,19 @@ export function diagnosticLines(diagnostics: readonly Diagnostic[]): string[] {
   ];
 }
 
-/** A disk's cluster map says which pages hold data without reading them: token 0 is unallocated. */
-function scanTokens({ tokens }: PageTokens): PageScan {
-  const zeroRanges: PageRanges = [];
-  const dataRanges: PageRanges = [];
-  tokens.forEach((token, page) => appendPage(token === 0n ? zeroRanges : dataRanges, page));
-  return { pageCount: tokens.length, zeroPages: countPages(zeroRanges), zeroRanges, dataRanges };
-}
-
 /** Page maps of every memory image, top level and nested (virtual memories), in tree order. */
-async function summariseMemories(root: TreeNode): Promise<MemorySummary[]> {
+async function summariseMemories(root: TreeNode, diagnostics: Diagnostic[]): Promise<MemorySummary[]> {
   const summaries: MemorySummary[] = [];
   for await (const { node, segments } of walkMemories(root)) {
-    if (!node.pageSize || !(node.content || node.pageTokens)) continue;
-    const scan = node.pageTokens ? scanTokens(await node.pageTokens()) : await scanPages(node.content as Source, node.pageSize);
-    summaries.push({
-      path: segments.join('/'),
-      size: node.size,
-      pageSize: node.pageSize,
-      pages: scan.pageCount,
-      zeroPages: scan.zeroPages,
-      dataRanges: scan.dataRanges,
-    });
+    const summary = await summarisePages(node);
+    if (!summary || !node.pageSize) continue;
+    const path = segments.join('/');
+    if ('skipped' in summary) {
+      diagnostics.push(diagnostic('info', 'MEMORY_NOT_SCANNED', summary.skipped, path));
+      continue;
+    }
+    const { scan } = summary;
+    summaries.push({ path, size: node.size, pageSize: node.pageSize, pages: scan.pageCount, zeroPages: scan.zeroPages, dataRanges: scan.dataRanges });
   }
   return summaries;
 }

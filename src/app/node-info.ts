@@ -1,5 +1,5 @@
 import { escapeForDisplay } from '../model/display.js';
-import { formatRanges, scanPages, type PageScan } from '../model/memory.js';
+import { formatRanges, type PageScan } from '../model/memory.js';
 import { joinPath } from '../model/paths.js';
 import { childrenOf, treeSize, type TreeNode } from '../model/tree.js';
 import { metadataLines } from '../format/meta-text.js';
@@ -8,10 +8,12 @@ import { humanBytes } from '../format/sizes.js';
 import { stringifyJson, toJsonValue } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
 import { lsJson } from './ls.js';
+import { summarisePages } from './page-scan.js';
 
 /** `info PATH:INNER`: everything known about one entry, its attributes and, for memories, its page map. */
 export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io, json: boolean): Promise<number> {
-  const pages = node.kind === 'memory' && node.content && node.pageSize ? await scanPages(node.content, node.pageSize) : undefined;
+  const summary = await summarisePages(node);
+  const pages = summary && 'scan' in summary ? summary.scan : undefined;
   const children = node.children ? (await childrenOf(node)).length : undefined;
   if (json) {
     await io.stdout.write(`${stringifyJson(nodeJson(node, segments, pages, children))}\n`);
@@ -31,6 +33,7 @@ export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io
   if (pages && node.pageSize) {
     lines.push(`Pages:    ${pages.pageCount} of ${humanBytes(node.pageSize)}, ${pages.zeroPages} all-zero; data pages: ${formatRanges(pages.dataRanges) || 'none'}`);
   }
+  if (summary && 'skipped' in summary) lines.push(`Pages:    ${summary.skipped}`);
   if (Object.keys(node.attrs).length > 0) lines.push('Attributes:', ...metadataLines(node.attrs));
   await writeLines(io.stdout, lines);
   return 0;

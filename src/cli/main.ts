@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { SnapinspectError, errorMessage } from '../model/errors.js';
+import { applyLimitOverrides } from '../model/limits.js';
 import { catCommand } from '../app/cat.js';
 import { infoCommand } from '../app/info.js';
 import type { Io } from '../app/io.js';
@@ -37,10 +38,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       error instanceof SnapinspectError ? `${error.message} (${error.code})` : `internal error: ${errorMessage(error).split('\n')[0]} (INTERNAL)`;
     await io.stderr.write(`snapinspect: ${message}\n`);
     return 2;
+  } finally {
+    // Overrides hold for one command; the next run() in this process starts from the defaults.
+    applyLimitOverrides([]);
   }
 }
 
 async function dispatch({ command, operands, options }: Invocation, io: Io): Promise<number> {
+  applyLimitOverrides(options.limit);
   if (options.version) return io.stdout.write(`${version()}\n`).then(() => 0);
   if (options.help || command === 'none') {
     await io.stdout.write(`${helpText(version())}\n`);

@@ -33,6 +33,7 @@ export interface ParsedOptions {
   dirMtimes: boolean;
   textDiff: boolean;
   exclude: string[];
+  limit: string[];
   only?: string;
   output?: string;
   format?: string;
@@ -51,6 +52,7 @@ export const optionSpecs: OptionSpec[] = [
   { long: '--exclude', value: 'GLOB', repeatable: true, key: 'exclude', help: 'leave out matching paths (repeatable; * within a name, ** across folders)', only: ['diff'] },
   { long: '--text-diff', key: 'textDiff', help: 'show a unified diff of changed text files up to 1 MiB', only: ['diff'] },
   { long: '--output', short: '-o', value: 'FILE', key: 'output', help: 'write the manifest to FILE instead of stdout', only: ['hash'] },
+  { long: '--limit', value: 'NAME=VALUE', repeatable: true, key: 'limit', help: 'raise (or lower) one safety limit, e.g. archiveEntries=5000000 or metadataBytes=64M (repeatable; names in the README)' },
   { long: '--format', value: 'ID', key: 'format', help: 'skip detection and read the input as format ID' },
   { long: '--show-secrets', key: 'showSecrets', help: 'show values flagged as secrets instead of redacting them' },
   { long: '--help', short: '-h', key: 'help', help: 'show this help' },

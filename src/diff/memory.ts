@@ -1,3 +1,5 @@
+import { SnapinspectError } from '../model/errors.js';
+import { limits } from '../model/limits.js';
 import { appendPage } from '../model/memory.js';
 import { FileSource, type Source } from '../model/source.js';
 import { compareFilePages, toRanges } from './file-compare.js';
@@ -19,7 +21,19 @@ export async function compareMemory(path: string, before: TreeNode, after: TreeN
     return fromTokens(path, pageSize, leftHashes, rightHashes, 'xxh64', await xxh64ZeroPage(pageSize));
   }
   if (before.content instanceof FileSource && after.content instanceof FileSource) return compareFiles(path, pageSize, before.content, after.content, progress);
+  refuseVirtualGiant(path, before.content, after.content);
   return compareBytes(path, pageSize, before.content, after.content, progress);
+}
+
+/**
+ * Bytes that are not a file on disk (a qcow2 disk's guest view, say) can claim any size in a few
+ * header bytes; reading them all is refused above `memoryScanBytes` instead of running for days.
+ */
+function refuseVirtualGiant(path: string, ...sources: (Source | undefined)[]): void {
+  const largest = Math.max(...sources.map((source) => source?.size ?? 0));
+  if (largest <= limits.memoryScanBytes) return;
+  const message = `${path}: comparing ${largest} bytes page by page is over the memoryScanBytes limit of ${limits.memoryScanBytes}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata`;
+  throw new SnapinspectError('LIMIT', message);
 }
 
 /** Two whole files on disk: read by workers with reused buffers, one per core. */

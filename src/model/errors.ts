@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'BAD_SELECTOR'
   | 'NO_SUCH_ENTRY'
   | 'NOT_A_FILE'
+  | 'LIMIT'
   | 'IO';
 
 /** A fatal error: the command cannot produce a result. Shown as one line, exit status 2. */

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
 import type { Source } from '../../model/source.js';
 import { readFully } from '../shared/leb128.js';
 import { extraRule, IMG_COMMON, IMG_SERVICE, INVENTORY, type ExtraRule } from './magic.js';
@@ -31,7 +32,6 @@ export interface ImageScan {
 }
 
 /** Limits against hostile images; real ones hold thousands of entries of a few KiB at most. */
-const IMAGE_LIMITS = { entries: 1_000_000, entryBytes: 64 * 1024 * 1024 };
 const BLOCK = 1024 * 1024;
 
 function u32(bytes: Uint8Array, offset: number, order: ByteOrder): number | undefined {
@@ -85,7 +85,7 @@ export async function walkImage(source: Source, header: ImageHeader, path: strin
   const scan: ImageScan = { entries: 0, trailing: 0, diagnostics: [] };
   let offset = header.size;
   while (offset < source.size) {
-    if (scan.entries >= IMAGE_LIMITS.entries) return stop(scan, 'CRIU_TOO_MANY_ENTRIES', `${path} has more than ${IMAGE_LIMITS.entries} entries; only those are read`, path, 'warning');
+    if (scan.entries >= limits.criuEntries) return stop(scan, 'CRIU_TOO_MANY_ENTRIES', `${path} has more than ${limits.criuEntries} entries (limit criuEntries); only those are read`, path, 'warning');
     const sizeBytes = await reader.bytes(offset, 4);
     const size = u32(sizeBytes, 0, header.byteOrder);
     if (size === undefined) return stop(scan, 'CRIU_TRUNCATED', `${path} ends inside the size of entry ${scan.entries} at offset ${offset}`, path);
@@ -93,7 +93,7 @@ export async function walkImage(source: Source, header: ImageHeader, path: strin
     if (size > source.size - payloadOffset) {
       return stop(scan, 'CRIU_TRUNCATED', `${path}: entry ${scan.entries} at offset ${offset} claims ${size} bytes, but only ${source.size - payloadOffset} remain`, path);
     }
-    if (size > IMAGE_LIMITS.entryBytes) return stop(scan, 'CRIU_TOO_MANY_ENTRIES', `${path}: entry ${scan.entries} is ${size} bytes, over the ${IMAGE_LIMITS.entryBytes}-byte limit`, path, 'warning');
+    if (size > limits.criuEntryBytes) return stop(scan, 'CRIU_TOO_MANY_ENTRIES', `${path}: entry ${scan.entries} is ${size} bytes, over the ${limits.criuEntryBytes}-byte limit (criuEntryBytes)`, path, 'warning');
     const payload = await reader.bytes(payloadOffset, size);
     visit?.({ index: scan.entries, offset: payloadOffset, payload });
     scan.entries++;

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
 import type { OpenOptions } from '../reader.js';
@@ -16,7 +17,6 @@ import { planFromIndex, planFromSave, type BlobRef, type ImagePlan, type ImageRe
 import { imageVerifyFacts, layerVerifyFacts } from './verify-data.js';
 
 /** overlayfs stacks at most 500 lower layers (Docker stops at 125); far more is hostile, and merging costs a pass per layer. */
-const MAX_LAYERS = 1000;
 
 /** One opened save or OCI archive; every image and layer view of it shares the member table and layer cache. */
 interface ArchiveContext {
@@ -67,9 +67,9 @@ async function openImage(context: ArchiveContext, index: number): Promise<Snapsh
 
 /** Each layer blob, indexed (once per archive), bottom first; null for the ones the archive lacks. */
 async function openLayers(context: ArchiveContext, image: ImageRef, diagnostics: Diagnostic[]): Promise<(OpenedLayer | null)[]> {
-  if (image.layers.length > MAX_LAYERS) {
-    diagnostics.push(diagnostic('error', 'IMAGE_TOO_MANY_LAYERS', `the manifest lists ${image.layers.length} layers; only the first ${MAX_LAYERS} are read`));
-    image.layers = image.layers.slice(0, MAX_LAYERS);
+  if (image.layers.length > limits.imageLayers) {
+    diagnostics.push(diagnostic('error', 'IMAGE_TOO_MANY_LAYERS', `the manifest lists ${image.layers.length} layers; only the first ${limits.imageLayers} are read (limit imageLayers)`));
+    image.layers = image.layers.slice(0, limits.imageLayers);
   }
   const layers: (OpenedLayer | null)[] = [];
   for (const [i, ref] of image.layers.entries()) {

@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { childrenOf, fixedChildren, type TreeNode } from '../../model/tree.js';
 import { buildTarTree, normaliseMemberPath, type TarNode } from '../shared/tar-tree.js';
 import type { TarArchive } from '../shared/tar-archive.js';
+import { symlinkLoopsIn } from '../shared/symlink-loops.js';
 import { inLayer } from './layers.js';
 import { invalidWhiteout, sortByName } from './layer-view.js';
 import { classifyName, OPAQUE_MARKER } from './whiteout.js';
@@ -18,6 +19,8 @@ interface LayerPass {
   /** Hard links this layer added whose target is not in the layer itself. */
   links: { node: TarNode; path: string }[];
 }
+
+const JUDGED_ON_MERGED_TREE = new Set(['TAR_HARDLINK_MISSING', 'TAR_SYMLINK_LOOP']);
 
 export interface MergedTree {
   root: TreeNode;
@@ -36,14 +39,15 @@ export async function mergeLayers(layers: readonly (TarArchive | null)[]): Promi
     if (!archive) continue;
     const pass: LayerPass = { number: index + 1, diagnostics: [], links: [] };
     const tree = buildTarTree(archive.index.entries, archive.source);
-    // Links to lower layers are legitimate here; they are resolved against the merged tree below.
-    diagnostics.push(...tree.diagnostics.filter((found) => found.code !== 'TAR_HARDLINK_MISSING').map((found) => inLayer(pass.number, found)));
+    // Links to lower layers are legitimate here, and loops may span layers: both are judged on the merged tree below.
+    diagnostics.push(...tree.diagnostics.filter((found) => !JUDGED_ON_MERGED_TREE.has(found.code)).map((found) => inLayer(pass.number, found)));
     if (tree.root.entry) takeAttributes(root.node, tree.root, pass.number);
     await applyDir(root, tree.root, '', pass);
     for (const link of pass.links) resolveLink(root, link, pass);
     diagnostics.push(...pass.diagnostics);
   }
   finish(root);
+  diagnostics.push(...(await symlinkLoopsIn(root.node)));
   return { root: root.node, diagnostics };
 }
 

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
 import { isJsonObject, type JsonValue } from '../shared/json.js';
 import { blobPath, type MemberTable } from './members.js';
 
@@ -22,7 +23,6 @@ export interface ManifestCandidate {
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 /** Real images nest at most an index inside `index.json`; deeper is hostile. */
-const MAX_INDEX_DEPTH = 4;
 
 export function parseDescriptor(value: JsonValue | undefined): Descriptor | null {
   if (!isJsonObject(value) || typeof value.digest !== 'string') return null;
@@ -65,8 +65,9 @@ async function walkIndex(members: MemberTable, path: string, inheritedRef: strin
     }
     const ref = refName(descriptor) ?? inheritedRef;
     const blob = blobPath(descriptor.digest);
-    if (descriptor.mediaType !== null && INDEX_TYPES.has(descriptor.mediaType) && blob !== null && depth < MAX_INDEX_DEPTH) {
-      await walkIndex(members, blob, ref, depth + 1, out, diagnostics);
+    if (descriptor.mediaType !== null && INDEX_TYPES.has(descriptor.mediaType) && blob !== null) {
+      if (depth + 1 < limits.indexDepth) await walkIndex(members, blob, ref, depth + 1, out, diagnostics);
+      else diagnostics.push(diagnostic('warning', 'IMAGE_INDEX_TOO_DEEP', `${path}: image indexes nest more than ${limits.indexDepth} deep (limit indexDepth); ${blob} is not followed`, path));
       continue;
     }
     const attestation = descriptor.annotations['vnd.docker.reference.type'] === 'attestation-manifest' || descriptor.platform === 'unknown/unknown';

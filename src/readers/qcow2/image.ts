@@ -1,4 +1,5 @@
 import { realpath, stat } from 'node:fs/promises';
+import { limits } from '../../model/limits.js';
 import { resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { decodeName } from '../../model/display.js';
@@ -11,7 +12,6 @@ import { readSnapshotTable, type Qcow2SnapshotEntry } from './snapshot-table.js'
 
 /** QEMU's QCOW_MAX_L1_SIZE (32 MiB of entries) and QCOW_MAX_REFTABLE_SIZE (8 MiB). */
 export const MAX_L1_ENTRIES = (32 * 1024 * 1024) / 8;
-const MAX_REFCOUNT_TABLE_BYTES = 8 * 1024 * 1024;
 const PROBE_BYTES = 4096;
 
 /** Everything read from a qcow2 file up front; guest data is mapped later, per view (see disk.ts). */
@@ -113,8 +113,9 @@ function checkTables(image: Qcow2Image, header: Qcow2Header): void {
     image.diagnostics.push(diagnostic('error', 'QCOW2_BAD_HEADER', `l1_size ${header.l1Size} is too small for a ${header.size}-byte disk (needs ${needed}); the rest reads as zeros`, image.where));
   }
   const refcountBytes = header.refcountTableClusters * clusterSize;
-  if (refcountBytes > MAX_REFCOUNT_TABLE_BYTES) {
-    image.diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', `refcount table of ${header.refcountTableClusters} clusters exceeds QEMU's limit of ${MAX_REFCOUNT_TABLE_BYTES} bytes`, image.where));
+  if (refcountBytes > limits.qcow2RefcountTableBytes) {
+    const message = `refcount table of ${header.refcountTableClusters} clusters exceeds the limit of ${limits.qcow2RefcountTableBytes} bytes (qcow2RefcountTableBytes)`;
+    image.diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', message, image.where));
   }
   if (fileOffset(header.refcountTableOffset) + refcountBytes > image.file.size) {
     image.diagnostics.push(diagnostic('error', 'QCOW2_TABLE_PAST_END', `refcount table at ${hex(header.refcountTableOffset)} (${refcountBytes} bytes) runs past the end of the file (${image.file.size} bytes)`, image.where));

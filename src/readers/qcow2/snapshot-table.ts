@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
 import { decodeName } from '../../model/display.js';
 import { Instant } from '../../model/metadata.js';
 import type { Source } from '../../model/source.js';
@@ -6,8 +7,6 @@ import { alignUp, be16, be32, be64, fileOffset, hex } from './bytes.js';
 import type { Qcow2Header } from './header.js';
 
 /** QEMU's own limits (block/qcow2.h): more snapshots, or a larger table, and it refuses the image. */
-const MAX_SNAPSHOTS = 65536;
-const MAX_TABLE_BYTES = 64 * 1024 * 1024;
 const MAX_EXTRA_DATA = 1024;
 const ENTRY_HEADER = 40;
 /** icount -1: recording was disabled; also what QEMU assumes for entries too old to store it. */
@@ -43,14 +42,16 @@ export async function readSnapshotTable(file: Source, header: Qcow2Header, where
   const diagnostics: Diagnostic[] = [];
   const entries: Qcow2SnapshotEntry[] = [];
   if (header.nbSnapshots === 0) return { entries, diagnostics };
-  if (header.nbSnapshots > MAX_SNAPSHOTS) {
-    diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', `nb_snapshots ${header.nbSnapshots} exceeds QEMU's limit of ${MAX_SNAPSHOTS}; only the first ${MAX_SNAPSHOTS} are read`, where));
+  if (header.nbSnapshots > limits.qcow2Snapshots) {
+    const message = `nb_snapshots ${header.nbSnapshots} exceeds the limit of ${limits.qcow2Snapshots} (qcow2Snapshots); only the first ${limits.qcow2Snapshots} are read`;
+    diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', message, where));
   }
   const start = fileOffset(header.snapshotsOffset);
   let at = start;
-  for (let index = 0; index < Math.min(header.nbSnapshots, MAX_SNAPSHOTS); index++) {
-    if (at - start > MAX_TABLE_BYTES) {
-      diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', `the snapshot table is larger than ${MAX_TABLE_BYTES} bytes; entries from #${index + 1} on are ignored`, where));
+  for (let index = 0; index < Math.min(header.nbSnapshots, limits.qcow2Snapshots); index++) {
+    if (at - start > limits.qcow2SnapshotTableBytes) {
+      const message = `the snapshot table is larger than ${limits.qcow2SnapshotTableBytes} bytes (qcow2SnapshotTableBytes); entries from #${index + 1} on are ignored`;
+      diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', message, where));
       break;
     }
     const read = await readEntry(file, header, at);

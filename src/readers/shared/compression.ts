@@ -1,4 +1,5 @@
 import { createGunzip, createInflateRaw, type Gunzip, type InflateRaw } from 'node:zlib';
+import { limits } from '../../model/limits.js';
 import { Decompress } from 'fzstd';
 import { errorMessage } from '../../model/errors.js';
 import { blocks, SCAN_BLOCK, type Source } from '../../model/source.js';
@@ -30,7 +31,7 @@ export interface DecompressLimits {
 
 // Deflate tops out near 1032:1 and zstd near 32768:1 (all-RLE blocks); real data, even sparse disk images, stays far below.
 // zstd turns a run of zeros into ~1/32000 of its size, so the ratio cap only stops absurd bombs.
-export const defaultDecompressLimits: DecompressLimits = { maxOutputBytes: 64 * 1024 ** 3, maxRatio: 100_000 };
+const decompressLimits = (): DecompressLimits => ({ maxOutputBytes: limits.decompressedBytes, maxRatio: limits.decompressRatio });
 
 export function sniffCodec(head: Uint8Array): Codec | null {
   if (looksLikeGzip(head)) return 'gzip';
@@ -46,11 +47,11 @@ export function sniffCodec(head: Uint8Array): Codec | null {
 export type StreamCodec = Codec | 'deflate-raw';
 
 /** Decompressed bytes as a stream of chunks; multi-member gzip and multi-frame zstd are concatenated. */
-export async function* decompress(source: Source, codec: StreamCodec, limits = defaultDecompressLimits): AsyncGenerator<Uint8Array> {
+export async function* decompress(source: Source, codec: StreamCodec, bounds = decompressLimits()): AsyncGenerator<Uint8Array> {
   if (codec === 'xz' || codec === 'bzip2') {
     throw new DecompressionError('DECOMPRESS_UNSUPPORTED', `${codec} compression is not supported; decompress it first: ${codec} -dk FILE`);
   }
-  const guard = new OutputGuard(limits);
+  const guard = new OutputGuard(bounds);
   if (codec === 'zstd') yield* unzstd(source, guard);
   else yield* inflate(source, guard, zlibPump(codec));
 }

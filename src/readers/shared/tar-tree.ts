@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import { SliceSource, type Source } from '../../model/source.js';
 import { fixedChildren, type NodeKind, type TreeNode } from '../../model/tree.js';
+import { symlinkLoops } from './symlink-loops.js';
 import type { TarEntry, TarEntryKind } from './tar/types.js';
 
 const nodeKinds: Record<TarEntryKind, NodeKind> = {
@@ -74,6 +75,7 @@ export function buildTarTree(entries: readonly TarEntry[], archive: Source): Tar
     if (node.kind === 'hardlink') hardlinks.push(node);
   }
   for (const link of hardlinks) resolveHardlink(link, byPath, diagnostics);
+  diagnostics.push(...symlinkLoops(byPath));
   for (const [dir, children] of childMaps) {
     const sorted = [...children.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
     dir.children = fixedChildren(sorted);

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
+import { limits } from '../../../model/limits.js';
 import { ExtensionState, isExtensionType, type ExtensionType } from './extensions.js';
 import { BLOCK, checksumMatches, decodeHeader, isZeroBlock, type TarHeader } from './header.js';
 import type { TarEntry, TarIndex } from './types.js';
@@ -21,9 +22,6 @@ export type TarNeed =
   | { kind: 'trailer' }
   | { kind: 'done' };
 
-const DEFAULT_MAX_ENTRIES = 1_000_000;
-/** PAX and GNU long-name payloads are read whole; real ones are a few hundred bytes. */
-const MAX_EXTENSION_BYTES = 1024 * 1024;
 
 function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
@@ -50,7 +48,7 @@ export class TarWalker {
   private sparseEntry: TarEntry | undefined;
 
   constructor(options: TarOptions = {}) {
-    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.maxEntries = options.maxEntries ?? limits.archiveEntries;
   }
 
   block(bytes: Uint8Array): void {
@@ -123,8 +121,9 @@ export class TarWalker {
   }
 
   private startExtension(type: ExtensionType, size: number, at: number): void {
-    if (size > MAX_EXTENSION_BYTES) {
-      this.error('TAR_EXTENSION_TOO_LARGE', `extension header '${type}' at offset ${at} claims ${size} bytes (limit ${MAX_EXTENSION_BYTES}); skipped`);
+    // PAX and GNU long-name payloads are read whole; real ones are a few hundred bytes.
+    if (size > limits.pathBytes) {
+      this.error('TAR_EXTENSION_TOO_LARGE', `extension header '${type}' at offset ${at} claims ${size} bytes (limit pathBytes=${limits.pathBytes}); skipped`);
       this.extensions.skip(type, at);
       this.extension = { type, at };
       this.need = { kind: 'data', length: size, padded: padded(size) };

@@ -1,0 +1,46 @@
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { joinPath, splitPath } from '../../model/paths.js';
+import { walk, type TreeNode } from '../../model/tree.js';
+
+/** Longer chains than this are not loops anyone made by accident; the kernel gives up at 40. */
+const MAX_HOPS = 40;
+
+/** Where a symlink at `path` points, inside the snapshot: absolute targets start at its root. */
+function resolveTarget(path: string, target: string): string {
+  const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  return joinPath(splitPath(target.startsWith('/') ? target : `${parent}/${target}`));
+}
+
+/**
+ * Symlinks whose chain of targets comes back to where it started (`a -> b -> a`, `loop -> loop`).
+ * snapinspect never follows links, so a loop is harmless here; it is reported because extracting
+ * or running the snapshot would trip over it. Each loop is reported once.
+ */
+export function symlinkLoops(byPath: ReadonlyMap<string, TreeNode>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const [path, node] of byPath) {
+    if (node.kind !== 'symlink' || reported.has(path)) continue;
+    const chain = [path];
+    for (let current = node; current.linkTarget !== undefined && chain.length <= MAX_HOPS; ) {
+      const next = resolveTarget(chain[chain.length - 1] ?? '', current.linkTarget);
+      if (next === path) {
+        chain.forEach((member) => reported.add(member));
+        diagnostics.push(diagnostic('warning', 'TAR_SYMLINK_LOOP', `symlink loop: ${[...chain, path].join(' -> ')}`, path));
+        break;
+      }
+      const nextNode = byPath.get(next);
+      if (nextNode?.kind !== 'symlink' || chain.includes(next)) break;
+      chain.push(next);
+      current = nextNode;
+    }
+  }
+  return diagnostics;
+}
+
+/** The same for a tree known only by its root (a merged image). */
+export async function symlinkLoopsIn(root: TreeNode): Promise<Diagnostic[]> {
+  const byPath = new Map<string, TreeNode>();
+  for await (const { node, segments } of walk(root)) byPath.set(joinPath(segments), node);
+  return symlinkLoops(byPath);
+}

@@ -1,0 +1,31 @@
+import type { Io, Sink } from '../../src/app/io.js';
+import { run } from '../../src/cli/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout as raw bytes (for cat). */
+  bytes: Buffer;
+}
+
+function collector(isTTY: boolean): Sink & { chunks: Buffer[] } {
+  const chunks: Buffer[] = [];
+  return {
+    isTTY,
+    chunks,
+    write: async (chunk) => {
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    },
+  };
+}
+
+/** Runs the real CLI in-process, exactly as bin/snapinspect.js does, capturing both streams. */
+export async function cli(args: string[], options: { tty?: boolean } = {}): Promise<CliResult> {
+  const stdout = collector(options.tty ?? false);
+  const stderr = collector(options.tty ?? false);
+  const io: Io = { stdout, stderr };
+  const code = await run(args, io);
+  const bytes = Buffer.concat(stdout.chunks);
+  return { code, stdout: bytes.toString('utf8'), stderr: Buffer.concat(stderr.chunks).toString('utf8'), bytes };
+}
