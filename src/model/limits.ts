@@ -14,4 +14,6 @@ export const limits = {
   wasmSections: 10_000,
   /** Progress and leftover JSON files. */
   leftoverBytes: 1024 * 1024,
+  /** Bytes of one file the terminal UI reads to show as text; larger files show their start (or hex, which pages). */
+  viewTextBytes: 4 * 1024 * 1024,
 };
