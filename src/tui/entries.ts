@@ -30,6 +30,11 @@ export function rootEntry(root: TreeNode): Entry {
 export const browseChildren: ChildLoader = async (entry) =>
   (await childrenOf(entry.node)).map((node) => ({ path: joinPath(entry.path, node.name), name: node.name, node }));
 
+/** A file whose content differs on both sides: its view is a diff rather than its text. */
+export function hasContentDiff(entry: Entry): boolean {
+  return entry.change?.change === 'modified' && Boolean(entry.change.fields?.includes('content'));
+}
+
 export function isExpandable(entry: Entry): boolean {
   return Boolean(entry.node.children ?? entry.before?.children);
 }

@@ -59,10 +59,16 @@ export function detailsLines(entry: Entry | undefined, state: UiState, model: Vi
 function headerLines(state: UiState, model: ViewModel): Line[] {
   if (model.kind === 'diff') {
     const { summary } = model.result;
-    const memory = `memory: ${summary.memoryPagesChanged} pages changed, ${summary.memoryPagesAdded} added, ${summary.memoryPagesRemoved} removed`;
+    const pages = summary.memoryPagesChanged + summary.memoryPagesAdded + summary.memoryPagesRemoved;
+    const parts = [
+      `filter: ${state.tree.filter ?? 'all'}`,
+      (fileLines(model.result)[0] ?? '').replace('Files: ', 'files: '),
+      pages ? `memory pages: ${summary.memoryPagesChanged} changed, ${summary.memoryPagesAdded} added, ${summary.memoryPagesRemoved} removed` : '',
+      summary.metadataFields ? `metadata: ${summary.metadataFields} fields` : '',
+    ];
     return [
       [{ text: `--- ${describe(model.before)}  `, color: 'red' }, { text: `+++ ${describe(model.after)}`, color: 'green' }],
-      [{ text: `${fileLines(model.result)[0] ?? ''}; ${memory}; metadata: ${summary.metadataFields} fields · filter: ${state.tree.filter ?? 'all'}`, bold: true }],
+      [{ text: parts.filter(Boolean).join(' · '), bold: true }],
     ];
   }
   return [[{ text: `${title(model.snapshot)}`, bold: true }], plain(keyFacts(model.snapshot))];

@@ -4,7 +4,7 @@ import { limits } from '../model/limits.js';
 import { pageCount, scanPages } from '../model/memory.js';
 import { treeSize } from '../model/tree.js';
 import { hexLines, HEX_BYTES_PER_LINE, numberedLines, sideBySide } from './content.js';
-import type { Entry } from './entries.js';
+import { hasContentDiff, type Entry } from './entries.js';
 import type { ViewModel } from './model.js';
 import { diffClasses, scanClasses, type PageClass } from './page-map.js';
 
@@ -13,7 +13,7 @@ export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmedia
 
 /** Text with line numbers; a changed file in a diff as a unified or side-by-side diff. */
 export async function textLines(entry: Entry, model: ViewModel, sideBySideWidth: number | null): Promise<string[]> {
-  if (entry.change && model.kind === 'diff') return diffText(entry, model, sideBySideWidth);
+  if (hasContentDiff(entry) && model.kind === 'diff') return diffText(entry, model, sideBySideWidth);
   const { content, size } = entry.node;
   if (!content) return ['(no content)'];
   const bytes = await content.read(0, Math.min(size, limits.viewTextBytes));

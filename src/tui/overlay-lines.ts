@@ -3,6 +3,7 @@ import { escapeForDisplay } from '../model/display.js';
 import { humanBytes } from '../format/sizes.js';
 import { renderTable } from '../format/table.js';
 import { formatValue } from '../format/values.js';
+import { hasContentDiff } from './entries.js';
 import { helpLines } from './keys.js';
 import { plain, type Line } from './lines.js';
 import type { ViewModel } from './model.js';
@@ -21,8 +22,9 @@ export function overlayLines(overlay: Overlay, model: ViewModel, height: number,
       return childLines(model, overlay.cursor, body);
     case 'text':
     case 'hex': {
-      const what = overlay.kind === 'hex' ? 'hex' : overlay.entry.change ? (overlay.sideBySide ? 'side-by-side diff' : 'unified diff') : 'text';
-      const header = title(`${escapeForDisplay(overlay.entry.path)} — ${what} (esc closes${overlay.entry.change && overlay.kind === 'text' ? ', v switches' : ''})`);
+      const diff = overlay.kind === 'text' && hasContentDiff(overlay.entry);
+      const what = overlay.kind === 'hex' ? 'hex' : diff ? (overlay.sideBySide ? 'side-by-side diff' : 'unified diff') : 'text';
+      const header = title(`${escapeForDisplay(overlay.entry.path)} — ${what} (esc closes${diff ? ', v switches' : ''})`);
       if (overlay.lines === null) return [header, plain('  reading…')];
       return [header, ...(overlay.kind === 'hex' ? overlay.lines.slice(0, body).map(plain) : window(overlay.lines, overlay.top, body))];
     }
@@ -69,7 +71,7 @@ function memoryLines(overlay: Extract<Overlay, { kind: 'memory' }>, height: numb
   const first = overlay.cursor * map.group;
   const last = Math.min(map.pages, first + map.group) - 1;
   const pages = first === last ? `page ${first}` : `pages ${first}-${last}`;
-  const selected = plain(`${pages} of ${map.pages} (${map.group} per cell), offset 0x${(first * pageSize).toString(16)}: ${map.cells[overlay.cursor] ?? ''}   ${legend}`);
+  const selected = plain(`${pages} of ${map.pages} (${map.group} per cell), offset 0x${(first * pageSize).toString(16)}: ${map.cells[overlay.cursor] ?? ''}   (${legend})`);
   const dumpHeight = Math.max(0, height - rows.length - 2);
   return [header, ...rows, selected, ...(overlay.dump ?? ['reading…']).slice(0, dumpHeight).map(plain)];
 }

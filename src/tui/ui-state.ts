@@ -1,5 +1,5 @@
 import { actionFor, type Action } from './keys.js';
-import type { Entry } from './entries.js';
+import { hasContentDiff, type Entry } from './entries.js';
 import { groupClasses, groupSize, type PageClass } from './page-map.js';
 import { selectedEntry, treeReducer, type TreeAction, type TreeState } from './tree-state.js';
 
@@ -154,7 +154,7 @@ function overlayKey(state: UiState, overlay: Overlay, action: Action): UiState {
     case 'children':
       return { ...state, overlay: { ...overlay, cursor: overlay.cursor + (action === 'down' ? 1 : action === 'up' ? -1 : 0) } };
     case 'text':
-      if (action === 'view' && overlay.entry.change) return { ...state, overlay: { ...overlay, sideBySide: !overlay.sideBySide, lines: null, top: 0 } };
+      if (action === 'view' && hasContentDiff(overlay.entry)) return { ...state, overlay: { ...overlay, sideBySide: !overlay.sideBySide, lines: null, top: 0 } };
       if (action === 'hex') return { ...state, overlay: { kind: 'hex', entry: overlay.entry, top: 0, lines: null } };
       return isScroll(action) ? { ...state, overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, overlay.lines?.length ?? 0) } } : state;
     case 'hex': {
