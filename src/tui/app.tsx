@@ -1,7 +1,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { keyNames } from './keys.js';
-import type { Line } from './lines.js';
+import { merged, type Line } from './lines.js';
 import { folderSizes, hexWindow, textLines } from './loaders.js';
 import type { ViewModel } from './model.js';
 import { frameLines, HEADER_ROWS, STATUS_ROWS } from './frame.js';
@@ -64,7 +64,7 @@ export function Frame({ lines, color }: { lines: Line[]; color: boolean }) {
     <Box flexDirection="column">
       {lines.map((line, row) => (
         <Text key={row} wrap="truncate">
-          {line.map((segment, index) => (
+          {merged(line).map((segment, index) => (
             <Text key={index} color={color ? segment.color : undefined} inverse={segment.inverse} bold={segment.bold}>
               {segment.text}
             </Text>

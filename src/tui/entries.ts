@@ -10,6 +10,8 @@ export interface Entry {
   /** Path from the snapshot root, `/`-joined; the root is ''. */
   path: string;
   name: string;
+  /** The name in lower case, made once: search compares it on every key typed. */
+  lowerName: string;
   /** The node shown: the after side in a diff, the before side when removed. */
   node: TreeNode;
   before?: TreeNode;
@@ -24,11 +26,11 @@ export type ChildLoader = (entry: Entry) => Promise<Entry[]>;
 export const joinPath = (parent: string, name: string): string => (parent === '' ? name : `${parent}/${name}`);
 
 export function rootEntry(root: TreeNode): Entry {
-  return { path: '', name: root.name, node: root };
+  return { path: '', name: root.name, lowerName: root.name.toLowerCase(), node: root };
 }
 
 export const browseChildren: ChildLoader = async (entry) =>
-  (await childrenOf(entry.node)).map((node) => ({ path: joinPath(entry.path, node.name), name: node.name, node }));
+  (await childrenOf(entry.node)).map((node) => ({ path: joinPath(entry.path, node.name), name: node.name, lowerName: node.name.toLowerCase(), node }));
 
 /** A file whose content differs on both sides: its view is a diff rather than its text. */
 export function hasContentDiff(entry: Entry): boolean {
@@ -74,7 +76,7 @@ export function diffChildren(index: DiffIndex): ChildLoader {
     return names.map((name) => {
       const path = joinPath(entry.path, name);
       const node = (afterByName.get(name) ?? beforeByName.get(name)) as TreeNode;
-      return { path, name, node, before: beforeByName.get(name), ...diffMark(index, path) };
+      return { path, name, lowerName: name.toLowerCase(), node, before: beforeByName.get(name), ...diffMark(index, path) };
     });
   };
 }
@@ -88,7 +90,7 @@ function diffMark(index: DiffIndex, path: string): Pick<Entry, 'mark' | 'change'
 }
 
 export function diffRootEntry(before: TreeNode, after: TreeNode): Entry {
-  return { path: '', name: after.name, node: after, before, mark: 'inside' };
+  return { path: '', name: after.name, lowerName: after.name.toLowerCase(), node: after, before, mark: 'inside' };
 }
 
 /** Paths with a diagnostic, and the folders above them, so a marker leads the way down. */

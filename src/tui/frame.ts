@@ -35,8 +35,9 @@ function paneLines(state: UiState, model: ViewModel, width: number): Line[] {
   const tree = treeLines(state.tree, left, model.flagged, state.pane === 'tree');
   if (left === width) return tree;
   const details = detailsLines(selectedEntry(state.tree), state, model).slice(state.detailsTop, state.detailsTop + state.height);
-  const focus = state.pane === 'details' ? { bold: true } : {};
-  return tree.map((line, index) => [...line, { text: '│', ...focus }, ...fit(plain(details[index] ?? ''), width - left - 1)]);
+  // The heavier rule marks the focused details pane, visible without colour too.
+  const rule = state.pane === 'details' ? '┃' : '│';
+  return tree.map((line, index) => [...line, { text: rule }, ...fit(plain(details[index] ?? ''), width - left - 1)]);
 }
 
 export function detailsLines(entry: Entry | undefined, state: UiState, model: ViewModel): string[] {

@@ -42,3 +42,14 @@ export function highlight(text: string, needle: string | undefined, style: Omit<
   if (at < text.length) out.push({ text: text.slice(at), ...style });
   return out;
 }
+
+/** Joins neighbouring segments of one style, so a row is a few Text nodes rather than one per piece. */
+export function merged(line: Line): Line {
+  const out: Line = [];
+  for (const segment of line) {
+    const last = out[out.length - 1];
+    if (last && last.color === segment.color && last.inverse === segment.inverse && last.bold === segment.bold) out[out.length - 1] = { ...last, text: last.text + segment.text };
+    else out.push(segment);
+  }
+  return out;
+}

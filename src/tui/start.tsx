@@ -8,6 +8,9 @@ import { browseModel, diffModel, type ViewModel } from './model.js';
 import { enterAlternateScreen } from './screen.js';
 import { Shell } from './shell.js';
 
+/** Ctrl-C is a key like q (so the screen is restored); 60 frames a second keeps key → frame latency low. */
+export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 60 };
+
 /** `snapinspect PATH` and `snapinspect diff A B` on a terminal; the exit status follows the text commands. */
 export async function startTui({ command, operands, options }: Invocation): Promise<number> {
   const request = { format: options.format, showSecrets: options.showSecrets };
@@ -30,7 +33,7 @@ export async function startTui({ command, operands, options }: Invocation): Prom
   }
   const restore = enterAlternateScreen(process.stdout);
   try {
-    const instance = render(<Shell prepare={prepare} color={!process.env['NO_COLOR']} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 60 });
+    const instance = render(<Shell prepare={prepare} color={!process.env['NO_COLOR']} />, inkOptions);
     await instance.waitUntilExit();
   } finally {
     restore();

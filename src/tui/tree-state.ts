@@ -180,7 +180,7 @@ function findMatch(state: TreeState, from: number, step: 1 | -1): TreeState {
   const count = state.rows.length;
   for (let offset = 0; offset < count; offset++) {
     const index = (((from + offset * step) % count) + count) % count;
-    if (state.rows[index]?.entry.name.toLowerCase().includes(needle)) return moveTo(state, index);
+    if (state.rows[index]?.entry.lowerName.includes(needle)) return moveTo(state, index);
   }
   return state;
 }
@@ -214,34 +214,31 @@ function passesFilter(state: TreeState, entry: Entry): boolean {
   return entry.mark === filter || Boolean(state.diff?.below.get(entry.path)?.has(filter));
 }
 
-const sortCache = new WeakMap<Entry[], { signature: string; sizes: ReadonlyMap<string, number>; sorted: Entry[] }>();
-
 /** Sorting 100k children takes a moment, so each folder's order is kept until the sort changes. */
 function sortedChildren(state: TreeState, children: Entry[]): Entry[] {
   if (!state.sort) return children;
   const signature = `${state.sort.key}:${state.sort.reverse}`;
   const cached = sortCache.get(children);
   if (cached && cached.signature === signature && (state.sort.key !== 'size' || cached.sizes === state.sizes)) return cached.sorted;
-  const compare = comparators[state.sort.key](state.sizes);
-  const direction = state.sort.reverse ? -1 : 1;
-  const sorted = [...children].sort((a, b) => direction * compare(a, b));
+  const sorted = sortEntries(children, state.sort.key, state.sort.reverse, state.sizes);
   sortCache.set(children, { signature, sizes: state.sizes, sorted });
   return sorted;
 }
 
-type Comparator = (a: Entry, b: Entry) => number;
-const byName: Comparator = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const sortCache = new WeakMap<Entry[], { signature: string; sizes: ReadonlyMap<string, number>; sorted: Entry[] }>();
 
-/** Sizes and times sort largest and newest first, as ncdu does; names alphabetically. */
-const comparators: Record<SortKey, (sizes: ReadonlyMap<string, number>) => Comparator> = {
-  name: () => byName,
-  size: (sizes) => (a, b) => (sizes.get(b.path) ?? b.node.size) - (sizes.get(a.path) ?? a.node.size) || byName(a, b),
-  mtime: () => (a, b) => {
-    const left = a.node.mtime?.epochNs ?? -1n;
-    const right = b.node.mtime?.epochNs ?? -1n;
-    return left === right ? byName(a, b) : right > left ? 1 : -1;
-  },
-};
+/** Sizes and times sort largest and newest first, as ncdu does, names alphabetically; each key is computed once per entry. */
+function sortEntries(children: Entry[], key: SortKey, reverse: boolean, sizes: ReadonlyMap<string, number>): Entry[] {
+  const rank = (entry: Entry): number => {
+    if (key === 'size') return -(sizes.get(entry.path) ?? entry.node.size);
+    // Nanoseconds as a double lose a little precision, far below what ordering by time needs.
+    return key === 'mtime' ? -Number(entry.node.mtime?.epochNs ?? -1n) : 0;
+  };
+  const keyed = children.map((entry) => ({ entry, rank: rank(entry) }));
+  const direction = reverse ? -1 : 1;
+  keyed.sort((a, b) => direction * (a.rank - b.rank || (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0)));
+  return keyed.map(({ entry }) => entry);
+}
 
 export function selectedEntry(state: TreeState): Entry | undefined {
   return state.rows[state.cursor]?.entry;
