@@ -1,6 +1,7 @@
 // Drives the built terminal UI (dist/, React in production mode) on a fake 120 × 40 terminal and
 // prints JSON timings: indexing, first frame, expanding the big folder, and key → frame latencies.
 import { EventEmitter } from 'node:events';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { openAddress } from '../dist/app/open.js';

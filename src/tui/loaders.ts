@@ -2,7 +2,7 @@ import { textDiffLines, textOf } from '../app/diff.js';
 import { scanTokens } from '../app/info.js';
 import { limits } from '../model/limits.js';
 import { pageCount, scanPages } from '../model/memory.js';
-import { treeSize } from '../model/tree.js';
+import { childrenOf, type TreeNode } from '../model/tree.js';
 import { hexLines, HEX_BYTES_PER_LINE, numberedLines, sideBySide } from './content.js';
 import { hasContentDiff, type Entry } from './entries.js';
 import type { ViewModel } from './model.js';
@@ -66,18 +66,36 @@ export async function pageDump(entry: Entry, page: number, rows: number): Promis
 
 /** Sizes of folders with everything below, reported in batches so a huge folder never stalls keys. */
 export async function folderSizes(entries: Entry[], report: (sizes: [string, number][]) => void, cancelled: () => boolean): Promise<void> {
+  // The frame with the new rows comes first.
+  await nextTurn();
   let batch: [string, number][] = [];
   let flushed = Date.now();
   for (const entry of entries) {
     if (cancelled()) return;
     if (entry.node.kind !== 'dir') continue;
-    batch.push([entry.path, await treeSize(entry.node)]);
+    batch.push([entry.path, await folderSize(entry.node, cancelled)]);
     if (Date.now() - flushed > 50) {
       report(batch);
       batch = [];
       flushed = Date.now();
-      await nextTurn();
     }
   }
   if (batch.length > 0 && !cancelled()) report(batch);
+}
+
+const YIELD_EVERY = 2000;
+
+/**
+ * A folder's size with everything below. Unlike the model's treeSize, which resolves in one
+ * unbroken chain of promises, this lets keys and frames through every few thousand entries.
+ */
+async function folderSize(node: TreeNode, cancelled: () => boolean): Promise<number> {
+  let total = 0;
+  let seen = 0;
+  for (const child of await childrenOf(node)) {
+    if (cancelled()) return total;
+    total += child.kind === 'dir' ? await folderSize(child, cancelled) : child.size;
+    if (++seen % YIELD_EVERY === 0) await nextTurn();
+  }
+  return total;
 }
