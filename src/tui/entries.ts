@@ -50,7 +50,9 @@ export interface DiffIndex {
 
 export function indexDiff(result: DiffResult): DiffIndex {
   const files = new Map(result.files.map((change) => [change.path, change]));
-  const memory = new Map(result.memory.map((change) => [change.path, change]));
+  // Every compared memory is listed, also when it is the same; only changed ones are marked.
+  const changed = result.memory.filter((change) => change.changedPages.length + change.addedPages.length + change.removedPages.length > 0);
+  const memory = new Map(changed.map((change) => [change.path, change]));
   const below = new Map<string, Set<FileChangeKind>>();
   const note = (path: string, kind: FileChangeKind): void => {
     for (let slash = path.lastIndexOf('/'); ; slash = path.lastIndexOf('/', slash - 1)) {
@@ -62,7 +64,7 @@ export function indexDiff(result: DiffResult): DiffIndex {
     }
   };
   for (const change of result.files) note(change.path, change.change);
-  for (const change of result.memory) note(change.path, 'modified');
+  for (const change of changed) note(change.path, 'modified');
   return { files, memory, below };
 }
 
