@@ -18,8 +18,9 @@ function makeWideTar(path: string): void {
   closeSync(fd);
 }
 
-/** Moves, pages, the three sorts of 100k entries, an incremental search with n/N, pane switches. */
-const KEYS = [...'jjjjjjjjjjkkkkk', '\u001b[6~', '\u001b[6~', '\u001b[5~', 'G', 'g', 's', 'm', 'n', '/', ...'file4242', '\r', 'n', 'N', '\t', 'j', '\t'];
+/** Moves, pages, an incremental search with n/N and pane switches; then the three sorts, which re-order all 100k entries. */
+const MOVES = [...'jjjjjjjjjjkkkkk', '\u001b[6~', '\u001b[6~', '\u001b[5~', 'G', 'g', '/', ...'file4242', '\r', 'n', 'N', '\t', 'j', '\t'];
+const SORTS = ['s', 'm', 'n', 's', 's'];
 
 interface Probe {
   indexMs: number;
@@ -35,20 +36,19 @@ const percentile90 = (values: number[]): number => [...values].sort((a, b) => a 
 export function benchTui(workDir: string): BenchRow[] {
   const tar = join(workDir, 'wide.tar');
   makeWideTar(tar);
-  const probe = spawnSync(process.execPath, [join(repoRoot, 'bench/tui-probe.mjs'), tar, 'data/', 'file1.txt', ...KEYS], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+  const probe = spawnSync(process.execPath, [join(repoRoot, 'bench/tui-probe.mjs'), tar, 'data/', 'file1.txt', ...MOVES, ...SORTS], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (probe.status !== 0) throw new Error(`tui-probe exited ${probe.status}: ${probe.stderr}`);
   const { indexMs, firstFrameMs, expandMs, latencies } = JSON.parse(probe.stdout) as Probe;
-  const slowest = Math.max(...latencies);
   return [
     { work: `TUI: first frame of a ${ENTRIES / 1000}k-entry tar, after indexing`, ours: `${firstFrameMs.toFixed(0)} ms`, baseline: `indexing: ${indexMs.toFixed(0)} ms`, ratio: '–', budget: '< 500 ms', pass: firstFrameMs < 500 },
     { work: `TUI: expand the folder of ${ENTRIES / 1000}k entries (enter → frame)`, ours: `${expandMs.toFixed(0)} ms`, baseline: '–', ratio: '–', budget: '–', pass: true },
-    {
-      work: `TUI: key → frame in that folder (${latencies.length} keys: moves, pages, sorts of 100k, search, pane switch)`,
-      ours: `median ${median(latencies).toFixed(1)} ms, p90 ${percentile90(latencies).toFixed(1)} ms, max ${slowest.toFixed(1)} ms`,
-      baseline: '–',
-      ratio: '–',
-      budget: '< 50 ms',
-      pass: slowest < 50,
-    },
+    latencyRow(`TUI: key → frame in that folder (${MOVES.length} keys: moves, pages, search, n/N, pane switch)`, latencies.slice(0, MOVES.length)),
+    latencyRow(`TUI: key → frame for sorting that folder (${SORTS.join(' ')}: 100k entries re-ordered)`, latencies.slice(MOVES.length)),
   ];
+}
+
+function latencyRow(work: string, latencies: number[]): BenchRow {
+  const slowest = Math.max(...latencies);
+  const ours = `median ${median(latencies).toFixed(1)} ms, p90 ${percentile90(latencies).toFixed(1)} ms, max ${slowest.toFixed(1)} ms`;
+  return { work, ours, baseline: '–', ratio: '–', budget: '< 50 ms', pass: slowest < 50 };
 }
