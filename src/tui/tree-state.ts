@@ -227,17 +227,30 @@ function sortedChildren(state: TreeState, children: Entry[]): Entry[] {
 
 const sortCache = new WeakMap<Entry[], { signature: string; sizes: ReadonlyMap<string, number>; sorted: Entry[] }>();
 
-/** Sizes and times sort largest and newest first, as ncdu does, names alphabetically; each key is computed once per entry. */
+const nameOrders = new WeakMap<Entry[], Entry[]>();
+
+/** A folder's children by name, sorted once: the other sorts start from it and keep it for ties. */
+function byName(children: Entry[]): Entry[] {
+  let sorted = nameOrders.get(children);
+  if (!sorted) {
+    sorted = [...children].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    nameOrders.set(children, sorted);
+  }
+  return sorted;
+}
+
+/**
+ * Sizes and times sort largest and newest first, as ncdu does, names alphabetically. Each key is
+ * computed once per entry and the sort compares numbers only (it is stable, so ties stay by name).
+ */
 function sortEntries(children: Entry[], key: SortKey, reverse: boolean, sizes: ReadonlyMap<string, number>): Entry[] {
-  const rank = (entry: Entry): number => {
-    if (key === 'size') return -(sizes.get(entry.path) ?? entry.node.size);
-    // Nanoseconds as a double lose a little precision, far below what ordering by time needs.
-    return key === 'mtime' ? -Number(entry.node.mtime?.epochNs ?? -1n) : 0;
-  };
-  const keyed = children.map((entry) => ({ entry, rank: rank(entry) }));
+  const names = byName(children);
+  if (key === 'name') return reverse ? [...names].reverse() : names;
+  // Nanoseconds as a double lose a little precision, far below what ordering by time needs.
+  const ranks = names.map((entry) => (key === 'size' ? -(sizes.get(entry.path) ?? entry.node.size) : -Number(entry.node.mtime?.epochNs ?? -1n)));
   const direction = reverse ? -1 : 1;
-  keyed.sort((a, b) => direction * (a.rank - b.rank || (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0)));
-  return keyed.map(({ entry }) => entry);
+  const order = names.map((_, index) => index).sort((a, b) => direction * ((ranks[a] ?? 0) - (ranks[b] ?? 0)));
+  return order.map((index) => names[index] as Entry);
 }
 
 export function selectedEntry(state: TreeState): Entry | undefined {
