@@ -60,8 +60,9 @@ try {
     'bench/tui-probe.mjs drives the built UI (dist/, React in production mode) on a fake 120 × 40 terminal,',
     'in its own process: the first frame is timed from the first render after the tar is indexed, each key',
     'from the key press to the next frame written. Moves and pages only re-render the 36 visible rows; the',
-    'sorts re-order the 100k entries of the open folder (once per sort, then cached). What is left per frame',
-    "is Ink's own work (layout, measuring and styling every cell of the 120 × 40 frame).",
+    'sorts re-order the 100k entries of the open folder (by name once per folder, then by numeric keys with a',
+    'stable sort; each order is cached). What is left per frame is Ink\'s own work (layout, measuring and',
+    'styling every cell of the 120 × 40 frame).',
     '',
   ].join('\n');
   writeFileSync(join(repoRoot, 'bench/RESULTS.md'), report);
