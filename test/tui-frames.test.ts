@@ -98,6 +98,19 @@ describe('the browse view', () => {
     ]);
   });
 
+  it('shows hostile names and link targets as visible escapes, never as terminal commands', async () => {
+    const hostile = writeTar(folder, 'hostile.tar', [
+      { name: 'evil\u001b[2Jname', data: 'x', mode: 0o644, mtime: 1_700_000_000 },
+      { name: 'link', type: '2', linkname: '\u001b]0;owned\u0007', mode: 0o777, mtime: 1_700_000_000 },
+    ]);
+    const frame = lines((await renderApp(await openBrowse(hostile))).lastFrame() ?? '');
+    expect(frame.slice(2, 4).map((line) => line.slice(0, 60))).toEqual([
+      '›    evil\\x1b[2Jname                            1 B file    ',
+      '     link → \\x1b]0;owned\\x07                    0 B symlink ',
+    ]);
+    expect(frame.join('\n')).not.toContain('\u001b');
+  });
+
   it('lists every key binding in the help overlay', async () => {
     const app = await renderApp(await openBrowse(before));
     expect(lines(await app.press('?')).slice(2, 6)).toEqual([
