@@ -54,6 +54,25 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
       '       app.conf                                32 B file    │Mode:     0755  uid 0  gid 0',
       '       motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z',
     ]);
+    tmux('resize-window', '-t', 'browse', '-x', '60', '-y', '12');
+    const narrow = await waitFor('browse', '3/6');
+    // 12 rows: 11 frame rows, the last row empty, and capture-pane's final newline.
+    // Below 70 columns the details pane is left out; the frame stays one row short of the terminal.
+    expect(narrow.split('\n').map((line) => line.trimEnd())).toEqual([
+      'tar (plain) · before.tar',
+      'writer: POSIX ustar (Go, moby, LXD) · 0 child snapshots · 0',
+      '     blob.bin                                   9 B file',
+      '     current → etc/app.conf                     0 B symlink',
+      '›  ▾ etc/                                      40 B dir',
+      '       app.conf                                32 B file',
+      '       motd                                     8 B file',
+      '   ▸ var/                                   2.0 KiB dir',
+      '',
+      '',
+      ' ? help · tab pane · q quit · 3/6',
+      '',
+      '',
+    ]);
     tmux('send-keys', '-t', 'browse', 'q');
     const restored = await waitFor('browse', 'exited with 0');
     expect(alternateScreen('browse')).toBe('0');
