@@ -1,5 +1,7 @@
 import type { Io, Sink } from './app/io.js';
-import { run } from './cli/main.js';
+import { errorLine, run } from './cli/main.js';
+import { parseArgs, type Invocation } from './cli/parse.js';
+import { wantsTui } from './interactive.js';
 
 function processSink(stream: NodeJS.WriteStream): Sink {
   return {
@@ -18,4 +20,27 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
 });
 
-process.exitCode = await run(process.argv.slice(2), io);
+const argv = process.argv.slice(2);
+
+function parsed(): Invocation | undefined {
+  try {
+    return parseArgs(argv);
+  } catch {
+    // run() reports bad arguments in its usual way.
+    return undefined;
+  }
+}
+
+const invocation = parsed();
+if (invocation && wantsTui(invocation, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY))) {
+  // Loaded only here, so plain commands never pay for Ink and React.
+  const { startTui } = await import('./tui/start.js');
+  const status = await startTui(invocation).catch(async (error: unknown) => {
+    await io.stderr.write(errorLine(error));
+    return 2;
+  });
+  // Workers of an abandoned comparison must not keep the process alive after the UI is gone.
+  process.exit(status);
+} else {
+  process.exitCode = await run(argv, io);
+}

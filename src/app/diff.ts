@@ -22,8 +22,7 @@ export interface DiffCommandOptions extends Omit<DiffOptions, 'progress'> {
 
 export async function diffCommand(before: Snapshot, after: Snapshot, io: Io, options: DiffCommandOptions): Promise<number> {
   const bar = progressBar(io.stderr, 'comparing memory');
-  const [left, right] = comparable(before, after);
-  const result = await diffSnapshots(left, right, { ...options, progress: bar.update });
+  const result = await computeDiff(before, after, { ...options, progress: bar.update });
   bar.finish();
   if (options.json) {
     await io.stdout.write(`${stringifyJson(diffJson(result))}\n`);
@@ -41,6 +40,12 @@ export async function diffCommand(before: Snapshot, after: Snapshot, io: Io, opt
   return result.same ? 0 : 1;
 }
 
+/** The diff behind `diff` and the terminal UI's diff view. */
+export function computeDiff(before: Snapshot, after: Snapshot, options: DiffOptions): Promise<DiffResult> {
+  const [left, right] = comparable(before, after);
+  return diffSnapshots(left, right, options);
+}
+
 /**
  * A manifest keeps metadata in its JSON form (hex strings, ISO times); the live side is brought to
  * the same form so that only real differences show.
@@ -54,7 +59,7 @@ function comparable(before: Snapshot, after: Snapshot): [Snapshot, Snapshot] {
   return [asJson(before), asJson(after)];
 }
 
-function describe(snapshot: Snapshot): string {
+export function describe(snapshot: Snapshot): string {
   return `${escapeForDisplay(snapshot.title)} (${snapshot.format}${snapshot.variant ? `, ${snapshot.variant}` : ''})`;
 }
 
@@ -69,13 +74,13 @@ function diffJson(result: DiffResult): unknown {
   };
 }
 
-function fileLines({ files, summary }: DiffResult): string[] {
+export function fileLines({ files, summary }: DiffResult): string[] {
   const delta = summary.bytesDelta === 0 ? '' : `, ${summary.bytesDelta > 0 ? '+' : '-'}${humanBytes(Math.abs(summary.bytesDelta))}`;
   const header = `Files: ${summary.added} added, ${summary.removed} removed, ${summary.modified} modified, ${summary.metadata} metadata only${summary.renamed ? `, ${summary.renamed} renamed` : ''}${delta}`;
   return [header, ...files.map(fileLine)];
 }
 
-function fileLine(change: FileChange): string {
+export function fileLine(change: FileChange): string {
   const path = escapeForDisplay(change.path) + (change.after?.kind === 'dir' || (!change.after && change.before?.kind === 'dir') ? '/' : '');
   const stub = change.stub ? '  [docker stub]' : '';
   return `  ${marks[change.change]} ${path}${detail(change)}${stub}`;
@@ -101,7 +106,7 @@ function sideText(side: FileChange['before']): string {
   return side.kind === 'file' ? humanBytes(side.size) : side.kind;
 }
 
-function memoryLines(memory: MemoryChange[]): string[] {
+export function memoryLines(memory: MemoryChange[]): string[] {
   if (memory.length === 0) return [];
   return [
     'Memory:',
@@ -117,7 +122,7 @@ function memoryLines(memory: MemoryChange[]): string[] {
   ];
 }
 
-function metadataLines({ metadata }: DiffResult): string[] {
+export function metadataLines({ metadata }: DiffResult): string[] {
   if (metadata.length === 0) return [];
   const show = (value: unknown): string => (value === undefined ? '(absent)' : formatValue(value as Parameters<typeof formatValue>[0]));
   return [
@@ -143,7 +148,7 @@ function changedLines(before: string, after: string): string[] {
 }
 
 /** Unified diffs of changed text files; binary or huge files say so instead. */
-async function textDiffLines(before: Snapshot, after: Snapshot, files: FileChange[]): Promise<string[]> {
+export async function textDiffLines(before: Snapshot, after: Snapshot, files: FileChange[]): Promise<string[]> {
   const lines: string[] = [];
   for (const change of files.filter((file) => file.change === 'modified' && file.fields?.includes('content'))) {
     const [left, right] = await Promise.all([textOf(await findNode(before.root, splitPath(change.path))), textOf(await findNode(after.root, splitPath(change.path)))]);
@@ -157,7 +162,7 @@ async function textDiffLines(before: Snapshot, after: Snapshot, files: FileChang
   return lines;
 }
 
-async function textOf(node: TreeNode | undefined): Promise<string | undefined> {
+export async function textOf(node: TreeNode | undefined): Promise<string | undefined> {
   if (!node?.content || node.size > TEXT_DIFF_LIMIT) return undefined;
   const bytes = await node.content.read(0, node.size);
   if (bytes.includes(0)) return undefined;

@@ -19,24 +19,35 @@ export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io
     await io.stdout.write(`${stringifyJson(nodeJson(node, segments, pages, children))}\n`);
     return 0;
   }
-  const lines = [
-    `Path:     ${escapeForDisplay(joinPath(segments))}`,
-    `Kind:     ${node.kind}`,
-    `Size:     ${node.size} (${humanBytes(await treeSize(node))}${node.kind === 'dir' ? ' in all' : ''})`,
-  ];
+  await writeLines(io.stdout, nodeLines(node, joinPath(segments), { totalSize: await treeSize(node), children, pages, pagesSkipped: summary && 'skipped' in summary ? summary.skipped : undefined }));
+  return 0;
+}
+
+export interface NodeFacts {
+  /** Size with everything below; unknown while still being computed. */
+  totalSize?: number;
+  children?: number;
+  pages?: PageScan;
+  /** Why the page map was not scanned (over a limit). */
+  pagesSkipped?: string;
+}
+
+/** The entry's facts as `Label: value` lines; shared by `info PATH:ENTRY` and the terminal UI's details pane. */
+export function nodeLines(node: TreeNode, path: string, facts: NodeFacts): string[] {
+  const total = facts.totalSize === undefined ? '' : ` (${humanBytes(facts.totalSize)}${node.kind === 'dir' ? ' in all' : ''})`;
+  const lines = [`Path:     ${escapeForDisplay(path)}`, `Kind:     ${node.kind}`, `Size:     ${node.size}${total}`];
   if (node.mode !== undefined) lines.push(`Mode:     ${octalMode(node.mode)}  uid ${node.uid ?? '-'}  gid ${node.gid ?? '-'}`);
   if (node.mtime) lines.push(`Modified: ${node.mtime.toISOString()}`);
   if (node.linkTarget !== undefined) lines.push(`Target:   ${escapeForDisplay(node.linkTarget)}`);
   if (node.flags?.length) lines.push(`Flags:    ${node.flags.join(', ')}`);
   if (node.note) lines.push(`Note:     ${escapeForDisplay(node.note)}`);
-  if (children !== undefined) lines.push(`Entries:  ${children}`);
-  if (pages && node.pageSize) {
-    lines.push(`Pages:    ${pages.pageCount} of ${humanBytes(node.pageSize)}, ${pages.zeroPages} all-zero; data pages: ${formatRanges(pages.dataRanges) || 'none'}`);
+  if (facts.children !== undefined) lines.push(`Entries:  ${facts.children}`);
+  if (facts.pages && node.pageSize) {
+    lines.push(`Pages:    ${facts.pages.pageCount} of ${humanBytes(node.pageSize)}, ${facts.pages.zeroPages} all-zero; data pages: ${formatRanges(facts.pages.dataRanges) || 'none'}`);
   }
-  if (summary && 'skipped' in summary) lines.push(`Pages:    ${summary.skipped}`);
+  if (facts.pagesSkipped) lines.push(`Pages:    ${escapeForDisplay(facts.pagesSkipped)}`);
   if (Object.keys(node.attrs).length > 0) lines.push('Attributes:', ...metadataLines(node.attrs));
-  await writeLines(io.stdout, lines);
-  return 0;
+  return lines;
 }
 
 function nodeJson(node: TreeNode, segments: string[], pages: PageScan | undefined, children: number | undefined): unknown {

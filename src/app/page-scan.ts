@@ -3,7 +3,7 @@ import { limits } from '../model/limits.js';
 import type { PageTokens, TreeNode } from '../model/tree.js';
 
 /** A disk's cluster map says which pages hold data without reading them: token 0 is unallocated. */
-function scanTokens({ tokens }: PageTokens): PageScan {
+export function scanTokens({ tokens }: PageTokens): PageScan {
   const zeroRanges: PageRanges = [];
   const dataRanges: PageRanges = [];
   tokens.forEach((token, page) => appendPage(token === 0n ? zeroRanges : dataRanges, page));

@@ -14,6 +14,8 @@ import type { ParsedOptions } from './options.js';
 import { diffCommand } from '../app/diff.js';
 import { hashCommand } from '../app/hash.js';
 import { subtree } from '../app/open.js';
+import type { DiffSection } from '../diff/types.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 /** The bundle (dist/snapinspect.mjs), the compiled tree (dist/cli/) and the sources sit at different depths. */
 export function version(): string {
@@ -34,14 +36,19 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     return await dispatch(parseArgs(argv), io);
   } catch (error) {
-    const message =
-      error instanceof SnapinspectError ? `${error.message} (${error.code})` : `internal error: ${errorMessage(error).split('\n')[0]} (INTERNAL)`;
-    await io.stderr.write(`snapinspect: ${message}\n`);
+    await io.stderr.write(errorLine(error));
     return 2;
   } finally {
     // Overrides hold for one command; the next run() in this process starts from the defaults.
     applyLimitOverrides([]);
   }
+}
+
+/** The one line a user sees for a failure: a SnapinspectError's message and code, never a stack. */
+export function errorLine(error: unknown): string {
+  const message =
+    error instanceof SnapinspectError ? `${error.message} (${error.code})` : `internal error: ${errorMessage(error).split('\n')[0]} (INTERNAL)`;
+  return `snapinspect: ${message}\n`;
 }
 
 async function dispatch({ command, operands, options }: Invocation, io: Io): Promise<number> {
@@ -75,6 +82,25 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
 const SECTIONS = ['files', 'memory', 'metadata'] as const;
 
 async function runDiff(operands: string[], options: ParsedOptions, io: Io): Promise<number> {
+  const { before, after, only } = await openDiffSides(operands, options);
+  return diffCommand(before, after, io, {
+    json: options.json,
+    textDiff: options.textDiff,
+    ignoreMtime: options.ignoreMtime,
+    dirMtimes: options.dirMtimes,
+    exclude: options.exclude,
+    only,
+  });
+}
+
+export interface DiffSides {
+  before: Snapshot;
+  after: Snapshot;
+  only: Set<DiffSection>;
+}
+
+/** Checks `diff A B` operands and opens both sides; the text report and the terminal UI share it. */
+export async function openDiffSides(operands: string[], options: ParsedOptions): Promise<DiffSides> {
   const [first, second, ...extra] = operands;
   if (first === undefined || second === undefined) throw new SnapinspectError('USAGE', 'diff needs two snapshots: snapinspect diff A B');
   if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
@@ -83,12 +109,5 @@ async function runDiff(operands: string[], options: ParsedOptions, io: Io): Prom
   if (unknown !== undefined) throw new SnapinspectError('USAGE', `--only takes ${SECTIONS.join(', ')}; not ${unknown}`);
   const request = { format: options.format, showSecrets: options.showSecrets };
   const [before, after] = await Promise.all([openAddress(first, request), openAddress(second, request)]);
-  return diffCommand(await subtree(before), await subtree(after), io, {
-    json: options.json,
-    textDiff: options.textDiff,
-    ignoreMtime: options.ignoreMtime,
-    dirMtimes: options.dirMtimes,
-    exclude: options.exclude,
-    only: only as Set<(typeof SECTIONS)[number]>,
-  });
+  return { before: await subtree(before), after: await subtree(after), only: only as Set<DiffSection> };
 }

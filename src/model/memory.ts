@@ -25,8 +25,12 @@ export function countPages(ranges: PageRanges): number {
   return ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0);
 }
 
-/** One streaming pass that classifies each page as all-zero or data; memory stays bounded. */
-export async function scanPages(source: Source, pageSize: number): Promise<PageScan> {
+/**
+ * One streaming pass that classifies each page as all-zero or data; memory stays bounded.
+ * `afterBlock` runs between blocks with the bytes done: an interactive caller reports progress,
+ * lets keys through and stops the scan by throwing.
+ */
+export async function scanPages(source: Source, pageSize: number, afterBlock?: (bytesDone: number) => Promise<void>): Promise<PageScan> {
   const zeroRanges: PageRanges = [];
   const dataRanges: PageRanges = [];
   const zero = Buffer.alloc(pageSize);
@@ -39,6 +43,7 @@ export async function scanPages(source: Source, pageSize: number): Promise<PageS
       const isZero = slice.equals(slice.length === pageSize ? zero : zero.subarray(0, slice.length));
       appendPage(isZero ? zeroRanges : dataRanges, page);
     }
+    await afterBlock?.(Math.min(source.size, page * pageSize));
   }
   return { pageCount: page, zeroPages: countPages(zeroRanges), zeroRanges, dataRanges };
 }

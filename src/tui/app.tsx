@@ -1,0 +1,128 @@
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import { keyNames } from './keys.js';
+import { merged, type Line } from './lines.js';
+import { folderSizes, hexWindow, textLines } from './loaders.js';
+import type { ViewModel } from './model.js';
+import { frameLines, HEADER_ROWS, STATUS_ROWS } from './frame.js';
+import { initialTree } from './tree-state.js';
+import { initialUi, uiReducer, type UiAction, type UiState } from './ui-state.js';
+import { useMemoryEffects } from './memory-effects.js';
+
+export interface AppProps {
+  model: ViewModel;
+  /** Colours off for NO_COLOR; marks and glyphs stay. */
+  color: boolean;
+  /** Opens child snapshot `index` of the browsed snapshot in place of it. */
+  onOpenChild?: (index: number) => void;
+}
+
+/** The frame stays one row shorter than the terminal, so the terminal never scrolls. */
+export function useTerminalSize(): { width: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = (): { width: number; rows: number } => ({ width: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const update = (): void => setSize(read());
+    stdout.on('resize', update);
+    return () => {
+      stdout.off('resize', update);
+    };
+  });
+  return size;
+}
+
+export function mainHeight(rows: number): number {
+  return Math.max(3, rows - 1 - HEADER_ROWS - STATUS_ROWS);
+}
+
+export function App({ model, color, onOpenChild }: AppProps) {
+  const { exit } = useApp();
+  const { width, rows } = useTerminalSize();
+  const height = mainHeight(rows);
+  const [state, dispatch] = useReducer(uiReducer, undefined, () =>
+    initialUi(model.kind, initialTree(model.root, height, model.kind === 'diff' ? model.index : null), height, width),
+  );
+  useEffect(() => dispatch({ type: 'resize', height, mapWidth: width }), [height, width]);
+  useEffect(() => {
+    if (state.quit) exit();
+  }, [state.quit, exit]);
+  useTreeLoading(state, model, dispatch);
+  useContentLoading(state, model, dispatch, width);
+  useMemoryEffects(state, dispatch);
+  useEffect(() => {
+    if (state.openChild !== null) onOpenChild?.(state.openChild);
+  }, [state.openChild, onOpenChild]);
+  useInput((input, key) => {
+    for (const press of keyNames(input, key)) dispatch({ type: 'press', ...press });
+  });
+  return <Frame lines={frameLines(state, model, width)} color={color} />;
+}
+
+export function Frame({ lines, color }: { lines: Line[]; color: boolean }) {
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, row) => (
+        <Text key={row} wrap="truncate">
+          {merged(line).map((segment, index) => (
+            <Text key={index} color={color ? segment.color : undefined} inverse={segment.inverse} bold={segment.bold}>
+              {segment.text}
+            </Text>
+          ))}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export type Dispatch = (action: UiAction) => void;
+
+/** Starts loading folders the reducer marked as loading; sizes of their subfolders follow. */
+function useTreeLoading(state: UiState, model: ViewModel, dispatch: Dispatch): void {
+  const started = useRef(new Set<string>());
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
+  useEffect(() => {
+    for (const path of state.tree.loading) {
+      if (started.current.has(path)) continue;
+      started.current.add(path);
+      const entry = path === '' ? model.root : state.tree.rows.find((row) => row.entry.path === path)?.entry;
+      if (!entry) continue;
+      model
+        .load(entry)
+        .catch(() => [])
+        .then((children) => {
+          if (!alive.current) return;
+          dispatch({ type: 'tree', action: { type: 'loaded', path, children } });
+          return folderSizes(children, (sizes) => dispatch({ type: 'tree', action: { type: 'sizes', sizes } }), () => !alive.current);
+        })
+        .catch(() => undefined);
+    }
+  }, [state.tree.loading, state.tree.rows, model, dispatch]);
+}
+
+/** Reads what a text or hex overlay shows; a newer request makes an older answer stale. */
+function useContentLoading(state: UiState, model: ViewModel, dispatch: Dispatch, width: number): void {
+  const overlay = state.overlay;
+  const wanted = overlay?.kind === 'text' || overlay?.kind === 'hex' ? overlay : null;
+  const needsLines = wanted !== null && wanted.lines === null;
+  useEffect(() => {
+    if (!wanted || !needsLines) return;
+    let current = true;
+    const reading =
+      wanted.kind === 'hex' ? hexWindow(wanted.entry, wanted.top, state.height - 1) : textLines(wanted.entry, model, wanted.sideBySide ? width : null);
+    reading
+      .catch((error: unknown) => [`cannot read: ${error instanceof Error ? error.message : String(error)}`])
+      .then((lines) => {
+        if (current) dispatch({ type: 'lines', lines });
+      });
+    return () => {
+      current = false;
+    };
+  }, [wanted, needsLines, model, dispatch, state.height, width]);
+}

@@ -1,0 +1,140 @@
+import type { Key } from 'ink';
+
+/** Everything a key can ask for; reducers handle these and nothing else. */
+export type Action =
+  | 'up'
+  | 'down'
+  | 'collapse'
+  | 'expand'
+  | 'toggle'
+  | 'top'
+  | 'bottom'
+  | 'pageUp'
+  | 'pageDown'
+  | 'search'
+  | 'nextMatch'
+  | 'previousMatch'
+  | 'sortSize'
+  | 'sortName'
+  | 'sortMtime'
+  | 'switchPane'
+  | 'view'
+  | 'hex'
+  | 'filter'
+  | 'children'
+  | 'diagnostics'
+  | 'help'
+  | 'back'
+  | 'quit';
+
+/** Where a binding applies: `diff` only in the diff view, `searched` only after a search was entered. */
+export type KeyContext = 'always' | 'browse' | 'diff' | 'searched' | 'unsearched';
+
+export interface KeyBinding {
+  action: Action;
+  /** Key names as `keyName` reports them: a printable character, or `up`, `pageDown`, `ctrl+c`, … */
+  keys: string[];
+  description: string;
+  context: KeyContext;
+}
+
+/** The one key table: input handling, the help overlay and the README's table all read it. */
+export const keyTable: readonly KeyBinding[] = [
+  { action: 'up', keys: ['up', 'k'], description: 'move up', context: 'always' },
+  { action: 'down', keys: ['down', 'j'], description: 'move down', context: 'always' },
+  { action: 'collapse', keys: ['left', 'h'], description: 'collapse, or go to the parent', context: 'always' },
+  { action: 'expand', keys: ['right', 'l'], description: 'expand a folder', context: 'always' },
+  { action: 'toggle', keys: ['enter', 'space'], description: 'expand / collapse a folder, view a file, pick in a list', context: 'always' },
+  { action: 'top', keys: ['g', 'home'], description: 'first row', context: 'always' },
+  { action: 'bottom', keys: ['G', 'end'], description: 'last row', context: 'always' },
+  { action: 'pageUp', keys: ['pageUp'], description: 'page up', context: 'always' },
+  { action: 'pageDown', keys: ['pageDown'], description: 'page down', context: 'always' },
+  { action: 'search', keys: ['/'], description: 'search names as you type (enter keeps it, esc drops it)', context: 'always' },
+  { action: 'nextMatch', keys: ['n'], description: 'next match', context: 'searched' },
+  { action: 'previousMatch', keys: ['N'], description: 'previous match', context: 'searched' },
+  { action: 'sortSize', keys: ['s'], description: 'sort by size (again to reverse)', context: 'always' },
+  { action: 'sortName', keys: ['n'], description: 'sort by name (again to reverse)', context: 'unsearched' },
+  { action: 'sortMtime', keys: ['m'], description: 'sort by modification time (again to reverse)', context: 'always' },
+  { action: 'switchPane', keys: ['tab'], description: 'switch between tree and details pane', context: 'always' },
+  { action: 'view', keys: ['v'], description: 'view content: text, page map of a memory, diff of a changed file', context: 'always' },
+  { action: 'hex', keys: ['x'], description: 'view content as hex', context: 'always' },
+  { action: 'filter', keys: ['f'], description: 'filter change kinds: changed, all, added, removed, modified, metadata', context: 'diff' },
+  { action: 'children', keys: ['c'], description: 'child snapshots (LXD snapshots, image layers, qcow2 snapshots)', context: 'browse' },
+  { action: 'diagnostics', keys: ['d'], description: 'diagnostics list', context: 'always' },
+  { action: 'help', keys: ['?'], description: 'this help', context: 'always' },
+  { action: 'back', keys: ['esc'], description: 'close the overlay or search; quit from the tree', context: 'always' },
+  { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit and restore the terminal', context: 'always' },
+];
+
+const keyLabels: Record<string, string> = { up: '↑', down: '↓', left: '←', right: '→', pageUp: 'PgUp', pageDown: 'PgDn', home: 'Home', end: 'End' };
+
+export function keyLabel(key: string): string {
+  return keyLabels[key] ?? key;
+}
+
+const controlNames: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'backspace', '\b': 'backspace', ' ': 'space' };
+
+/**
+ * The key names in what Ink reports. Ink hands over a run of plain characters typed or sent
+ * quickly (`jj`, `foo` pasted into a search) as one input, so each character becomes a key.
+ */
+export function keyNames(input: string, key: Key): { name: string; input: string }[] {
+  const single = keyName(input, key);
+  if (single !== input || input.length <= 1 || key.ctrl || key.meta) return [{ name: single, input }];
+  return Array.from(input, (char) => ({ name: controlNames[char] ?? char, input: char }));
+}
+
+/** The name a key table entry uses for one key Ink reports. */
+export function keyName(input: string, key: Key): string {
+  if (key.ctrl && input) return `ctrl+${input}`;
+  const named: [boolean, string][] = [
+    [key.upArrow, 'up'],
+    [key.downArrow, 'down'],
+    [key.leftArrow, 'left'],
+    [key.rightArrow, 'right'],
+    [key.pageUp, 'pageUp'],
+    [key.pageDown, 'pageDown'],
+    [key.home, 'home'],
+    [key.end, 'end'],
+    [key.return, 'enter'],
+    [key.escape, 'esc'],
+    [key.tab, 'tab'],
+    [key.backspace || key.delete, 'backspace'],
+  ];
+  const found = named.find(([pressed]) => pressed);
+  if (found) return found[1];
+  return input === ' ' ? 'space' : input;
+}
+
+export interface KeyState {
+  view: 'browse' | 'diff';
+  searched: boolean;
+}
+
+const applies: Record<KeyContext, (state: KeyState) => boolean> = {
+  always: () => true,
+  browse: (state) => state.view === 'browse',
+  diff: (state) => state.view === 'diff',
+  searched: (state) => state.searched,
+  unsearched: (state) => !state.searched,
+};
+
+export function actionFor(name: string, state: KeyState): Action | undefined {
+  return keyTable.find((binding) => binding.keys.includes(name) && applies[binding.context](state))?.action;
+}
+
+const contextNotes: Record<KeyContext, string> = { always: '', browse: ' (browse view)', diff: ' (diff view)', searched: ' (after a search)', unsearched: ' (no search active)' };
+
+/** One line per binding, for the help overlay. */
+export function helpLines(): string[] {
+  return keyTable.map((binding) => `${binding.keys.map(keyLabel).join(' ').padEnd(18)} ${binding.description}${contextNotes[binding.context]}`);
+}
+
+/** The README's key table, generated from the same bindings. */
+export function keyTableMarkdown(): string[] {
+  return [
+    '| keys | action |',
+    '|---|---|',
+    ...keyTable.map((binding) => `| ${binding.keys.map((key) => `\`${keyLabel(key)}\``).join(' ')} | ${binding.description}${contextNotes[binding.context]} |`),
+  ];
+}

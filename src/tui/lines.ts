@@ -1,0 +1,55 @@
+/** A piece of a screen line with its style; colours are dropped under NO_COLOR. */
+export interface Segment {
+  text: string;
+  color?: string;
+  inverse?: boolean;
+  bold?: boolean;
+}
+
+export type Line = Segment[];
+
+export const plain = (text: string): Line => [{ text }];
+
+/** Cuts or pads a line to exactly `width` cells, so panes line up and never wrap. */
+export function fit(line: Line, width: number): Line {
+  const out: Line = [];
+  let used = 0;
+  for (const segment of line) {
+    if (used >= width) break;
+    const text = segment.text.slice(0, width - used);
+    out.push({ ...segment, text });
+    used += text.length;
+  }
+  if (used < width) out.push({ text: ' '.repeat(width - used) });
+  return out;
+}
+
+export function lineText(line: Line): string {
+  return line.map((segment) => segment.text).join('');
+}
+
+/** Splits `text` so that each case-insensitive occurrence of `needle` is its own highlighted segment. */
+export function highlight(text: string, needle: string | undefined, style: Omit<Segment, 'text'>): Line {
+  if (!needle) return [{ text, ...style }];
+  const lower = text.toLowerCase();
+  const out: Line = [];
+  let at = 0;
+  for (let found = lower.indexOf(needle); found >= 0; found = lower.indexOf(needle, found + needle.length)) {
+    if (found > at) out.push({ text: text.slice(at, found), ...style });
+    out.push({ text: text.slice(found, found + needle.length), ...style, color: 'magenta', inverse: true });
+    at = found + needle.length;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), ...style });
+  return out;
+}
+
+/** Joins neighbouring segments of one style, so a row is a few Text nodes rather than one per piece. */
+export function merged(line: Line): Line {
+  const out: Line = [];
+  for (const segment of line) {
+    const last = out[out.length - 1];
+    if (last && last.color === segment.color && last.inverse === segment.inverse && last.bold === segment.bold) out[out.length - 1] = { ...last, text: last.text + segment.text };
+    else out.push(segment);
+  }
+  return out;
+}

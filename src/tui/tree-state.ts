@@ -1,0 +1,258 @@
+import type { FileChangeKind } from '../diff/types.js';
+import type { Action } from './keys.js';
+import { isExpandable, type DiffIndex, type Entry } from './entries.js';
+
+export type SortKey = 'name' | 'size' | 'mtime';
+export type DiffFilter = 'changed' | 'all' | FileChangeKind;
+export const diffFilters: readonly DiffFilter[] = ['changed', 'all', 'added', 'removed', 'modified', 'metadata'];
+
+export interface Row {
+  entry: Entry;
+  depth: number;
+  expandable: boolean;
+  expanded: boolean;
+  loading: boolean;
+}
+
+export interface Search {
+  text: string;
+  /** True while the text is being typed; keys go to the search line. */
+  editing: boolean;
+  /** The row the search started from: typing searches again from there. */
+  origin: number;
+}
+
+/** The tree pane: which folders are open, what is loaded, the rows that result and the cursor. */
+export interface TreeState {
+  root: Entry;
+  children: ReadonlyMap<string, Entry[]>;
+  expanded: ReadonlySet<string>;
+  loading: ReadonlySet<string>;
+  /** Folder sizes with everything below, filled in as they are computed. */
+  sizes: ReadonlyMap<string, number>;
+  sort: { key: SortKey; reverse: boolean } | null;
+  filter: DiffFilter | null;
+  diff: DiffIndex | null;
+  rows: Row[];
+  cursor: number;
+  top: number;
+  height: number;
+  search: Search | null;
+}
+
+export type TreeAction =
+  | { type: 'key'; action: Action }
+  | { type: 'loaded'; path: string; children: Entry[] }
+  | { type: 'sizes'; sizes: [string, number][] }
+  | { type: 'resize'; height: number }
+  | { type: 'searchText'; text: string }
+  | { type: 'searchDone' }
+  | { type: 'searchCancel' };
+
+export function initialTree(root: Entry, height: number, diff: DiffIndex | null = null): TreeState {
+  const base: TreeState = {
+    root,
+    children: new Map(),
+    expanded: new Set(['']),
+    loading: new Set(['']),
+    sizes: new Map(),
+    sort: null,
+    filter: diff ? 'changed' : null,
+    diff,
+    rows: [],
+    cursor: 0,
+    top: 0,
+    height: Math.max(1, height),
+    search: null,
+  };
+  return base;
+}
+
+export function treeReducer(state: TreeState, action: TreeAction): TreeState {
+  switch (action.type) {
+    case 'loaded': {
+      const loading = new Set(state.loading);
+      loading.delete(action.path);
+      return relayout({ ...state, loading, children: new Map(state.children).set(action.path, action.children) });
+    }
+    case 'sizes':
+      return relayout({ ...state, sizes: new Map([...state.sizes, ...action.sizes]) }, state.sort?.key === 'size');
+    case 'resize':
+      return scrolled({ ...state, height: Math.max(1, action.height) });
+    case 'searchText':
+      return findMatch({ ...state, search: { text: action.text, editing: true, origin: state.search?.origin ?? state.cursor } }, state.search?.origin ?? state.cursor, 1);
+    case 'searchDone':
+      return state.search ? { ...state, search: state.search.text ? { ...state.search, editing: false } : null } : state;
+    case 'searchCancel':
+      return scrolled({ ...state, cursor: state.search?.origin ?? state.cursor, search: null });
+    case 'key':
+      return keyAction(state, action.action);
+  }
+}
+
+function keyAction(state: TreeState, action: Action): TreeState {
+  const page = Math.max(1, state.height - 1);
+  switch (action) {
+    case 'up':
+      return moveTo(state, state.cursor - 1);
+    case 'down':
+      return moveTo(state, state.cursor + 1);
+    case 'top':
+      return moveTo(state, 0);
+    case 'bottom':
+      return moveTo(state, state.rows.length - 1);
+    case 'pageUp':
+      return moveTo(state, state.cursor - page);
+    case 'pageDown':
+      return moveTo(state, state.cursor + page);
+    case 'expand':
+      return setOpen(state, true);
+    case 'toggle':
+      return setOpen(state, !state.rows[state.cursor]?.expanded);
+    case 'collapse':
+      return collapseOrParent(state);
+    case 'sortName':
+      return sortBy(state, 'name');
+    case 'sortSize':
+      return sortBy(state, 'size');
+    case 'sortMtime':
+      return sortBy(state, 'mtime');
+    case 'filter':
+      return state.filter === null ? state : relayout({ ...state, filter: nextFilter(state.filter) });
+    case 'search':
+      return { ...state, search: { text: '', editing: true, origin: state.cursor } };
+    case 'nextMatch':
+      return findMatch(state, state.cursor + 1, 1);
+    case 'previousMatch':
+      return findMatch(state, state.cursor - 1, -1);
+    default:
+      return state;
+  }
+}
+
+function nextFilter(filter: DiffFilter): DiffFilter {
+  return diffFilters[(diffFilters.indexOf(filter) + 1) % diffFilters.length] ?? 'changed';
+}
+
+function moveTo(state: TreeState, cursor: number): TreeState {
+  return scrolled({ ...state, cursor: Math.max(0, Math.min(cursor, state.rows.length - 1)) });
+}
+
+/** Keeps the cursor inside the visible window. */
+function scrolled(state: TreeState): TreeState {
+  const cursor = Math.max(0, Math.min(state.cursor, state.rows.length - 1));
+  const top = Math.max(0, Math.min(state.top, cursor, Math.max(0, state.rows.length - state.height)));
+  return { ...state, cursor, top: cursor >= top + state.height ? cursor - state.height + 1 : top };
+}
+
+function setOpen(state: TreeState, open: boolean): TreeState {
+  const row = state.rows[state.cursor];
+  if (!row?.expandable || row.expanded === open) return state;
+  const expanded = new Set(state.expanded);
+  const loading = new Set(state.loading);
+  if (open) {
+    expanded.add(row.entry.path);
+    if (!state.children.has(row.entry.path)) loading.add(row.entry.path);
+  } else {
+    expanded.delete(row.entry.path);
+  }
+  return relayout({ ...state, expanded, loading });
+}
+
+function collapseOrParent(state: TreeState): TreeState {
+  const row = state.rows[state.cursor];
+  if (!row) return state;
+  if (row.expanded) return setOpen(state, false);
+  for (let index = state.cursor - 1; index >= 0; index--) {
+    if ((state.rows[index]?.depth ?? 0) < row.depth) return moveTo(state, index);
+  }
+  return state;
+}
+
+function sortBy(state: TreeState, key: SortKey): TreeState {
+  const reverse = state.sort?.key === key ? !state.sort.reverse : false;
+  return relayout({ ...state, sort: { key, reverse } });
+}
+
+function findMatch(state: TreeState, from: number, step: 1 | -1): TreeState {
+  const needle = state.search?.text.toLowerCase();
+  if (!needle) return state;
+  const count = state.rows.length;
+  for (let offset = 0; offset < count; offset++) {
+    const index = (((from + offset * step) % count) + count) % count;
+    if (state.rows[index]?.entry.lowerName.includes(needle)) return moveTo(state, index);
+  }
+  return state;
+}
+
+/** Rebuilds the rows after the open folders, the loaded children, the sort or the filter changed; the cursor stays on its entry. */
+function relayout(state: TreeState, needed = true): TreeState {
+  if (!needed) return state;
+  const selected = state.rows[state.cursor]?.entry.path;
+  const rows: Row[] = [];
+  appendRows(state, state.root, 0, rows);
+  const kept = selected === undefined ? -1 : rows.findIndex((row) => row.entry.path === selected);
+  return scrolled({ ...state, rows, cursor: kept >= 0 ? kept : Math.min(state.cursor, rows.length - 1) });
+}
+
+function appendRows(state: TreeState, parent: Entry, depth: number, rows: Row[]): void {
+  const children = state.children.get(parent.path);
+  if (!children) return;
+  for (const entry of sortedChildren(state, children)) {
+    if (!passesFilter(state, entry)) continue;
+    const expandable = isExpandable(entry);
+    const expanded = expandable && state.expanded.has(entry.path);
+    rows.push({ entry, depth, expandable, expanded, loading: state.loading.has(entry.path) });
+    if (expanded) appendRows(state, entry, depth + 1, rows);
+  }
+}
+
+function passesFilter(state: TreeState, entry: Entry): boolean {
+  const { filter } = state;
+  if (filter === null || filter === 'all') return true;
+  if (filter === 'changed') return entry.mark !== 'unchanged';
+  return entry.mark === filter || Boolean(state.diff?.below.get(entry.path)?.has(filter));
+}
+
+/** Sorting 100k children takes a moment, so each folder's order is kept until the sort changes. */
+function sortedChildren(state: TreeState, children: Entry[]): Entry[] {
+  if (!state.sort) return children;
+  const signature = `${state.sort.key}:${state.sort.reverse}`;
+  const cached = sortCache.get(children);
+  if (cached && cached.signature === signature && (state.sort.key !== 'size' || cached.sizes === state.sizes)) return cached.sorted;
+  const sorted = sortEntries(children, state.sort.key, state.sort.reverse, state.sizes);
+  sortCache.set(children, { signature, sizes: state.sizes, sorted });
+  return sorted;
+}
+
+const sortCache = new WeakMap<Entry[], { signature: string; sizes: ReadonlyMap<string, number>; sorted: Entry[] }>();
+
+const nameOrders = new WeakMap<Entry[], Entry[]>();
+
+/** A folder's children by name, sorted once: the other sorts start from it and keep it for ties. */
+function byName(children: Entry[]): Entry[] {
+  let sorted = nameOrders.get(children);
+  if (!sorted) {
+    sorted = [...children].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    nameOrders.set(children, sorted);
+  }
+  return sorted;
+}
+
+/**
+ * Sizes and times sort largest and newest first, as ncdu does, names alphabetically. Each key is
+ * computed once per entry and the sort compares numbers only (it is stable, so ties stay by name).
+ */
+function sortEntries(children: Entry[], key: SortKey, reverse: boolean, sizes: ReadonlyMap<string, number>): Entry[] {
+  const names = byName(children);
+  if (key === 'name') return reverse ? [...names].reverse() : names;
+  // Nanoseconds as a double lose a little precision, far below what ordering by time needs.
+  const ranks = names.map((entry) => (key === 'size' ? -(sizes.get(entry.path) ?? entry.node.size) : -Number(entry.node.mtime?.epochNs ?? -1n)));
+  const direction = reverse ? -1 : 1;
+  const order = names.map((_, index) => index).sort((a, b) => direction * ((ranks[a] ?? 0) - (ranks[b] ?? 0)));
+  return order.map((index) => names[index] as Entry);
+}
+
+export function selectedEntry(state: TreeState): Entry | undefined {
+  return state.rows[state.cursor]?.entry;
+}
