@@ -1,3 +1,4 @@
+import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
 import { escapeForDisplay } from '../model/display.js';
 import { formatRanges, type PageScan } from '../model/memory.js';
 import { joinPath } from '../model/paths.js';
@@ -6,20 +7,26 @@ import { metadataLines } from '../format/meta-text.js';
 import { octalMode } from '../format/nodes.js';
 import { humanBytes } from '../format/sizes.js';
 import { stringifyJson, toJsonValue } from '../format/values.js';
+import { diagnosticLines } from './info.js';
 import { writeLines, type Io } from './io.js';
 import { lsJson } from './ls.js';
 import { summarisePages } from './page-scan.js';
 
-/** `info PATH:INNER`: everything known about one entry, its attributes and, for memories, its page map. */
-export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io, json: boolean): Promise<number> {
+/**
+ * `info PATH:INNER`: everything known about one entry, its attributes and, for memories, its page
+ * map; `raised` gives the diagnostics that reaching the entry and listing its children added.
+ */
+export async function nodeInfoCommand(node: TreeNode, segments: string[], io: Io, json: boolean, raised: () => Diagnostic[]): Promise<number> {
   const summary = await summarisePages(node);
   const pages = summary && 'scan' in summary ? summary.scan : undefined;
   const children = node.children ? (await childrenOf(node)).length : undefined;
+  const diagnostics = raised().sort(bySeverity);
   if (json) {
-    await io.stdout.write(`${stringifyJson(nodeJson(node, segments, pages, children))}\n`);
+    await io.stdout.write(`${stringifyJson(nodeJson(node, segments, pages, children, diagnostics))}\n`);
     return 0;
   }
-  await writeLines(io.stdout, nodeLines(node, joinPath(segments), { totalSize: await treeSize(node), children, pages, pagesSkipped: summary && 'skipped' in summary ? summary.skipped : undefined }));
+  const lines = nodeLines(node, joinPath(segments), { totalSize: await treeSize(node), children, pages, pagesSkipped: summary && 'skipped' in summary ? summary.skipped : undefined });
+  await writeLines(io.stdout, diagnostics.length > 0 ? [...lines, ...diagnosticLines(diagnostics)] : lines);
   return 0;
 }
 
@@ -50,7 +57,7 @@ export function nodeLines(node: TreeNode, path: string, facts: NodeFacts): strin
   return lines;
 }
 
-function nodeJson(node: TreeNode, segments: string[], pages: PageScan | undefined, children: number | undefined): unknown {
+function nodeJson(node: TreeNode, segments: string[], pages: PageScan | undefined, children: number | undefined, diagnostics: Diagnostic[]): unknown {
   return {
     ...lsJson({ path: joinPath(segments), node }),
     flags: node.flags ?? [],
@@ -58,5 +65,6 @@ function nodeJson(node: TreeNode, segments: string[], pages: PageScan | undefine
     entries: children ?? null,
     pages: pages && node.pageSize ? { pageSize: node.pageSize, count: pages.pageCount, zeroPages: pages.zeroPages, dataRanges: pages.dataRanges } : null,
     attrs: toJsonValue(node.attrs),
+    diagnostics,
   };
 }

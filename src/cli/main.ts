@@ -66,7 +66,12 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
   switch (command) {
     case 'browse':
     case 'info':
-      if (opened.inner.length > 0) return nodeInfoCommand(await resolveInner(opened), opened.inner, io, options.json);
+      if (opened.inner.length > 0) {
+        // Entries read lazily (nested archives, stable-structure pages) report their problems only when opened.
+        const known = opened.snapshot.diagnostics.length;
+        const node = await resolveInner(opened);
+        return nodeInfoCommand(node, opened.inner, io, options.json, () => opened.snapshot.diagnostics.slice(known));
+      }
       return infoCommand(opened.snapshot, io, options.json);
     case 'ls':
       return lsCommand(await resolveInner(opened), opened.inner, io, options);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkpointFiles } from '../helpers/criu-builder.js';
-import { canisterModule, icpFolderFiles, patternBytes } from '../helpers/icp-builder.js';
+import { canisterModule, icpFolderFiles, patternBytes, walkedStableMemory } from '../helpers/icp-builder.js';
 import { buildImage, dir, file, hardlink, symlink, whiteout } from '../helpers/image-builder.js';
 import { lxdExportTar, writeLxdDirPool } from '../helpers/lxd-builder.js';
 import { buildQcow2, filled, type SnapshotSpec } from '../helpers/qcow2-builder.js';
@@ -77,6 +77,7 @@ export const seedsByReader: Record<string, () => Seed[]> = {
   'icp-snapshot': () => [
     { name: 'icp-cli', input: folderInput(icpFolderFiles({ flavour: 'icp-cli', wasmPages: 1, chunks: [patternBytes(100, 3)] })) },
     { name: 'dfx-gzip', input: folderInput(icpFolderFiles({ flavour: 'dfx', wasmPages: 1, gzipModule: true, chunks: [] })) },
+    { name: 'stable-walked', input: folderInput(icpFolderFiles({ flavour: 'icp-cli', chunks: [], stableMemory: walkedStableMemory() })) },
   ],
   'wasm-module': () => [
     { name: 'module', input: fileInput(canisterModule()) },
@@ -119,6 +120,7 @@ export const seedsByReader: Record<string, () => Seed[]> = {
   cloudify: () => [
     { name: 'legacy', input: fileInput(buildZip(legacySnapshot())) },
     { name: 'zip64', input: fileInput(buildZip(legacySnapshot(), { zip64: true })) },
+    { name: 'nested', input: fileInput(buildZip([...legacySnapshot(), { name: 'blueprints/default_tenant/bp2.zip', data: buildZip([{ name: 'bp.yaml', data: 'a: 1\n' }, { name: 'inner.zip', data: buildZip([{ name: 'deep.txt', data: 'deep' }]) }]) }])) },
   ],
   criu: () => [{ name: 'checkpoint', input: folderInput(checkpointFiles()) }],
   manifest: () => [

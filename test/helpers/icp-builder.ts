@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { IDL } from '@icp-sdk/core/candid';
 import { stringifyJson } from '../../src/format/values.js';
+import { btreeMapImage } from './btree-builder.js';
 import { btreeMapHeaderV1, buildMemoryManager, cellImage } from './stable-builder.js';
 import { buildWasm } from './wasm-builder.js';
 
@@ -57,6 +59,28 @@ export function defaultStableMemory(): Uint8Array {
     memories: [
       { id: 0, data: btreeMapHeaderV1({ maxKeySize: 8, maxValueSize: 16 }) },
       { id: 1, data: cellImage(cell) },
+    ],
+  });
+}
+
+/** A Candid record that nests (opt opt nat), several table types and a dozen values. */
+export const nestedCandid = (): Uint8Array =>
+  IDL.encode([IDL.Record({ name: IDL.Text, level: IDL.Opt(IDL.Opt(IDL.Nat)), data: IDL.Vec(IDL.Nat8) })], [{ name: 'a stored record', level: [[7n]], data: [1, 2, 3, 4, 5, 6] }]);
+
+/**
+ * Stable memory whose structures are walked entry by entry: memory 0 a V2 BTreeMap of 30 entries
+ * in 128-byte pages (a root over three leaves; entry `k007` continues in overflow pages), memory 1 a
+ * Cell and memory 2 a raw Candid value, both `nestedCandid()`.
+ */
+export function walkedStableMemory(): Uint8Array {
+  const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+  const entries = Array.from({ length: 30 }, (_, i): [Uint8Array, Uint8Array] => [text(`k${String(i).padStart(3, '0')}`), i === 7 ? patternBytes(400, 7) : text(`v${i}`)]);
+  return buildMemoryManager({
+    bucketSizePages: 1,
+    memories: [
+      { id: 0, data: btreeMapImage({ v2: { pageSize: 128 }, entries }) },
+      { id: 1, data: cellImage(nestedCandid()) },
+      { id: 2, data: nestedCandid() },
     ],
   });
 }

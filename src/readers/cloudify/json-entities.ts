@@ -4,7 +4,7 @@ import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import { readAll, type Source } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
 import { sourceLines } from '../shared/lines.js';
-import { ENTITY_KINDS, type Entities, type EntityKind } from './manager-view.js';
+import { ENTITY_KINDS, tooManyRecords, type Entities, type EntityKind } from './manager-view.js';
 import { redactValue } from './secret-values.js';
 
 type Json = Record<string, MetaValue>;
@@ -49,7 +49,9 @@ export async function newFormatEntities(files: Map<string, TreeNode>, into: Enti
     const tenant: MetaRecord = segments[0] === 'tenants' ? { tenant: segments[1] ?? null } : {};
     const bucket = merged.get(kind) ?? new Map<string, MetaRecord>();
     merged.set(kind, bucket);
-    for (const item of envelope.items.filter(isObject).slice(0, limits.managerRecords)) {
+    const items = envelope.items.filter(isObject);
+    if (items.length > limits.managerRecords) diagnostics.push(tooManyRecords(`${kind} items`, items.length, path));
+    for (const item of items.slice(0, limits.managerRecords)) {
       const key = String(item[KEYS[kind] ?? 'id'] ?? bucket.size);
       bucket.set(`${segments[1] ?? ''}/${key}`, shown(item, kind, tenant, showSecrets));
     }
@@ -74,6 +76,7 @@ async function readJson(content: Source | undefined, path: string, diagnostics: 
 /** 3.x storage documents and the event counts of an `es_data` NDJSON dump. */
 export async function esEntities(content: Source, into: Entities, showSecrets: boolean, diagnostics: Diagnostic[]): Promise<MetaRecord> {
   const events: Record<string, number> = {};
+  const dropped = new Map<EntityKind, number>();
   let bad = 0;
   for await (const line of sourceLines(content)) {
     if (!('text' in line) || line.text.trim() === '') continue;
@@ -89,7 +92,9 @@ export async function esEntities(content: Source, into: Entities, showSecrets: b
     const kind = asKind(`${hit._type}s`);
     if (hit._type === 'cloudify_event' || hit._type === 'cloudify_log') events[hit._type] = (events[hit._type] ?? 0) + 1;
     else if (kind && into[kind].length < limits.managerRecords) into[kind].push({ name: String(hit._id ?? source.id ?? ''), attrs: shown({ id: hit._id ?? null, ...source }, kind, {}, showSecrets) });
+    else if (kind) dropped.set(kind, (dropped.get(kind) ?? 0) + 1);
   }
+  for (const [kind, count] of dropped) diagnostics.push(tooManyRecords(`${kind} documents`, into[kind].length + count, 'es_data'));
   if (bad > 0) diagnostics.push(diagnostic('warning', 'CLOUDIFY_BAD_JSON', `${bad} lines of es_data are not JSON`, 'es_data'));
   return events;
 }

@@ -1,3 +1,5 @@
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { uniqueNames } from '../shared/tree-names.js';
@@ -16,6 +18,12 @@ export type Entities = Record<EntityKind, Entity[]>;
 
 export function emptyEntities(): Entities {
   return { tenants: [], users: [], blueprints: [], deployments: [], plugins: [], executions: [], agents: [], secrets: [], sites: [] };
+}
+
+/** Said when `limits.managerRecords` cuts a kind short, so a short list is not taken for the whole. */
+export function tooManyRecords(what: string, count: number, path: string): Diagnostic {
+  const message = `${path} holds ${count} ${what}, more than the managerRecords limit; the Manager view shows the first ${limits.managerRecords}`;
+  return diagnostic('warning', 'CLOUDIFY_TOO_MANY_RECORDS', message, path);
 }
 
 /** The `Manager` folder: one folder per entity kind, one record per entity, fields as attributes. */

@@ -3,8 +3,9 @@ import { limits } from '../../model/limits.js';
 import type { Source } from '../../model/source.js';
 import { sourceLines } from '../shared/lines.js';
 import { REDACTED } from '../shared/secrets.js';
+import { tooManyRecords } from './manager-view.js';
 import { byteaHex, unpickle } from './pickle.js';
-import { hasSecretValue } from './secret-values.js';
+import { hasSecretValue, tooLargeToRedact } from './secret-values.js';
 
 export type PgRow = Record<string, string | null>;
 
@@ -56,9 +57,13 @@ export async function readPgDump(source: Source, path: string, blockSize?: numbe
     const trailer = /^DELETE FROM (?:public\.)?executions WHERE id = '([^']*)';$/.exec(line.text);
     if (trailer) dump.createExecutionId = trailer[1];
     redactedBytes += shown.length + 1;
-    if (dump.redacted !== null) dump.redacted = redactedBytes > limits.redactBytes ? null : `${dump.redacted}${shown}\n`;
+    if (dump.redacted !== null && redactedBytes > limits.redactBytes) {
+      dump.redacted = null;
+      dump.diagnostics.push(tooLargeToRedact(path));
+    } else if (dump.redacted !== null) dump.redacted = `${dump.redacted}${shown}\n`;
   }
   if (table) dump.diagnostics.push(diagnostic('error', 'CLOUDIFY_DUMP_TRUNCATED', `${path} ends inside the COPY block of ${table.name}`, path));
+  for (const [name, data] of dump.tables) if (KEPT_TABLES.has(name) && data.rows.length < data.rowCount) dump.diagnostics.push(tooManyRecords(`${name} rows`, data.rowCount, path));
   return dump;
 }
 

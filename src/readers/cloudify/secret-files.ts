@@ -6,7 +6,7 @@ import { BytesSource, readAll } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
 import { REDACTED } from '../shared/secrets.js';
 import type { PgDump } from './pg-dump.js';
-import { redactText, redactValue } from './secret-values.js';
+import { redactText, redactValue, tooLargeToRedact } from './secret-values.js';
 
 /** How a secret-bearing file is shown by default. */
 type Redaction = 'whole' | 'json' | 'json-all' | 'text';
@@ -85,7 +85,10 @@ async function redactFile(node: TreeNode, redaction: Redaction, path: string, di
     diagnostics.push(diagnostic('error', 'CLOUDIFY_UNREADABLE', `${path}: ${errorMessage(error)}`, path));
     return { text: null, unchanged: false };
   }
-  if (bytes === null) return { text: null, unchanged: false };
+  if (bytes === null) {
+    diagnostics.push(tooLargeToRedact(path));
+    return { text: null, unchanged: false };
+  }
   const original = Buffer.from(bytes).toString('utf8');
   const text = redaction === 'text' ? redactText(original) : redactJson(original, redaction === 'json-all');
   return { text, unchanged: text === original };

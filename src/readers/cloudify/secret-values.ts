@@ -1,5 +1,13 @@
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { limits } from '../../model/limits.js';
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
 import { REDACTED } from '../shared/secrets.js';
+
+/** Said when a secret-bearing file is over `limits.redactBytes`: it is withheld rather than shown half-redacted. */
+export function tooLargeToRedact(path: string): Diagnostic {
+  const message = `${path} is larger than the redactBytes limit of ${limits.redactBytes} bytes, so it is not redacted but withheld whole (--show-secrets shows it)`;
+  return diagnostic('info', 'CLOUDIFY_WITHHELD', message, path);
+}
 
 /** Key names whose values Cloudify snapshots use for credentials (formats/cloudify.md §6); a bare `key` is a secret's name, not its value. */
 const SECRET_KEY = /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|_key$/i;

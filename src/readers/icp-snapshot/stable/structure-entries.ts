@@ -90,7 +90,9 @@ export async function candidBlobEntries(memory: Source, context: EntryContext): 
   const bytes = await readFully(memory, 0, Math.min(memory.size, limits.stableNodeBytes));
   const decoded = decodeDidl(bytes, context.names);
   if (!decoded.ok) {
-    const message = `the memory starts with DIDL but is not valid Candid: ${decoded.error}`;
+    // A value longer than the limit fails as if truncated; say which it was.
+    const cut = bytes.length < memory.size ? ` (only the first ${bytes.length} bytes were read: the stableNodeBytes limit)` : '';
+    const message = `the memory starts with DIDL but is not valid Candid: ${decoded.error}${cut}`;
     context.diagnostics.push(diagnostic('warning', 'STABLE_CANDID_UNDECODABLE', message, context.path));
     return undefined;
   }

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { limits } from '../../../model/limits.js';
 import type { Source } from '../../../model/source.js';
 import { applyZip64Extra, dosTime } from './fields.js';
-import { scanLocalHeaders } from './local-scan.js';
+import { scanLocalHeaders, tooManyEntries } from './local-scan.js';
 import { isSaturated, SIGNATURES, type ZipEntry, type ZipIndex } from './types.js';
 
 const utf8 = new TextDecoder();
@@ -88,8 +88,9 @@ async function readDirectory(source: Source, end: EndRecord, diagnostics: Diagno
   let at = 0;
   while (at + CENTRAL_SIZE <= directory.length && view.getUint32(at, true) === SIGNATURES.central) {
     if (entries.length >= limits.zipEntries) {
-      diagnostics.push(diagnostic('warning', 'TOO_MANY_ENTRIES', `more than ${limits.zipEntries} zip entries; only the first ${limits.zipEntries} are listed`));
-      break;
+      diagnostics.push(tooManyEntries());
+      // Cut on purpose: the shortfall against the end record is not damage.
+      return entries;
     }
     const nameLength = view.getUint16(at + 28, true);
     const extraLength = view.getUint16(at + 30, true);

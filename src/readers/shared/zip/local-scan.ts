@@ -43,13 +43,22 @@ export async function readLocalHeader(source: Source, offset: number, diagnostic
   return { entry, dataOffset: offset + LOCAL_SIZE + nameLength + extraLength, sizesLater: (flags & 0x08) !== 0 };
 }
 
+/** The warning for a zip listed only up to `limits.zipEntries` members, from either index. */
+export function tooManyEntries(): Diagnostic {
+  return diagnostic('warning', 'TOO_MANY_ENTRIES', `more than ${limits.zipEntries} zip entries; only the first ${limits.zipEntries} are listed`);
+}
+
 /** Walks local headers front to back; stops at the first member whose data is cut off or whose size is only in a trailing descriptor. */
 export async function scanLocalHeaders(source: Source, diagnostics: Diagnostic[]): Promise<ZipEntry[]> {
   const entries: ZipEntry[] = [];
   let offset = 0;
-  while (entries.length < limits.zipEntries) {
+  for (;;) {
     const header = await readLocalHeader(source, offset, diagnostics);
     if (!header) break;
+    if (entries.length >= limits.zipEntries) {
+      diagnostics.push(tooManyEntries());
+      break;
+    }
     const end = header.dataOffset + header.entry.compressedSize;
     if (header.sizesLater) {
       diagnostics.push(diagnostic('warning', 'ZIP_RECOVERY_STOPPED', `${header.entry.name} keeps its sizes after its data; members after it cannot be recovered without a central directory`, header.entry.name));
