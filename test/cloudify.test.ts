@@ -246,6 +246,15 @@ describe('verify checks metadata and family', () => {
     expect(info.diagnostics[0]).toMatchObject({ severity: 'error', code: 'CLOUDIFY_METADATA', path: 'metadata.json' });
   });
 
+  it('reads the rest of a snapshot whose metadata.json fails its CRC check', async () => {
+    const members = legacySnapshot().map((member) => (member.name === 'metadata.json' ? { ...member, crc: 0x12345678 } : member));
+    const path = write('crc-meta.zip', buildZip(members));
+    const info = await cli(['info', path]);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toMatch(/error {3}CLOUDIFY_METADATA metadata\.json: metadata\.json cannot be read: zip member metadata\.json fails its CRC32 check \(data [0-9a-f]{8}, directory 12345678\)\n/);
+    expect(info.stdout).toContain('  Manager/');
+  });
+
   it('warns when the layout and the version disagree', async () => {
     const members = esMembers.map((member) => (member.name === 'metadata.json' ? { ...member, data: '{"snapshot_version": "5.0.5"}' } : member));
     const verify = await cli(['verify', write('mismatch.zip', buildZip(members))]);

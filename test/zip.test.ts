@@ -43,6 +43,18 @@ describe('zip central directory', () => {
     expect(index.diagnostics).toEqual([{ severity: 'error', code: 'ZIP_DIRECTORY_DAMAGED', message: 'the end record announces 3 entries but the central directory holds 1 readable ones' }]);
   });
 
+  it('recovers the members from local headers when the directory offset points elsewhere', async () => {
+    const zip = buildZip([{ name: 'a.txt', data: 'hello' }, { name: 'b.txt', data: 'world' }]);
+    zip.writeUInt32LE(zip.readUInt32LE(zip.length - 6) + 1, zip.length - 6);
+    const index = await indexZip(new BytesSource(zip));
+    expect(index.entries.map((entry) => entry.name)).toEqual(['a.txt', 'b.txt']);
+    expect(index.centralDirectory).toBe(false);
+    expect(index.diagnostics).toEqual([
+      { severity: 'error', code: 'ZIP_DIRECTORY_DAMAGED', message: 'the end record announces 2 entries but the central directory holds 0 readable ones' },
+      { severity: 'error', code: 'ZIP_DIRECTORY_RECOVERED', message: 'the central directory lists 0 readable entries; 2 were recovered from local headers' },
+    ]);
+  });
+
   it('survives every truncation and every single-byte corruption of the directory', async () => {
     const zip = buildZip([{ name: 'a.txt', data: 'hello' }, { name: 'dir/', data: '' }, { name: 'dir/b.bin', data: Buffer.alloc(3000, 7) }]);
     for (let cut = 0; cut <= zip.length; cut++) await indexZip(new BytesSource(zip.subarray(0, cut)));

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
+import { errorMessage } from '../../model/errors.js';
 import { limits } from '../../model/limits.js';
 import { FileSource, readAll } from '../../model/source.js';
 import { walk, type TreeNode } from '../../model/tree.js';
@@ -47,7 +48,13 @@ async function fileMap(root: TreeNode): Promise<Map<string, TreeNode>> {
 export async function readMetadataJson(files: Map<string, TreeNode>): Promise<{ ok: true; value: JsonValue } | { ok: false; error: string }> {
   const node = files.get('metadata.json');
   if (!node?.content) return { ok: false, error: 'metadata.json is missing' };
-  const bytes = await readAll(node.content, limits.metadataBytes);
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await readAll(node.content, limits.metadataBytes);
+  } catch (error) {
+    // A damaged member (bad CRC, corrupt deflate) costs the metadata, not the whole snapshot.
+    return { ok: false, error: `metadata.json cannot be read: ${errorMessage(error)}` };
+  }
   if (!bytes) return { ok: false, error: `metadata.json is larger than ${limits.metadataBytes} bytes` };
   const parsed = parseJson(Buffer.from(bytes).toString('utf8').trim());
   return parsed.ok ? parsed : { ok: false, error: `metadata.json is not JSON: ${parsed.error}` };

@@ -34,7 +34,26 @@ export async function indexZip(source: Source): Promise<ZipIndex> {
     return { entries, diagnostics, centralDirectory: false, zip64: entries.some((entry) => entry.zip64), comment: '' };
   }
   const entries = await readDirectory(source, end, diagnostics);
+  if (entries.length < Math.min(end.entries, limits.zipEntries)) {
+    const recovered = await recoverFromLocalHeaders(source, entries.length);
+    if (recovered) {
+      diagnostics.push(...recovered.diagnostics);
+      return { entries: recovered.entries, diagnostics, centralDirectory: false, zip64: recovered.entries.some((entry) => entry.zip64), comment: end.comment };
+    }
+  }
   return { entries, diagnostics, centralDirectory: true, zip64: end.zip64, comment: end.comment };
+}
+
+/**
+ * A central directory that misplaced or lost members (a shifted offset, damaged records) says less
+ * than the local headers still can; the scan is used only when it finds more.
+ */
+async function recoverFromLocalHeaders(source: Source, listed: number): Promise<{ entries: ZipEntry[]; diagnostics: Diagnostic[] } | undefined> {
+  const diagnostics: Diagnostic[] = [];
+  const entries = await scanLocalHeaders(source, diagnostics);
+  if (entries.length <= listed) return undefined;
+  const message = `the central directory lists ${listed} readable entries; ${entries.length} were recovered from local headers`;
+  return { entries, diagnostics: [diagnostic('error', 'ZIP_DIRECTORY_RECOVERED', message), ...diagnostics] };
 }
 
 async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRecord | undefined> {
