@@ -115,6 +115,7 @@ describe('paths that try to leave the snapshot or confuse it', () => {
     const instance = writeLxdDirPool(join(root, 'pool'), { files: { 'etc/hostname': 'x\n', loop: { link: 'loop' }, a: { link: 'b' }, b: { link: 'a' }, 'sub/up': { link: '..' }, 'sub/root': { link: '/' } } });
     const listing = (await bothWays(['ls', '-R', instance])).stdout;
     expect(listing).toBe('a\nb\netc/\netc/hostname\nloop\nsub/\nsub/root\nsub/up\n');
+    expect((await diagnosticsOf(instance)).filter((line) => line.startsWith('SYMLINK_LOOP'))).toEqual(['SYMLINK_LOOP a: symlink loop: a -> b -> a', 'SYMLINK_LOOP loop: symlink loop: loop -> loop']);
     for (const inner of ['loop', 'sub/up/etc/hostname', 'sub/root/etc/passwd']) expect((await cli(['cat', `${instance}:${inner}`])).code, inner).toBe(2);
   });
 });

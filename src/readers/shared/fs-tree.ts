@@ -6,6 +6,7 @@ import { limits } from '../../model/limits.js';
 import { Instant } from '../../model/metadata.js';
 import { FileSource } from '../../model/source.js';
 import { lazy, type NodeKind, type TreeNode } from '../../model/tree.js';
+import { symlinkLoops } from './symlink-loops.js';
 
 /**
  * One directory entry. File names are bytes on Linux; `path` keeps them raw so an entry whose
@@ -55,10 +56,16 @@ export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displ
 /** Nodes of a directory's entries; an entry that vanished or cannot be read becomes a diagnostic. */
 export async function diskChildren(dir: Buffer | string, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode[]> {
   const nodes: TreeNode[] = [];
+  const byPath = new Map<string, TreeNode>();
   for (const entry of await listDir(dir, diagnostics, displayPath)) {
-    const node = await readableNode(entry, diagnostics, displayPath ? `${displayPath}/${entry.name}` : entry.name);
-    if (node) nodes.push(node);
+    const path = displayPath ? `${displayPath}/${entry.name}` : entry.name;
+    const node = await readableNode(entry, diagnostics, path);
+    if (!node) continue;
+    nodes.push(node);
+    byPath.set(path, node);
   }
+  // Links are never followed, so only loops among one folder's entries are found: a whole-tree search would read every folder.
+  diagnostics.push(...symlinkLoops(byPath, 'SYMLINK_LOOP'));
   return nodes;
 }
 

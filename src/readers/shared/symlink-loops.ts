@@ -16,7 +16,7 @@ function resolveTarget(path: string, target: string): string {
  * snapinspect never follows links, so a loop is harmless here; it is reported because extracting
  * or running the snapshot would trip over it. Each loop is reported once.
  */
-export function symlinkLoops(byPath: ReadonlyMap<string, TreeNode>): Diagnostic[] {
+export function symlinkLoops(byPath: ReadonlyMap<string, TreeNode>, code = 'TAR_SYMLINK_LOOP'): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
   for (const [path, node] of byPath) {
@@ -26,7 +26,7 @@ export function symlinkLoops(byPath: ReadonlyMap<string, TreeNode>): Diagnostic[
       const next = resolveTarget(chain[chain.length - 1] ?? '', current.linkTarget);
       if (next === path) {
         chain.forEach((member) => reported.add(member));
-        diagnostics.push(diagnostic('warning', 'TAR_SYMLINK_LOOP', `symlink loop: ${[...chain, path].join(' -> ')}`, path));
+        diagnostics.push(diagnostic('warning', code, `symlink loop: ${[...chain, path].join(' -> ')}`, path));
         break;
       }
       const nextNode = byPath.get(next);
