@@ -190,6 +190,17 @@ describe('diff of two snapshots of one canister', () => {
     ]);
   });
 
+  it('matches keys across page folders, so a removal that shifts every later page is one change', async () => {
+    const { code, stdout } = await cli(['diff', '--json', '--limit', 'entriesPerPage=8', before, after]);
+    expect(code).toBe(1);
+    const entries = JSON.parse(stdout).files.filter((file: { path: string }) => file.path.startsWith('stable_memory.bin/'));
+    expect(entries.map((file: { path: string; change: string }) => `${file.change} ${file.path}`)).toEqual([
+      'modified stable_memory.bin/memory 0/page 1/user-005',
+      'removed stable_memory.bin/memory 0/page 2/user-010',
+      'added stable_memory.bin/memory 0/page 5/user-040',
+    ]);
+  });
+
   it('does not enter the entries of identical memories', async () => {
     const { code, stdout } = await cli(['diff', '--json', before, before]);
     expect(code).toBe(0);

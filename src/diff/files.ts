@@ -60,15 +60,16 @@ export class TreeDiffer {
     const [left, right] = pair
       ? [pair.before, pair.after]
       : await Promise.all([this.nodeAt(this.before, path), this.nodeAt(this.after, path)]);
-    const [leftChildren, rightChildren] = await Promise.all([left ? childrenOf(left) : [], right ? childrenOf(right) : []]);
+    const [leftChildren, rightChildren] = await Promise.all([ungrouped(left, path), ungrouped(right, path)]);
     const byName = new Map<string, EntryDiff>();
-    const entryFor = (name: string): EntryDiff => {
+    const entryFor = (name: string, entryPath: string): EntryDiff => {
       let entry = byName.get(name);
-      if (!entry) byName.set(name, (entry = { name, path: path ? `${path}/${name}` : name }));
+      if (!entry) byName.set(name, (entry = { name, path: entryPath }));
       return entry;
     };
-    for (const node of leftChildren) entryFor(node.name).before = node;
-    for (const node of rightChildren) entryFor(node.name).after = node;
+    for (const child of leftChildren) entryFor(child.node.name, child.path).before = child.node;
+    // An entry that moved to another page is reported where it is now.
+    for (const child of rightChildren) Object.assign(entryFor(child.node.name, child.path), { after: child.node, path: child.path });
     const entries = [...byName.values()].filter((entry) => !this.excluded(entry.path));
     for (const entry of entries) {
       this.seen.set(entry.path, entry);
@@ -126,6 +127,15 @@ export class TreeDiffer {
     if (mtimeCounts && before.mtime?.epochNs !== after.mtime?.epochNs) fields.push('mtime');
     return fields;
   }
+}
+
+/** A directory's children with their paths; the entries of page-group folders stand in for the folders. */
+async function ungrouped(dir: TreeNode | undefined, path: string): Promise<{ node: TreeNode; path: string }[]> {
+  const children = dir ? await childrenOf(dir) : [];
+  const join = (parent: string, name: string): string => (parent ? `${parent}/${name}` : name);
+  if (children.length === 0 || !children.every((child) => child.pageGroup)) return children.map((node) => ({ node, path: join(path, node.name) }));
+  const pages = await Promise.all(children.map(async (page) => (await childrenOf(page)).map((node) => ({ node, path: join(join(path, page.name), node.name) }))));
+  return pages.flat();
 }
 
 /** Identical memory images hold identical decoded contents, however many entries those are. */

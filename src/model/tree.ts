@@ -38,6 +38,12 @@ export interface TreeNode {
   /** One line that says what this entry is, for leftovers and decoded parts. */
   note?: string;
   children?: () => Promise<TreeNode[]>;
+  /**
+   * A folder that only splits its parent's entries into pages (`page N` of a large stable map):
+   * diff matches its entries as the parent's own, so an insertion that shifts page boundaries
+   * does not turn every later entry into a removal and an addition.
+   */
+  pageGroup?: boolean;
 }
 
 /** Memoises a children loader so a tree is read at most once, whoever expands it. */

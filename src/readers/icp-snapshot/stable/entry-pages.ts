@@ -52,6 +52,7 @@ export function pagedEntries(total: number, load: PageLoader, context: EntryCont
         size: 0,
         attrs: { first_entry: first, last_entry: last },
         note: `entries ${first}-${last}`,
+        pageGroup: true,
         children: lazy(() => entryNodes(page, load, { ...context, path: `${context.path}/page ${page + 1}` })),
       };
     }),
