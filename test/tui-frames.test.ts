@@ -140,9 +140,10 @@ describe('the diff view', () => {
     ]);
   });
 
-  it('shows unchanged entries too after f', async () => {
+  it('opens the filter line with f, where u shows unchanged entries and + - M m toggle change kinds', async () => {
     const app = await renderApp(await openDiff(before, after));
-    expect(lines(await app.press('l', 'f')).slice(1, 8)).toEqual([
+    const all = lines(await app.press('l', 'f', 'u'));
+    expect(all.slice(1, 8).concat(all.slice(-1))).toEqual([
       "filter: all · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
       "     blob.bin                                   9 B file    │Path:     etc",
       "     current → etc/app.conf                     0 B symlink │Kind:     dir",
@@ -150,6 +151,15 @@ describe('the diff view', () => {
       " M     app.conf                                34 B file    │Mode:     0755  uid 0  gid 0",
       " m     motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z",
       " ~ ▸ var/                                     100 B dir     │",
+      " show: [x] + added  [x] - removed  [x] M modified  [x] m metadata  [x] u unchanged  · f closes",
+    ]);
+    const some = lines(await app.press('u', 'M', '-', 'f'));
+    expect(some.slice(1, 5).concat(some.slice(-1))).toEqual([
+      "filter: added, metadata · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
+      "›~ ▾ etc/                                      42 B dir     │Path:     etc",
+      " m     motd                                     8 B file    │Kind:     dir",
+      " ~ ▸ var/                                     100 B dir     │Size:     0 (42 B in all)",
+      " ? help · tab pane · q quit · 1/3",
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { metadataLines } from '../format/meta-text.js';
 import { formatValue } from '../format/values.js';
 import type { Entry } from './entries.js';
+import { filterLine, filterLabel } from './filter.js';
 import { fit, plain, type Line } from './lines.js';
 import type { ViewModel } from './model.js';
 import { overlayLines } from './overlay-lines.js';
@@ -62,7 +63,7 @@ function headerLines(state: UiState, model: ViewModel): Line[] {
     const { summary } = model.result;
     const pages = summary.memoryPagesChanged + summary.memoryPagesAdded + summary.memoryPagesRemoved;
     const parts = [
-      `filter: ${state.tree.filter ?? 'all'}`,
+      `filter: ${filterLabel(state.tree.hidden ?? new Set())}`,
       (fileLines(model.result)[0] ?? '').replace('Files: ', 'files: '),
       pages ? `memory pages: ${summary.memoryPagesChanged} changed, ${summary.memoryPagesAdded} added, ${summary.memoryPagesRemoved} removed` : '',
       summary.metadataFields ? `metadata: ${summary.metadataFields} fields` : '',
@@ -94,6 +95,7 @@ function keyFacts(snapshot: Snapshot): string {
 function statusLine(state: UiState): Line {
   const { search, sort, loading } = state.tree;
   if (search?.editing) return [{ text: `/${search.text}`, bold: true }, { text: '▏' }];
+  if (state.filtering && state.tree.hidden) return filterLine(state.tree.hidden);
   const parts = ['? help', 'tab pane', 'q quit', `${state.tree.rows.length ? state.tree.cursor + 1 : 0}/${state.tree.rows.length}`];
   if (sort) parts.push(`sort: ${sort.key}${sort.reverse ? ' (reversed)' : ''}`);
   if (search) parts.push(`search: ${search.text} (n/N)`);

@@ -1,10 +1,8 @@
-import type { FileChangeKind } from '../diff/types.js';
 import type { Action } from './keys.js';
 import { isExpandable, type DiffIndex, type Entry } from './entries.js';
+import { defaultHidden, passesFilter, toggledKind, toggleKind, type FilterKind } from './filter.js';
 
 export type SortKey = 'name' | 'size' | 'mtime';
-export type DiffFilter = 'changed' | 'all' | FileChangeKind;
-export const diffFilters: readonly DiffFilter[] = ['changed', 'all', 'added', 'removed', 'modified', 'metadata'];
 
 export interface Row {
   entry: Entry;
@@ -31,7 +29,8 @@ export interface TreeState {
   /** Folder sizes with everything below, filled in as they are computed. */
   sizes: ReadonlyMap<string, number>;
   sort: { key: SortKey; reverse: boolean } | null;
-  filter: DiffFilter | null;
+  /** What the diff filter hides; null in the browse view. */
+  hidden: ReadonlySet<FilterKind> | null;
   diff: DiffIndex | null;
   rows: Row[];
   cursor: number;
@@ -57,7 +56,7 @@ export function initialTree(root: Entry, height: number, diff: DiffIndex | null 
     loading: new Set(['']),
     sizes: new Map(),
     sort: null,
-    filter: diff ? 'changed' : null,
+    hidden: diff ? defaultHidden : null,
     diff,
     rows: [],
     cursor: 0,
@@ -117,8 +116,6 @@ function keyAction(state: TreeState, action: Action): TreeState {
       return sortBy(state, 'size');
     case 'sortMtime':
       return sortBy(state, 'mtime');
-    case 'filter':
-      return state.filter === null ? state : relayout({ ...state, filter: nextFilter(state.filter) });
     case 'search':
       return { ...state, search: { text: '', editing: true, origin: state.cursor } };
     case 'nextMatch':
@@ -126,12 +123,14 @@ function keyAction(state: TreeState, action: Action): TreeState {
     case 'previousMatch':
       return findMatch(state, state.cursor - 1, -1);
     default:
-      return state;
+      return toggleFilter(state, action);
   }
 }
 
-function nextFilter(filter: DiffFilter): DiffFilter {
-  return diffFilters[(diffFilters.indexOf(filter) + 1) % diffFilters.length] ?? 'changed';
+function toggleFilter(state: TreeState, action: Action): TreeState {
+  const kind = toggledKind(action);
+  if (kind === undefined || state.hidden === null) return state;
+  return relayout({ ...state, hidden: toggleKind(state.hidden, kind) });
 }
 
 function moveTo(state: TreeState, cursor: number): TreeState {
@@ -199,19 +198,12 @@ function appendRows(state: TreeState, parent: Entry, depth: number, rows: Row[])
   const children = state.children.get(parent.path);
   if (!children) return;
   for (const entry of sortedChildren(state, children)) {
-    if (!passesFilter(state, entry)) continue;
+    if (state.hidden && state.diff && !passesFilter(state.hidden, state.diff, entry)) continue;
     const expandable = isExpandable(entry);
     const expanded = expandable && state.expanded.has(entry.path);
     rows.push({ entry, depth, expandable, expanded, loading: state.loading.has(entry.path) });
     if (expanded) appendRows(state, entry, depth + 1, rows);
   }
-}
-
-function passesFilter(state: TreeState, entry: Entry): boolean {
-  const { filter } = state;
-  if (filter === null || filter === 'all') return true;
-  if (filter === 'changed') return entry.mark !== 'unchanged';
-  return entry.mark === filter || Boolean(state.diff?.below.get(entry.path)?.has(filter));
 }
 
 /** Sorting 100k children takes a moment, so each folder's order is kept until the sort changes. */
