@@ -97,6 +97,12 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     await waitFor('diff', 'filter: changed · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB');
     tmux('send-keys', '-t', 'diff', 'l');
     await waitFor('diff', ' M     app.conf');
+    // NO_COLOR: no colour escapes reach the terminal, the marks and a search match read as plain text.
+    tmux('send-keys', '-t', 'diff', '/', 'c', 'o', 'n', 'f', 'Enter');
+    await waitFor('diff', 'app.«conf»');
+    // tmux writes 39 and 49 (default colours) after any attribute; a colour would be 30-38, 40-48 or 90-107.
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'diff')).not.toMatch(/\u001b\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/);
+    tmux('send-keys', '-t', 'diff', 'Escape', 'g');
     tmux('send-keys', '-t', 'diff', 'j', 'v');
     const diff = await waitFor('diff', '+port=8080');
     expect(diff).toContain('etc/app.conf — unified diff');

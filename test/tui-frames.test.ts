@@ -65,7 +65,7 @@ describe('the browse view', () => {
       "     current → etc/app.conf                     0 B symlink │Kind:     file",
       "   ▾ etc/                                      40 B dir     │Size:     8 (8 B)",
       "       app.conf                                32 B file    │Mode:     0644  uid 0  gid 0",
-      "›      motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z",
+      "›      m«ot»d                                   8 B file    │Modified: 2023-11-14T22:13:20Z",
       "/ot▏",
     ]);
   });

@@ -28,15 +28,19 @@ export function lineText(line: Line): string {
   return line.map((segment) => segment.text).join('');
 }
 
-/** Splits `text` so that each case-insensitive occurrence of `needle` is its own highlighted segment. */
+/**
+ * Splits `text` so that each case-insensitive occurrence of `needle` is its own highlighted segment,
+ * between `«` and `»` so that a match shows without colour too (NO_COLOR, monochrome terminals).
+ */
 export function highlight(text: string, needle: string | undefined, style: Omit<Segment, 'text'>): Line {
   if (!needle) return [{ text, ...style }];
   const lower = text.toLowerCase();
   const out: Line = [];
   let at = 0;
   for (let found = lower.indexOf(needle); found >= 0; found = lower.indexOf(needle, found + needle.length)) {
-    if (found > at) out.push({ text: text.slice(at, found), ...style });
+    out.push({ text: `${text.slice(at, found)}«`, ...style });
     out.push({ text: text.slice(found, found + needle.length), ...style, color: 'magenta', inverse: true });
+    out.push({ text: '»', ...style });
     at = found + needle.length;
   }
   if (at < text.length) out.push({ text: text.slice(at), ...style });
