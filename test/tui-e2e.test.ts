@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from './helpers/cli.js';
+import { tarEntry } from './helpers/tar-builder.js';
 import { AFTER, BEFORE, writeTar } from './helpers/tui-builder.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -111,5 +112,28 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     const restored = await waitFor('diff', 'exited with 1');
     expect(alternateScreen('diff')).toBe('0');
     expect(restored.trimEnd().split('\n')).toEqual(['shell before', 'exited with 1']);
+  });
+
+  it('opens a large tar inside the UI with its progress, and q leaves it with the terminal restored', async () => {
+    const large = join(folder, 'large.tar');
+    const fd = openSync(large, 'w');
+    for (let index = 0; index < 100_000; index++) writeSync(fd, tarEntry({ name: `data/file${index}`, data: '', mode: 0o644, mtime: 1_700_000_000 }));
+    writeSync(fd, new Uint8Array(1024));
+    closeSync(fd);
+    start('large', [large]);
+    const opening = await waitFor('large', 'opening ');
+    expect(opening).toMatch(new RegExp(`^opening ${large}… (.* read of 48\\.8 MiB · )?\\d+\\.\\d s\\s+q quits`));
+    expect(alternateScreen('large')).toBe('1');
+    tmux('send-keys', '-t', 'large', 'q');
+    const restored = await waitFor('large', 'exited with 0');
+    expect(alternateScreen('large')).toBe('0');
+    expect(restored.trimEnd().split('\n')).toEqual(['shell before', 'exited with 0']);
+  });
+
+  it('restores the terminal before it reports an error while opening, with exit status 2', async () => {
+    start('missing', [join(folder, 'missing.tar')]);
+    const restored = await waitFor('missing', 'exited with 2');
+    expect(alternateScreen('missing')).toBe('0');
+    expect(restored.trimEnd().split('\n')).toEqual(['shell before', `snapinspect: no such file or folder: ${join(folder, 'missing.tar')} (NOT_FOUND)`, 'exited with 2']);
   });
 });
