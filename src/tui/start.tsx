@@ -10,7 +10,7 @@ import { enterAlternateScreen } from './screen.js';
 import { Shell, type Prepare } from './shell.js';
 
 /** Ctrl-C is a key like q (so the screen is restored); 60 frames a second keeps key → frame latency low. */
-export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 60 };
+export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 250 };
 
 /**
  * `snapinspect PATH` and `snapinspect diff A B` on a terminal; the exit status follows the text
