@@ -98,6 +98,22 @@ describe('the browse view', () => {
     ]);
   });
 
+  it('wraps long details under their value instead of cutting them', async () => {
+    const app = await renderApp(await openBrowse(join(repoRoot, 'fixtures/icp/icp-cli-snapshot')));
+    const details = lines(await app.press('j', 'j')).map((line) => line.slice(61));
+    // The modification time is the checkout's, so the lines from the note on are compared.
+    const note = details.findIndex((line) => line.startsWith('Note:'));
+    expect(details.slice(note, note + 7)).toEqual([
+      'Note:     MemoryManager with 2 virtual',
+      '          memories',
+      'Attributes:',
+      '  pages: 3',
+      '  layout: ic-stable-structures',
+      '          MemoryManager',
+      '  layout_version: 1',
+    ]);
+  });
+
   it('shows hostile names and link targets as visible escapes, never as terminal commands', async () => {
     const hostile = writeTar(folder, 'hostile.tar', [
       { name: 'evil\u001b[2Jname', data: 'x', mode: 0o644, mtime: 1_700_000_000 },

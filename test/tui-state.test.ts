@@ -8,7 +8,7 @@ import { hexLines, numberedLines, sideBySide } from '../src/tui/content.js';
 import { browseChildren, diffChildren, diffRootEntry, indexDiff, rootEntry, type ChildLoader, type Entry } from '../src/tui/entries.js';
 import { filterKinds, filterLabel, filterLine } from '../src/tui/filter.js';
 import { actionFor, helpLines, keyNames, keyTable, keyTableMarkdown, type Action } from '../src/tui/keys.js';
-import { lineText } from '../src/tui/lines.js';
+import { lineText, wrapLines } from '../src/tui/lines.js';
 import { diffClasses, groupClasses, groupSize } from '../src/tui/page-map.js';
 import { initialTree, treeReducer, type TreeState } from '../src/tui/tree-state.js';
 import { initialUi, uiReducer, type UiState } from '../src/tui/ui-state.js';
@@ -212,6 +212,20 @@ describe('the ui reducer', () => {
 });
 
 describe('content and page map helpers', () => {
+  it('wraps details lines at spaces, under the value of a label, and cuts words longer than a line', () => {
+    expect(wrapLines(['Note:     one two three four five', 'short', '    | service : { greet: (text) -> (text) query }', 'x'.repeat(25)], 20)).toEqual([
+      'Note:     one two',
+      '          three four',
+      '          five',
+      'short',
+      '    | service : {',
+      '      greet: (text)',
+      '      -> (text)',
+      '      query }',
+      'x'.repeat(20),
+      `  ${'x'.repeat(5)}`,
+    ]);
+  });
   it('numbers text lines and refuses binary', () => {
     expect(numberedLines(Buffer.from('a\n\tb\x1b[31m\n'))).toEqual(['1 │ a', '2 │     b\\x1b[31m']);
     expect(numberedLines(Uint8Array.of(0x61, 0, 0x62))).toBeUndefined();

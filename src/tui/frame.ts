@@ -7,7 +7,7 @@ import { metadataLines } from '../format/meta-text.js';
 import { formatValue } from '../format/values.js';
 import type { Entry } from './entries.js';
 import { filterLine, filterLabel } from './filter.js';
-import { fit, plain, type Line } from './lines.js';
+import { fit, plain, wrapLines, type Line } from './lines.js';
 import type { ViewModel } from './model.js';
 import { overlayLines } from './overlay-lines.js';
 import { treeLines } from './tree-lines.js';
@@ -35,7 +35,8 @@ function paneLines(state: UiState, model: ViewModel, width: number): Line[] {
   const left = treeWidth(width);
   const tree = treeLines(state.tree, left, model.flagged, state.pane === 'tree');
   if (left === width) return tree;
-  const details = detailsLines(selectedEntry(state.tree), state, model).slice(state.detailsTop, state.detailsTop + state.height);
+  // Long attributes (Candid signatures, notes) wrap rather than being cut; the pane scrolls over the wrapped lines.
+  const details = wrapLines(detailsLines(selectedEntry(state.tree), state, model), width - left - 1).slice(state.detailsTop, state.detailsTop + state.height);
   // The heavier rule marks the focused details pane, visible without colour too.
   const rule = state.pane === 'details' ? '┃' : '│';
   return tree.map((line, index) => [...line, { text: rule }, ...fit(plain(details[index] ?? ''), width - left - 1)]);

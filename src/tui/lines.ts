@@ -57,3 +57,35 @@ export function merged(line: Line): Line {
   }
   return out;
 }
+
+/**
+ * Wraps lines longer than `width`, at a space when there is one in the second half of the line.
+ * Continuation lines start under the value of a `label: value` line, otherwise two cells past the
+ * line's own indent, so nesting stays readable.
+ */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.length <= width || width < 8) {
+      out.push(line);
+      continue;
+    }
+    const label = /^ *[^ ]+: +/.exec(line)?.[0].length;
+    const indent = ' '.repeat(Math.min(label ?? (/^ */.exec(line)?.[0].length ?? 0) + 2, Math.floor(width / 2)));
+    let rest = line;
+    let first = true;
+    while (rest.length > 0) {
+      const room = first ? width : width - indent.length;
+      const piece = rest.length <= room ? rest : cut(rest, room);
+      out.push(first ? piece : indent + piece);
+      rest = rest.slice(piece.length).replace(/^ +/, '');
+      first = false;
+    }
+  }
+  return out;
+}
+
+function cut(text: string, room: number): string {
+  const space = text.lastIndexOf(' ', room);
+  return space > room / 2 ? text.slice(0, space) : text.slice(0, room);
+}
