@@ -56,12 +56,10 @@ function ascending(children: Entry[], key: SortKey, sizes: ReadonlyMap<string, n
     // Nanoseconds as a double lose a little precision, far below what ordering by time needs.
     ranks[index] = key === 'size' ? -(sizes.get(entry.path) ?? entry.node.size) : -Number(entry.node.mtime?.epochNs ?? -1n);
   });
-  // Ties go by name. With the name order at hand, a stable sort of it compares numbers only;
-  // without, names are compared within ties alone, which is far cheaper than sorting by name first.
-  const byName = orders.get(children)?.get('name:false')?.order;
-  const order = byName ? [...byName] : children.map((_, index) => index);
-  const byRank = (a: number, b: number): number => (ranks[a] as number) - (ranks[b] as number);
-  order.sort(byName ? byRank : (a, b) => byRank(a, b) || compareNames(children[a] as Entry, children[b] as Entry));
+  // Ties go by name: a stable sort of the name order compares numbers only, and measured faster
+  // than comparing names within ties (a name order made once serves every key).
+  const order = [...sortOrder(children, { key: 'name', reverse: false }, sizes)];
+  order.sort((a, b) => (ranks[a] as number) - (ranks[b] as number));
   return { order, ranks };
 }
 
