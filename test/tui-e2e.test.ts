@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir } from './helpers/cli.js';
+import { tarEntry } from './helpers/tar-builder.js';
 import { AFTER, BEFORE, writeTar } from './helpers/tui-builder.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -97,6 +98,12 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     await waitFor('diff', 'filter: changed · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB');
     tmux('send-keys', '-t', 'diff', 'l');
     await waitFor('diff', ' M     app.conf');
+    // NO_COLOR: no colour escapes reach the terminal, the marks and a search match read as plain text.
+    tmux('send-keys', '-t', 'diff', '/', 'c', 'o', 'n', 'f', 'Enter');
+    await waitFor('diff', 'app.«conf»');
+    // tmux writes 39 and 49 (default colours) after any attribute; a colour would be 30-38, 40-48 or 90-107.
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'diff')).not.toMatch(/\u001b\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/);
+    tmux('send-keys', '-t', 'diff', 'Escape', 'g');
     tmux('send-keys', '-t', 'diff', 'j', 'v');
     const diff = await waitFor('diff', '+port=8080');
     expect(diff).toContain('etc/app.conf — unified diff');
@@ -105,5 +112,30 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     const restored = await waitFor('diff', 'exited with 1');
     expect(alternateScreen('diff')).toBe('0');
     expect(restored.trimEnd().split('\n')).toEqual(['shell before', 'exited with 1']);
+  });
+
+  it('opens a large tar inside the UI with its progress, and q leaves it with the terminal restored', async () => {
+    const large = join(folder, 'large.tar');
+    const fd = openSync(large, 'w');
+    for (let start = 0; start < 100_000; start += 10_000) {
+      writeSync(fd, Buffer.concat(Array.from({ length: 10_000 }, (_, index) => tarEntry({ name: `data/file${start + index}`, data: '', mode: 0o644, mtime: 1_700_000_000 }))));
+    }
+    writeSync(fd, new Uint8Array(1024));
+    closeSync(fd);
+    start('large', [large]);
+    const opening = await waitFor('large', 'opening ');
+    expect(opening).toMatch(new RegExp(`^opening ${large}… (.* read of 48\\.8 MiB · )?\\d+\\.\\d s\\s+q quits`));
+    expect(alternateScreen('large')).toBe('1');
+    tmux('send-keys', '-t', 'large', 'q');
+    const restored = await waitFor('large', 'exited with 0');
+    expect(alternateScreen('large')).toBe('0');
+    expect(restored.trimEnd().split('\n')).toEqual(['shell before', 'exited with 0']);
+  });
+
+  it('restores the terminal before it reports an error while opening, with exit status 2', async () => {
+    start('missing', [join(folder, 'missing.tar')]);
+    const restored = await waitFor('missing', 'exited with 2');
+    expect(alternateScreen('missing')).toBe('0');
+    expect(restored.trimEnd().split('\n')).toEqual(['shell before', `snapinspect: no such file or folder: ${join(folder, 'missing.tar')} (NOT_FOUND)`, 'exited with 2']);
   });
 });

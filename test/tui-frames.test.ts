@@ -65,7 +65,7 @@ describe('the browse view', () => {
       "     current → etc/app.conf                     0 B symlink │Kind:     file",
       "   ▾ etc/                                      40 B dir     │Size:     8 (8 B)",
       "       app.conf                                32 B file    │Mode:     0644  uid 0  gid 0",
-      "›      motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z",
+      "›      m«ot»d                                   8 B file    │Modified: 2023-11-14T22:13:20Z",
       "/ot▏",
     ]);
   });
@@ -95,6 +95,22 @@ describe('the browse view', () => {
       "00020020  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
       "00020030  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
       "00020040  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
+    ]);
+  });
+
+  it('wraps long details under their value instead of cutting them', async () => {
+    const app = await renderApp(await openBrowse(join(repoRoot, 'fixtures/icp/icp-cli-snapshot')));
+    const details = lines(await app.press('j', 'j')).map((line) => line.slice(61));
+    // The modification time is the checkout's, so the lines from the note on are compared.
+    const note = details.findIndex((line) => line.startsWith('Note:'));
+    expect(details.slice(note, note + 7)).toEqual([
+      'Note:     MemoryManager with 2 virtual',
+      '          memories',
+      'Attributes:',
+      '  pages: 3',
+      '  layout: ic-stable-structures',
+      '          MemoryManager',
+      '  layout_version: 1',
     ]);
   });
 
@@ -140,9 +156,10 @@ describe('the diff view', () => {
     ]);
   });
 
-  it('shows unchanged entries too after f', async () => {
+  it('opens the filter line with f, where u shows unchanged entries and + - M m toggle change kinds', async () => {
     const app = await renderApp(await openDiff(before, after));
-    expect(lines(await app.press('l', 'f')).slice(1, 8)).toEqual([
+    const all = lines(await app.press('l', 'f', 'u'));
+    expect(all.slice(1, 8).concat(all.slice(-1))).toEqual([
       "filter: all · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
       "     blob.bin                                   9 B file    │Path:     etc",
       "     current → etc/app.conf                     0 B symlink │Kind:     dir",
@@ -150,6 +167,15 @@ describe('the diff view', () => {
       " M     app.conf                                34 B file    │Mode:     0755  uid 0  gid 0",
       " m     motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z",
       " ~ ▸ var/                                     100 B dir     │",
+      " show: [x] + added  [x] - removed  [x] M modified  [x] m metadata  [x] u unchanged  · f closes",
+    ]);
+    const some = lines(await app.press('u', 'M', '-', 'f'));
+    expect(some.slice(1, 5).concat(some.slice(-1))).toEqual([
+      "filter: added, metadata · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
+      "›~ ▾ etc/                                      42 B dir     │Path:     etc",
+      " m     motd                                     8 B file    │Kind:     dir",
+      " ~ ▸ var/                                     100 B dir     │Size:     0 (42 B in all)",
+      " ? help · tab pane · q quit · 1/3",
     ]);
   });
 

@@ -6,7 +6,9 @@ import { BytesSource } from '../src/model/source.js';
 import { dirNode, type TreeNode } from '../src/model/tree.js';
 import { hexLines, numberedLines, sideBySide } from '../src/tui/content.js';
 import { browseChildren, diffChildren, diffRootEntry, indexDiff, rootEntry, type ChildLoader, type Entry } from '../src/tui/entries.js';
-import { actionFor, helpLines, keyNames, keyTable, keyTableMarkdown } from '../src/tui/keys.js';
+import { filterKinds, filterLabel, filterLine } from '../src/tui/filter.js';
+import { actionFor, helpLines, keyNames, keyTable, keyTableMarkdown, type Action } from '../src/tui/keys.js';
+import { lineText, wrapLines } from '../src/tui/lines.js';
 import { diffClasses, groupClasses, groupSize } from '../src/tui/page-map.js';
 import { initialTree, treeReducer, type TreeState } from '../src/tui/tree-state.js';
 import { initialUi, uiReducer, type UiState } from '../src/tui/ui-state.js';
@@ -130,7 +132,7 @@ describe('the diff tree', () => {
     memory: [],
   } as unknown as DiffResult;
 
-  it('marks each entry, hides unchanged entries by default and filters by change kind with f', async () => {
+  it('marks each entry, hides unchanged entries by default and shows or hides each change kind', async () => {
     const index = indexDiff(result);
     const load = diffChildren(index);
     let state = await settle(initialTree(diffRootEntry(before, after), 10, index), load);
@@ -138,12 +140,22 @@ describe('the diff tree', () => {
     expect(marks(state)).toEqual(['inside etc']);
     state = await settle(treeReducer(state, { type: 'key', action: 'expand' }), load);
     expect(marks(state)).toEqual(['inside etc', 'modified etc/a', 'added etc/new', 'removed etc/gone']);
-    const filtered = (count: number): TreeState => Array.from({ length: count }).reduce<TreeState>((current) => treeReducer(current, { type: 'key', action: 'filter' }), state);
-    expect([filtered(1).filter, marks(filtered(1))]).toEqual(['all', ['inside etc', 'modified etc/a', 'added etc/new', 'removed etc/gone', 'unchanged same']]);
-    expect([filtered(2).filter, marks(filtered(2))]).toEqual(['added', ['inside etc', 'added etc/new']]);
-    expect([filtered(3).filter, marks(filtered(3))]).toEqual(['removed', ['inside etc', 'removed etc/gone']]);
-    expect([filtered(5).filter, marks(filtered(5))]).toEqual(['metadata', []]);
-    expect(filtered(6).filter).toBe('changed');
+    const toggled = (...actions: Action[]): TreeState => actions.reduce((current, action) => treeReducer(current, { type: 'key', action }), state);
+    expect(marks(toggled('filterUnchanged'))).toEqual(['inside etc', 'modified etc/a', 'added etc/new', 'removed etc/gone', 'unchanged same']);
+    expect(marks(toggled('filterModified', 'filterRemoved'))).toEqual(['inside etc', 'added etc/new']);
+    expect(marks(toggled('filterAdded', 'filterModified'))).toEqual(['inside etc', 'removed etc/gone']);
+    // With every change kind hidden, the folder that only leads to changes goes too.
+    expect(marks(toggled('filterAdded', 'filterModified', 'filterRemoved'))).toEqual([]);
+    expect(marks(toggled('filterAdded', 'filterModified', 'filterRemoved', 'filterUnchanged'))).toEqual(['inside etc', 'unchanged same']);
+    expect(toggled('filterAdded', 'filterAdded').hidden).toEqual(new Set(['unchanged']));
+  });
+
+  it('names what the filter shows in the header and on the filter line', () => {
+    expect(filterLabel(new Set(['unchanged']))).toBe('changed');
+    expect(filterLabel(new Set())).toBe('all');
+    expect(filterLabel(new Set(['added', 'unchanged']))).toBe('removed, modified, metadata');
+    expect(filterLabel(new Set(filterKinds))).toBe('nothing');
+    expect(lineText(filterLine(new Set(['unchanged', 'removed'])))).toBe(' show: [x] + added  [ ] - removed  [x] M modified  [x] m metadata  [ ] u unchanged  · f closes');
   });
 });
 
@@ -162,6 +174,17 @@ describe('the ui reducer', () => {
     expect(press(state, 'esc').quit).toBe(true);
     expect(press(state, '/', 'esc').quit).toBe(false);
     expect(press(state, 'd').overlay).toEqual({ kind: 'diagnostics', top: 0 });
+  });
+
+  it('opens the filter line with f in the diff view, where m toggles metadata instead of sorting', async () => {
+    const state = { ...(await ui()), view: 'diff' as const, tree: { ...(await ui()).tree, hidden: new Set(['unchanged'] as const) } };
+    expect(press(await ui(), 'f').filtering).toBe(false);
+    const filtering = press(state, 'f');
+    expect(filtering.filtering).toBe(true);
+    expect([press(filtering, 'm').tree.hidden, press(filtering, 'm').tree.sort]).toEqual([new Set(['unchanged', 'metadata']), null]);
+    expect(press(filtering, 'u', 'a').tree.hidden).toEqual(new Set(['added']));
+    for (const close of ['f', 'enter', 'esc']) expect(press(filtering, close)).toMatchObject({ filtering: false, quit: false });
+    expect(press(filtering, 'esc', 'm').tree.sort).toEqual({ key: 'mtime', reverse: false });
   });
 
   it('types into the search line while it is open, so q searches instead of quitting', async () => {
@@ -189,6 +212,20 @@ describe('the ui reducer', () => {
 });
 
 describe('content and page map helpers', () => {
+  it('wraps details lines at spaces, under the value of a label, and cuts words longer than a line', () => {
+    expect(wrapLines(['Note:     one two three four five', 'short', '    | service : { greet: (text) -> (text) query }', 'x'.repeat(25)], 20)).toEqual([
+      'Note:     one two',
+      '          three four',
+      '          five',
+      'short',
+      '    | service : {',
+      '      greet: (text)',
+      '      -> (text)',
+      '      query }',
+      'x'.repeat(20),
+      `  ${'x'.repeat(5)}`,
+    ]);
+  });
   it('numbers text lines and refuses binary', () => {
     expect(numberedLines(Buffer.from('a\n\tb\x1b[31m\n'))).toEqual(['1 │ a', '2 │     b\\x1b[31m']);
     expect(numberedLines(Uint8Array.of(0x61, 0, 0x62))).toBeUndefined();

@@ -1,15 +1,23 @@
 import { SnapinspectError, errorMessage } from '../model/errors.js';
 import { splitPath } from '../model/paths.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { FileSource, type Source } from '../model/source.js';
 import { dirNode, findNode, type TreeNode } from '../model/tree.js';
 import { probePath } from '../readers/probe.js';
 import { detectReader } from '../readers/registry.js';
-import type { Reader } from '../readers/reader.js';
+import type { Probe, Reader } from '../readers/reader.js';
+import { openTarArchive, type TarArchive } from '../readers/shared/tar-archive.js';
 import { parseAddress } from './address.js';
 
 export interface OpenRequest {
   format?: string;
   showSecrets: boolean;
+  /**
+   * Awaited before each read of a tar archive: files are read synchronously, so indexing a large
+   * archive would otherwise hold the event loop until it is done and a UI could neither draw
+   * progress nor take a key.
+   */
+  pace?: () => Promise<void>;
 }
 
 export interface Opened {
@@ -22,13 +30,28 @@ export interface Opened {
 
 export async function openAddress(text: string, request: OpenRequest): Promise<Opened> {
   const address = parseAddress(text);
-  const probe = await probePath(address.path);
+  const probe = paced(await probePath(address.path), request.pace);
   const { reader, variant } = await detectReader(probe, request.format);
   const opening = reader.open(probe, variant, { showSecrets: request.showSecrets });
   // A forced format on input it did not recognise may fail in any way; say so in one line.
   const top = variant === null ? await opening.catch((error: unknown) => rethrowAsUnreadable(error, probe.path, reader.id)) : await opening;
   if (address.fragment === undefined) return { snapshot: top, reader, inner: splitPath(address.inner ?? '') };
   return { ...(await selectChild(top, address.fragment)), reader };
+}
+
+/** The probe with its tar archive read through `pace`. */
+function paced(probe: Probe, pace: (() => Promise<void>) | undefined): Probe {
+  if (!pace || probe.isDirectory) return probe;
+  const file = new FileSource(probe.path, probe.size);
+  const source: Source = {
+    size: file.size,
+    read: async (offset, length) => {
+      await pace();
+      return file.read(offset, length);
+    },
+  };
+  let tar: Promise<TarArchive | null> | undefined;
+  return { ...probe, tar: () => (tar ??= openTarArchive(source)) };
 }
 
 function rethrowAsUnreadable(error: unknown, path: string, format: string): never {

@@ -6,7 +6,8 @@ import type { Snapshot } from '../model/snapshot.js';
 import { metadataLines } from '../format/meta-text.js';
 import { formatValue } from '../format/values.js';
 import type { Entry } from './entries.js';
-import { fit, plain, type Line } from './lines.js';
+import { filterLine, filterLabel } from './filter.js';
+import { fit, plain, wrapLines, type Line } from './lines.js';
 import type { ViewModel } from './model.js';
 import { overlayLines } from './overlay-lines.js';
 import { treeLines } from './tree-lines.js';
@@ -34,7 +35,8 @@ function paneLines(state: UiState, model: ViewModel, width: number): Line[] {
   const left = treeWidth(width);
   const tree = treeLines(state.tree, left, model.flagged, state.pane === 'tree');
   if (left === width) return tree;
-  const details = detailsLines(selectedEntry(state.tree), state, model).slice(state.detailsTop, state.detailsTop + state.height);
+  // Long attributes (Candid signatures, notes) wrap rather than being cut; the pane scrolls over the wrapped lines.
+  const details = wrapLines(detailsLines(selectedEntry(state.tree), state, model), width - left - 1).slice(state.detailsTop, state.detailsTop + state.height);
   // The heavier rule marks the focused details pane, visible without colour too.
   const rule = state.pane === 'details' ? '┃' : '│';
   return tree.map((line, index) => [...line, { text: rule }, ...fit(plain(details[index] ?? ''), width - left - 1)]);
@@ -62,7 +64,7 @@ function headerLines(state: UiState, model: ViewModel): Line[] {
     const { summary } = model.result;
     const pages = summary.memoryPagesChanged + summary.memoryPagesAdded + summary.memoryPagesRemoved;
     const parts = [
-      `filter: ${state.tree.filter ?? 'all'}`,
+      `filter: ${filterLabel(state.tree.hidden ?? new Set())}`,
       (fileLines(model.result)[0] ?? '').replace('Files: ', 'files: '),
       pages ? `memory pages: ${summary.memoryPagesChanged} changed, ${summary.memoryPagesAdded} added, ${summary.memoryPagesRemoved} removed` : '',
       summary.metadataFields ? `metadata: ${summary.metadataFields} fields` : '',
@@ -94,6 +96,7 @@ function keyFacts(snapshot: Snapshot): string {
 function statusLine(state: UiState): Line {
   const { search, sort, loading } = state.tree;
   if (search?.editing) return [{ text: `/${search.text}`, bold: true }, { text: '▏' }];
+  if (state.filtering && state.tree.hidden) return filterLine(state.tree.hidden);
   const parts = ['? help', 'tab pane', 'q quit', `${state.tree.rows.length ? state.tree.cursor + 1 : 0}/${state.tree.rows.length}`];
   if (sort) parts.push(`sort: ${sort.key}${sort.reverse ? ' (reversed)' : ''}`);
   if (search) parts.push(`search: ${search.text} (n/N)`);

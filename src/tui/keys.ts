@@ -21,14 +21,20 @@ export type Action =
   | 'view'
   | 'hex'
   | 'filter'
+  | 'filterAdded'
+  | 'filterRemoved'
+  | 'filterModified'
+  | 'filterMetadata'
+  | 'filterUnchanged'
+  | 'filterDone'
   | 'children'
   | 'diagnostics'
   | 'help'
   | 'back'
   | 'quit';
 
-/** Where a binding applies: `diff` only in the diff view, `searched` only after a search was entered. */
-export type KeyContext = 'always' | 'browse' | 'diff' | 'searched' | 'unsearched';
+/** Where a binding applies: `diff` only in the diff view, `searched` only after a search was entered, `filtering` while the filter line is open. */
+export type KeyContext = 'always' | 'browse' | 'diff' | 'searched' | 'unsearched' | 'filtering';
 
 export interface KeyBinding {
   action: Action;
@@ -58,7 +64,13 @@ export const keyTable: readonly KeyBinding[] = [
   { action: 'switchPane', keys: ['tab'], description: 'switch between tree and details pane', context: 'always' },
   { action: 'view', keys: ['v'], description: 'view content: text, page map of a memory, diff of a changed file', context: 'always' },
   { action: 'hex', keys: ['x'], description: 'view content as hex', context: 'always' },
-  { action: 'filter', keys: ['f'], description: 'filter change kinds: changed, all, added, removed, modified, metadata', context: 'diff' },
+  { action: 'filter', keys: ['f'], description: 'filter line: show or hide each change kind and unchanged entries', context: 'diff' },
+  { action: 'filterAdded', keys: ['+', 'a'], description: 'show / hide added entries', context: 'filtering' },
+  { action: 'filterRemoved', keys: ['-', 'r'], description: 'show / hide removed entries', context: 'filtering' },
+  { action: 'filterModified', keys: ['M'], description: 'show / hide modified entries', context: 'filtering' },
+  { action: 'filterMetadata', keys: ['m'], description: 'show / hide entries whose metadata alone changed', context: 'filtering' },
+  { action: 'filterUnchanged', keys: ['u'], description: 'show / hide unchanged entries', context: 'filtering' },
+  { action: 'filterDone', keys: ['f', 'enter', 'esc'], description: 'close the filter line', context: 'filtering' },
   { action: 'children', keys: ['c'], description: 'child snapshots (LXD snapshots, image layers, qcow2 snapshots)', context: 'browse' },
   { action: 'diagnostics', keys: ['d'], description: 'diagnostics list', context: 'always' },
   { action: 'help', keys: ['?'], description: 'this help', context: 'always' },
@@ -109,6 +121,7 @@ export function keyName(input: string, key: Key): string {
 export interface KeyState {
   view: 'browse' | 'diff';
   searched: boolean;
+  filtering?: boolean;
 }
 
 const applies: Record<KeyContext, (state: KeyState) => boolean> = {
@@ -117,13 +130,16 @@ const applies: Record<KeyContext, (state: KeyState) => boolean> = {
   diff: (state) => state.view === 'diff',
   searched: (state) => state.searched,
   unsearched: (state) => !state.searched,
+  filtering: (state) => state.filtering === true,
 };
 
+/** While the filter line is open its keys come first, so `m` toggles metadata rather than sorting. */
 export function actionFor(name: string, state: KeyState): Action | undefined {
-  return keyTable.find((binding) => binding.keys.includes(name) && applies[binding.context](state))?.action;
+  const matches = keyTable.filter((binding) => binding.keys.includes(name) && applies[binding.context](state));
+  return (matches.find((binding) => binding.context === 'filtering') ?? matches[0])?.action;
 }
 
-const contextNotes: Record<KeyContext, string> = { always: '', browse: ' (browse view)', diff: ' (diff view)', searched: ' (after a search)', unsearched: ' (no search active)' };
+const contextNotes: Record<KeyContext, string> = { always: '', browse: ' (browse view)', diff: ' (diff view)', searched: ' (after a search)', unsearched: ' (no search active)', filtering: ' (filter line open)' };
 
 /** One line per binding, for the help overlay. */
 export function helpLines(): string[] {

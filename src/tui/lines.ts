@@ -28,15 +28,19 @@ export function lineText(line: Line): string {
   return line.map((segment) => segment.text).join('');
 }
 
-/** Splits `text` so that each case-insensitive occurrence of `needle` is its own highlighted segment. */
+/**
+ * Splits `text` so that each case-insensitive occurrence of `needle` is its own highlighted segment,
+ * between `«` and `»` so that a match shows without colour too (NO_COLOR, monochrome terminals).
+ */
 export function highlight(text: string, needle: string | undefined, style: Omit<Segment, 'text'>): Line {
   if (!needle) return [{ text, ...style }];
   const lower = text.toLowerCase();
   const out: Line = [];
   let at = 0;
   for (let found = lower.indexOf(needle); found >= 0; found = lower.indexOf(needle, found + needle.length)) {
-    if (found > at) out.push({ text: text.slice(at, found), ...style });
+    out.push({ text: `${text.slice(at, found)}«`, ...style });
     out.push({ text: text.slice(found, found + needle.length), ...style, color: 'magenta', inverse: true });
+    out.push({ text: '»', ...style });
     at = found + needle.length;
   }
   if (at < text.length) out.push({ text: text.slice(at), ...style });
@@ -52,4 +56,36 @@ export function merged(line: Line): Line {
     else out.push(segment);
   }
   return out;
+}
+
+/**
+ * Wraps lines longer than `width`, at a space when there is one in the second half of the line.
+ * Continuation lines start under the value of a `label: value` line, otherwise two cells past the
+ * line's own indent, so nesting stays readable.
+ */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.length <= width || width < 8) {
+      out.push(line);
+      continue;
+    }
+    const label = /^ *[^ ]+: +/.exec(line)?.[0].length;
+    const indent = ' '.repeat(Math.min(label ?? (/^ */.exec(line)?.[0].length ?? 0) + 2, Math.floor(width / 2)));
+    let rest = line;
+    let first = true;
+    while (rest.length > 0) {
+      const room = first ? width : width - indent.length;
+      const piece = rest.length <= room ? rest : cut(rest, room);
+      out.push(first ? piece : indent + piece);
+      rest = rest.slice(piece.length).replace(/^ +/, '');
+      first = false;
+    }
+  }
+  return out;
+}
+
+function cut(text: string, room: number): string {
+  const space = text.lastIndexOf(' ', room);
+  return space > room / 2 ? text.slice(0, space) : text.slice(0, room);
 }

@@ -1,14 +1,17 @@
 import { useApp, useInput } from 'ink';
 import { useEffect, useState } from 'react';
+import { escapeForDisplay } from '../model/display.js';
 import { errorMessage } from '../model/errors.js';
 import { App, Frame } from './app.js';
 import { actionFor, keyName } from './keys.js';
 import { plain } from './lines.js';
 import { browseModel, type ViewModel } from './model.js';
 
+/** Work that runs inside the UI before there is anything to show (opening, comparing), reporting a status line. */
+export type Prepare = (report: (status: string) => void) => Promise<ViewModel>;
+
 export interface ShellProps {
-  /** Work that runs inside the UI before there is anything to show (computing a diff), with its progress. */
-  prepare: (progress: (fraction: number) => void) => Promise<ViewModel>;
+  prepare: Prepare;
   color: boolean;
 }
 
@@ -17,9 +20,9 @@ export function Shell({ prepare, color }: ShellProps) {
   const { exit } = useApp();
   const [model, setModel] = useState<ViewModel | null>(null);
   const [generation, setGeneration] = useState(0);
-  const [status, setStatus] = useState('reading…');
+  const [status, setStatus] = useState('opening…');
   useEffect(() => {
-    prepare((fraction) => setStatus(`comparing memory… ${Math.round(fraction * 100)}%`)).then(setModel, (error: unknown) => exit(error instanceof Error ? error : new Error(errorMessage(error))));
+    prepare(setStatus).then(setModel, (error: unknown) => exit(error instanceof Error ? error : new Error(errorMessage(error))));
   }, [prepare, exit]);
   useInput(
     (input, key) => {
@@ -28,7 +31,7 @@ export function Shell({ prepare, color }: ShellProps) {
     },
     { isActive: model === null },
   );
-  if (!model) return <Frame lines={[plain(status), plain('q quits')]} color={color} />;
+  if (!model) return <Frame lines={[plain(escapeForDisplay(status)), plain('q quits')]} color={color} />;
   const openChild = (index: number): void => {
     const child = model.kind === 'browse' ? model.snapshot.children[index] : undefined;
     if (!child) return;

@@ -4,33 +4,22 @@ import { openAddress, subtree } from '../app/open.js';
 import { openDiffSides } from '../cli/main.js';
 import type { Invocation } from '../cli/parse.js';
 import { SnapinspectError } from '../model/errors.js';
-import { browseModel, diffModel, type ViewModel } from './model.js';
+import { browseModel, diffModel } from './model.js';
+import { framePace, withOpeningProgress } from './opening.js';
 import { enterAlternateScreen } from './screen.js';
-import { Shell } from './shell.js';
+import { Shell, type Prepare } from './shell.js';
 
 /** Ctrl-C is a key like q (so the screen is restored); 60 frames a second keeps key → frame latency low. */
-export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 60 };
+export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 250 };
 
-/** `snapinspect PATH` and `snapinspect diff A B` on a terminal; the exit status follows the text commands. */
-export async function startTui({ command, operands, options }: Invocation): Promise<number> {
-  const request = { format: options.format, showSecrets: options.showSecrets };
-  let same: boolean | undefined = true;
-  let prepare: (progress: (fraction: number) => void) => Promise<ViewModel>;
-  if (command === 'diff') {
-    same = undefined;
-    const { before, after, only } = await openDiffSides(operands, options);
-    prepare = async (progress) => {
-      const result = await computeDiff(before, after, { ignoreMtime: options.ignoreMtime, dirMtimes: options.dirMtimes, exclude: options.exclude, only, progress: (done, total) => progress(total ? done / total : 0) });
-      same = result.same;
-      return diffModel(before, after, result);
-    };
-  } else {
-    const [target, ...extra] = operands;
-    if (target === undefined) throw new SnapinspectError('USAGE', 'browse needs a PATH; see snapinspect --help');
-    if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
-    const model = browseModel(await subtree(await openAddress(target, request)));
-    prepare = () => Promise.resolve(model);
-  }
+/**
+ * `snapinspect PATH` and `snapinspect diff A B` on a terminal; the exit status follows the text
+ * commands. The UI starts first and opens the snapshots inside, so a long indexing shows progress
+ * and q or Ctrl-C leaves it; an error while opening ends the UI and is reported after it.
+ */
+export async function startTui(invocation: Invocation): Promise<number> {
+  const outcome: { same: boolean | undefined } = { same: invocation.command === 'diff' ? undefined : true };
+  const prepare = invocation.command === 'diff' ? prepareDiff(invocation, outcome) : prepareBrowse(invocation);
   const restore = enterAlternateScreen(process.stdout);
   try {
     const instance = render(<Shell prepare={prepare} color={!process.env['NO_COLOR']} />, inkOptions);
@@ -39,5 +28,24 @@ export async function startTui({ command, operands, options }: Invocation): Prom
     restore();
   }
   // A diff view left before the comparison finished has no answer: that is trouble, as in diff(1).
-  return same === undefined ? 2 : same ? 0 : 1;
+  return outcome.same === undefined ? 2 : outcome.same ? 0 : 1;
+}
+
+/** Usage errors are found before the UI starts; opening happens inside it. */
+function prepareBrowse({ operands, options }: Invocation): Prepare {
+  const [target, ...extra] = operands;
+  if (target === undefined) throw new SnapinspectError('USAGE', 'browse needs a PATH; see snapinspect --help');
+  if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
+  const request = { format: options.format, showSecrets: options.showSecrets, pace: framePace() };
+  return async (report) => browseModel(await withOpeningProgress([target], report, async () => subtree(await openAddress(target, request))));
+}
+
+function prepareDiff({ operands, options }: Invocation, outcome: { same: boolean | undefined }): Prepare {
+  return async (report) => {
+    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () => openDiffSides(operands, options));
+    const progress = (done: number, total: number): void => report(`comparing memory… ${Math.round(total ? (done / total) * 100 : 0)}%`);
+    const result = await computeDiff(before, after, { ignoreMtime: options.ignoreMtime, dirMtimes: options.dirMtimes, exclude: options.exclude, only, progress });
+    outcome.same = result.same;
+    return diffModel(before, after, result);
+  };
 }

@@ -1,10 +1,8 @@
-import type { FileChangeKind } from '../diff/types.js';
 import type { Action } from './keys.js';
 import { isExpandable, type DiffIndex, type Entry } from './entries.js';
+import { sortOrder, type Order, type Sort, type SortKey } from './sort.js';
+import { defaultHidden, passesFilter, toggledKind, toggleKind, type FilterKind } from './filter.js';
 
-export type SortKey = 'name' | 'size' | 'mtime';
-export type DiffFilter = 'changed' | 'all' | FileChangeKind;
-export const diffFilters: readonly DiffFilter[] = ['changed', 'all', 'added', 'removed', 'modified', 'metadata'];
 
 export interface Row {
   entry: Entry;
@@ -30,8 +28,9 @@ export interface TreeState {
   loading: ReadonlySet<string>;
   /** Folder sizes with everything below, filled in as they are computed. */
   sizes: ReadonlyMap<string, number>;
-  sort: { key: SortKey; reverse: boolean } | null;
-  filter: DiffFilter | null;
+  sort: Sort | null;
+  /** What the diff filter hides; null in the browse view. */
+  hidden: ReadonlySet<FilterKind> | null;
   diff: DiffIndex | null;
   rows: Row[];
   cursor: number;
@@ -57,7 +56,7 @@ export function initialTree(root: Entry, height: number, diff: DiffIndex | null 
     loading: new Set(['']),
     sizes: new Map(),
     sort: null,
-    filter: diff ? 'changed' : null,
+    hidden: diff ? defaultHidden : null,
     diff,
     rows: [],
     cursor: 0,
@@ -117,8 +116,6 @@ function keyAction(state: TreeState, action: Action): TreeState {
       return sortBy(state, 'size');
     case 'sortMtime':
       return sortBy(state, 'mtime');
-    case 'filter':
-      return state.filter === null ? state : relayout({ ...state, filter: nextFilter(state.filter) });
     case 'search':
       return { ...state, search: { text: '', editing: true, origin: state.cursor } };
     case 'nextMatch':
@@ -126,12 +123,14 @@ function keyAction(state: TreeState, action: Action): TreeState {
     case 'previousMatch':
       return findMatch(state, state.cursor - 1, -1);
     default:
-      return state;
+      return toggleFilter(state, action);
   }
 }
 
-function nextFilter(filter: DiffFilter): DiffFilter {
-  return diffFilters[(diffFilters.indexOf(filter) + 1) % diffFilters.length] ?? 'changed';
+function toggleFilter(state: TreeState, action: Action): TreeState {
+  const kind = toggledKind(action);
+  if (kind === undefined || state.hidden === null) return state;
+  return relayout({ ...state, hidden: toggleKind(state.hidden, kind) });
 }
 
 function moveTo(state: TreeState, cursor: number): TreeState {
@@ -188,18 +187,24 @@ function findMatch(state: TreeState, from: number, step: 1 | -1): TreeState {
 /** Rebuilds the rows after the open folders, the loaded children, the sort or the filter changed; the cursor stays on its entry. */
 function relayout(state: TreeState, needed = true): TreeState {
   if (!needed) return state;
-  const selected = state.rows[state.cursor]?.entry.path;
+  // Entries keep their identity across layouts: comparing them is cheaper than comparing 100k paths.
+  const selected = state.rows[state.cursor]?.entry;
   const rows: Row[] = [];
   appendRows(state, state.root, 0, rows);
-  const kept = selected === undefined ? -1 : rows.findIndex((row) => row.entry.path === selected);
+  const kept = selected === undefined ? -1 : rows.findIndex((row) => row.entry === selected);
   return scrolled({ ...state, rows, cursor: kept >= 0 ? kept : Math.min(state.cursor, rows.length - 1) });
 }
 
 function appendRows(state: TreeState, parent: Entry, depth: number, rows: Row[]): void {
   const children = state.children.get(parent.path);
   if (!children) return;
-  for (const entry of sortedChildren(state, children)) {
-    if (!passesFilter(state, entry)) continue;
+  const order = state.sort ? sortOrder(children, state.sort, state.sizes) : null;
+  if (!hasOpenChild(state, parent.path)) {
+    for (const row of closedRows(state, children, order, depth)) rows.push(row);
+    return;
+  }
+  for (const entry of order ? order.map((index) => children[index] as Entry) : children) {
+    if (!shown(state, entry)) continue;
     const expandable = isExpandable(entry);
     const expanded = expandable && state.expanded.has(entry.path);
     rows.push({ entry, depth, expandable, expanded, loading: state.loading.has(entry.path) });
@@ -207,50 +212,38 @@ function appendRows(state: TreeState, parent: Entry, depth: number, rows: Row[])
   }
 }
 
-function passesFilter(state: TreeState, entry: Entry): boolean {
-  const { filter } = state;
-  if (filter === null || filter === 'all') return true;
-  if (filter === 'changed') return entry.mark !== 'unchanged';
-  return entry.mark === filter || Boolean(state.diff?.below.get(entry.path)?.has(filter));
+const shown = (state: TreeState, entry: Entry): boolean => !state.hidden || !state.diff || passesFilter(state.hidden, state.diff, entry);
+
+/** Whether a folder has an expanded or loading child; the sets hold the few folders a user opened. */
+function hasOpenChild(state: TreeState, folder: string): boolean {
+  const isChild = (path: string): boolean => path !== '' && path.slice(0, Math.max(0, path.lastIndexOf('/'))) === folder;
+  for (const path of state.expanded) if (isChild(path)) return true;
+  for (const path of state.loading) if (isChild(path)) return true;
+  return false;
 }
 
-/** Sorting 100k children takes a moment, so each folder's order is kept until the sort changes. */
-function sortedChildren(state: TreeState, children: Entry[]): Entry[] {
-  if (!state.sort) return children;
-  const signature = `${state.sort.key}:${state.sort.reverse}`;
-  const cached = sortCache.get(children);
-  if (cached && cached.signature === signature && (state.sort.key !== 'size' || cached.sizes === state.sizes)) return cached.sorted;
-  const sorted = sortEntries(children, state.sort.key, state.sort.reverse, state.sizes);
-  sortCache.set(children, { signature, sizes: state.sizes, sorted });
-  return sorted;
-}
-
-const sortCache = new WeakMap<Entry[], { signature: string; sizes: ReadonlyMap<string, number>; sorted: Entry[] }>();
-
-const nameOrders = new WeakMap<Entry[], Entry[]>();
-
-/** A folder's children by name, sorted once: the other sorts start from it and keep it for ties. */
-function byName(children: Entry[]): Entry[] {
-  let sorted = nameOrders.get(children);
-  if (!sorted) {
-    sorted = [...children].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    nameOrders.set(children, sorted);
-  }
-  return sorted;
-}
+/** A folder's children as closed rows, made once: every order and filter picks from them. */
+const baseRows = new WeakMap<Entry[], Row[]>();
+/** The rows of a closed folder per order, for the filter they were made with. */
+const closedCache = new WeakMap<Order | Entry[], { hidden: TreeState['hidden']; rows: Row[] }>();
 
 /**
- * Sizes and times sort largest and newest first, as ncdu does, names alphabetically. Each key is
- * computed once per entry and the sort compares numbers only (it is stable, so ties stay by name).
+ * The rows of a folder none of whose children is open. Moving through, sorting back and filtering
+ * a folder of 100k entries then copies rows instead of making them.
  */
-function sortEntries(children: Entry[], key: SortKey, reverse: boolean, sizes: ReadonlyMap<string, number>): Entry[] {
-  const names = byName(children);
-  if (key === 'name') return reverse ? [...names].reverse() : names;
-  // Nanoseconds as a double lose a little precision, far below what ordering by time needs.
-  const ranks = names.map((entry) => (key === 'size' ? -(sizes.get(entry.path) ?? entry.node.size) : -Number(entry.node.mtime?.epochNs ?? -1n)));
-  const direction = reverse ? -1 : 1;
-  const order = names.map((_, index) => index).sort((a, b) => direction * ((ranks[a] ?? 0) - (ranks[b] ?? 0)));
-  return order.map((index) => names[index] as Entry);
+function closedRows(state: TreeState, children: Entry[], order: Order | null, depth: number): Row[] {
+  const key = order ?? children;
+  const cached = closedCache.get(key);
+  if (cached && cached.hidden === state.hidden && cached.rows[0]?.depth === depth) return cached.rows;
+  let base = baseRows.get(children);
+  if (base?.[0]?.depth !== depth) {
+    base = children.map((entry): Row => ({ entry, depth, expandable: isExpandable(entry), expanded: false, loading: false }));
+    baseRows.set(children, base);
+  }
+  const all = order ? order.map((index) => base[index] as Row) : base;
+  const rows = state.hidden ? all.filter((row) => shown(state, row.entry)) : all;
+  closedCache.set(key, { hidden: state.hidden, rows });
+  return rows;
 }
 
 export function selectedEntry(state: TreeState): Entry | undefined {

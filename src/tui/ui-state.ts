@@ -25,6 +25,8 @@ export interface UiState {
   pane: 'tree' | 'details';
   detailsTop: number;
   overlay: Overlay | null;
+  /** The filter line is open in the status line: its keys toggle change kinds, the tree follows live. */
+  filtering: boolean;
   /** Rows the main area has (terminal height minus header and status line). */
   height: number;
   /** Cells per row of the memory page map. */
@@ -44,7 +46,7 @@ export type UiAction =
   | { type: 'dump'; lines: string[] };
 
 export function initialUi(view: UiState['view'], tree: TreeState, height: number, mapWidth: number): UiState {
-  return { view, tree, pane: 'tree', detailsTop: 0, overlay: null, height, mapWidth, quit: false, openChild: null };
+  return { view, tree, pane: 'tree', detailsTop: 0, overlay: null, filtering: false, height, mapWidth, quit: false, openChild: null };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -70,7 +72,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 function pressReducer(state: UiState, name: string, input: string): UiState {
   const search = state.tree.search;
   if (search?.editing) return { ...state, tree: treeReducer(state.tree, searchKey(name, input, search.text)) };
-  const action = actionFor(name, { view: state.view, searched: search !== null });
+  const action = actionFor(name, { view: state.view, searched: search !== null, filtering: state.filtering && !state.overlay });
   if (!action) return state;
   if (action === 'toggle' && state.overlay?.kind === 'children') return { ...state, openChild: state.overlay.cursor };
   return keyReducer(state, action);
@@ -101,6 +103,10 @@ function keyReducer(state: UiState, action: Action): UiState {
       return state.tree.search ? { ...state, tree: treeReducer(state.tree, { type: 'searchCancel' }) } : { ...state, quit: true };
     case 'help':
       return { ...state, overlay: { kind: 'help', top: 0 } };
+    case 'filter':
+      return state.view === 'diff' ? { ...state, filtering: true } : state;
+    case 'filterDone':
+      return { ...state, filtering: false };
     case 'diagnostics':
       return { ...state, overlay: { kind: 'diagnostics', top: 0 } };
     case 'children':
