@@ -105,14 +105,15 @@ export interface DiffSides {
 }
 
 /** Checks `diff A B` operands and opens both sides; the text report and the terminal UI share it. */
-export async function openDiffSides(operands: string[], options: ParsedOptions): Promise<DiffSides> {
+/** `pace` lets a caller that draws frames (the terminal UI) keep them coming while the sides are indexed. */
+export async function openDiffSides(operands: string[], options: ParsedOptions, pace?: () => Promise<void>): Promise<DiffSides> {
   const [first, second, ...extra] = operands;
   if (first === undefined || second === undefined) throw new SnapinspectError('USAGE', 'diff needs two snapshots: snapinspect diff A B');
   if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
   const only = new Set(options.only === undefined ? SECTIONS : options.only.split(',').map((part) => part.trim()));
   const unknown = [...only].find((part) => !(SECTIONS as readonly string[]).includes(part));
   if (unknown !== undefined) throw new SnapinspectError('USAGE', `--only takes ${SECTIONS.join(', ')}; not ${unknown}`);
-  const request = { format: options.format, showSecrets: options.showSecrets };
+  const request = { format: options.format, showSecrets: options.showSecrets, ...(pace ? { pace } : {}) };
   const [before, after] = await Promise.all([openAddress(first, request), openAddress(second, request)]);
   return { before: await subtree(before), after: await subtree(after), only: only as Set<DiffSection> };
 }

@@ -42,7 +42,7 @@ function prepareBrowse({ operands, options }: Invocation): Prepare {
 
 function prepareDiff({ operands, options }: Invocation, outcome: { same: boolean | undefined }): Prepare {
   return async (report) => {
-    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () => openDiffSides(operands, options));
+    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () => openDiffSides(operands, options, framePace()));
     const progress = (done: number, total: number): void => report(`comparing memory… ${Math.round(total ? (done / total) * 100 : 0)}%`);
     const result = await computeDiff(before, after, { ignoreMtime: options.ignoreMtime, dirMtimes: options.dirMtimes, exclude: options.exclude, only, progress });
     outcome.same = result.same;
