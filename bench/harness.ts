@@ -28,7 +28,11 @@ export function timeCommand(command: string, args: string[], runs = 5, okCodes =
 export function peakRssMiB(args: string[], workDir: string, okCodes = [0]): number {
   const report = join(workDir, 'rss.txt');
   const fd = openSync(report, 'w');
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bench/measure.mjs'), ...args], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+  // Linux keeps a process's peak RSS across exec, and a forked child starts with its parent's pages:
+  // spawned straight from this (large) bench process, the command would report the bench's own size.
+  // A small shell in between forks the command from itself, so only the command's memory counts.
+  const command = [process.execPath, join(repoRoot, 'bench/measure.mjs'), ...args];
+  const result = spawnSync('/bin/sh', ['-c', '"$@"; exit $?', 'sh', ...command], { stdio: ['ignore', 'ignore', 'pipe', fd] });
   closeSync(fd);
   if (!okCodes.includes(result.status ?? -1)) throw new Error(`snapinspect ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return Number(readFileSync(report, 'utf8').trim()) / 1024;
