@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Tools the test suite drives besides Node: tmux for the terminal UI end-to-end tests. Without it
-# (not root, no package registry) those tests skip with a visible SKIPPED line instead of failing.
-command -v tmux >/dev/null 2>&1 && exit 0
+# Tools the test suite drives besides Node: tmux (terminal UI end-to-end tests), busybox (its tar
+# dialect) and zstd (compressed tar cases). Without one of them (not root, no package registry) its
+# tests skip with a visible SKIPPED line instead of failing.
+missing=()
+for tool in tmux busybox zstd; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-  echo "tmux is missing and we are not root: the terminal UI end-to-end tests will be skipped" >&2
+  echo "not root, so not installing ${missing[*]}: the tests that need them will be skipped" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq tmux >/dev/null 2>&1 || echo "could not install tmux: the terminal UI end-to-end tests will be skipped" >&2
+apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || echo "could not install ${missing[*]}: the tests that need them will be skipped" >&2
 exit 0

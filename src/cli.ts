@@ -33,6 +33,10 @@ function parsed(): Invocation | undefined {
 
 const invocation = parsed();
 if (invocation && wantsTui(invocation, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY))) {
+  // Ink draws only the last frame when it guesses it runs in CI (a CI, CI_* or CONTINUOUS_INTEGRATION
+  // variable, read as Ink loads). Both ends are a terminal here, so a person is watching: a shell on
+  // a CI runner, or CI=true left in a profile, must still get a live UI.
+  process.env.CI = 'false';
   // Loaded only here, so plain commands never pay for Ink and React.
   const { startTui } = await import('./tui/start.js');
   const status = await startTui(invocation).catch(async (error: unknown) => {
