@@ -9,7 +9,7 @@ import { appendPage, countPages, formatRanges, pageCount, scanPages, type PageRa
 import { Instant, isMetaRecord } from '../src/model/metadata.js';
 import { joinPath, splitPath } from '../src/model/paths.js';
 import { blocks, BytesSource, ConcatSource, FileSource, readAll, SCAN_BLOCK, SliceSource, type Source } from '../src/model/source.js';
-import { childrenOf, dirNode, findNode, lazy, treeSize, walk, type TreeNode } from '../src/model/tree.js';
+import { childrenOf, dirNode, findNode, lazy, treeSize, walk, walkMemories, type TreeNode } from '../src/model/tree.js';
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'snapinspect-model-'));
 afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
@@ -489,5 +489,20 @@ describe('tree helpers', () => {
     expect(await treeSize(fileNode('f', 42))).toBe(42);
     expect(await treeSize(root)).toBe(65701);
     expect(loads()).toBe(1);
+  });
+});
+
+describe('walkMemories', () => {
+  it('finds memories in folders and inside memories, never opening an archive file or decoded entries', async () => {
+    const opened: string[] = [];
+    const memory = (name: string, children: TreeNode[] = []): TreeNode => ({ name, kind: 'memory', size: 0, attrs: {}, children: () => Promise.resolve(children) });
+    const watched = (node: TreeNode, children: TreeNode[]): TreeNode => ({ ...node, children: async () => (opened.push(node.name), children) });
+    const archive = watched({ name: 'blueprint.zip', kind: 'file', size: 10, attrs: {} }, [memory('hidden')]);
+    const entries = watched({ name: 'entries', kind: 'record', size: 0, attrs: {} }, []);
+    const root = dirNode('', [archive, dirNode('procs', [memory('pages')]), memory('stable', [memory('memory 0', [entries])])]);
+    const found: string[] = [];
+    for await (const { segments } of walkMemories(root)) found.push(segments.join('/'));
+    expect(found).toEqual(['procs/pages', 'stable', 'stable/memory 0']);
+    expect(opened).toEqual([]);
   });
 });

@@ -78,6 +78,15 @@ describe('hostile stable structures', () => {
 });
 
 describe('hostile V2 overflow chains', () => {
+  it('refuses a page size the header inflates past the node limit, instead of allocating it', async () => {
+    const image = btreeMapImage({ v2: { pageSize: 128 }, entries: entries(3) });
+    const huge = patched(image, (view) => view.setBigUint64(60, 1n << 40n, true));
+    expect(await listAll(huge)).toEqual({
+      names: ['(unreadable)'],
+      diagnostics: [{ severity: 'error', code: 'STABLE_UNREADABLE', path: 'm', message: 'entries cannot be read: V2 page size 1099511627776 is over the stableNodeBytes limit of 16777216' }],
+    });
+  });
+
   it('stops an overflow page that links back to itself', async () => {
     const value = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
     const image = btreeMapImage({ v2: { pageSize: 128 }, entries: [[text('k'), value]] });

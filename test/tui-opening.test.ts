@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { SnapinspectError } from '../src/model/errors.js';
 import { framePace, openingStatus, withOpeningProgress } from '../src/tui/opening.js';
 import { Shell, type Prepare } from '../src/tui/shell.js';
-import { inkOptions } from '../src/tui/start.js';
+import { parseArgs } from '../src/cli/parse.js';
+import { inkOptions, startTui } from '../src/tui/start.js';
 
 /** A 100 × 24 terminal and keyboard, as ink-testing-library has, but with the instance's exit promise. */
 class Terminal extends EventEmitter {
@@ -94,5 +95,14 @@ describe('opening inside the UI', () => {
   it('ends the UI with the error when opening fails, for the caller to report after restoring the terminal', async () => {
     const { instance } = renderShell(() => Promise.reject(new SnapinspectError('NOT_FOUND', 'no such file or folder: gone.tar')));
     await expect(instance.waitUntilExit()).rejects.toThrow('no such file or folder: gone.tar');
+  });
+});
+
+describe('--limit with the terminal UI', () => {
+  it('rejects a bad limit as a usage error before the UI starts, as the text commands do', async () => {
+    const error = await startTui(parseArgs(['--limit', 'bogus=1', 'some-path'])).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SnapinspectError);
+    expect((error as SnapinspectError).code).toBe('USAGE');
+    expect((error as SnapinspectError).message).toMatch(/^--limit takes NAME=VALUE with NAME one of metadataBytes,/);
   });
 });

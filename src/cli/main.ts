@@ -104,8 +104,10 @@ export interface DiffSides {
   only: Set<DiffSection>;
 }
 
-/** Checks `diff A B` operands and opens both sides; the text report and the terminal UI share it. */
-/** `pace` lets a caller that draws frames (the terminal UI) keep them coming while the sides are indexed. */
+/**
+ * Checks `diff A B` operands and opens both sides; the text report and the terminal UI share it.
+ * `pace` lets a caller that draws frames (the terminal UI) keep them coming while the sides are indexed.
+ */
 export async function openDiffSides(operands: string[], options: ParsedOptions, pace?: () => Promise<void>): Promise<DiffSides> {
   const [first, second, ...extra] = operands;
   if (first === undefined || second === undefined) throw new SnapinspectError('USAGE', 'diff needs two snapshots: snapinspect diff A B');

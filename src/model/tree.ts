@@ -98,7 +98,8 @@ export async function* walkMemories(root: TreeNode, prefix: string[] = []): Asyn
     if (root.kind === 'memory' && child.kind !== 'memory') continue;
     const segments = [...prefix, child.name];
     if (child.kind === 'memory') yield { node: child, segments };
-    yield* walkMemories(child, segments);
+    // A file with children is an archive inside the snapshot: opening it to look for memories would inflate it.
+    if (child.kind === 'dir' || child.kind === 'memory') yield* walkMemories(child, segments);
   }
 }
 

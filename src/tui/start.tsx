@@ -4,12 +4,13 @@ import { openAddress, subtree } from '../app/open.js';
 import { openDiffSides } from '../cli/main.js';
 import type { Invocation } from '../cli/parse.js';
 import { SnapinspectError } from '../model/errors.js';
+import { applyLimitOverrides } from '../model/limits.js';
 import { browseModel, diffModel } from './model.js';
 import { framePace, withOpeningProgress } from './opening.js';
 import { enterAlternateScreen } from './screen.js';
 import { Shell, type Prepare } from './shell.js';
 
-/** Ctrl-C is a key like q (so the screen is restored); 60 frames a second keeps key → frame latency low. */
+/** Ctrl-C is a key like q (so the screen is restored); up to 250 frames a second keeps key → frame latency low. */
 export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 250 };
 
 /**
@@ -18,6 +19,8 @@ export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 250
  * and q or Ctrl-C leaves it; an error while opening ends the UI and is reported after it.
  */
 export async function startTui(invocation: Invocation): Promise<number> {
+  // As in the text commands, a bad --limit is a usage error before anything is shown.
+  applyLimitOverrides(invocation.options.limit);
   const outcome: { same: boolean | undefined } = { same: invocation.command === 'diff' ? undefined : true };
   const prepare = invocation.command === 'diff' ? prepareDiff(invocation, outcome) : prepareBrowse(invocation);
   const restore = enterAlternateScreen(process.stdout);

@@ -3,7 +3,6 @@ import { isExpandable, type DiffIndex, type Entry } from './entries.js';
 import { sortOrder, type Order, type Sort, type SortKey } from './sort.js';
 import { defaultHidden, passesFilter, toggledKind, toggleKind, type FilterKind } from './filter.js';
 
-
 export interface Row {
   entry: Entry;
   depth: number;

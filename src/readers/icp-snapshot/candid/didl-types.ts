@@ -28,7 +28,7 @@ export function candidTypeTable(cursor: ByteCursor): { table: CandidType[]; args
   const table: CandidType[] = [];
   for (let i = 0; i < count; i++) table.push(tableEntry(cursor, read));
   const argCount = cursor.u32();
-  if (argCount > cursor.remaining + 1) throw new DecodeError(`${argCount} arguments cannot fit in the message`);
+  if (argCount > cursor.remaining) throw new DecodeError(`${argCount} arguments cannot fit in the message`);
   const args = Array.from({ length: argCount }, read);
   return { table, args };
 }

@@ -101,6 +101,8 @@ export const KEY_MODES: readonly KeyMode[] = [
 
 async function readV2(memory: Source, address: number, layout: BTreeLayout, count: number, internal: boolean, keyMode: KeyMode): Promise<BTreeNode> {
   if (layout.pageSize < MIN_PAGE) throw new DecodeError(`V2 page size ${layout.pageSize} is below the crate's minimum of ${MIN_PAGE}`);
+  // The page size comes from the map header: trusted as a read length, it would allocate whatever it claims.
+  if (layout.pageSize > limits.stableNodeBytes) throw new DecodeError(`V2 page size ${layout.pageSize} is over the stableNodeBytes limit of ${limits.stableNodeBytes}`);
   const stream = await nodeStream(memory, address, layout.pageSize);
   const fields = new LittleEndian(stream);
   const node: BTreeNode = { address, keys: [], values: [], children: internal ? addresses(fields, V2_CHILDREN, count + 1) : [] };

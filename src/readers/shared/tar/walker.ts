@@ -22,7 +22,6 @@ export type TarNeed =
   | { kind: 'trailer' }
   | { kind: 'done' };
 
-
 function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
