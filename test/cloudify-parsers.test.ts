@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyLimitOverrides } from '../src/model/limits.js';
 import { BytesSource } from '../src/model/source.js';
 import { readPgDump, unescapeCopy } from '../src/readers/cloudify/pg-dump.js';
 import { byteaHex, unpickle } from '../src/readers/cloudify/pickle.js';
@@ -37,6 +38,28 @@ describe('pickle subset', () => {
     expect(decoded.ok && Object.keys(decoded.value as object)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('keeps a __proto__ key in BUILD state as a plain key', () => {
+    const state = [0x7d, 0x28, ...str('__proto__'), 0x7d, 0x28, ...str('polluted'), 0x88, 0x75, 0x75];
+    const decoded = unpickle(Uint8Array.from([0x80, 0x02, 0x63, ...Buffer.from('m\nC\n'), 0x29, 0x81, ...state, 0x62, 0x2e]));
+    expect(decoded.ok && Object.keys(decoded.value as object)).toEqual(['__proto__']);
+    expect(decoded.ok && Object.getPrototypeOf(decoded.value)).toBe(Object.prototype);
+  });
+
+  it('makes memo recalls that expand to 2^40 items, contain themselves or nest too deep opaque', () => {
+    const expanding = Uint8Array.from([0x80, 0x02, 0x4e, ...Array.from({ length: 40 }, () => [0x71, 0x00, 0x68, 0x00, 0x86]).flat(), 0x2e]);
+    expect(unpickle(expanding)).toEqual({ ok: false, reason: 'pickle expands to more than 1000000 items' });
+    expect(unpickle(Buffer.from(']q\0h\0a.', 'latin1'))).toEqual({ ok: false, reason: 'pickle contains itself' });
+    const deep = Uint8Array.from([...Array<number>(300).fill(0x5d), ...Array<number>(299).fill(0x61), 0x2e]);
+    expect(unpickle(deep)).toEqual({ ok: false, reason: 'pickle nests deeper than 200 levels' });
+  });
+
+  it('charges stringified dict keys to the same budget, so repeating a huge key cannot multiply the work', () => {
+    // A tuple of 2^19 - 1 items fits the budget once; as the key of a second SETITEM it no longer does.
+    const huge = [0x4e, ...Array.from({ length: 18 }, () => [0x71, 0x00, 0x68, 0x00, 0x86]).flat()];
+    const bytes = Uint8Array.from([0x80, 0x02, 0x7d, ...huge, 0x71, 0x01, 0x4e, 0x73, 0x68, 0x01, 0x4e, 0x73, 0x2e]);
+    expect(unpickle(bytes)).toEqual({ ok: false, reason: 'pickle expands to more than 1000000 items' });
+  });
 });
 
 describe('COPY text and dump lines', () => {
@@ -69,6 +92,19 @@ describe('COPY text and dump lines', () => {
       ['executions.token', 3],
       ['secrets.value', 1],
     ]);
+  });
+
+  it('counts UTF-8 bytes, not UTF-16 units, against redactBytes', async () => {
+    // 104 UTF-16 units but 204 bytes: over a limit of 150 only when bytes are counted.
+    const text = `-- ${'é'.repeat(100)}\n`;
+    applyLimitOverrides(['redactBytes=150']);
+    try {
+      const dump = await readPgDump(new BytesSource(Buffer.from(text)), 'pg_data');
+      expect(dump.redacted).toBeNull();
+      expect(dump.diagnostics).toEqual([{ severity: 'info', code: 'CLOUDIFY_WITHHELD', path: 'pg_data', message: 'pg_data is larger than the redactBytes limit of 150 bytes, so it is not redacted but withheld whole (--show-secrets shows it)' }]);
+    } finally {
+      applyLimitOverrides([]);
+    }
   });
 
   it('reports a dump cut inside a COPY block', async () => {

@@ -113,6 +113,20 @@ describe('Cloudify families built from the documented layouts', () => {
     expect((await cli(['info', `${path}:Manager/deployments/dep1`])).stdout).toContain('  inputs: (opaque pickle, 5 bytes: unsupported opcode 0x93 at byte 2)\n');
   });
 
+  it.each([
+    ['expanding', `80024e${'7100680086'.repeat(40)}2e`, 'pickle expands to more than 1000000 items'],
+    ['cyclic', Buffer.from(']q\0h\0a.', 'latin1').toString('hex'), 'pickle contains itself'],
+  ])('shows a %s memo-recall pickle as opaque, quickly, and keeps the rest of the Manager view', async (name, hex, reason) => {
+    const members = legacySnapshot().map((member) => (member.name === 'pg_data' ? { ...member, data: String(member.data).replace('\\\\x80027d71012e\t1\t0\n', `\\\\x${hex}\t1\t0\n`) } : member));
+    const path = write(`${name}-pickle.zip`, buildZip(members));
+    const started = Date.now();
+    const info = await infoJson(path);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(info.diagnostics).toContainEqual({ severity: 'info', code: 'CLOUDIFY_OPAQUE_PICKLE', path: 'pg_data', message: `1 pickled value in pg_data could not be decoded and is shown as opaque (first: ${reason})` });
+    expect(info.metadata.counts).toMatchObject({ tenants: 1, users: 1, blueprints: 1, deployments: 1, executions: 3, agents: 1, secrets: 1 });
+    expect((await cli(['info', `${path}:Manager/deployments/dep1`])).stdout).toContain(`  inputs: (opaque pickle, ${hex.length / 2} bytes: ${reason})\n`);
+  });
+
   it('reads the 7.0.1+ flattened family, the last copy of an item winning', async () => {
     const path = write('flat.zip', buildZip(flatMembers));
     const info = await infoJson(path);
@@ -197,6 +211,18 @@ describe('zip integrity', () => {
     expect(info.metadata.secrets.pg_data).toBe('database dump with credentials (unreadable, withheld whole)');
     const cat = await cli(['cat', `${path}:pg_data`]);
     expect(cat.stdout).toBe('<redacted: --show-secrets reveals it>\n');
+  });
+
+  it('withholds pg_data whole when a line was too long to check, even with no secret column elsewhere', async () => {
+    const dump = `COPY blueprints (_storage_id, id, plan) FROM stdin;\n1\tbp1\t{"inputs": {"db": "${'x'.repeat(200)}hunter2"}}\n\\.\n`;
+    const path = write('long-line.zip', buildZip([{ name: 'metadata.json', data: '{"snapshot_version": "5.0.5"}' }, { name: 'pg_data', data: dump }]));
+    const limit = ['--limit', 'dumpLineBytes=200'];
+    const { stdout } = await cli(['info', '--json', ...limit, path]);
+    const info = JSON.parse(stdout);
+    expect(info.diagnostics).toContainEqual({ severity: 'info', code: 'CLOUDIFY_WITHHELD', path: 'pg_data', message: 'pg_data has lines longer than the dumpLineBytes limit of 200 bytes that could not be checked for credentials, so it is withheld whole (--show-secrets shows it)' });
+    expect(info.metadata.secrets).toEqual({ pg_data: 'database dump that could not be fully checked for credentials (withheld whole)' });
+    expect((await cli(['cat', ...limit, `${path}:pg_data`])).stdout).toBe('<redacted: --show-secrets reveals it> (withheld whole: too large or damaged to redact)\n');
+    expect((await cli(['cat', '--show-secrets', ...limit, `${path}:pg_data`])).stdout).toBe(dump);
   });
 
   it('lists encrypted members but does not read them', async () => {
@@ -307,6 +333,22 @@ describe('secrets never reach stdout unless --show-secrets', () => {
   it.each(fixtures)('%s: no planted secret in any command', async (path) => {
     const all = await everyOutput(path, []);
     for (const secret of secretStrings) expect(all).not.toContain(secret);
+  });
+
+  it('redacts secrets written as escaped JSON or KEY=value inside es_data log messages', async () => {
+    const lines = [
+      { _index: 'cloudify_events', _type: 'cloudify_log', _id: 'l2', _source: { message: { text: 'inputs: {"password": "hunter2", "port": 80}' } } },
+      { _index: 'cloudify_events', _type: 'cloudify_log', _id: 'l3', _source: { message: { text: 'running install.sh --db_password=hunter3 --port=80' } } },
+    ];
+    const path = write('es-escaped.zip', buildZip([...esMembers.filter((member) => member.name !== 'es_data'), { name: 'es_data', data: lines.map((line) => JSON.stringify(line)).join('\n') }]));
+    const cat = await cli(['cat', `${path}:es_data`]);
+    expect(cat.stdout.split('\n')).toEqual([
+      '{"_index":"cloudify_events","_type":"cloudify_log","_id":"l2","_source":{"message":{"text":"inputs: {\\"password\\": \\"<redacted: --show-secrets reveals it>\\", \\"port\\": 80}"}}}',
+      '{"_index":"cloudify_events","_type":"cloudify_log","_id":"l3","_source":{"message":{"text":"running install.sh --db_password=<redacted: --show-secrets reveals it> --port=80"}}}',
+    ]);
+    const shown = await cli(['cat', '--show-secrets', `${path}:es_data`]);
+    expect(shown.stdout).toContain('\\"hunter2\\"');
+    expect(shown.stdout).toContain('--db_password=hunter3 ');
   });
 
   it('--show-secrets reveals them', async () => {

@@ -5,7 +5,7 @@ import { sourceLines } from '../shared/lines.js';
 import { REDACTED } from '../shared/secrets.js';
 import { tooManyRecords } from './manager-view.js';
 import { byteaHex, unpickle } from './pickle.js';
-import { hasSecretValue, tooLargeToRedact } from './secret-values.js';
+import { hasSecretValue, tooLargeToRedact, uncheckedLines } from './secret-values.js';
 
 export type PgRow = Record<string, string | null>;
 
@@ -22,7 +22,7 @@ export interface PgDump {
   createExecutionId?: string;
   /** `table.column` → rows whose value is a credential. */
   secretColumns: Map<string, number>;
-  /** The dump with credential values replaced; null when it was too large to redact in memory. */
+  /** The dump with credential values replaced; null when it was too large to redact in memory or had lines too long to check. */
   redacted: string | null;
   diagnostics: Diagnostic[];
 }
@@ -47,6 +47,7 @@ export async function readPgDump(source: Source, path: string, blockSize?: numbe
   for await (const line of sourceLines(source, blockSize)) {
     if (!('text' in line)) {
       dump.diagnostics.push(diagnostic('warning', 'CLOUDIFY_LINE_TOO_LONG', `line ${line.number} of ${path} is longer than ${limits.dumpLineBytes} bytes and was skipped`, path));
+      if (dump.redacted !== null) dump.diagnostics.push(uncheckedLines(path));
       dump.redacted = null;
       continue;
     }
@@ -56,7 +57,8 @@ export async function readPgDump(source: Source, path: string, blockSize?: numbe
     else table = blockStart(line.text, dump);
     const trailer = /^DELETE FROM (?:public\.)?executions WHERE id = '([^']*)';$/.exec(line.text);
     if (trailer) dump.createExecutionId = trailer[1];
-    redactedBytes += shown.length + 1;
+    // The limit is in bytes; a string's length counts UTF-16 units, which undercounts non-ASCII text.
+    redactedBytes += Buffer.byteLength(shown) + 1;
     if (dump.redacted !== null && redactedBytes > limits.redactBytes) {
       dump.redacted = null;
       dump.diagnostics.push(tooLargeToRedact(path));

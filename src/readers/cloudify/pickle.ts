@@ -1,9 +1,13 @@
-import type { MetaRecord, MetaValue } from '../../model/metadata.js';
+import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 
 /** What a pickled column decodes to, or why it stays opaque. */
 export type Unpickled = { ok: true; value: MetaValue } | { ok: false; reason: string };
 
 const MAX_OPS = 1_000_000;
+/** Memo recalls share objects, so a few hundred bytes can describe 2^n items; the decoded tree is capped as if each share were a copy. */
+const MAX_ITEMS = 1_000_000;
+/** Deep enough for any Cloudify plan; shallow enough for the recursive secret walkers. */
+const MAX_DEPTH = 200;
 
 class PickleError extends Error {}
 
@@ -33,6 +37,7 @@ class PickleMachine {
   private at = 0;
   private readonly stack: Slot[] = [];
   private readonly memo = new Map<number, MetaValue>();
+  private readonly budget = { items: MAX_ITEMS };
   private readonly view: DataView;
 
   constructor(private readonly bytes: Uint8Array) {
@@ -42,7 +47,7 @@ class PickleMachine {
   run(): MetaValue {
     for (let ops = 0; ops < MAX_OPS; ops++) {
       const op = this.byte();
-      if (op === 0x2e) return this.pop();
+      if (op === 0x2e) return this.bounded(this.pop());
       this.step(op);
     }
     throw new PickleError('pickle too long');
@@ -95,16 +100,13 @@ class PickleMachine {
   private build(): void {
     const state = this.pop();
     const target = this.top();
-    if (isRecord(target) && isRecord(state)) Object.assign(target, state);
+    if (isMetaRecord(target) && isMetaRecord(state)) for (const [key, item] of Object.entries(state)) setKey(target, key, item);
   }
 
   private setItems(items: Slot[]): void {
     const target = this.top();
-    if (!isRecord(target)) throw new PickleError('SETITEM on a non-dict');
-    // defineProperty, not assignment: a hostile `__proto__` key must stay a plain key.
-    for (let i = 0; i + 1 < items.length; i += 2) {
-      Object.defineProperty(target, keyText(this.value(items[i])), { value: this.value(items[i + 1]), enumerable: true, writable: true, configurable: true });
-    }
+    if (!isMetaRecord(target)) throw new PickleError('SETITEM on a non-dict');
+    for (let i = 0; i + 1 < items.length; i += 2) setKey(target, keyText(this.bounded(this.value(items[i]))), this.value(items[i + 1]));
   }
 
   private append(items: Slot[]): void {
@@ -117,6 +119,15 @@ class PickleMachine {
     const mark = this.stack.lastIndexOf(MARK);
     if (mark < 0) throw new PickleError('no mark');
     return this.stack.splice(mark).slice(1).map((slot) => this.value(slot));
+  }
+
+  /**
+   * The value once it is known to expand to few enough items, shallow enough and without containing itself.
+   * One budget covers the result and every stringified tuple key, so repeated keys cannot multiply the work.
+   */
+  private bounded(value: MetaValue): MetaValue {
+    measure(value, new Set(), this.budget);
+    return value;
   }
 
   private long(length: number): MetaValue {
@@ -179,8 +190,21 @@ class PickleMachine {
   }
 }
 
-function isRecord(value: MetaValue): value is MetaRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !('epochNs' in value);
+/** defineProperty, not assignment: a hostile `__proto__` key must stay a plain key. */
+function setKey(target: MetaRecord, key: string, value: MetaValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Walks a value as if each shared object were a copy, charging the budget: throws once it is spent, too deep, or self-containing. */
+function measure(value: MetaValue, ancestors: Set<MetaValue>, budget: { items: number }): void {
+  if (--budget.items < 0) throw new PickleError(`pickle expands to more than ${MAX_ITEMS} items`);
+  const children = Array.isArray(value) ? value : isMetaRecord(value) ? Object.values(value) : [];
+  if (children.length === 0) return;
+  if (ancestors.has(value)) throw new PickleError('pickle contains itself');
+  if (ancestors.size >= MAX_DEPTH) throw new PickleError(`pickle nests deeper than ${MAX_DEPTH} levels`);
+  ancestors.add(value);
+  for (const child of children) measure(child, ancestors, budget);
+  ancestors.delete(value);
 }
 
 function keyText(value: MetaValue): string {

@@ -36,6 +36,8 @@ const RULES: SecretRule[] = [
   { test: (path) => path === 'pg_data', redaction: 'whole', what: 'database dump with credentials (unreadable, withheld whole)', always: true },
 ];
 
+const UNCHECKED_DUMP = 'database dump that could not be fully checked for credentials (withheld whole)';
+
 export interface SecretEntry {
   path: string;
   what: string;
@@ -51,7 +53,8 @@ export async function applySecretRules(files: Map<string, TreeNode>, pg: PgDump 
   for (const [path, node] of files) {
     if (path === 'pg_data' && pg) {
       const what = pgSecrets(pg, files.has('rest-security.conf'));
-      if (what) found.push(flag(node, path, what, showSecrets ? undefined : pg.redacted));
+      // Without a redacted copy (a line too long to check, too large) the dump may hold unseen credentials: fail closed.
+      if (what || pg.redacted === null) found.push(flag(node, path, what || UNCHECKED_DUMP, showSecrets ? undefined : pg.redacted));
       continue;
     }
     const rule = RULES.find((candidate) => candidate.test(path));

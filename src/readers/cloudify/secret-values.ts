@@ -9,6 +9,12 @@ export function tooLargeToRedact(path: string): Diagnostic {
   return diagnostic('info', 'CLOUDIFY_WITHHELD', message, path);
 }
 
+/** Said when a dump line over `limits.dumpLineBytes` was skipped: it may hold credentials nobody checked, so the dump is withheld. */
+export function uncheckedLines(path: string): Diagnostic {
+  const message = `${path} has lines longer than the dumpLineBytes limit of ${limits.dumpLineBytes} bytes that could not be checked for credentials, so it is withheld whole (--show-secrets shows it)`;
+  return diagnostic('info', 'CLOUDIFY_WITHHELD', message, path);
+}
+
 /** Key names whose values Cloudify snapshots use for credentials (formats/cloudify.md §6); a bare `key` is a secret's name, not its value. */
 const SECRET_KEY = /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|_key$/i;
 
@@ -53,10 +59,23 @@ export function redactValue(value: MetaValue, key = '', everything = false): Met
   return value;
 }
 
-/** Quoted `key: value` pairs with a secret-looking key (JSON, Python reprs in log messages), PEM blocks and URL passwords in free text. */
+const TEXT_KEY = '\\w*(?:password|passwd|secret|token|api_token_key|broker_pass|encryption_key|hash_salt)\\w*';
+
+/**
+ * Quoted `key: value` pairs with a secret-looking key (JSON, Python reprs in log messages), also when
+ * the pair sits escaped inside another JSON string (`\"password\": \"x\"`, as NDJSON log lines hold it).
+ * A quote is any run of backslashes and a quote mark, so an escaped pair matches the same way.
+ */
+const QUOTED_PAIR = new RegExp(`(\\\\*['"])(${TEXT_KEY})\\1(\\s*[:=]\\s*u?)(\\\\*['"])((?:(?!\\4)(?:\\\\.|[^\\\\]))*)\\4`, 'gi');
+
+/** `key=value` with a bare value (command lines, URLs' query strings, `KEY=value` env dumps). */
+const BARE_PAIR = new RegExp(`\\b(${TEXT_KEY}=)(?:'[^']*'|"[^"]*"|[^\\s&,;'"\\\\]+)`, 'gi');
+
+/** Secret-keyed pairs, PEM blocks and URL passwords in free text. */
 export function redactText(text: string): string {
   return text
-    .replace(/(['"])(\w*(?:password|passwd|secret|token|api_token_key|broker_pass|encryption_key|hash_salt)\w*)\1(\s*[:=]\s*u?)(['"])((?:(?!\4)[^\\]|\\.)*)\4/gi, `$1$2$1$3$4${REDACTED}$4`)
+    .replace(QUOTED_PAIR, `$1$2$1$3$4${REDACTED}$4`)
+    .replace(BARE_PAIR, `$1${REDACTED}`)
     .replace(/-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----[\s\S]*?-----END ([A-Z ]+ )?PRIVATE KEY-----/g, REDACTED)
     .replace(URL_PASSWORD, `$1${REDACTED}$3`);
 }
