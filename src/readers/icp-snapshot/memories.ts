@@ -7,10 +7,7 @@ import type { FieldNames } from './candid/didl-decoder.js';
 import { eopRoots, regionNodes } from './motoko.js';
 import type { EntryContext } from './stable/entry-pages.js';
 import { candidBlobEntries, structureEntries } from './stable/structure-entries.js';
-import { detectMotokoEop, detectMotokoRegions, detectStructure, readMemoryManager, type StructureInfo, type VirtualMemory } from './stable-structures.js';
-
-/** The IC's memory page; wasm memory and stable memory are compared and shown in these units. */
-export const WASM_PAGE = 65536;
+import { detectMotokoEop, detectMotokoRegions, detectStructure, readMemoryManager, WASM_PAGE, type StructureInfo, type VirtualMemory } from './stable-structures.js';
 
 /** Turns a blob file node into a memory node and decodes what the memory is known to hold. */
 export async function wasmMemoryNode(file: TreeNode): Promise<TreeNode> {

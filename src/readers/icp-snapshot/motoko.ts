@@ -2,10 +2,9 @@ import type { MetaRecord } from '../../model/metadata.js';
 import { ConcatSource, SliceSource, type Source } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
 import { readFully } from '../shared/leb128.js';
-import type { MotokoRegions } from './stable-structures.js';
+import { WASM_PAGE, type MotokoRegions } from './stable-structures.js';
 import { LittleEndian } from './structure-headers.js';
 
-const WASM_PAGE = 65536;
 const EOP_OFFSET = 0x480000;
 /** After the 128-byte UTF-32 fingerprint and the u64 version (rts persistence.rs, `PersistentMetadata`). */
 const EOP_POINTERS = 136;

@@ -36,7 +36,8 @@ export interface MotokoRegions {
   totalAllocatedRegions: bigint;
 }
 
-const WASM_PAGE = 65536;
+/** The IC's 64 KiB wasm page: the unit of stable memory, buckets and Motoko region blocks. */
+export const WASM_PAGE = 65536;
 const HEADER_PAGE = 65536;
 const LAYOUT_VERSION = 1;
 const SIZES_OFFSET = 40;

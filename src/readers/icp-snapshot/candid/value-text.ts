@@ -1,12 +1,9 @@
 import type { FieldNames } from './didl-decoder.js';
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+import { labelText } from './types.js';
 
 /** A field label as Candid text shows it: its name when known (quoted if not an identifier), else its numeric id. */
 export function labelFor(id: number, names: FieldNames): string {
-  const name = names.get(id);
-  if (name === undefined) return String(id);
-  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+  return labelText({ id, name: names.get(id) });
 }
 
 /** `blob "ab\00\ff"`: printable ASCII as is, every other byte as a two-digit escape. */
