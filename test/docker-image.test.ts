@@ -7,7 +7,8 @@ import type { Snapshot } from '../src/model/snapshot.js';
 import { findNode, walk, type TreeNode } from '../src/model/tree.js';
 import { dockerImageReader } from '../src/readers/docker-image/index.js';
 import { probePath } from '../src/readers/probe.js';
-import { verifyDockerImage } from '../src/verify/docker-image.js';
+import { verifySnapshot } from '../src/verify/index.js';
+import { checkFindings } from './helpers/checks.js';
 import { corpusRoot, tempDir } from './helpers/cli.js';
 import { buildImage, dir, file, hardlink, imageMembers, sha256, symlink, tarOf, whiteout, type ImageLayout, type ImageSpec, type Members } from './helpers/image-builder.js';
 import type { TarEntrySpec } from './helpers/tar-builder.js';
@@ -146,7 +147,7 @@ describe('layouts', () => {
     expect(image.metadata.layers).toEqual([expect.objectContaining({ index: 1, compression, comment: 'layer 1' }), expect.objectContaining({ index: 2, compression, created_by: '/bin/sh -c step 2' })]);
     expect(image.metadata).toMatchObject({ author: 'ops', architecture: 'amd64', os: 'linux', config: { Env: ['PATH=/bin', 'DB_PASSWORD=<redacted: --show-secrets reveals it>'] } });
     expect(image.children.map((c) => c.selector)).toEqual(['merged', 'layer:1', 'layer:2']);
-    expect(await verifyDockerImage(image)).toEqual([]);
+    expect(await checkFindings(image)).toEqual([]);
     expect((await open(buildImage(layout, twoLayers), true)).metadata).toMatchObject({ config: { Env: ['PATH=/bin', 'DB_PASSWORD=hunter2'] } });
   });
 
@@ -158,7 +159,7 @@ describe('layouts', () => {
     expect((await at(top.root, 'var/.wh..wh..opq')).note).toBe('opaque: hides lower contents of var');
     expect(await listing((await child(image, 'layer:1')).root)).toContain('etc/os-release');
     expect(await child(image, 'merged')).toBe(image);
-    expect(await verifyDockerImage(top)).toEqual([]);
+    expect(await checkFindings(top)).toEqual([]);
   });
 
   it('picks linux/amd64 from a multi-platform index and lists the other manifests', async () => {
@@ -188,14 +189,14 @@ describe('verify', () => {
     const reindent = (members: Members, name: string): void => void members.set(name, new TextEncoder().encode(JSON.stringify(jsonOf(members, name), null, 2)));
     const ociManifest = (members: Members): string => [...members.keys()].find((name) => name.startsWith('blobs/') && members.get(name)?.[0] === 0x7b && jsonOf(members, name).layers) ?? '';
     const blob = await open(edit('oci-compat', (members) => reindent(members, ociManifest(members))));
-    expect(codes(await verifyDockerImage(blob))).toEqual(['IMAGE_BLOB_DIGEST_MISMATCH']);
+    expect(codes(await checkFindings(blob))).toEqual(['IMAGE_BLOB_DIGEST_MISMATCH']);
     const config = await open(edit('legacy', (members) => reindent(members, [...members.keys()].find((name) => /^[0-9a-f]{64}\.json$/.test(name)) ?? '')));
-    expect(codes(await verifyDockerImage(config))).toEqual(['IMAGE_CONFIG_DIGEST_MISMATCH']);
+    expect(codes(await checkFindings(config))).toEqual(['IMAGE_CONFIG_DIGEST_MISMATCH']);
   });
 
   it.each(['legacy', 'containerd'] as const)('reports a %s layer whose decompressed sha256 is not its diff_id', async (layout) => {
     const spec = { ...twoLayers, config: { rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`, `sha256:${sha256(new Uint8Array(0))}`] } } };
-    const found = await verifyDockerImage(await open(buildImage(layout, spec)));
+    const found = await checkFindings(await open(buildImage(layout, spec)));
     expect(found.map((d) => [d.code, /rootfs\.diff_ids\[\d\]/.test(d.message)])).toEqual([['IMAGE_DIFF_ID_MISMATCH', true], ['IMAGE_DIFF_ID_MISMATCH', true]]);
   });
 
@@ -206,16 +207,15 @@ describe('verify', () => {
       source.size += 1;
       setJson(members, 'manifest.json', manifest);
     }));
-    expect(codes(await verifyDockerImage(image))).toEqual(['IMAGE_SIZE_MISMATCH']);
+    expect(codes(await checkFindings(image))).toEqual(['IMAGE_SIZE_MISMATCH']);
   });
 
   it('reports a layer the manifest names but the archive lacks, once', async () => {
     const image = await open(edit('legacy', (members) => members.delete(layerPath(members, 0))));
     expect(codes(image.diagnostics)).toEqual(['IMAGE_LAYER_MISSING', 'IMAGE_WHITEOUT_MISSING_TARGET']);
     expect(await listing(image.root)).toEqual(['etc/', 'root/', 'root/hello.txt', 'var/']);
-    expect(await verifyDockerImage(image)).toEqual([]);
-    image.diagnostics.length = 0;
-    expect(codes(await verifyDockerImage(image))).toEqual(['IMAGE_LAYER_MISSING']);
+    expect(await checkFindings(image)).toEqual([]);
+    expect(codes((await verifySnapshot(image)).findings).filter((code) => code === 'IMAGE_LAYER_MISSING')).toEqual(['IMAGE_LAYER_MISSING']);
   });
 });
 
@@ -224,10 +224,10 @@ describe('broken inputs give diagnostics, never throw', () => {
     const cut = (members: Members, name: string, length: number): void => void members.set(name, members.get(name)?.subarray(0, length) ?? new Uint8Array());
     const plain = await open(edit('legacy', (members) => cut(members, layerPath(members, 0), 1600)));
     expect(plain.diagnostics.filter((d) => d.code === 'TAR_TRUNCATED').map((d) => d.path)).toEqual(['layer:1']);
-    expect(codes(await verifyDockerImage(plain))).toEqual(['IMAGE_DIFF_ID_MISMATCH']);
+    expect(codes(await checkFindings(plain))).toEqual(['IMAGE_DIFF_ID_MISMATCH']);
     const gzip = await open(edit('containerd', (members) => cut(members, jsonOf(members, 'manifest.json')[0].Layers[0], 60)));
     expect(codes(gzip.diagnostics)).toEqual(['IMAGE_LAYER_UNREADABLE', 'IMAGE_WHITEOUT_MISSING_TARGET']);
-    expect(codes(await verifyDockerImage(gzip))).toEqual(['IMAGE_SIZE_MISMATCH', 'IMAGE_BLOB_DIGEST_MISMATCH', 'IMAGE_DIFF_ID_MISMATCH']);
+    expect(codes(await checkFindings(gzip))).toEqual(['IMAGE_SIZE_MISMATCH', 'IMAGE_BLOB_DIGEST_MISMATCH', 'IMAGE_DIFF_ID_MISMATCH']);
   });
 
   it('a layer that is not a tar', async () => {
@@ -280,7 +280,7 @@ describe.skipIf(!corpus)('shared corpus (ground truth in corpus/README.md)', () 
     expect(await text(image.root, 'root/hello.txt')).toBe('hello\n');
     expect(await at(image.root, 'usr/share/app/app.conf')).toMatchObject({ mode: 0o600, attrs: { layer: 2 } });
     expect(await at(image.root, 'etc/passwd')).toMatchObject({ size: 30, attrs: { layer: 1 } });
-    expect(await verifyDockerImage(image)).toEqual([]);
+    expect(await checkFindings(image)).toEqual([]);
   });
 
   it('tiny-oci.tar: podman oci-archive with one gzip layer', async () => {
@@ -290,6 +290,6 @@ describe.skipIf(!corpus)('shared corpus (ground truth in corpus/README.md)', () 
     expect(image.metadata.history).toEqual([expect.objectContaining({ comment: 'imported from tarball' })]);
     expect(image.metadata.layers).toEqual([expect.objectContaining({ compression: 'gzip', size: 1083994, media_type: 'application/vnd.oci.image.layer.v1.tar+gzip', diff_id: 'sha256:387d5099a244e37f57a46b457f4daaf7e38199ed5092b0a1fc6ca3ec2ed654d3' })]);
     expect(await text(image.root, 'etc/os-release')).toHaveLength(25);
-    expect(await verifyDockerImage(image)).toEqual([]);
+    expect(await checkFindings(image)).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { lxdDirReader, lxdExportReader } from '../src/readers/lxd/index.js';
 import { probePath } from '../src/readers/probe.js';
 import type { Reader } from '../src/readers/reader.js';
 import { REDACTED } from '../src/readers/shared/secrets.js';
-import { verifyLxd } from '../src/readers/lxd/checks.js';
+import { checkFindings } from './helpers/checks.js';
 import { cli, corpusRoot, tempDir } from './helpers/cli.js';
 import { lxdExportTar, writeLxdDirPool, type LxdExportSpec, type LxdSnapshotSpec } from './helpers/lxd-builder.js';
 
@@ -48,7 +48,7 @@ const codes = (found: readonly Diagnostic[]): string[] => found.map((d) => d.cod
 const iso = (value: unknown): unknown => (value instanceof Instant ? value.toISOString() : value);
 const rows = (snapshot: Snapshot): unknown[] =>
   (Array.isArray(snapshot.metadata.snapshots) ? snapshot.metadata.snapshots : []).filter((row): row is MetaRecord => isMetaRecord(row)).map((row) => ({ ...row, taken_at: iso(row.taken_at ?? null), expires_at: iso(row.expires_at ?? null) }));
-const allFindings = async (snapshot: Snapshot): Promise<Diagnostic[]> => [...snapshot.diagnostics, ...(await verifyLxd(snapshot))];
+const allFindings = async (snapshot: Snapshot): Promise<Diagnostic[]> => [...snapshot.diagnostics, ...(await checkFindings(snapshot))];
 
 describe('lxc export tarballs', () => {
   it.each(['v1', 'v2'] as const)('reads config shape %s: instance metadata, the lxc info table and snapshots as children', async (shape) => {
@@ -122,7 +122,7 @@ describe('lxc export tarballs', () => {
     };
     const { snapshot } = await open(writeExport(spec));
     expect(snapshot.diagnostics).toEqual([]);
-    const findings = await verifyLxd(snapshot);
+    const findings = await checkFindings(snapshot);
     expect(codes(findings)).toEqual(['LXD_BAD_YAML', 'LXD_ROOTFS_MISSING', 'LXD_SNAPSHOT_MISSING', 'LXD_SNAPSHOT_UNLISTED']);
     expect(findings.find((f) => f.code === 'LXD_SNAPSHOT_MISSING')).toMatchObject({ severity: 'error', path: 'backup/snapshots/gone' });
     expect(findings.find((f) => f.code === 'LXD_SNAPSHOT_UNLISTED')).toMatchObject({ severity: 'warning', path: 'backup/snapshots/stray' });
@@ -175,7 +175,7 @@ describe('LXD dir-pool folders', () => {
     const snap1 = await child(snapshot, 'snap1');
     expect(snap1.metadata).toMatchObject({ name: 'snap1', instance: 'web1', stateful: true });
     expect(await paths(snap1.root)).toEqual(['usr', 'usr/share', 'usr/share/app', 'usr/share/app/version.txt']);
-    const findings = await verifyLxd(snapshot);
+    const findings = await checkFindings(snapshot);
     expect(codes(findings)).toEqual(['LXD_ROOTFS_MISSING', 'LXD_SNAPSHOT_UNLISTED']);
     expect(findings.find((f) => f.code === 'LXD_ROOTFS_MISSING')?.path).toBe('../../containers-snapshots/web1/stray/rootfs');
   });
@@ -189,7 +189,7 @@ describe('LXD dir-pool folders', () => {
 
   it('reports listed snapshots without folders and bad backup.yaml', async () => {
     const other = writeLxdDirPool(join(root, 'pool2'), { name: 'db', snapshots: [{ name: 'gone', createdAt: '2026-11-22T01:11:25Z', folder: false }] });
-    expect(codes(await verifyLxd((await open(other, lxdDirReader)).snapshot))).toEqual(['LXD_SNAPSHOT_MISSING']);
+    expect(codes(await checkFindings((await open(other, lxdDirReader)).snapshot))).toEqual(['LXD_SNAPSHOT_MISSING']);
     writeFileSync(join(other, 'backup.yaml'), 'container: {name: [\n');
     expect(codes((await open(other, lxdDirReader)).snapshot.diagnostics)).toEqual(['LXD_BAD_YAML', 'LXD_CONFIG_MISSING']);
     const loose = join(root, 'loose', 'web1');

@@ -7,7 +7,7 @@ import { childrenOf, type TreeNode } from '../src/model/tree.js';
 import { multipassReader, multipassSnapshotReader, snapshotsTable } from '../src/readers/multipass/index.js';
 import { probePath } from '../src/readers/probe.js';
 import type { Reader } from '../src/readers/reader.js';
-import { verifyMultipass } from '../src/readers/multipass/checks.js';
+import { checkFindings } from './helpers/checks.js';
 import { corpusRoot, tempDir } from './helpers/cli.js';
 import { buildQcow2, filled, type SnapshotSpec } from './helpers/qcow2-builder.js';
 
@@ -145,7 +145,7 @@ describe('a Multipass instance folder built in code', () => {
       ['snapshot-head', 'head: experiment (index 3)'],
       ['ubuntu-24.04-server-cloudimg-amd64.img', 'qcow2 disk, 3 internal snapshots (see #current and #@s<index>)'],
     ]);
-    expect(await verifyMultipass(snapshot)).toEqual([]);
+    expect(await checkFindings(snapshot)).toEqual([]);
   });
 });
 
@@ -188,7 +188,7 @@ describe('broken Multipass folders', () => {
     const l2 = Number(view.getBigUint64(built.l1TableOffset) & 0xfffffffffe00n);
     view.setBigUint64(l2, 0x7fff0000n);
     writeFileSync(path, bytes);
-    const findings = await verifyMultipass(await open(dir));
+    const findings = await checkFindings(await open(dir));
     expect(findings).toEqual([expect.objectContaining({ code: 'QCOW2_CLUSTER_PAST_END', path: 'ubuntu-24.04-server-cloudimg-amd64.img' })]);
   });
 });
@@ -240,7 +240,7 @@ describe.skipIf(!corpus)('the Multipass corpus instance', () => {
     expect(snapshot.metadata.info).toBe('Instance   Snapshot         Parent      Comment\nprimary    snapshot1        --          --\nprimary    before-upgrade   snapshot1   Snapshot before config migration');
     const allocated = await Promise.all(['snapshot1', '@s2', 'current'].map(async (selector) => (await disk(await child(snapshot, selector)))?.attrs.allocated_clusters));
     expect(allocated).toEqual([16, 48, 49]);
-    expect(await verifyMultipass(snapshot)).toEqual([]);
+    expect(await checkFindings(snapshot)).toEqual([]);
   });
 
   it('opens the corpus data root', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/model/diagnostics.js';
 import { BytesSource } from '../src/model/source.js';
-import { childrenOf, type TreeNode } from '../src/model/tree.js';
+import { childrenOf, lazyFolder, raisedBelow, type TreeNode } from '../src/model/tree.js';
 import { structureEntries } from '../src/readers/icp-snapshot/stable/structure-entries.js';
 import { detectStructure } from '../src/readers/icp-snapshot/stable-structures.js';
 import { btreeMapImage } from './helpers/btree-builder.js';
@@ -23,8 +23,10 @@ async function listAll(image: Uint8Array): Promise<{ names: string[]; diagnostic
       else names.push(node.name);
     }
   };
-  if (load) await visit(await load());
-  return { names, diagnostics };
+  if (!load) return { names, diagnostics };
+  const root = lazyFolder<TreeNode>({ name: 'm', kind: 'memory', size: 0, attrs: {} }, load);
+  await visit(await childrenOf(root));
+  return { names, diagnostics: [...diagnostics, ...(await raisedBelow(root, () => true))] };
 }
 
 function patched(image: Uint8Array, edit: (view: DataView) => void): Uint8Array {

@@ -2,7 +2,7 @@ import { bySeverity, diagnostic, type Diagnostic } from '../model/diagnostics.js
 import { escapeForDisplay } from '../model/display.js';
 import { formatRanges, type PageRanges } from '../model/memory.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { childrenOf, treeSize, walkMemories, type TreeNode } from '../model/tree.js';
+import { childrenOf, isFolderOrMemory, raisedBelow, treeSize, walkMemories, type TreeNode } from '../model/tree.js';
 import { metadataLines } from '../format/meta-text.js';
 import { columnTitle, renderTable } from '../format/table.js';
 import type { MetaValue } from '../model/metadata.js';
@@ -21,11 +21,14 @@ export interface MemorySummary {
 }
 
 export async function infoCommand(snapshot: Snapshot, io: Io, json: boolean): Promise<number> {
-  const memories = await summariseMemories(snapshot.root, snapshot.diagnostics);
+  const found: Diagnostic[] = [];
+  const memories = await summariseMemories(snapshot.root, found);
+  // Reported with what opening noticed: the folders walked for memories and memories not scanned.
+  const shown = { ...snapshot, diagnostics: [...snapshot.diagnostics, ...(await raisedBelow(snapshot.root, isFolderOrMemory)), ...found] };
   if (json) {
-    await io.stdout.write(`${stringifyJson(infoJson(snapshot, memories))}\n`);
+    await io.stdout.write(`${stringifyJson(infoJson(shown, memories))}\n`);
   } else {
-    await writeLines(io.stdout, await infoText(snapshot, memories));
+    await writeLines(io.stdout, await infoText(shown, memories));
   }
   return 0;
 }

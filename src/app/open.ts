@@ -2,7 +2,7 @@ import { SnapinspectError, errorMessage } from '../model/errors.js';
 import { splitPath } from '../model/paths.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { FileSource, type Source } from '../model/source.js';
-import { dirNode, findNode, type TreeNode } from '../model/tree.js';
+import { childrenOf, dirNode, type TreeNode } from '../model/tree.js';
 import { probePath } from '../readers/probe.js';
 import { detectReader } from '../readers/registry.js';
 import type { Probe, Reader } from '../readers/reader.js';
@@ -81,9 +81,19 @@ function colonPrefixes(fragment: string): string[] {
 }
 
 export async function resolveInner(opened: Opened): Promise<TreeNode> {
-  const node = await findNode(opened.snapshot.root, opened.inner);
-  if (!node) throw new SnapinspectError('NO_SUCH_ENTRY', `no entry ${opened.inner.join('/')} in ${opened.snapshot.title}`);
-  return node;
+  return (await resolveInnerTrail(opened)).node;
+}
+
+/** The `:INNER` entry with the nodes from the root down to it, whose loading reached it. */
+export async function resolveInnerTrail(opened: Opened): Promise<{ node: TreeNode; trail: TreeNode[] }> {
+  const trail = [opened.snapshot.root];
+  for (const segment of opened.inner) {
+    const parent = trail[trail.length - 1] as TreeNode;
+    const child = (await childrenOf(parent)).find((candidate) => candidate.name === segment);
+    if (!child) throw new SnapinspectError('NO_SUCH_ENTRY', `no entry ${opened.inner.join('/')} in ${opened.snapshot.title}`);
+    trail.push(child);
+  }
+  return { node: trail[trail.length - 1] as TreeNode, trail };
 }
 
 /** The snapshot narrowed to its `:INNER` entry, so `diff a.tar:etc b.tar:etc` compares just those. */

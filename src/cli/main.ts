@@ -6,16 +6,13 @@ import { infoCommand } from '../app/info.js';
 import type { Io } from '../app/io.js';
 import { lsCommand } from '../app/ls.js';
 import { nodeInfoCommand } from '../app/node-info.js';
-import { openAddress, resolveInner } from '../app/open.js';
+import { openAddress, resolveInner, resolveInnerTrail } from '../app/open.js';
+import { openDiffSides, singleOperand } from '../app/request.js';
 import { verifyCommand } from '../app/verify.js';
 import { helpText } from './help.js';
 import { parseArgs, type Invocation } from './parse.js';
-import type { ParsedOptions } from './options.js';
 import { diffCommand } from '../app/diff.js';
 import { hashCommand } from '../app/hash.js';
-import { subtree } from '../app/open.js';
-import type { DiffSection } from '../diff/types.js';
-import type { Snapshot } from '../model/snapshot.js';
 
 /** The bundle (dist/snapinspect.mjs), the compiled tree (dist/cli/) and the sources sit at different depths. */
 export function version(): string {
@@ -51,26 +48,24 @@ export function errorLine(error: unknown): string {
   return `snapinspect: ${message}\n`;
 }
 
-async function dispatch({ command, operands, options }: Invocation, io: Io): Promise<number> {
+async function dispatch(invocation: Invocation, io: Io): Promise<number> {
+  const { command, options } = invocation;
   applyLimitOverrides(options.limit);
   if (options.version) return io.stdout.write(`${version()}\n`).then(() => 0);
   if (options.help || command === 'none') {
     await io.stdout.write(`${helpText(version())}\n`);
     return command === 'none' && !options.help ? 2 : 0;
   }
-  if (command === 'diff') return runDiff(operands, options, io);
-  const [target, ...extra] = operands;
-  if (target === undefined) throw new SnapinspectError('USAGE', `${command} needs a PATH; see snapinspect --help`);
-  if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
+  if (command === 'diff') return runDiff(invocation, io);
+  const target = singleOperand(invocation);
   const opened = await openAddress(target, { format: options.format, showSecrets: options.showSecrets });
   switch (command) {
     case 'browse':
     case 'info':
       if (opened.inner.length > 0) {
         // Entries read lazily (nested archives, stable-structure pages) report their problems only when opened.
-        const known = opened.snapshot.diagnostics.length;
-        const node = await resolveInner(opened);
-        return nodeInfoCommand(node, opened.inner, io, options.json, () => opened.snapshot.diagnostics.slice(known));
+        const { node, trail } = await resolveInnerTrail(opened);
+        return nodeInfoCommand(node, opened.inner, io, options.json, () => trail.flatMap((folder) => folder.raised ?? []));
       }
       return infoCommand(opened.snapshot, io, options.json);
     case 'ls':
@@ -78,16 +73,15 @@ async function dispatch({ command, operands, options }: Invocation, io: Io): Pro
     case 'cat':
       return catCommand(await resolveInner(opened), opened.inner.join('/'), io, options.raw);
     case 'verify':
-      return verifyCommand(opened.snapshot, io, options.json, opened.reader.check?.bind(opened.reader));
+      return verifyCommand(opened.snapshot, io, options.json, opened.reader.id);
     case 'hash':
       return hashCommand(opened.snapshot, target, io, options.output);
   }
 }
 
-const SECTIONS = ['files', 'memory', 'metadata'] as const;
-
-async function runDiff(operands: string[], options: ParsedOptions, io: Io): Promise<number> {
-  const { before, after, only } = await openDiffSides(operands, options);
+async function runDiff(invocation: Invocation, io: Io): Promise<number> {
+  const { before, after, only } = await openDiffSides(invocation);
+  const { options } = invocation;
   return diffCommand(before, after, io, {
     json: options.json,
     textDiff: options.textDiff,
@@ -96,26 +90,4 @@ async function runDiff(operands: string[], options: ParsedOptions, io: Io): Prom
     exclude: options.exclude,
     only,
   });
-}
-
-export interface DiffSides {
-  before: Snapshot;
-  after: Snapshot;
-  only: Set<DiffSection>;
-}
-
-/**
- * Checks `diff A B` operands and opens both sides; the text report and the terminal UI share it.
- * `pace` lets a caller that draws frames (the terminal UI) keep them coming while the sides are indexed.
- */
-export async function openDiffSides(operands: string[], options: ParsedOptions, pace?: () => Promise<void>): Promise<DiffSides> {
-  const [first, second, ...extra] = operands;
-  if (first === undefined || second === undefined) throw new SnapinspectError('USAGE', 'diff needs two snapshots: snapinspect diff A B');
-  if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
-  const only = new Set(options.only === undefined ? SECTIONS : options.only.split(',').map((part) => part.trim()));
-  const unknown = [...only].find((part) => !(SECTIONS as readonly string[]).includes(part));
-  if (unknown !== undefined) throw new SnapinspectError('USAGE', `--only takes ${SECTIONS.join(', ')}; not ${unknown}`);
-  const request = { format: options.format, showSecrets: options.showSecrets, ...(pace ? { pace } : {}) };
-  const [before, after] = await Promise.all([openAddress(first, request), openAddress(second, request)]);
-  return { before: await subtree(before), after: await subtree(after), only: only as Set<DiffSection> };
 }

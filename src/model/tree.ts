@@ -1,3 +1,4 @@
+import type { Diagnostic } from './diagnostics.js';
 import type { MetaRecord, Instant } from './metadata.js';
 import type { Source } from './source.js';
 
@@ -44,12 +45,53 @@ export interface TreeNode {
    * does not turn every later entry into a removal and an addition.
    */
   pageGroup?: boolean;
+  /**
+   * Diagnostics raised while loading `children`, kept with the folder that raised them (empty
+   * until it is loaded), so a command reports what it loaded whatever another loaded before.
+   */
+  raised?: readonly Diagnostic[];
 }
 
 /** Memoises a children loader so a tree is read at most once, whoever expands it. */
 export function lazy(load: () => Promise<TreeNode[]>): () => Promise<TreeNode[]> {
   let pending: Promise<TreeNode[]> | undefined;
   return () => (pending ??= load());
+}
+
+/** Gives `node` memoised children whose loading may raise diagnostics; they land in `node.raised`. */
+export type FolderLoader = (raised: Diagnostic[]) => Promise<TreeNode[]>;
+
+export function lazyFolder<T extends TreeNode>(node: T, load: FolderLoader): T {
+  const raised: Diagnostic[] = [];
+  node.raised = raised;
+  node.children = lazy(() => load(raised));
+  return node;
+}
+
+/**
+ * The diagnostics raised by `root` and everything below it that `enter` lets the walk load, in
+ * tree order. Iterative, so a deep tree cannot exhaust the stack.
+ */
+export async function raisedBelow(root: TreeNode, enter: (node: TreeNode) => boolean): Promise<Diagnostic[]> {
+  const found: Diagnostic[] = [];
+  const pending: TreeNode[] = [root];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    const children = node === root || enter(node) ? await childrenOf(node) : [];
+    for (const diagnostic of node.raised ?? []) found.push(diagnostic);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child) pending.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * Folders and memories: what `info` and `verify` load. Not the page folders of entries decoded
+ * from a memory (possibly millions), nor archives inside the snapshot (opening them inflates them).
+ */
+export function isFolderOrMemory(node: TreeNode): boolean {
+  return (node.kind === 'dir' && !node.pageGroup) || node.kind === 'memory';
 }
 
 export function fixedChildren(children: TreeNode[]): () => Promise<TreeNode[]> {

@@ -1,4 +1,3 @@
-import type { Diagnostic } from '../model/diagnostics.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { TarArchive } from './shared/tar-archive.js';
 
@@ -33,7 +32,6 @@ export interface Reader {
   label: string;
   /** Returns the variant name when the input is this format, or null. Must stay cheap. */
   detect(probe: Probe): Promise<string | null>;
+  /** The snapshot carries its own checks (`Snapshot.verify`), closed over what opening it learnt. */
   open(probe: Probe, variant: string | null, options: OpenOptions): Promise<Snapshot>;
-  /** Deep checks `verify` runs on a snapshot this reader opened, beyond the diagnostics of opening it. */
-  check?(snapshot: Snapshot, progress?: (done: number, total: number) => void): Promise<Diagnostic[]>;
 }

@@ -1,9 +1,7 @@
 import { render } from 'ink';
 import { computeDiff } from '../app/diff.js';
 import { openAddress, subtree } from '../app/open.js';
-import { openDiffSides } from '../cli/main.js';
-import type { Invocation } from '../cli/parse.js';
-import { SnapinspectError } from '../model/errors.js';
+import { openDiffSides, singleOperand, type CommandRequest } from '../app/request.js';
 import { applyLimitOverrides } from '../model/limits.js';
 import { browseModel, diffModel } from './model.js';
 import { framePace, withOpeningProgress } from './opening.js';
@@ -18,7 +16,7 @@ export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 250
  * commands. The UI starts first and opens the snapshots inside, so a long indexing shows progress
  * and q or Ctrl-C leaves it; an error while opening ends the UI and is reported after it.
  */
-export async function startTui(invocation: Invocation): Promise<number> {
+export async function startTui(invocation: CommandRequest): Promise<number> {
   // As in the text commands, a bad --limit is a usage error before anything is shown.
   applyLimitOverrides(invocation.options.limit);
   const outcome: { same: boolean | undefined } = { same: invocation.command === 'diff' ? undefined : true };
@@ -35,17 +33,17 @@ export async function startTui(invocation: Invocation): Promise<number> {
 }
 
 /** Usage errors are found before the UI starts; opening happens inside it. */
-function prepareBrowse({ operands, options }: Invocation): Prepare {
-  const [target, ...extra] = operands;
-  if (target === undefined) throw new SnapinspectError('USAGE', 'browse needs a PATH; see snapinspect --help');
-  if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
+function prepareBrowse(invocation: CommandRequest): Prepare {
+  const target = singleOperand(invocation);
+  const { options } = invocation;
   const request = { format: options.format, showSecrets: options.showSecrets, pace: framePace() };
   return async (report) => browseModel(await withOpeningProgress([target], report, async () => subtree(await openAddress(target, request))));
 }
 
-function prepareDiff({ operands, options }: Invocation, outcome: { same: boolean | undefined }): Prepare {
+function prepareDiff(invocation: CommandRequest, outcome: { same: boolean | undefined }): Prepare {
+  const { operands, options } = invocation;
   return async (report) => {
-    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () => openDiffSides(operands, options, framePace()));
+    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () => openDiffSides(invocation, framePace()));
     const progress = (done: number, total: number): void => report(`comparing memory… ${Math.round(total ? (done / total) * 100 : 0)}%`);
     const result = await computeDiff(before, after, { ignoreMtime: options.ignoreMtime, dirMtimes: options.dirMtimes, exclude: options.exclude, only, progress });
     outcome.same = result.same;

@@ -1,11 +1,9 @@
 import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
-import type { Snapshot } from '../model/snapshot.js';
-import type { Progress } from './hash.js';
-import { verifyDockerImage } from './docker-image.js';
-import { verifyIcp } from './icp.js';
-import { verifyJuno } from './juno.js';
+import type { Progress, Snapshot } from '../model/snapshot.js';
+import { isFolderOrMemory, raisedBelow } from '../model/tree.js';
+import { sha256All } from './hash.js';
 
-export type { Progress } from './hash.js';
+export type { Progress } from '../model/snapshot.js';
 
 export interface VerifyReport {
   ok: boolean;
@@ -13,20 +11,25 @@ export interface VerifyReport {
   findings: Diagnostic[];
 }
 
-export type Verifier = (snapshot: Snapshot, progress?: Progress) => Promise<Diagnostic[]>;
-
-function verifierFor(snapshot: Snapshot): Verifier | undefined {
-  if (snapshot.format === 'icp-snapshot') return snapshot.variant === 'juno' ? verifyJuno : verifyIcp;
-  if (snapshot.format === 'docker-image' || snapshot.format === 'docker-bundle') return verifyDockerImage;
-  return undefined;
+/**
+ * What opening the snapshot noticed, what loading each of its folders raised, then the format's
+ * own checks. The whole tree is loaded first, so the findings do not depend on what was browsed
+ * before. Info findings (leftover lock files and the like) are reported but do not fail it.
+ */
+export async function verifySnapshot(snapshot: Snapshot, progress?: Progress): Promise<VerifyReport> {
+  const raised = await raisedBelow(snapshot.root, isFolderOrMemory);
+  const checks = (await snapshot.verify?.({ progress, sha256All })) ?? [];
+  const findings = unique([...snapshot.diagnostics, ...raised, ...checks]).sort(bySeverity);
+  return { ok: !findings.some((f) => f.severity !== 'info'), format: snapshot.format, findings };
 }
 
-/**
- * Everything the reader noticed plus the format's own checks. Info findings (leftover lock
- * files and the like) are reported but do not fail verification.
- */
-export async function verifySnapshot(snapshot: Snapshot, progress?: Progress, readerCheck?: Verifier): Promise<VerifyReport> {
-  const checks = [...((await verifierFor(snapshot)?.(snapshot, progress)) ?? []), ...((await readerCheck?.(snapshot, progress)) ?? [])];
-  const findings = [...snapshot.diagnostics, ...checks].sort(bySeverity);
-  return { ok: !findings.some((f) => f.severity !== 'info'), format: snapshot.format, findings };
+/** A check may find again what opening already reported; each finding is shown once. */
+function unique(findings: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return findings.filter((finding) => {
+    const key = `${finding.severity}\u0000${finding.code}\u0000${finding.path ?? ''}\u0000${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,21 +1,17 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { isMetaRecord } from '../../model/metadata.js';
 import type { Source } from '../../model/source.js';
-import type { Snapshot } from '../../model/snapshot.js';
+import type { Snapshot, VerifyContext } from '../../model/snapshot.js';
 import { checkMember } from '../shared/zip/member.js';
 import type { ZipEntry } from '../shared/zip/types.js';
 import { parseVersion } from './family.js';
-
-/** The archive behind each opened zip snapshot, for the member checks `verify` runs. */
-export const openedZips = new WeakMap<Snapshot, { source: Source; entries: ZipEntry[] }>();
 
 /**
  * Deep checks: every member inflated and CRC-checked, family against version, the restore
  * hint, and the warning that the snapshot carries secrets in readable form.
  */
-export async function checkSnapshot(snapshot: Snapshot, progress?: (done: number, total: number) => void): Promise<Diagnostic[]> {
+export async function checkSnapshot(snapshot: Snapshot, zip: { source: Source; entries: ZipEntry[] } | null, { progress }: VerifyContext): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
-  const zip = openedZips.get(snapshot);
   if (zip) {
     const total = zip.entries.reduce((sum, entry) => sum + entry.compressedSize, 0);
     let done = 0;

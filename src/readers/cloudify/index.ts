@@ -10,7 +10,7 @@ import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { indexZip } from '../shared/zip/central.js';
 import { ZipMemberSource } from '../shared/zip/member.js';
 import { looksLikeZip } from '../shared/zip/types.js';
-import { checkSnapshot, openedZips } from './checks.js';
+import { checkSnapshot } from './checks.js';
 import { agentsJsonEntities, esEntities, newFormatEntities } from './json-entities.js';
 import { detectFamily, familyLabels, readMetadata, restoreHint, type Family } from './family.js';
 import { openFiles, readMetadataJson, type SnapshotFiles } from './files.js';
@@ -45,10 +45,10 @@ export const cloudifyReader: Reader = {
     const metadata = await manager(opened, family, options, diagnostics);
     const root = dirNode('', [...(await childrenOf(opened.root)), managerNode(metadata.entities)]);
     const snapshot: Snapshot = { format: 'cloudify', variant: family, title: basename(probe.path), metadata: metadata.fields, root, children: [], diagnostics };
-    if (opened.zip) openedZips.set(snapshot, { source: opened.zip.source, entries: opened.zip.index.entries });
+    const zip = opened.zip ? { source: opened.zip.source, entries: opened.zip.index.entries } : null;
+    snapshot.verify = (context) => checkSnapshot(snapshot, zip, context);
     return snapshot;
   },
-  check: checkSnapshot,
 };
 
 /** A root metadata.json is common in zips; Cloudify's always names `snapshot_version`. */

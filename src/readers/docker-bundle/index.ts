@@ -8,7 +8,6 @@ import { dockerImageReader } from '../docker-image/index.js';
 import { dockerInspectReader } from '../docker-inspect/index.js';
 import { probePath } from '../probe.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
-import { imageVerifyData, setImageVerifyData } from '../shared/image-verify-data.js';
 import { normaliseMemberPath } from '../shared/tar-tree.js';
 import { graftNode } from '../shared/tree-edit.js';
 import { tarFsReader } from '../tar-fs/index.js';
@@ -86,10 +85,8 @@ async function openBundle(dir: string, parts: BundleParts, options: OpenOptions)
     diagnostics.push(diagnostic('warning', 'BUNDLE_IMAGE_MISMATCH', `${parts.image} was committed from container ${container}, but ${parts.inspect} describes ${String(inspect.metadata.id)}`));
   }
   const metadata: MetaRecord = { prefix: parts.prefix, container: inspect.metadata, image: image.metadata, volumes: parts.volumes.map((volume) => volume.name) };
-  const bundle: Snapshot = { format: 'docker-bundle', variant: 'snapshot', title: parts.prefix, metadata, root: image.root, children: image.children, diagnostics };
-  const imageData = imageVerifyData(image);
-  if (imageData) setImageVerifyData(bundle, imageData);
-  return bundle;
+  // The image's checks stay bound to the image, whose diagnostics name its members without the bundle prefix.
+  return { format: 'docker-bundle', variant: 'snapshot', title: parts.prefix, metadata, root: image.root, children: image.children, diagnostics, ...(image.verify ? { verify: image.verify } : {}) };
 }
 
 function reportUncaptured(mounts: MetaRecord[], parts: BundleParts, diagnostics: Diagnostic[]): void {

@@ -3,7 +3,6 @@ import { limits } from '../../model/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
 import type { OpenOptions } from '../reader.js';
-import { setImageVerifyData, type ImageVerifyData } from '../shared/image-verify-data.js';
 import { isJsonObject, type JsonObject } from '../shared/json.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import { archiveFacts } from '../shared/tar-snapshot.js';
@@ -14,7 +13,8 @@ import { inLayer, layerArchiveProblems, layerProblems, LayerStore, type OpenedLa
 import { digestInName, memberTable, type MemberTable } from './members.js';
 import { mergeLayers } from './merge.js';
 import { planFromIndex, planFromSave, type BlobRef, type ImagePlan, type ImageRef } from './plan.js';
-import { imageVerifyFacts, layerVerifyFacts } from './verify-data.js';
+import { verifyDockerImage } from './checks.js';
+import { imageVerifyFacts, layerVerifyFacts, type ImageVerifyData } from './verify-data.js';
 
 /** overlayfs stacks at most 500 lower layers (Docker stops at 125); far more is hostile, and merging costs a pass per layer. */
 
@@ -61,7 +61,7 @@ async function openImage(context: ArchiveContext, index: number): Promise<Snapsh
   const snapshot: Snapshot = { format: 'docker-image', variant: context.variant, title, metadata, root: merged.root, children: [], diagnostics };
   const layerChildren = records.map((record, i) => layerChild({ title, number: i + 1, count: records.length, path: image.layers[i]?.path ?? '', record, layer: layers[i] ?? null, facts }));
   snapshot.children = [mergedChild(snapshot, records.length), ...layerChildren, ...imageChildren(context)];
-  setImageVerifyData(snapshot, facts);
+  snapshot.verify = (verifyContext) => verifyDockerImage(snapshot, facts, verifyContext);
   return snapshot;
 }
 
@@ -148,7 +148,8 @@ async function openLayer({ title, number, count, path, record, layer, facts }: L
   const metadata: MetaRecord = { layer: record };
   if (layer?.archive) metadata.archive = archiveFacts(layer.archive);
   const snapshot: Snapshot = { format: 'docker-image', variant: 'layer', title: `${title}: layer ${number} of ${count}`, metadata, root: view.root, children: [], diagnostics };
-  setImageVerifyData(snapshot, layerVerifyFacts(facts, number));
+  const layerFacts = layerVerifyFacts(facts, number);
+  snapshot.verify = (context) => verifyDockerImage(snapshot, layerFacts, context);
   return snapshot;
 }
 

@@ -1,7 +1,42 @@
-import type { DigestCheck, ImageVerifyData, SizeCheck } from '../shared/image-verify-data.js';
+import type { Source } from '../../model/source.js';
 import type { OpenedLayer } from './layers.js';
 import { digestInName, type MemberTable } from './members.js';
 import type { BlobRef, ImageRef } from './plan.js';
+
+/** A member whose sha256 is promised by its name or a descriptor; `expected` is lowercase hex. */
+export interface DigestCheck {
+  path: string;
+  source: Source;
+  expected: string;
+}
+
+export interface LayerCheck {
+  /** 1-based, bottom layer first, as in `#layer:N`. */
+  number: number;
+  path: string;
+  /** The blob as stored (possibly compressed); null when the archive lacks it. */
+  blob: Source | null;
+  /** `rootfs.diff_ids[N-1]`: sha256 of the decompressed layer, `sha256:<hex>`; null when the config has none. */
+  diffId: string | null;
+}
+
+export interface SizeCheck {
+  path: string;
+  /** What the descriptor says. */
+  declared: bigint;
+  actual: number;
+}
+
+/** What the image checks need beyond the merged tree, whose nodes are not the blobs as stored. */
+export interface ImageVerifyData {
+  /** Every `blobs/sha256/<hex>` member except the config, which has its own check. */
+  blobs: DigestCheck[];
+  /** The config against its file name (legacy `<hex>.json`), blob name or manifest descriptor: the image ID. */
+  config: DigestCheck | null;
+  layers: LayerCheck[];
+  /** Descriptor sizes of the manifest, config and layers against the members. */
+  sizes: SizeCheck[];
+}
 
 /** Everything `verifyDockerImage` checks for one image, gathered while the reader has the archive open. */
 export function imageVerifyFacts(members: MemberTable, image: ImageRef, layers: readonly (OpenedLayer | null)[], diffIds: readonly string[]): ImageVerifyData {

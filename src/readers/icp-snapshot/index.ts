@@ -6,13 +6,14 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import { diskChildren, listDir, readableNode } from '../shared/fs-tree.js';
-import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from '../shared/icp-layout.js';
+import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from './layout.js';
 import { parseJson } from '../shared/json.js';
 import { readTextFile } from '../shared/text-file.js';
 import { describeLeftover, isLeftoverName } from './leftovers.js';
 import { stableMemoryNode, wasmMemoryNode } from './memories.js';
 import { parseIcpMetadata, type MetadataShape } from './metadata.js';
 import { readModule } from './module-tree.js';
+import { verifyIcp } from './checks.js';
 import { detectJuno, openJuno } from './juno.js';
 
 const BLOB_FILES: string[] = [...ICP_BLOBS.map((blob) => blob.file), CHUNK_STORE];
@@ -75,7 +76,7 @@ async function openStandard(dir: string): Promise<Snapshot> {
   reportAbsentBlobs(names, record, diagnostics);
   const metadata: MetaRecord = { producer: guessProducer(names, shape, record), ...record };
   if (view) metadata.module = view.summary;
-  return {
+  const snapshot: Snapshot = {
     format: 'icp-snapshot',
     variant: shape === 'old-dfx' ? 'dfx-0.29' : 'standard',
     title: basename(dir),
@@ -83,7 +84,9 @@ async function openStandard(dir: string): Promise<Snapshot> {
     root: dirNode('', children),
     children: [],
     diagnostics,
+    verify: (context) => verifyIcp(snapshot, context),
   };
+  return snapshot;
 }
 
 async function readMetadata(dir: string, diagnostics: Diagnostic[]): Promise<{ record: MetaRecord; shape: MetadataShape }> {

@@ -9,6 +9,7 @@ import { listDir, readableNode } from '../shared/fs-tree.js';
 import { isJsonObject, parseJson, type JsonValue } from '../shared/json.js';
 import { readTextFile } from '../shared/text-file.js';
 import { stableMemoryNode, wasmMemoryNode } from './memories.js';
+import { verifyJuno } from './juno-checks.js';
 import { readModule } from './module-tree.js';
 
 /** Juno names its blobs differently and keys `data` by camelCase blob name. */
@@ -32,7 +33,9 @@ export async function openJuno(dir: string): Promise<Snapshot> {
     const node = await readableNode(entry, diagnostics, entry.name);
     if (node) children.push(await junoChild(entry.name, node, metadata, diagnostics));
   }
-  return { format: 'icp-snapshot', variant: 'juno', title: basename(dir), metadata, root: dirNode('', children), children: [], diagnostics };
+  const snapshot: Snapshot = { format: 'icp-snapshot', variant: 'juno', title: basename(dir), metadata, root: dirNode('', children), children: [], diagnostics };
+  snapshot.verify = (context) => verifyJuno(snapshot, context);
+  return snapshot;
 }
 
 async function junoChild(name: string, node: TreeNode, metadata: MetaRecord, diagnostics: Diagnostic[]): Promise<TreeNode> {

@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import type { NodeFlag } from '../../model/tree.js';
-import { ICP_BLOBS, SLICE_BYTES } from '../shared/icp-layout.js';
+import { ICP_BLOBS, SLICE_BYTES } from './layout.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
 
 export interface LeftoverInfo {

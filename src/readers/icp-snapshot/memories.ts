@@ -2,7 +2,7 @@ import type { Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import { pageCount } from '../../model/memory.js';
 import type { Source } from '../../model/source.js';
-import { fixedChildren, type TreeNode } from '../../model/tree.js';
+import { fixedChildren, lazyFolder, type TreeNode } from '../../model/tree.js';
 import type { FieldNames } from './candid/didl-decoder.js';
 import { eopRoots, regionNodes } from './motoko.js';
 import type { EntryContext } from './stable/entry-pages.js';
@@ -115,7 +115,7 @@ async function describeCandidBlob(node: TreeNode, source: Source, context: Entry
   const entries = await candidBlobEntries(source, context);
   if (!entries) return;
   node.note = 'Candid value written without a structure';
-  node.children = entries;
+  lazyFolder(node, entries);
 }
 
 function describeStructure(node: TreeNode, structure: StructureInfo, source: Source, context: EntryContext, logData?: { id: number; source: Source }): void {
@@ -125,7 +125,7 @@ function describeStructure(node: TreeNode, structure: StructureInfo, source: Sou
   if (logData) header.log_data_memory = logData.id;
   Object.assign(node.attrs, header);
   const entries = structureEntries(structure, source, context, logData?.source);
-  if (entries) node.children = entries;
+  if (entries) lazyFolder(node, entries);
 }
 
 /** `[6, 7, 8, 9, 14]` → `"6-9, 14"`: bucket lists can run to thousands of entries. */

@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
-import { lxdVerifyData, type LxdVerifyData } from './verify-data.js';
+import type { LxdVerifyData } from './verify-data.js';
 import { diagnosticKey as key } from './view.js';
 
 /**
@@ -10,9 +10,7 @@ import { diagnosticKey as key } from './view.js';
  * what its own folder hides (bad backup.yaml, missing rootfs). The instance's own problems are
  * already among the snapshot's diagnostics.
  */
-export async function verifyLxd(snapshot: Snapshot): Promise<Diagnostic[]> {
-  const data = lxdVerifyData(snapshot);
-  if (!data) return [];
+export async function verifyLxd(snapshot: Snapshot, data: LxdVerifyData): Promise<Diagnostic[]> {
   const findings = listingFindings(data);
   const seen = new Set([...snapshot.diagnostics, ...findings].map(key));
   for (const child of snapshot.children) {
@@ -47,7 +45,7 @@ function listingFindings({ listings, folders }: LxdVerifyData): Diagnostic[] {
   return findings;
 }
 
-async function childProblems(selector: string, open: () => Promise<Snapshot>): Promise<Diagnostic[]> {
+async function childProblems(selector: string, open: () => Promise<Snapshot>): Promise<readonly Diagnostic[]> {
   try {
     return (await open()).diagnostics;
   } catch (error) {

@@ -4,13 +4,13 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { limits } from '../../model/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
-import { dirNode, lazy, type TreeNode } from '../../model/tree.js';
+import { dirNode, lazyFolder, type TreeNode } from '../../model/tree.js';
 import type { OpenOptions, Probe } from '../reader.js';
 import { diskChildren, listDir, statFields, type DirEntry } from '../shared/fs-tree.js';
 import { readTextFile } from '../shared/text-file.js';
 import { readConfig, recordNames, reportingTo, snapshotRecord, type Located, type LxdConfig } from './config.js';
 import { imageMetadata, instanceMetadata, snapshotMetadata, type SnapshotRow } from './metadata.js';
-import { setLxdVerifyData } from './verify-data.js';
+import { verifyLxd } from './checks.js';
 import { configMissing, instanceIdentity, lazyChild, orderedNames, rowSummary, selfChild, snapshotSelector, uniqueDiagnostics } from './view.js';
 import { parseLxdYaml, yamlContext, yamlTooLarge } from './yaml.js';
 
@@ -69,8 +69,8 @@ async function folderFiles(folder: string, prefix: string, diagnostics: Diagnost
 }
 
 /**
- * `rootfs/` as the tree root, read lazily and never following symlinks. Problems found while
- * listing go to `diagnostics`, which must be the list the snapshot shows.
+ * `rootfs/` as the tree root, read lazily and never following symlinks; problems found while
+ * listing stay with the folder that raised them.
  */
 async function rootfsNode(folder: string, display: string, diagnostics: Diagnostic[]): Promise<TreeNode> {
   const rootfs = join(folder, 'rootfs');
@@ -79,7 +79,7 @@ async function rootfsNode(folder: string, display: string, diagnostics: Diagnost
     diagnostics.push(diagnostic('error', 'LXD_ROOTFS_MISSING', `${display} is ${stats ? 'not a folder' : 'missing'}: this volume has no filesystem to show`, display));
     return dirNode('', []);
   }
-  return { name: '', kind: 'dir', size: 0, attrs: {}, ...statFields(stats), children: lazy(() => diskChildren(rootfs, diagnostics, '')) };
+  return lazyFolder({ name: '', kind: 'dir', size: 0, attrs: {}, ...statFields(stats) }, (raised) => diskChildren(rootfs, raised, ''));
 }
 
 async function openInstance(folder: string, options: OpenOptions): Promise<Snapshot> {
@@ -101,7 +101,8 @@ async function openInstance(folder: string, options: OpenOptions): Promise<Snaps
   const children = folderChildren(folders ?? [], { title: volume, config: files.config, rows, identity: instanceIdentity(metadata), where: where ?? '', options });
   snapshot.children = [selfChild(snapshot, SELF, children.length), ...children];
   const listings = files.config ? [{ file: 'backup.yaml', names: recordNames(files.config.snapshots) }] : [];
-  setLxdVerifyData(snapshot, { listings, folders: where === null ? null : { where, names: (folders ?? []).map((entry) => entry.name) }, selfSelector: SELF });
+  const found = where === null ? null : { where, names: (folders ?? []).map((entry) => entry.name) };
+  snapshot.verify = () => verifyLxd(snapshot, { listings, folders: found, selfSelector: SELF });
   return snapshot;
 }
 

@@ -13,7 +13,8 @@ import { readConfig, readIndex, recordNames, reportingTo, snapshotRecord, type L
 import { volumeTree } from './export-tree.js';
 import { exportKind, exportLayout, isOptimized, KIND_FOLDERS, memberFile, scanMembers, type ExportLayout, type VolumeMembers } from './members.js';
 import { imageMetadata, instanceMetadata, snapshotMetadata, snapshotRecords, type SnapshotRow } from './metadata.js';
-import { setLxdVerifyData, type SnapshotListing } from './verify-data.js';
+import { verifyLxd } from './checks.js';
+import type { SnapshotListing } from './verify-data.js';
 import { configMissing, instanceIdentity, lazyChild, orderedNames, rowSummary, selfChild, snapshotSelector, uniqueDiagnostics } from './view.js';
 import { parseLxdYaml, yamlContext, yamlTooLarge } from './yaml.js';
 
@@ -111,7 +112,8 @@ export async function openExport(archive: TarArchive, fileName: string, options:
   const children = snapshotChildren(read, folders.instance, instance.snapshots as SnapshotRow[]);
   snapshot.children = [selfChild(snapshot, folders.instance, children.length), ...children];
   const found = { where: `backup/${folders.snapshots}`, names: [...layout.snapshots.keys()] };
-  setLxdVerifyData(snapshot, { listings: listings(index, config, layout), folders: found, selfSelector: folders.instance });
+  const listed = listings(index, config, layout);
+  snapshot.verify = () => verifyLxd(snapshot, { listings: listed, folders: found, selfSelector: folders.instance });
   return snapshot;
 }
 

@@ -4,7 +4,6 @@ import type { Snapshot } from '../../model/snapshot.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { dirVariant, openDirVolume } from './dir.js';
 import { configShape, isLxdExport, openExport, readExportIndex } from './export.js';
-import { verifyLxd } from './checks.js';
 
 export type { SnapshotRow } from './metadata.js';
 
@@ -15,7 +14,6 @@ export type { SnapshotRow } from './metadata.js';
 export const lxdExportReader: Reader = {
   id: 'lxd-export',
   label: 'LXD export tarball (lxc export)',
-  check: verifyLxd,
   async detect(probe: Probe): Promise<string | null> {
     const archive = await probe.tar();
     if (!archive || !isLxdExport(archive)) return null;
@@ -32,7 +30,6 @@ export const lxdExportReader: Reader = {
 export const lxdDirReader: Reader = {
   id: 'lxd-dir',
   label: 'LXD dir-pool instance or snapshot folder',
-  check: verifyLxd,
   async detect(probe: Probe): Promise<string | null> {
     return dirVariant(probe);
   },

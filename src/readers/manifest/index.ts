@@ -5,6 +5,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { fixedChildren, type NodeKind, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
+import { checkManifest } from './checks.js';
 
 const MARKER = 'snapinspectManifest';
 const KINDS: NodeKind[] = ['dir', 'file', 'symlink', 'hardlink', 'device', 'fifo', 'memory', 'record', 'whiteout'];
@@ -29,7 +30,7 @@ export const manifestReader: Reader = {
       if (isJsonObject(entry) && typeof entry.path === 'string') nodes.set(entry.path, nodeFor(entry, memories));
     }
     const root = linkChildren(nodes);
-    return {
+    const snapshot: Snapshot = {
       format: String(manifest.format ?? 'unknown'),
       variant: 'manifest',
       title: `${String(manifest.title ?? basename(probe.path))} (manifest ${basename(probe.path)})`,
@@ -37,7 +38,9 @@ export const manifestReader: Reader = {
       root,
       children: [],
       diagnostics: [],
+      verify: async () => checkManifest(manifest),
     };
+    return snapshot;
   },
 };
 

@@ -9,7 +9,7 @@ import { nameOf } from './join.js';
 import { snapshotsTable } from './listing.js';
 import { listRows } from './records.js';
 import { instanceSnapshot } from './snapshots.js';
-import { setMultipassInstances } from './verify-data.js';
+import { verifyMultipass } from './checks.js';
 
 /** A daemon hosts a handful of instances; a folder with hundreds of candidates is not a data root. */
 const MAX_INSTANCES = 256;
@@ -73,6 +73,6 @@ export async function openDataRoot(dir: string): Promise<Snapshot> {
     children,
     diagnostics,
   };
-  setMultipassInstances(snapshot, instances);
+  snapshot.verify = () => verifyMultipass(instances);
   return snapshot;
 }

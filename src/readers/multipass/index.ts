@@ -13,17 +13,14 @@ import { readDescriptionFiles, readInstance } from './instance.js';
 import { snapshotDetailsLines } from './listing.js';
 import { descriptionRecord } from './records.js';
 import { instanceSnapshot } from './snapshots.js';
-import { verifyMultipass } from './checks.js';
 
 export { snapshotsTable, type SnapshotListRow } from './listing.js';
-export { multipassInstancesOf } from './verify-data.js';
 export { joinChecks } from './join.js';
 
 /** A Multipass instance folder (formats/containers.md §12), or a data root holding `vault/instances/*`. */
 export const multipassReader: Reader = {
   id: 'multipass',
   label: 'Multipass instance folder or data root',
-  check: verifyMultipass,
   async detect(probe: Probe): Promise<string | null> {
     if (!probe.isDirectory) return null;
     if (await isInstanceFolder(probe.path, probe.entries)) return 'instance';

@@ -8,7 +8,7 @@ import type { MultipassInstance } from './instance.js';
 import { joinChecks, nameOf, tagName, tagsByIndex } from './join.js';
 import { snapshotDetailsLines } from './listing.js';
 import { childNames, instanceMetadata, parentName, snapshotRecord } from './records.js';
-import { setMultipassInstances } from './verify-data.js';
+import { verifyMultipass } from './checks.js';
 
 /**
  * An instance folder: its files as the tree, the snapshot descriptions joined to the qcow2 tags
@@ -25,7 +25,7 @@ export async function instanceSnapshot(instance: MultipassInstance): Promise<Sna
     children: instanceChildren(instance),
     diagnostics,
   };
-  setMultipassInstances(snapshot, [instance]);
+  snapshot.verify = () => verifyMultipass([instance]);
   return snapshot;
 }
 
@@ -89,7 +89,7 @@ async function descriptionSnapshot(instance: MultipassInstance, description: Sna
     children: [],
     diagnostics,
   };
-  setMultipassInstances(snapshot, [instance]);
+  snapshot.verify = () => verifyMultipass([instance]);
   return snapshot;
 }
 
@@ -106,6 +106,6 @@ async function currentSnapshot(instance: MultipassInstance): Promise<Snapshot> {
     children: [],
     diagnostics,
   };
-  setMultipassInstances(snapshot, [instance]);
+  snapshot.verify = () => verifyMultipass([instance]);
   return snapshot;
 }

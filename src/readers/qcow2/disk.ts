@@ -43,7 +43,7 @@ export async function clusterMap(image: Qcow2Image, view: DiskView): Promise<Clu
 /**
  * The `disk` memory node of one view: pages are clusters, content reads guest bytes through
  * L1/L2, and page tokens (host offsets) let diff compare two views without reading data.
- * Findings of the cluster scan, and of reads later on, go to `diagnostics`.
+ * Findings of the cluster scan go to `diagnostics`; those of reads later on stay with the node.
  */
 export async function diskNode(image: Qcow2Image, view: DiskView, diagnostics: Diagnostic[]): Promise<TreeNode> {
   const map = await clusterMap(image, view);
@@ -64,7 +64,9 @@ export async function diskNode(image: Qcow2Image, view: DiskView, diagnostics: D
     l1_table_offset: exactInteger(view.l1TableOffset),
     l1_size: view.l1Size,
   };
-  if (image.unreadable === null) node.content = new Qcow2DiskSource(map, image.file, image.codec, onceEach(diagnostics, image.where));
+  const readProblems: Diagnostic[] = [];
+  node.raised = readProblems;
+  if (image.unreadable === null) node.content = new Qcow2DiskSource(map, image.file, image.codec, onceEach(readProblems, image.where));
   else node.note += ` (contents not readable: ${image.unreadable})`;
   node.pageTokens = tokensOf(image, map, view, diagnostics);
   return node;

@@ -10,12 +10,11 @@ import { openQcow2Image, type Qcow2Image } from './image.js';
 import { qemuDate } from './listing.js';
 import { imageMetadata, snapshotDetails } from './metadata.js';
 import type { Qcow2SnapshotEntry } from './snapshot-table.js';
-import { setQcow2Image } from './verify-data.js';
-import { verifyQcow2 } from './checks.js';
+import { checkQcow2Image } from './checks.js';
 
 export { openQcow2Image, type Qcow2Image } from './image.js';
 export { activeView, clusterMap, diskNode, scanView, snapshotView } from './disk.js';
-export { qcow2ImageOf } from './verify-data.js';
+export { checkQcow2Image } from './checks.js';
 export { snapshotDetails } from './metadata.js';
 export type { Qcow2SnapshotEntry } from './snapshot-table.js';
 
@@ -26,7 +25,6 @@ export type { Qcow2SnapshotEntry } from './snapshot-table.js';
 export const qcow2Reader: Reader = {
   id: 'qcow2',
   label: 'qcow2 disk image (internal snapshots)',
-  check: verifyQcow2,
   async detect(probe: Probe): Promise<string | null> {
     return !probe.isDirectory && hasQcow2Magic(probe.head) ? variantOf(be32(probe.head, 4)) : null;
   },
@@ -53,8 +51,7 @@ async function openQcow2Snapshot(path: string): Promise<Snapshot> {
     children: [...qcow2Children(image, title), currentChild(image, title, root, diagnostics)],
     diagnostics,
   };
-  setQcow2Image(snapshot, image);
-  return snapshot;
+  return withImageChecks(snapshot, image);
 }
 
 /** Tags are the selectors; an empty or repeated tag (or one named `current`) falls back to `id:<id>`, then `entry:<n>`. */
@@ -83,9 +80,7 @@ function qcow2Children(image: Qcow2Image, title: string): ChildSnapshot[] {
 export async function openEntry(image: Qcow2Image, entry: Qcow2SnapshotEntry, title: string): Promise<Snapshot> {
   const diagnostics = [...image.diagnostics];
   const root = dirNode('', [await diskNode(image, snapshotView(entry), diagnostics)]);
-  const snapshot: Snapshot = { format: 'qcow2', variant: variantOf(image.header?.version), title, metadata: snapshotDetails(entry), root, children: [], diagnostics };
-  setQcow2Image(snapshot, image);
-  return snapshot;
+  return withImageChecks({ format: 'qcow2', variant: variantOf(image.header?.version), title, metadata: snapshotDetails(entry), root, children: [], diagnostics }, image);
 }
 
 function currentChild(image: Qcow2Image, title: string, root: TreeNode, diagnostics: Diagnostic[]): ChildSnapshot {
@@ -93,8 +88,13 @@ function currentChild(image: Qcow2Image, title: string, root: TreeNode, diagnost
   const summary = { l1_table_offset: exactInteger(view.l1TableOffset), l1_size: view.l1Size, disk_size: exactInteger(view.virtualSize) };
   const open = async (): Promise<Snapshot> => {
     const snapshot: Snapshot = { format: 'qcow2', variant: variantOf(image.header?.version), title: `${title}#current`, metadata: summary, root, children: [], diagnostics };
-    setQcow2Image(snapshot, image);
-    return snapshot;
+    return withImageChecks(snapshot, image);
   };
   return { selector: 'current', title: 'current state (the active L1 table)', summary, open };
+}
+
+/** Every view of one image is checked whole: a table past the end breaks all of them. */
+function withImageChecks(snapshot: Snapshot, image: Qcow2Image): Snapshot {
+  snapshot.verify = () => checkQcow2Image(image);
+  return snapshot;
 }

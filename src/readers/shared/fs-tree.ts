@@ -5,7 +5,7 @@ import { decodeName } from '../../model/display.js';
 import { limits } from '../../model/limits.js';
 import { Instant } from '../../model/metadata.js';
 import { FileSource } from '../../model/source.js';
-import { lazy, type NodeKind, type TreeNode } from '../../model/tree.js';
+import { lazyFolder, type NodeKind, type TreeNode } from '../../model/tree.js';
 import { symlinkLoops } from './symlink-loops.js';
 
 /**
@@ -49,7 +49,7 @@ export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displ
   const node: TreeNode = { name: entry.name, kind, size: kind === 'file' ? Number(stats.size) : 0, attrs: {}, ...statFields(stats) };
   if (kind === 'file') node.content = new FileSource(entry.path, node.size);
   if (kind === 'symlink') node.linkTarget = decodeName(await readlink(entry.path, { encoding: 'buffer' }));
-  if (kind === 'dir') node.children = lazy(() => diskChildren(entry.path, diagnostics, displayPath));
+  if (kind === 'dir') lazyFolder(node, (raised) => diskChildren(entry.path, raised, displayPath));
   return node;
 }
 

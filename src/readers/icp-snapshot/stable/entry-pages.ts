@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { limits } from '../../../model/limits.js';
 import type { MetaRecord } from '../../../model/metadata.js';
 import { BytesSource } from '../../../model/source.js';
-import { lazy, type TreeNode } from '../../../model/tree.js';
+import { lazyFolder, type FolderLoader, type TreeNode } from '../../../model/tree.js';
 import { DecodeError } from '../../shared/leb128.js';
 import { uniqueNames } from '../../shared/tree-names.js';
 import type { FieldNames } from '../candid/didl-decoder.js';
@@ -34,29 +34,21 @@ const NAME_CHARS = 200;
  * directly under the structure (so `diff` matches them by key); beyond that they are grouped in
  * `page N` folders of `limits.entriesPerPage`, and only an opened folder reads its entries.
  */
-export function pagedEntries(total: number, load: PageLoader, context: EntryContext): () => Promise<TreeNode[]> {
+export function pagedEntries(total: number, load: PageLoader, context: EntryContext): FolderLoader {
   const perPage = limits.entriesPerPage;
-  if (total <= perPage) return lazy(() => entryNodes(0, load, context));
+  if (total <= perPage) return (raised) => entryNodes(0, load, { ...context, diagnostics: raised });
   const pages = Math.min(Math.ceil(total / perPage), limits.dirEntries);
   if (pages * perPage < total) {
     const message = `${total} entries are more than ${pages * perPage} (${pages} pages); only those are listed.`;
     context.diagnostics.push(diagnostic('warning', 'STABLE_TOO_MANY_ENTRIES', message, context.path));
   }
-  return lazy(async () =>
+  return async () =>
     Array.from({ length: pages }, (_, page): TreeNode => {
       const first = page * perPage;
       const last = Math.min(total, first + perPage) - 1;
-      return {
-        name: `page ${page + 1}`,
-        kind: 'dir',
-        size: 0,
-        attrs: { first_entry: first, last_entry: last },
-        note: `entries ${first}-${last}`,
-        pageGroup: true,
-        children: lazy(() => entryNodes(page, load, { ...context, path: `${context.path}/page ${page + 1}` })),
-      };
-    }),
-  );
+      const folder: TreeNode = { name: `page ${page + 1}`, kind: 'dir', size: 0, attrs: { first_entry: first, last_entry: last }, note: `entries ${first}-${last}`, pageGroup: true };
+      return lazyFolder(folder, (raised) => entryNodes(page, load, { ...context, diagnostics: raised, path: `${context.path}/page ${page + 1}` }));
+    });
 }
 
 async function entryNodes(page: number, load: PageLoader, context: EntryContext): Promise<TreeNode[]> {

@@ -2,7 +2,7 @@ import { diagnostic } from '../../../model/diagnostics.js';
 import { limits } from '../../../model/limits.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../../model/metadata.js';
 import type { Source } from '../../../model/source.js';
-import type { TreeNode } from '../../../model/tree.js';
+import type { FolderLoader } from '../../../model/tree.js';
 import { DecodeError, readFully } from '../../shared/leb128.js';
 import { decodeDidl, startsWithDidl } from '../candid/didl-decoder.js';
 import { LittleEndian, type StructureInfo } from '../structure-headers.js';
@@ -20,7 +20,7 @@ const LOG_ENTRIES = 32;
  * has none to show (a Log's data memory is listed under its index memory). `logData` is the memory
  * paired with a Log index.
  */
-export function structureEntries(structure: StructureInfo, memory: Source, context: EntryContext, logData?: Source): (() => Promise<TreeNode[]>) | undefined {
+export function structureEntries(structure: StructureInfo, memory: Source, context: EntryContext, logData?: Source): FolderLoader | undefined {
   const header = structure.header;
   switch (structure.kind) {
     case 'BTreeMap':
@@ -37,7 +37,7 @@ export function structureEntries(structure: StructureInfo, memory: Source, conte
   }
 }
 
-function btreeEntries(header: MetaRecord, allocator: MetaRecord, memory: Source, context: EntryContext): () => Promise<TreeNode[]> {
+function btreeEntries(header: MetaRecord, allocator: MetaRecord, memory: Source, context: EntryContext): FolderLoader {
   const layout = {
     pageSize: count(allocator.allocation_size),
     ...(header.max_key_size !== undefined ? { maxKeySize: count(header.max_key_size), maxValueSize: count(header.max_value_size) } : {}),
@@ -48,7 +48,7 @@ function btreeEntries(header: MetaRecord, allocator: MetaRecord, memory: Source,
   return pagedEntries(count(header.length), load, context);
 }
 
-function vecEntries(header: MetaRecord, memory: Source, context: EntryContext): () => Promise<TreeNode[]> {
+function vecEntries(header: MetaRecord, memory: Source, context: EntryContext): FolderLoader {
   const maxSize = count(header.max_size);
   const prefix = header.is_fixed_size === true ? 0 : maxSize <= 0xff ? 1 : maxSize <= 0xffff ? 2 : 4;
   const slot = prefix + maxSize;
@@ -64,7 +64,7 @@ function vecEntries(header: MetaRecord, memory: Source, context: EntryContext): 
   return pagedEntries(total, load, context);
 }
 
-function logEntries(header: MetaRecord, index: Source, data: Source, context: EntryContext): () => Promise<TreeNode[]> {
+function logEntries(header: MetaRecord, index: Source, data: Source, context: EntryContext): FolderLoader {
   const total = Math.min(count(header.len), Math.floor(Math.max(0, index.size - LOG_OFFSETS) / 8));
   const load = (page: number): Promise<StoredEntry[]> => {
     const first = page * limits.entriesPerPage;
@@ -85,7 +85,7 @@ function logEntries(header: MetaRecord, index: Source, data: Source, context: En
  * `ic_cdk::storage::stable_save` does) shows that message as its one entry, `candid`. Only the
  * first four bytes are read unless they are `DIDL`.
  */
-export async function candidBlobEntries(memory: Source, context: EntryContext): Promise<(() => Promise<TreeNode[]>) | undefined> {
+export async function candidBlobEntries(memory: Source, context: EntryContext): Promise<FolderLoader | undefined> {
   if (!startsWithDidl(await readFully(memory, 0, 4))) return undefined;
   const bytes = await readFully(memory, 0, Math.min(memory.size, limits.stableNodeBytes));
   const decoded = decodeDidl(bytes, context.names);

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { errorMessage } from '../../../model/errors.js';
 import { limits } from '../../../model/limits.js';
 import { BytesSource, readAll, type Source } from '../../../model/source.js';
-import { childrenOf, lazy, type TreeNode } from '../../../model/tree.js';
+import { childrenOf, lazyFolder, type TreeNode } from '../../../model/tree.js';
 import { openTarArchive } from '../tar-archive.js';
 import { buildTarTree } from '../tar-tree.js';
 import { indexZip } from './central.js';
@@ -22,7 +22,7 @@ export async function attachNestedArchives(root: TreeNode, diagnostics: Diagnost
     for (const child of await childrenOf(node)) {
       const childPath = path ? `${path}/${child.name}` : child.name;
       if (child.kind === 'dir') await visit(child, childPath);
-      else if (child.content && NESTED_NAME.test(child.name)) child.children = lazy(() => nestedChildren(child, diagnostics, depth + 1, where + childPath));
+      else if (child.content && NESTED_NAME.test(child.name)) lazyFolder(child, (raised) => nestedChildren(child, raised, depth + 1, where + childPath));
     }
   };
   await visit(root, '');

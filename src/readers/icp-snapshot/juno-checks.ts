@@ -1,11 +1,10 @@
-import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
-import { isMetaRecord } from '../model/metadata.js';
-import type { Snapshot } from '../model/snapshot.js';
-import { findNode, type TreeNode } from '../model/tree.js';
-import { sha256All, type Progress } from './hash.js';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { isMetaRecord } from '../../model/metadata.js';
+import type { Snapshot, VerifyContext } from '../../model/snapshot.js';
+import { findNode, type TreeNode } from '../../model/tree.js';
 
 /** Juno records a size and sha256 per blob; chunk boundaries are not recorded, so blobs are checked whole. */
-export async function verifyJuno(snapshot: Snapshot, progress?: Progress): Promise<Diagnostic[]> {
+export async function verifyJuno(snapshot: Snapshot, { sha256All, progress }: VerifyContext): Promise<Diagnostic[]> {
   const data = snapshot.metadata.data;
   if (!isMetaRecord(data)) return [diagnostic('error', 'JUNO_DATA_MISSING', 'metadata.json has no data section to check blobs against', 'metadata.json')];
   const findings: Diagnostic[] = [];

@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
-import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
-import type { Snapshot } from '../model/snapshot.js';
-import type { Source } from '../model/source.js';
-import { DecompressionError, decompress, sniffCodec, type Codec } from '../readers/shared/compression.js';
-import { imageVerifyData, type LayerCheck } from '../readers/shared/image-verify-data.js';
-import { sha256All, type HashResult, type Progress } from './hash.js';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import type { HashResult, Snapshot, VerifyContext } from '../../model/snapshot.js';
+import type { Source } from '../../model/source.js';
+import { DecompressionError, decompress, sniffCodec, type Codec } from '../shared/compression.js';
+import type { ImageVerifyData, LayerCheck } from './verify-data.js';
 
 /**
  * Digests and sizes of a `docker save` or OCI archive (formats/containers.md §4.4): every blob
  * against its name, the config against the image ID, each decompressed layer against
  * `rootfs.diff_ids`, and descriptor sizes against the members.
  */
-export async function verifyDockerImage(snapshot: Snapshot, progress?: Progress): Promise<Diagnostic[]> {
-  const data = imageVerifyData(snapshot);
-  if (!data) return [];
+export async function verifyDockerImage(snapshot: Snapshot, data: ImageVerifyData, { sha256All, progress }: VerifyContext): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
   for (const { path, declared, actual } of data.sizes) {
     if (BigInt(actual) !== declared) findings.push(diagnostic('error', 'IMAGE_SIZE_MISMATCH', `${path} is ${actual} bytes but its descriptor says ${declared}`, path));

@@ -1,15 +1,14 @@
-import { diagnostic, type Diagnostic } from '../model/diagnostics.js';
-import { isMetaRecord, type MetaRecord, type MetaValue } from '../model/metadata.js';
-import type { Snapshot } from '../model/snapshot.js';
-import { childrenOf, findNode, type TreeNode } from '../model/tree.js';
-import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from '../readers/shared/icp-layout.js';
-import { sha256All, type HashResult, type Progress } from './hash.js';
-import { IC } from './icp-limits.js';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
+import type { HashResult, Snapshot, VerifyContext } from '../../model/snapshot.js';
+import { childrenOf, findNode, type TreeNode } from '../../model/tree.js';
+import { IC } from './ic-limits.js';
+import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from './layout.js';
 
 const gib = (bytes: bigint): string => `${Number(bytes) / 1024 ** 3} GiB`;
 
 /** The upload-readiness checks icp-cli and dfx do not make (formats/icp.md §8). */
-export async function verifyIcp(snapshot: Snapshot, progress?: Progress): Promise<Diagnostic[]> {
+export async function verifyIcp(snapshot: Snapshot, context: VerifyContext): Promise<Diagnostic[]> {
   const meta = snapshot.metadata;
   const findings: Diagnostic[] = [];
   checkModuleSize(meta, findings);
@@ -20,7 +19,7 @@ export async function verifyIcp(snapshot: Snapshot, progress?: Progress): Promis
   if (certified instanceof Uint8Array && certified.length > IC.certifiedDataMax) {
     findings.push(diagnostic('error', 'ICP_CERTIFIED_DATA_TOO_LARGE', `certified_data is ${certified.length} bytes; the IC allows at most ${IC.certifiedDataMax}`, 'metadata.json'));
   }
-  findings.push(...(await checkChunks(snapshot.root, meta.wasm_chunk_store, progress)));
+  findings.push(...(await checkChunks(snapshot.root, meta.wasm_chunk_store, context)));
   return findings;
 }
 
@@ -81,7 +80,7 @@ function checkGlobals(globals: MetaValue | undefined, findings: Diagnostic[]): v
   }
 }
 
-async function checkChunks(root: TreeNode, listed: MetaValue | undefined, progress?: Progress): Promise<Diagnostic[]> {
+async function checkChunks(root: TreeNode, listed: MetaValue | undefined, { sha256All, progress }: VerifyContext): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
   // Without a readable list in metadata, only each chunk's own name can be checked.
   const known = Array.isArray(listed);
