@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLimitOverrides } from '../src/model/limits.js';
+import { applyLimits } from '../src/app/limits.js';
 import { BytesSource } from '../src/model/source.js';
 import { readPgDump, unescapeCopy } from '../src/readers/cloudify/pg-dump.js';
 import { byteaHex, unpickle } from '../src/readers/cloudify/pickle.js';
@@ -97,13 +97,13 @@ describe('COPY text and dump lines', () => {
   it('counts UTF-8 bytes, not UTF-16 units, against redactBytes', async () => {
     // 104 UTF-16 units but 204 bytes: over a limit of 150 only when bytes are counted.
     const text = `-- ${'é'.repeat(100)}\n`;
-    applyLimitOverrides(['redactBytes=150']);
+    applyLimits(['redactBytes=150']);
     try {
       const dump = await readPgDump(new BytesSource(Buffer.from(text)), 'pg_data');
       expect(dump.redacted).toBeNull();
       expect(dump.diagnostics).toEqual([{ severity: 'info', code: 'CLOUDIFY_WITHHELD', path: 'pg_data', message: 'pg_data is larger than the redactBytes limit of 150 bytes, so it is not redacted but withheld whole (--show-secrets shows it)' }]);
     } finally {
-      applyLimitOverrides([]);
+      applyLimits([]);
     }
   });
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { limits } from '../src/model/limits.js';
+import { limits } from '../src/readers/shared/limits.js';
 import { BytesSource, SliceSource, type Source } from '../src/model/source.js';
 import { looksLikeWasm, parseWasm, WASM_MAGIC, type WasmModuleInfo, type WasmSection } from '../src/readers/shared/wasm.js';
 import { buildWasm, encodeName, encodeSection, sleb, uleb, type WasmSpec } from './helpers/wasm-builder.js';

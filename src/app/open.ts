@@ -18,6 +18,8 @@ export interface OpenRequest {
    * progress nor take a key.
    */
   pace?: () => Promise<void>;
+  /** The readers to detect with; the built-in ones unless given. */
+  readers?: readonly Reader[];
 }
 
 export interface Opened {
@@ -31,7 +33,7 @@ export interface Opened {
 export async function openAddress(text: string, request: OpenRequest): Promise<Opened> {
   const address = parseAddress(text);
   const probe = paced(await probePath(address.path), request.pace);
-  const { reader, variant } = await detectReader(probe, request.format);
+  const { reader, variant } = await detectReader(probe, request.format, request.readers);
   const opening = reader.open(probe, variant, { showSecrets: request.showSecrets });
   // A forced format on input it did not recognise may fail in any way; say so in one line.
   const top = variant === null ? await opening.catch((error: unknown) => rethrowAsUnreadable(error, probe.path, reader.id)) : await opening;

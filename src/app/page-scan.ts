@@ -1,5 +1,5 @@
 import { appendPage, countPages, scanPages, type PageRanges, type PageScan } from '../model/memory.js';
-import { limits } from '../model/limits.js';
+import { limits } from '../diff/limits.js';
 import type { PageTokens, TreeNode } from '../model/tree.js';
 
 /** A disk's cluster map says which pages hold data without reading them: token 0 is unallocated. */

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { SnapinspectError, errorMessage } from '../model/errors.js';
-import { applyLimitOverrides } from '../model/limits.js';
+import { applyLimits } from '../app/limits.js';
+import type { Reader } from '../readers/reader.js';
+import { readers as builtinReaders } from '../readers/registry.js';
 import { catCommand } from '../app/cat.js';
 import { infoCommand } from '../app/info.js';
 import type { Io } from '../app/io.js';
@@ -28,16 +30,19 @@ export function version(): string {
   return 'unknown';
 }
 
-/** Runs one command line; returns the exit status. Never throws and never prints a stack trace. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
+/**
+ * Runs one command line; returns the exit status. Never throws and never prints a stack trace.
+ * `readers` are the built-in ones unless a test of a new format brings its own list.
+ */
+export async function run(argv: readonly string[], io: Io, readers: readonly Reader[] = builtinReaders): Promise<number> {
   try {
-    return await dispatch(parseArgs(argv), io);
+    return await dispatch(parseArgs(argv), io, readers);
   } catch (error) {
     await io.stderr.write(errorLine(error));
     return 2;
   } finally {
     // Overrides hold for one command; the next run() in this process starts from the defaults.
-    applyLimitOverrides([]);
+    applyLimits([], readers);
   }
 }
 
@@ -48,17 +53,17 @@ export function errorLine(error: unknown): string {
   return `snapinspect: ${message}\n`;
 }
 
-async function dispatch(invocation: Invocation, io: Io): Promise<number> {
+async function dispatch(invocation: Invocation, io: Io, readers: readonly Reader[]): Promise<number> {
   const { command, options } = invocation;
-  applyLimitOverrides(options.limit);
+  applyLimits(options.limit, readers);
   if (options.version) return io.stdout.write(`${version()}\n`).then(() => 0);
   if (options.help || command === 'none') {
     await io.stdout.write(`${helpText(version())}\n`);
     return command === 'none' && !options.help ? 2 : 0;
   }
-  if (command === 'diff') return runDiff(invocation, io);
+  if (command === 'diff') return runDiff(invocation, io, readers);
   const target = singleOperand(invocation);
-  const opened = await openAddress(target, { format: options.format, showSecrets: options.showSecrets });
+  const opened = await openAddress(target, { format: options.format, showSecrets: options.showSecrets, readers });
   switch (command) {
     case 'browse':
     case 'info':
@@ -79,8 +84,8 @@ async function dispatch(invocation: Invocation, io: Io): Promise<number> {
   }
 }
 
-async function runDiff(invocation: Invocation, io: Io): Promise<number> {
-  const { before, after, only } = await openDiffSides(invocation);
+async function runDiff(invocation: Invocation, io: Io, readers: readonly Reader[]): Promise<number> {
+  const { before, after, only } = await openDiffSides(invocation, undefined, readers);
   const { options } = invocation;
   return diffCommand(before, after, io, {
     json: options.json,

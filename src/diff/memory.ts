@@ -1,5 +1,5 @@
 import { SnapinspectError } from '../model/errors.js';
-import { limits } from '../model/limits.js';
+import { limits } from './limits.js';
 import { appendPage } from '../model/memory.js';
 import { FileSource, type Source } from '../model/source.js';
 import { compareFilePages, toRanges } from './file-compare.js';

@@ -1,7 +1,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnapinspectError } from '../model/errors.js';
-import { limits } from '../model/limits.js';
+import { limits } from './shared/limits.js';
 import type { Probe } from './reader.js';
 import { readTextFile } from './shared/text-file.js';
 import { openTarArchive, type TarArchive } from './shared/tar-archive.js';

@@ -1,3 +1,4 @@
+import type { LimitGroup } from '../model/limits.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { TarArchive } from './shared/tar-archive.js';
 
@@ -32,6 +33,8 @@ export interface Reader {
   label: string;
   /** Returns the variant name when the input is this format, or null. Must stay cheap. */
   detect(probe: Probe): Promise<string | null>;
+  /** The safety limits this format declares (`--limit`, the README table); shared ones come from readers/shared. */
+  limits?: LimitGroup;
   /** The snapshot carries its own checks (`Snapshot.verify`), closed over what opening it learnt. */
   open(probe: Probe, variant: string | null, options: OpenOptions): Promise<Snapshot>;
 }

@@ -5,8 +5,7 @@ import { dockerBundleReader } from './docker-bundle/index.js';
 import { dockerExportReader } from './docker-export/index.js';
 import { dockerImageReader } from './docker-image/index.js';
 import { dockerInspectReader } from './docker-inspect/index.js';
-import { icpSnapshotReader } from './icp-snapshot/index.js';
-import { wasmModuleReader } from './icp-snapshot/wasm-module-reader.js';
+import { icpSnapshotReader, wasmModuleReader } from './icp-snapshot/index.js';
 import type { Probe, Reader } from './reader.js';
 import { lxdDirReader, lxdExportReader } from './lxd/index.js';
 import { manifestReader } from './manifest/index.js';
@@ -41,20 +40,21 @@ export interface Detected {
   variant: string | null;
 }
 
-export async function detectReader(probe: Probe, forcedFormat?: string): Promise<Detected> {
-  if (forcedFormat !== undefined) return forced(probe, forcedFormat);
-  for (const reader of readers) {
+/** `candidates` are the built-in readers unless a caller (a test of a new format) brings its own list. */
+export async function detectReader(probe: Probe, forcedFormat?: string, candidates: readonly Reader[] = readers): Promise<Detected> {
+  if (forcedFormat !== undefined) return forced(probe, forcedFormat, candidates);
+  for (const reader of candidates) {
     const variant = await reader.detect(probe);
     if (variant !== null) return { reader, variant };
   }
-  const tried = readers.map((reader) => reader.id).join(', ');
+  const tried = candidates.map((reader) => reader.id).join(', ');
   throw new SnapinspectError('UNKNOWN_FORMAT', `${probe.path}: not a format snapinspect knows (tried ${tried}); use --format ID to force one`);
 }
 
-async function forced(probe: Probe, id: string): Promise<Detected> {
-  const reader = readers.find((candidate) => candidate.id === id);
+async function forced(probe: Probe, id: string, candidates: readonly Reader[]): Promise<Detected> {
+  const reader = candidates.find((candidate) => candidate.id === id);
   if (!reader) {
-    throw new SnapinspectError('USAGE', `unknown format ${id}; formats: ${readers.map((r) => r.id).join(', ')}`);
+    throw new SnapinspectError('USAGE', `unknown format ${id}; formats: ${candidates.map((r) => r.id).join(', ')}`);
   }
   return { reader, variant: await reader.detect(probe) };
 }

@@ -6,7 +6,7 @@ import { folderSizes, hexWindow, textLines } from './loaders.js';
 import type { ViewModel } from './model.js';
 import { frameLines, HEADER_ROWS, STATUS_ROWS } from './frame.js';
 import { initialTree } from './tree-state.js';
-import { initialUi, uiReducer, type UiAction, type UiState } from './ui-state.js';
+import { initialUi, uiReducer, type Dispatch, type UiState } from './ui-state.js';
 import { useMemoryEffects } from './memory-effects.js';
 
 export interface AppProps {
@@ -102,7 +102,6 @@ export function textRuns(line: Line): Line {
   return out;
 }
 
-export type Dispatch = (action: UiAction) => void;
 
 /** Starts loading folders the reducer marked as loading; sizes of their subfolders follow. */
 function useTreeLoading(state: UiState, model: ViewModel, dispatch: Dispatch): void {

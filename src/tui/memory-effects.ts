@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Dispatch } from './app.js';
+import type { Dispatch } from './ui-state.js';
 import { pageClasses, pageDump } from './loaders.js';
 import { mapRows, type UiState } from './ui-state.js';
 

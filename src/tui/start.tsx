@@ -2,7 +2,7 @@ import { render } from 'ink';
 import { computeDiff } from '../app/diff.js';
 import { openAddress, subtree } from '../app/open.js';
 import { openDiffSides, singleOperand, type CommandRequest } from '../app/request.js';
-import { applyLimitOverrides } from '../model/limits.js';
+import { applyLimits } from '../app/limits.js';
 import { browseModel, diffModel } from './model.js';
 import { framePace, withOpeningProgress } from './opening.js';
 import { enterAlternateScreen } from './screen.js';
@@ -18,7 +18,7 @@ export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 250
  */
 export async function startTui(invocation: CommandRequest): Promise<number> {
   // As in the text commands, a bad --limit is a usage error before anything is shown.
-  applyLimitOverrides(invocation.options.limit);
+  applyLimits(invocation.options.limit);
   const outcome: { same: boolean | undefined } = { same: invocation.command === 'diff' ? undefined : true };
   const prepare = invocation.command === 'diff' ? prepareDiff(invocation, outcome) : prepareBrowse(invocation);
   const restore = enterAlternateScreen(process.stdout);

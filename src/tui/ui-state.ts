@@ -36,6 +36,8 @@ export interface UiState {
   openChild: number | null;
 }
 
+export type Dispatch = (action: UiAction) => void;
+
 export type UiAction =
   | { type: 'press'; name: string; input: string }
   | { type: 'key'; action: Action }

@@ -1,5 +1,6 @@
 import type { Io, Sink } from '../../src/app/io.js';
 import { run } from '../../src/cli/main.js';
+import type { Reader } from '../../src/readers/reader.js';
 
 export interface CliResult {
   code: number;
@@ -21,11 +22,11 @@ function collector(isTTY: boolean): Sink & { chunks: Buffer[] } {
 }
 
 /** Runs the real CLI in-process, exactly as bin/snapinspect.js does, capturing both streams. */
-export async function cli(args: string[], options: { tty?: boolean } = {}): Promise<CliResult> {
+export async function cli(args: string[], options: { tty?: boolean; readers?: readonly Reader[] } = {}): Promise<CliResult> {
   const stdout = collector(options.tty ?? false);
   const stderr = collector(options.tty ?? false);
   const io: Io = { stdout, stderr };
-  const code = await run(args, io);
+  const code = await run(args, io, options.readers);
   const bytes = Buffer.concat(stdout.chunks);
   return { code, stdout: bytes.toString('utf8'), stderr: Buffer.concat(stderr.chunks).toString('utf8'), bytes };
 }

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import { FileSource, readAll } from '../../model/source.js';
 import { walk, type TreeNode } from '../../model/tree.js';
 import type { Probe } from '../reader.js';

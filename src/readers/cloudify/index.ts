@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
 import type { MetaRecord } from '../../model/metadata.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import { FileSource, readAll } from '../../model/source.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { childrenOf, dirNode } from '../../model/tree.js';
@@ -17,12 +17,14 @@ import { openFiles, readMetadataJson, type SnapshotFiles } from './files.js';
 import { emptyEntities, entityCounts, managerNode, type Entities } from './manager-view.js';
 import { pgEntities } from './pg-entities.js';
 import { readPgDump, type PgDump } from './pg-dump.js';
+import { cloudifyLimits } from './limits.js';
 import { applySecretRules, type SecretEntry } from './secret-files.js';
 
 
 /** Cloudify Manager snapshot zips (every family), and snapshot folders already extracted. */
 export const cloudifyReader: Reader = {
   id: 'cloudify',
+  limits: cloudifyLimits,
   label: 'Cloudify Manager snapshot',
   async detect(probe: Probe): Promise<string | null> {
     if (probe.isDirectory) {

@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
+import { sharedLimits } from '../shared/limits.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import { readAll, type Source } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
@@ -62,7 +63,7 @@ export async function newFormatEntities(files: Map<string, TreeNode>, into: Enti
 }
 
 async function readJson(content: Source | undefined, path: string, diagnostics: Diagnostic[]): Promise<Json | undefined> {
-  const bytes = content ? await readAll(content, limits.metadataBytes) : null;
+  const bytes = content ? await readAll(content, sharedLimits.values.metadataBytes) : null;
   if (!bytes) return undefined;
   try {
     const value = JSON.parse(Buffer.from(bytes).toString('utf8')) as MetaValue;

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { uniqueNames } from '../shared/tree-names.js';

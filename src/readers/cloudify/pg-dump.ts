@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
+import { sharedLimits } from '../shared/limits.js';
 import type { Source } from '../../model/source.js';
 import { sourceLines } from '../shared/lines.js';
 import { REDACTED } from '../shared/secrets.js';
@@ -46,7 +47,7 @@ export async function readPgDump(source: Source, path: string, blockSize?: numbe
   let redactedBytes = 0;
   for await (const line of sourceLines(source, blockSize)) {
     if (!('text' in line)) {
-      dump.diagnostics.push(diagnostic('warning', 'CLOUDIFY_LINE_TOO_LONG', `line ${line.number} of ${path} is longer than ${limits.dumpLineBytes} bytes and was skipped`, path));
+      dump.diagnostics.push(diagnostic('warning', 'CLOUDIFY_LINE_TOO_LONG', `line ${line.number} of ${path} is longer than ${sharedLimits.values.dumpLineBytes} bytes and was skipped`, path));
       if (dump.redacted !== null) dump.diagnostics.push(uncheckedLines(path));
       dump.redacted = null;
       continue;

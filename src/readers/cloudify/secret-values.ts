@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
+import { sharedLimits } from '../shared/limits.js';
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
 import { REDACTED } from '../shared/secrets.js';
 
@@ -9,9 +10,9 @@ export function tooLargeToRedact(path: string): Diagnostic {
   return diagnostic('info', 'CLOUDIFY_WITHHELD', message, path);
 }
 
-/** Said when a dump line over `limits.dumpLineBytes` was skipped: it may hold credentials nobody checked, so the dump is withheld. */
+/** Said when a dump line over `sharedLimits.values.dumpLineBytes` was skipped: it may hold credentials nobody checked, so the dump is withheld. */
 export function uncheckedLines(path: string): Diagnostic {
-  const message = `${path} has lines longer than the dumpLineBytes limit of ${limits.dumpLineBytes} bytes that could not be checked for credentials, so it is withheld whole (--show-secrets shows it)`;
+  const message = `${path} has lines longer than the dumpLineBytes limit of ${sharedLimits.values.dumpLineBytes} bytes that could not be checked for credentials, so it is withheld whole (--show-secrets shows it)`;
   return diagnostic('info', 'CLOUDIFY_WITHHELD', message, path);
 }
 

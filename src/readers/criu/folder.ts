@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { readAll, type Source } from '../../model/source.js';

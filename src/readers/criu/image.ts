@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import type { Source } from '../../model/source.js';
 import { readFully } from '../shared/leb128.js';
 import { extraRule, IMG_COMMON, IMG_SERVICE, INVENTORY, type ExtraRule } from './magic.js';

@@ -5,11 +5,13 @@ import type { Probe, Reader } from '../reader.js';
 import { openCheckpoint } from './folder.js';
 import { readHeader } from './image.js';
 import { INVENTORY } from './magic.js';
+import { criuLimits } from './limits.js';
 import { openImageFile } from './single.js';
 
 /** CRIU checkpoints (`docker checkpoint create`, podman, runc): a folder of images, or one image. */
 export const criuReader: Reader = {
   id: 'criu',
+  limits: criuLimits,
   label: 'CRIU checkpoint folder or image',
   async detect(probe: Probe): Promise<string | null> {
     if (!probe.isDirectory) return readHeader(probe.head) ? 'image' : null;

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
 import type { OpenOptions } from '../reader.js';

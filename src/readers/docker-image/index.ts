@@ -3,6 +3,7 @@ import { SnapinspectError } from '../../model/errors.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { detectImage } from './detect.js';
+import { imageLimits } from './limits.js';
 import { openImageArchive } from './image.js';
 
 /**
@@ -11,6 +12,7 @@ import { openImageArchive } from './image.js';
  */
 export const dockerImageReader: Reader = {
   id: 'docker-image',
+  limits: imageLimits,
   label: 'docker save / OCI image archive',
   async detect(probe: Probe): Promise<string | null> {
     const archive = await probe.tar();

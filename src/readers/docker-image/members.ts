@@ -1,4 +1,4 @@
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import { SliceSource, type Source } from '../../model/source.js';
 import { parseJson, type JsonValue } from '../shared/json.js';
 import type { TarArchive } from '../shared/tar-archive.js';

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import { isJsonObject, type JsonValue } from '../shared/json.js';
 import { blobPath, type MemberTable } from './members.js';
 

@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';
@@ -14,12 +14,16 @@ import { stableMemoryNode, wasmMemoryNode } from './memories.js';
 import { parseIcpMetadata, type MetadataShape } from './metadata.js';
 import { readModule } from './module-tree.js';
 import { verifyIcp } from './checks.js';
+import { icpLimits } from './limits.js';
 import { detectJuno, openJuno } from './juno.js';
+
+export { wasmModuleReader } from './wasm-module-reader.js';
 
 const BLOB_FILES: string[] = [...ICP_BLOBS.map((blob) => blob.file), CHUNK_STORE];
 
 export const icpSnapshotReader: Reader = {
   id: 'icp-snapshot',
+  limits: icpLimits,
   label: 'ICP canister snapshot folder (icp-cli, dfx, Juno)',
   async detect(probe: Probe): Promise<string | null> {
     if (!probe.isDirectory || !probe.entries.includes('metadata.json')) return null;

@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, fixedChildren, type TreeNode } from '../../model/tree.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import { isMetaRecord, type MetaRecord } from '../../model/metadata.js';
 import { blocks, BytesSource, readAll, SliceSource, type Source } from '../../model/source.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';

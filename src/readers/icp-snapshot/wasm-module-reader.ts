@@ -5,11 +5,13 @@ import { FileSource } from '../../model/source.js';
 import { dirNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import { looksLikeWasm } from '../shared/wasm.js';
+import { icpLimits } from './limits.js';
 import { readModule } from './module-tree.js';
 
 /** A bare canister module (a build output, say): the same decoded view as inside a snapshot. */
 export const wasmModuleReader: Reader = {
   id: 'wasm-module',
+  limits: icpLimits,
   label: 'WebAssembly module',
   async detect(probe: Probe): Promise<string | null> {
     return !probe.isDirectory && looksLikeWasm(probe.head) ? 'wasm' : null;

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
 import { dirNode, lazyFolder, type TreeNode } from '../../model/tree.js';

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
 import type { Source } from '../../model/source.js';

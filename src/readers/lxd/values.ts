@@ -1,5 +1,5 @@
 import { Instant, type MetaRecord, type MetaValue } from '../../model/metadata.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import { looksSecret, REDACTED } from '../shared/secrets.js';
 import { badField, field, isYamlMap, toMeta, within, type YamlContext, type YamlMap } from './yaml.js';
 

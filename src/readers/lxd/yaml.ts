@@ -1,7 +1,7 @@
 import { Lexer, Parser, parse } from 'yaml';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 
 /** Go's yaml.v2 never writes anchors, so LXD files have no aliases; a few are tolerated, a bomb is not. */

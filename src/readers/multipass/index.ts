@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { SnapinspectError } from '../../model/errors.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
@@ -12,6 +12,7 @@ import { DESCRIPTION_NAME, isDescription, parseDescription, type SnapshotDescrip
 import { readDescriptionFiles, readInstance } from './instance.js';
 import { snapshotDetailsLines } from './listing.js';
 import { descriptionRecord } from './records.js';
+import { qcow2Limits } from '../qcow2/index.js';
 import { instanceSnapshot } from './snapshots.js';
 
 export { snapshotsTable, type SnapshotListRow } from './listing.js';
@@ -20,6 +21,7 @@ export { joinChecks } from './join.js';
 /** A Multipass instance folder (formats/containers.md §12), or a data root holding `vault/instances/*`. */
 export const multipassReader: Reader = {
   id: 'multipass',
+  limits: qcow2Limits,
   label: 'Multipass instance folder or data root',
   async detect(probe: Probe): Promise<string | null> {
     if (!probe.isDirectory) return null;

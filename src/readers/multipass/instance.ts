@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from '../shared/limits.js';
 import { openQcow2Image, type Qcow2Image } from '../qcow2/index.js';
 import { listDir, type DirEntry } from '../shared/fs-tree.js';
 import { readTextFile } from '../shared/text-file.js';

@@ -1,5 +1,5 @@
 import { realpath, stat } from 'node:fs/promises';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import { resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { decodeName } from '../../model/display.js';

@@ -10,11 +10,13 @@ import { openQcow2Image, type Qcow2Image } from './image.js';
 import { qemuDate } from './listing.js';
 import { imageMetadata, snapshotDetails } from './metadata.js';
 import type { Qcow2SnapshotEntry } from './snapshot-table.js';
+import { qcow2Limits } from './limits.js';
 import { checkQcow2Image } from './checks.js';
 
 export { openQcow2Image, type Qcow2Image } from './image.js';
 export { activeView, clusterMap, diskNode, scanView, snapshotView } from './disk.js';
 export { checkQcow2Image } from './checks.js';
+export { qcow2Limits } from './limits.js';
 export { snapshotDetails } from './metadata.js';
 export type { Qcow2SnapshotEntry } from './snapshot-table.js';
 
@@ -24,6 +26,7 @@ export type { Qcow2SnapshotEntry } from './snapshot-table.js';
  */
 export const qcow2Reader: Reader = {
   id: 'qcow2',
+  limits: qcow2Limits,
   label: 'qcow2 disk image (internal snapshots)',
   async detect(probe: Probe): Promise<string | null> {
     return !probe.isDirectory && hasQcow2Magic(probe.head) ? variantOf(be32(probe.head, 4)) : null;

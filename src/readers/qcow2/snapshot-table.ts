@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import { decodeName } from '../../model/display.js';
 import { Instant } from '../../model/metadata.js';
 import type { Source } from '../../model/source.js';

@@ -1,5 +1,5 @@
 import { createGunzip, createInflateRaw, type Gunzip, type InflateRaw } from 'node:zlib';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import { Decompress } from 'fzstd';
 import { errorMessage } from '../../model/errors.js';
 import { blocks, SCAN_BLOCK, type Source } from '../../model/source.js';

@@ -2,7 +2,7 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { decodeName } from '../../model/display.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import { Instant } from '../../model/metadata.js';
 import { FileSource } from '../../model/source.js';
 import { lazyFolder, type NodeKind, type TreeNode } from '../../model/tree.js';

@@ -1,6 +1,6 @@
 import { isInteger, parse } from 'lossless-json';
 import { errorMessage } from '../../model/errors.js';
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 
 /** JSON with integers kept exact: every integer literal is a bigint, other numbers are doubles. */
 export type JsonValue = string | number | bigint | boolean | null | JsonValue[] | JsonObject;

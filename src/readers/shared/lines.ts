@@ -1,4 +1,4 @@
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import { blocks, SCAN_BLOCK, type Source } from '../../model/source.js';
 
 /** A line of a text dump, or the fact that one was too long to keep (its bytes are skipped). */

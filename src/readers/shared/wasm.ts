@@ -1,4 +1,4 @@
-import { limits } from '../../model/limits.js';
+import { limits } from './limits.js';
 import type { Source } from '../../model/source.js';
 import { type ByteCursor, DecodeError, decodeUtf8, hex, readCursor, readFully } from './leb128.js';
 

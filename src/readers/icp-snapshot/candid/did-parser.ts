@@ -1,5 +1,5 @@
 import { idlLabelToId } from '@icp-sdk/core/candid';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { DidSyntaxError, tokenize, type Token } from './did-lexer.js';
 import { PRIMITIVES, primitive, type CandidArgument, type CandidField, type CandidMethod, type CandidType, type FuncType, type PrimitiveName } from './types.js';
 

@@ -1,12 +1,13 @@
 import { Principal } from '@icp-sdk/core/principal';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { ByteCursor, DecodeError } from '../../shared/leb128.js';
 import { candidTypeTable, leb } from './didl-types.js';
 import { isBlob, isTuple, type CandidField, type CandidType } from './types.js';
 import { blobText, labelFor } from './value-text.js';
+import type { FieldNames } from './types.js';
 
-/** Field names by their wire id (the label hash), collected from the service text. */
-export type FieldNames = ReadonlyMap<number, string>;
+export type { FieldNames } from './types.js';
+
 
 /** `length`: the bytes the message took, so a message at the start of a larger blob can be cut out. */
 export type DidlResult = { ok: true; text: string; length: number } | { ok: false; error: string };

@@ -1,4 +1,4 @@
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { ByteCursor, DecodeError } from '../../shared/leb128.js';
 import { primitive, type CandidArgument, type CandidField, type CandidMethod, type CandidType, type PrimitiveName } from './types.js';
 

@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import type { MetaRecord } from '../../../model/metadata.js';
 import { DidSyntaxError, parseDid, parseDidArguments, type CandidInterface } from './did-parser.js';
-import type { FieldNames } from './didl-decoder.js';
+import type { FieldNames } from './types.js';
 import { argumentsText, funcText, typeText, type CandidType } from './types.js';
 
 export interface InterfaceView {

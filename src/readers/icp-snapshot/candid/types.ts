@@ -102,3 +102,6 @@ export function funcText(func: FuncType): string {
 export function methodText(method: CandidMethod): string {
   return `${labelText({ id: 0, name: method.name })} : ${'ref' in method.type ? method.type.ref : funcText(method.type)}`;
 }
+
+/** Field names by their wire id (the label hash), collected from the service text. */
+export type FieldNames = ReadonlyMap<number, string>;

@@ -1,4 +1,4 @@
-import type { FieldNames } from './didl-decoder.js';
+import type { FieldNames } from './types.js';
 import { labelText } from './types.js';
 
 /** A field label as Candid text shows it: its name when known (quoted if not an identifier), else its numeric id. */

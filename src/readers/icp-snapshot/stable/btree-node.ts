@@ -1,4 +1,4 @@
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
 import { DecodeError, readFully } from '../../shared/leb128.js';
 import { LittleEndian } from '../structure-headers.js';

@@ -1,4 +1,4 @@
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
 import { DecodeError } from '../../shared/leb128.js';
 import { KEY_MODES, readBTreeNode, readNodeShape, type BTreeLayout, type BTreeNode, type KeyMode, type NodeShape } from './btree-node.js';

@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
+import { sharedLimits } from '../../shared/limits.js';
 import type { MetaRecord } from '../../../model/metadata.js';
 import { BytesSource } from '../../../model/source.js';
 import { lazyFolder, type FolderLoader, type TreeNode } from '../../../model/tree.js';
@@ -37,7 +38,7 @@ const NAME_CHARS = 200;
 export function pagedEntries(total: number, load: PageLoader, context: EntryContext): FolderLoader {
   const perPage = limits.entriesPerPage;
   if (total <= perPage) return (raised) => entryNodes(0, load, { ...context, diagnostics: raised });
-  const pages = Math.min(Math.ceil(total / perPage), limits.dirEntries);
+  const pages = Math.min(Math.ceil(total / perPage), sharedLimits.values.dirEntries);
   if (pages * perPage < total) {
     const message = `${total} entries are more than ${pages * perPage} (${pages} pages); only those are listed.`;
     context.diagnostics.push(diagnostic('warning', 'STABLE_TOO_MANY_ENTRIES', message, context.path));

@@ -1,5 +1,5 @@
 import { Principal } from '@icp-sdk/core/principal';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { decodeDidl, startsWithDidl, type FieldNames } from '../candid/didl-decoder.js';
 
 export type StoredEncoding = 'candid' | 'text' | 'integer' | 'principal' | 'hex' | 'empty';

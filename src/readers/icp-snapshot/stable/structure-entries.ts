@@ -1,5 +1,5 @@
 import { diagnostic } from '../../../model/diagnostics.js';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../../model/metadata.js';
 import type { Source } from '../../../model/source.js';
 import type { FolderLoader } from '../../../model/tree.js';

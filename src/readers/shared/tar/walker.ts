@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { ExtensionState, isExtensionType, type ExtensionType } from './extensions.js';
 import { BLOCK, checksumMatches, decodeHeader, isZeroBlock, type TarHeader } from './header.js';
 import type { TarEntry, TarIndex } from './types.js';

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
 import { applyZip64Extra, dosTime } from './fields.js';
 import { SIGNATURES, type ZipEntry } from './types.js';

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { SnapinspectError } from '../../../model/errors.js';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { blocks, SliceSource, type Source } from '../../../model/source.js';
 import { DecompressionError, decompress, InflatedSource } from '../compression.js';
 import { readLocalHeader } from './local-scan.js';

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { errorMessage } from '../../../model/errors.js';
-import { limits } from '../../../model/limits.js';
+import { limits } from '../limits.js';
 import { BytesSource, readAll, type Source } from '../../../model/source.js';
 import { childrenOf, lazyFolder, type TreeNode } from '../../../model/tree.js';
 import { openTarArchive } from '../tar-archive.js';
