@@ -7,7 +7,7 @@ import { imageVerifyData, type LayerCheck } from '../readers/shared/image-verify
 import { sha256All, type HashResult, type Progress } from './hash.js';
 
 /**
- * Digests and sizes of a `docker save` or OCI archive (formats/containers.md §4.4): every blob
+ * Digests and sizes of a `docker save` or OCI archive (docs/formats/containers.md, docker save): every blob
  * against its name, the config against the image ID, each decompressed layer against
  * `rootfs.diff_ids`, and descriptor sizes against the members.
  */

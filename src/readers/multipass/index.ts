@@ -19,7 +19,7 @@ export { snapshotsTable, type SnapshotListRow } from './listing.js';
 export { multipassInstancesOf } from './verify-data.js';
 export { joinChecks } from './join.js';
 
-/** A Multipass instance folder (formats/containers.md §12), or a data root holding `vault/instances/*`. */
+/** A Multipass instance folder (docs/formats/containers.md, Multipass), or a data root holding `vault/instances/*`. */
 export const multipassReader: Reader = {
   id: 'multipass',
   label: 'Multipass instance folder or data root',
