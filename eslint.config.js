@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// The layering rule of ARCHITECTURE §1: imports flow cli → app → readers | diff | verify → model,
+// The layering rule of docs/architecture.md, Layers: imports flow cli → app → readers | diff | verify → model,
 // and nothing imports tui. Each entry forbids the layers above a folder.
 const layers = [
   { files: ['src/model/**'], forbid: ['cli', 'app', 'readers', 'diff', 'verify', 'format', 'tui'] },

@@ -73,7 +73,7 @@ const layerPath = (members: Members, index: number): string => [...members.keys(
 const jsonOf = (members: Members, name: string): any => JSON.parse(new TextDecoder().decode(members.get(name)));
 const setJson = (members: Members, name: string, value: unknown): void => void members.set(name, new TextEncoder().encode(JSON.stringify(value)));
 
-describe('merged view: OCI whiteout rules (containers.md §6)', () => {
+describe('merged view: OCI whiteout rules (docs/formats/containers.md, Whiteouts)', () => {
   it('a whiteout deletes a lower file or a whole subtree; one for a path no lower layer has is an info', async () => {
     const image = await merged([dir('etc'), file('etc/a', 'A'), file('etc/b', 'B'), dir('opt/x/y'), file('opt/x/y/z')], [dir('etc'), whiteout('etc/.wh.a'), whiteout('etc/.wh.ghost'), whiteout('opt/.wh.x')]);
     expect(await listing(image.root)).toEqual(['etc/', 'etc/b', 'opt/']);

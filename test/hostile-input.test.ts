@@ -1,5 +1,5 @@
 /**
- * Hostile names and paths in archives (issue 8): an ANSI clear-screen member name never reaches
+ * Hostile names and paths in archives (untrusted names must not reach the terminal raw): an ANSI clear-screen member name never reaches
  * the terminal through ls, info, diff or verify; invalid UTF-8 is shown as escapes; `..`, absolute
  * paths, duplicates, shadowed directories, missing hard-link targets and symlink loops (in a tar,
  * across image layers, in a folder) are shown as data with diagnostics and never followed.

@@ -1,5 +1,5 @@
 /**
- * Untrusted input (ARCHITECTURE §7): whatever a snapshot folder holds — truncated files, flipped
+ * Untrusted input (docs/architecture.md, Safety): whatever a snapshot folder holds — truncated files, flipped
  * bytes, absurd metadata values, hostile names, symlinks, FIFOs — every command must finish with a
  * sane exit code and a clear diagnostic, never an INTERNAL error, never an escape sequence on
  * stdout, and never a change on disk.
@@ -367,7 +367,7 @@ describe('hostile metadata values', () => {
     check?.(results);
   });
 
-  // ARCHITECTURE §7: nesting depth is bounded. Where the JSON parser gives up depends on the stack
+  // docs/architecture.md, Safety: nesting depth is bounded. Where the JSON parser gives up depends on the stack
   // size, so the sweep covers both sides of it: depths it parses, depths it rejects.
   it('nested arrays and objects of any depth from 1000 to 6000: no crash', async () => {
     const base = tempDir();

@@ -14,7 +14,7 @@ import { qcow2Reader } from './qcow2/index.js';
 import { tarFsReader } from './tar-fs/index.js';
 
 /**
- * Detection order of formats/README.md: magic bytes first, then tars from the most specific
+ * Detection order of docs/formats/README.md: magic bytes first, then tars from the most specific
  * member markers to the plain-filesystem fallback, then folders, then JSON descriptors.
  */
 export const readers: readonly Reader[] = [

@@ -6,7 +6,7 @@ import { walk } from '../../src/model/tree.js';
 import { criuReader } from '../../src/readers/criu/index.js';
 import { probePath } from '../../src/readers/probe.js';
 
-/** Builds CRIU images and checkpoint folders from the framing of formats/containers.md §10. */
+/** Builds CRIU images and checkpoint folders from the framing of docs/formats/containers.md, CRIU. */
 
 export const MAGIC = {
   common: 0x54564319,

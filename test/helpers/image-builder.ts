@@ -1,4 +1,4 @@
-/** `docker save` and OCI archives built in code from layer specs (formats/containers.md §4–5). */
+/** `docker save` and OCI archives built in code from layer specs (docs/formats/containers.md, docker save). */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { buildTar, bytesOf, tarEntry, type TarEntrySpec } from './tar-builder.js';

@@ -1,4 +1,4 @@
-/** LXD exports and dir-pool folders built in code, in the shapes formats/containers.md §11 describes. */
+/** LXD exports and dir-pool folders built in code, in the shapes docs/formats/containers.md, LXD export describes. */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 
 /**
- * Byte-built qcow2 images (formats/containers.md §13) with valid refcounts and COPIED flags, so
+ * Byte-built qcow2 images (docs/formats/containers.md, qcow2) with valid refcounts and COPIED flags, so
  * `qemu-img check` accepts them. Guest clusters are given per view (the active state and each
  * snapshot); the same Uint8Array object in two views is one host cluster, as after a snapshot.
  */

@@ -1,4 +1,4 @@
-/** Tar archives built in code, in the header flavours real writers produce (see containers.md §2). */
+/** Tar archives built in code, in the header flavours real writers produce (see docs/formats/containers.md, Tar). */
 
 /**
  * `ustar`: POSIX magic, long names split into prefix/name (Go). `gnu`: old-GNU magic, `././@LongLink`

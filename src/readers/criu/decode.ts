@@ -4,7 +4,7 @@ import {
   enumName, exact, FD_TYPES, flagNames, hex, LSM_TYPES, MACHINES, NETWORK_LOCK_METHODS, PAGEMAP_FLAGS, PRE_DUMP_MODES, protection, TASK_STATES, VMA_FLAGS, VMA_STATUS,
 } from './names.js';
 
-/** Decoders of the CRIU messages snapinspect shows, by the field numbers of formats/containers.md §10. */
+/** Decoders of the CRIU messages snapinspect shows, by the field numbers of docs/formats/containers.md, CRIU. */
 
 /** Keeps a record free of absent fields, so listings show only what the image holds. */
 function record(entries: [string, MetaValue | undefined][]): MetaRecord {

@@ -15,7 +15,7 @@ import { processTree } from './processes.js';
 
 const PARENT_NOTE = 'previous checkpoint (pre-dump) holding the PARENT pages; shown, not followed';
 
-/** A checkpoint folder (formats/containers.md §10): every file listed, the task tree decoded. */
+/** A checkpoint folder (docs/formats/containers.md, CRIU): every file listed, the task tree decoded. */
 export async function openCheckpoint(dir: string): Promise<Snapshot> {
   const diagnostics: Diagnostic[] = [];
   const checkpoint = emptyCheckpoint();

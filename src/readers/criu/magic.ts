@@ -1,4 +1,4 @@
-/** CRIU image magics (criu/include/magic.h; formats/containers.md §10). */
+/** CRIU image magics (criu/include/magic.h; docs/formats/containers.md, CRIU). */
 export const IMG_COMMON = 0x54564319;
 export const IMG_SERVICE = 0x55105940;
 export const INVENTORY = 0x58313116;

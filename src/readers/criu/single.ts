@@ -4,7 +4,7 @@ import { FileSource } from '../../model/source.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { readImage } from './image-node.js';
 
-/** One CRIU image on its own (rule 2 of formats/README.md): its header facts and entries. */
+/** One CRIU image on its own (rule 2 of docs/formats/README.md, Detection order): its header facts and entries. */
 export async function openImageFile(path: string, size: number): Promise<Snapshot> {
   const name = basename(path);
   const view = await readImage(new FileSource(path, size), name);

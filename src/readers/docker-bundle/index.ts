@@ -19,7 +19,7 @@ interface BundleParts {
   volumes: { name: string; file: string }[];
 }
 
-/** Groups `<p>_image.tar`, `<p>_inspect.json` and `<p>_vol_<volume>.tar.gz` by prefix (formats §9). */
+/** Groups `<p>_image.tar`, `<p>_inspect.json` and `<p>_vol_<volume>.tar.gz` by prefix (docs/formats/containers.md, Bundle). */
 export function groupBundle(names: readonly string[]): BundleParts[] {
   const parts = new Map<string, BundleParts>();
   const partFor = (prefix: string): BundleParts => {

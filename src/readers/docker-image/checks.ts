@@ -6,7 +6,7 @@ import { DecompressionError, decompress, sniffCodec, type Codec } from '../share
 import type { ImageVerifyData, LayerCheck } from './verify-data.js';
 
 /**
- * Digests and sizes of a `docker save` or OCI archive (formats/containers.md §4.4): every blob
+ * Digests and sizes of a `docker save` or OCI archive (docs/formats/containers.md, docker save): every blob
  * against its name, the config against the image ID, each decompressed layer against
  * `rootfs.diff_ids`, and descriptor sizes against the members.
  */

@@ -3,7 +3,7 @@ import type { MetaRecord } from '../../model/metadata.js';
 import { isJsonObject, type JsonObject } from '../shared/json.js';
 import { looksSecret, REDACTED } from '../shared/secrets.js';
 
-/** The fields of formats/containers.md §4.5, in the order `docker inspect` shows them. */
+/** The fields of docs/formats/containers.md, docker save, in the order `docker inspect` shows them. */
 const TOP_FIELDS = ['created', 'author', 'architecture', 'os', 'variant'];
 const CONFIG_FIELDS = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'Healthcheck', 'OnBuild', 'Shell'];
 const HISTORY_FIELDS = ['created', 'author', 'created_by', 'comment', 'empty_layer'];

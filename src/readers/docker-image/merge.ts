@@ -29,7 +29,7 @@ export interface MergedTree {
 
 /**
  * The filesystem a container of this image starts from: layers applied bottom to top with the OCI
- * whiteout rules (formats/containers.md §6). Every node carries `attrs.layer`, the 1-based number
+ * whiteout rules (docs/formats/containers.md, Whiteouts). Every node carries `attrs.layer`, the 1-based number
  * of the layer it came from (`#layer:N`). Unreadable layers (null) contribute nothing.
  */
 export async function mergeLayers(layers: readonly (TarArchive | null)[]): Promise<MergedTree> {

@@ -33,7 +33,7 @@ export interface ImagePlan {
   chosen: number;
 }
 
-/** One element of a `docker save` `manifest.json` (formats/containers.md §4.1–4.3). */
+/** One element of a `docker save` `manifest.json` (docs/formats/containers.md, docker save). */
 export interface SaveEntry {
   config: string;
   repoTags: string[];

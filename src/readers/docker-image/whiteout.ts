@@ -1,4 +1,4 @@
-/** Layer-tar naming conventions for deletions (formats/containers.md §6, image-spec `layer.md`). */
+/** Layer-tar naming conventions for deletions (docs/formats/containers.md, Whiteouts, image-spec `layer.md`). */
 const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';
 const AUFS_PREFIX = '.wh..wh.';

@@ -5,7 +5,7 @@ import type { LxdVerifyData } from './verify-data.js';
 import { diagnosticKey as key } from './view.js';
 
 /**
- * Cross-checks of an LXD export or dir-pool instance (formats/containers.md §11): the snapshot
+ * Cross-checks of an LXD export or dir-pool instance (docs/formats/containers.md, LXD export): the snapshot
  * names the config lists against the snapshot folders present, then every snapshot opened for
  * what its own folder hides (bad backup.yaml, missing rootfs). The instance's own problems are
  * already among the snapshot's diagnostics.

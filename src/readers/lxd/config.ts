@@ -8,7 +8,7 @@ export interface Located {
   context: YamlContext;
 }
 
-/** `config` of index.yaml, or a backup.yaml, in either shape (formats/containers.md §11.1). */
+/** `config` of index.yaml, or a backup.yaml, in either shape (docs/formats/containers.md, LXD export). */
 export interface LxdConfig {
   shape: 'v1' | 'v2';
   instance: Located | null;

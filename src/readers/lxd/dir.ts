@@ -20,7 +20,7 @@ const SELF = 'container';
 const MARKERS = ['backup.yaml', 'rootfs', 'metadata.yaml', 'templates'];
 
 /**
- * A dir-pool volume (formats/README.md rule 15): `containers/<vol>/` is the instance and
+ * A dir-pool volume (docs/formats/README.md, Detection order rule 15): `containers/<vol>/` is the instance and
  * `containers-snapshots/<vol>/<snap>/` a snapshot. Out of the pool, only all of backup.yaml,
  * metadata.yaml and rootfs/ together are specific enough.
  */

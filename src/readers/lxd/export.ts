@@ -20,7 +20,7 @@ import { parseLxdYaml, yamlContext, yamlTooLarge } from './yaml.js';
 
 const INDEX = 'backup/index.yaml';
 
-/** True when the first member is `backup/index.yaml`, which `lxc export` always writes first (formats/README.md rule 5). */
+/** True when the first member is `backup/index.yaml`, which `lxc export` always writes first (docs/formats/README.md, Detection order rule 5). */
 export function isLxdExport(archive: TarArchive): boolean {
   const first = archive.index.entries[0];
   return first !== undefined && normaliseMemberPath(first.path).segments.join('/') === INDEX;

@@ -8,7 +8,7 @@ import { configShape, isLxdExport, openExport, readExportIndex } from './export.
 export type { SnapshotRow } from './metadata.js';
 
 /**
- * `lxc export` tarballs (formats/containers.md §11.1): the instance as the root, `#container`
+ * `lxc export` tarballs (docs/formats/containers.md, LXD export): the instance as the root, `#container`
  * and each `#<snapshot>` as children. Variants are index.yaml's config shapes: v1, v2, none.
  */
 export const lxdExportReader: Reader = {
@@ -26,7 +26,7 @@ export const lxdExportReader: Reader = {
   },
 };
 
-/** Dir-pool folders (formats/containers.md §11.2): an instance with its snapshots beside it, or one snapshot folder. */
+/** Dir-pool folders (docs/formats/containers.md, LXD dir pool): an instance with its snapshots beside it, or one snapshot folder. */
 export const lxdDirReader: Reader = {
   id: 'lxd-dir',
   label: 'LXD dir-pool instance or snapshot folder',

@@ -3,7 +3,7 @@ import type { TarEntry } from '../shared/tar/types.js';
 import { normaliseMemberPath } from '../shared/tar-tree.js';
 import type { InstanceKind } from './metadata.js';
 
-/** Where each kind of export keeps its volume and its snapshots, below `backup/` (formats/containers.md §11.1). */
+/** Where each kind of export keeps its volume and its snapshots, below `backup/` (docs/formats/containers.md, LXD export). */
 export const KIND_FOLDERS: Record<InstanceKind, { instance: string; snapshots: string }> = {
   container: { instance: 'container', snapshots: 'snapshots' },
   'virtual-machine': { instance: 'virtual-machine', snapshots: 'virtual-machine-snapshots' },

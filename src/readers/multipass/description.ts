@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { Instant, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
 
-/** `NNNN.snapshot.json`: the index zero-padded to at least four digits (formats/containers.md §12). */
+/** `NNNN.snapshot.json`: the index zero-padded to at least four digits (docs/formats/containers.md, Multipass). */
 export const DESCRIPTION_NAME = /^(\d{4,})\.snapshot\.json$/;
 
 /** Multipass's VirtualMachine::State; a snapshot may only record off or stopped. */

@@ -18,7 +18,7 @@ import { instanceSnapshot } from './snapshots.js';
 export { snapshotsTable, type SnapshotListRow } from './listing.js';
 export { joinChecks } from './join.js';
 
-/** A Multipass instance folder (formats/containers.md §12), or a data root holding `vault/instances/*`. */
+/** A Multipass instance folder (docs/formats/containers.md, Multipass), or a data root holding `vault/instances/*`. */
 export const multipassReader: Reader = {
   id: 'multipass',
   limits: qcow2Limits,

@@ -3,7 +3,7 @@ import type { Qcow2SnapshotEntry } from '../qcow2/index.js';
 import type { SnapshotDescription } from './description.js';
 import type { MultipassInstance } from './instance.js';
 
-/** The QEMU backend tags each disk snapshot `@s<index>`, unpadded (formats/containers.md §12). */
+/** The QEMU backend tags each disk snapshot `@s<index>`, unpadded (docs/formats/containers.md, Multipass). */
 const TAG = /^@s([1-9]\d*)$/;
 
 export function tagName(index: number): string {

@@ -5,7 +5,7 @@ const MAX_CLUSTER_BITS = 21;
 const V2_HEADER_LENGTH = 72;
 const V3_HEADER_LENGTH = 104;
 
-/** Incompatible feature bits (formats/containers.md §13). */
+/** Incompatible feature bits (docs/formats/containers.md, qcow2). */
 export const INCOMPATIBLE = { dirty: 0n, corrupt: 1n, externalData: 2n, compressionType: 3n, extendedL2: 4n } as const;
 const KNOWN_INCOMPATIBLE = 0b11111n;
 

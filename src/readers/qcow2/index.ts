@@ -21,7 +21,7 @@ export { snapshotDetails } from './metadata.js';
 export type { Qcow2SnapshotEntry } from './snapshot-table.js';
 
 /**
- * A qcow2 disk image (formats/containers.md §13): header and snapshot table as metadata, the
+ * A qcow2 disk image (docs/formats/containers.md, qcow2): header and snapshot table as metadata, the
  * current guest disk as the `disk` memory node, each internal snapshot as `#<tag>`, and `#current`.
  */
 export const qcow2Reader: Reader = {

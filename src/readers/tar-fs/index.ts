@@ -8,7 +8,7 @@ import type { TarArchive } from '../shared/tar-archive.js';
 import { tarSnapshot } from '../shared/tar-snapshot.js';
 import { buildTarTree } from '../shared/tar-tree.js';
 
-/** Which tool wrote a volume tarball, judged by the habits formats.md §2.3 lists. */
+/** Which tool wrote a volume tarball, judged by the habits docs/formats/containers.md, Tar, lists. */
 export function guessWriter(archive: TarArchive): string {
   const entries = archive.index.entries;
   if (entries.some((entry) => Object.keys(entry.pax).length > 0)) return 'pax (GNU tar --format=posix, Go or bsdtar)';
