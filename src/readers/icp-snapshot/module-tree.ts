@@ -4,7 +4,8 @@ import { limits } from '../shared/limits.js';
 import { isMetaRecord, type MetaRecord } from '../../model/metadata.js';
 import { blocks, BytesSource, readAll, SliceSource, type Source } from '../../model/source.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
-import { gunzipBounded, looksLikeGzip } from '../shared/gzip.js';
+import { looksLikeGzip } from '../shared/gzip.js';
+import { inflateBounded } from '../shared/compression.js';
 import { looksLikeWasm, parseWasm, type WasmModuleInfo } from '../shared/wasm.js';
 import { uniqueNames } from '../shared/tree-names.js';
 import { readInterface, type InterfaceView } from './candid/interface-view.js';
@@ -65,13 +66,13 @@ async function sha256Hex(source: Source): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Raw wasm is read in place; a gzip module is inflated in memory, capped like the IC caps modules. */
+/** Raw wasm is read in place; a gzip module is inflated in memory, capped like the IC caps modules and guarded against bombs. */
 async function unwrap(file: Source, summary: MetaRecord, diagnostics: Diagnostic[]): Promise<Source | undefined> {
   const head = await file.read(0, 8);
   if (looksLikeGzip(head)) {
     summary.encoding = 'gzip';
     const compressed = await readAll(file, limits.wasmBytes);
-    const inflated = compressed ? await gunzipBounded(compressed, limits.wasmBytes) : { ok: false as const, error: 'too large to inflate' };
+    const inflated = compressed ? await inflateBounded(new BytesSource(compressed), 'gzip', limits.wasmBytes) : { ok: false as const, error: 'too large to inflate' };
     if (!inflated.ok) {
       diagnostics.push(diagnostic('error', 'ICP_MODULE_INVALID', `gzip module cannot be inflated: ${inflated.error}`, FILE));
       return undefined;

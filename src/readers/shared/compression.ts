@@ -5,9 +5,6 @@ import { errorMessage } from '../../model/errors.js';
 import { blocks, SCAN_BLOCK, type Source } from '../../model/source.js';
 import { looksLikeGzip } from './gzip.js';
 
-// Readers take the whole compression layer from this module; the class lives apart only to keep files small.
-export { InflatedSource } from './inflated-source.js';
-
 export type Codec = 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
 export type DecompressErrorCode = 'DECOMPRESS_CORRUPT' | 'DECOMPRESS_TRUNCATED' | 'DECOMPRESS_LIMIT' | 'DECOMPRESS_UNSUPPORTED';
@@ -54,6 +51,34 @@ export async function* decompress(source: Source, codec: StreamCodec, bounds = d
   const guard = new OutputGuard(bounds);
   if (codec === 'zstd') yield* unzstd(source, guard);
   else yield* inflate(source, guard, zlibPump(codec));
+}
+
+export type Inflated = { ok: true; bytes: Uint8Array } | { ok: false; error: string };
+
+/**
+ * Inflates a small stream whole, in memory, under the same guard as every stream (ratio and total output),
+ * with `maxOutput` as a tighter output cap; a bomb comes back as an error message, never as an allocation.
+ */
+export async function inflateBounded(source: Source, codec: StreamCodec, maxOutput: number): Promise<Inflated> {
+  const bounds = { maxOutputBytes: Math.min(maxOutput, limits.decompressedBytes), maxRatio: limits.decompressRatio };
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of decompress(source, codec, bounds)) {
+      chunks.push(chunk);
+      length += chunk.length;
+    }
+  } catch (error) {
+    if (error instanceof DecompressionError) return { ok: false, error: error.message };
+    throw error;
+  }
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return { ok: true, bytes };
 }
 
 function zlibPump(codec: 'gzip' | 'deflate-raw'): ZlibPump {

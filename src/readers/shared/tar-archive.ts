@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { Source } from '../../model/source.js';
-import { DecompressionError, decompress, InflatedSource, sniffCodec, type Codec } from './compression.js';
+import { DecompressionError, decompress, sniffCodec, type Codec } from './compression.js';
+import { InflatedSource } from './inflated-source.js';
 import { indexTar, looksLikeTar, TarStreamParser } from './tar/index.js';
 import type { TarIndex } from './tar/types.js';
 

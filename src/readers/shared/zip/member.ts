@@ -3,7 +3,8 @@ import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { SnapinspectError } from '../../../model/errors.js';
 import { limits } from '../limits.js';
 import { blocks, SliceSource, type Source } from '../../../model/source.js';
-import { DecompressionError, decompress, InflatedSource } from '../compression.js';
+import { DecompressionError, decompress } from '../compression.js';
+import { InflatedSource } from '../inflated-source.js';
 import { readLocalHeader } from './local-scan.js';
 import type { ZipEntry } from './types.js';
 
