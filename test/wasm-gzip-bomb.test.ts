@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyLimitOverrides } from '../src/model/limits.js';
+import { applyLimits } from '../src/app/limits.js';
 import { BytesSource } from '../src/model/source.js';
 import { readModule } from '../src/readers/icp-snapshot/module-tree.js';
 
@@ -12,10 +12,10 @@ function bomb(size: number): Uint8Array {
 }
 
 describe('gzip wasm module', () => {
-  afterEach(() => applyLimitOverrides([]));
+  afterEach(() => applyLimits([]));
 
   it('stops a module that expands past decompressRatio with a diagnostic', async () => {
-    applyLimitOverrides(['decompressRatio=100']);
+    applyLimits(['decompressRatio=100']);
     const view = await readModule(new BytesSource(bomb(8 * 1024 * 1024)));
     expect(view.children).toEqual([]);
     expect(view.summary.decompressed_size).toBeUndefined();
@@ -25,10 +25,10 @@ describe('gzip wasm module', () => {
   });
 
   it('stops a module that decompresses past wasmBytes or decompressedBytes', async () => {
-    applyLimitOverrides(['wasmBytes=1M']);
+    applyLimits(['wasmBytes=1M']);
     const big = await readModule(new BytesSource(bomb(4 * 1024 * 1024)));
     expect(big.diagnostics.map((d) => d.message)).toEqual([`gzip module cannot be inflated: decompresses to more than ${1024 * 1024} bytes`]);
-    applyLimitOverrides(['decompressedBytes=2M']);
+    applyLimits(['decompressedBytes=2M']);
     const total = await readModule(new BytesSource(bomb(4 * 1024 * 1024)));
     expect(total.diagnostics.map((d) => d.message)).toEqual([`gzip module cannot be inflated: decompresses to more than ${2 * 1024 * 1024} bytes`]);
   });

@@ -41,3 +41,8 @@ export function isMetaRecord(value: MetaValue | undefined): value is MetaRecord 
     !(value instanceof Instant)
   );
 }
+
+/** Metadata keeps u64 values exact: a plain number while it is safe, a bigint beyond 2^53. */
+export function exactInteger(value: bigint): number | bigint {
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}

@@ -1,5 +1,4 @@
-import type { MetaRecord, MetaValue } from '../../model/metadata.js';
-import { exactInteger } from '../qcow2/bytes.js';
+import { exactInteger, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import { stateName, type SnapshotDescription } from './description.js';
 import type { MultipassInstance } from './instance.js';
 import { nameOf, tagsByIndex } from './join.js';

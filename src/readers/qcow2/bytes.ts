@@ -11,11 +11,6 @@ export function be64(bytes: Uint8Array, at: number): bigint {
   return (BigInt(be32(bytes, at)) << 32n) | BigInt(be32(bytes, at + 4));
 }
 
-/** Metadata keeps u64 values exact: a plain number while it is safe, a bigint beyond 2^53. */
-export function exactInteger(value: bigint): number | bigint {
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-}
-
 /** A file offset as a number; anything beyond 2^53 is past the end of any real file, so Infinity says so. */
 export function fileOffset(value: bigint): number {
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : Number.POSITIVE_INFINITY;

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { PageTokens, TreeNode } from '../../model/tree.js';
-import { exactInteger, fileOffset } from './bytes.js';
+import { exactInteger } from '../../model/metadata.js';
+import { fileOffset } from './bytes.js';
 import { ClusterMap, geometryOf, type MapScan } from './cluster-map.js';
 import { Qcow2DiskSource, type ReadProblem } from './disk-source.js';
 import { hasFeature, INCOMPATIBLE } from './header.js';

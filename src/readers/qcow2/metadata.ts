@@ -1,5 +1,5 @@
-import type { MetaRecord } from '../../model/metadata.js';
-import { exactInteger, hex } from './bytes.js';
+import { exactInteger, type MetaRecord } from '../../model/metadata.js';
+import { hex } from './bytes.js';
 import { featureList } from './extensions.js';
 import type { Qcow2Header } from './header.js';
 import { cryptName, type Qcow2Image } from './image.js';
