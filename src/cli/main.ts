@@ -16,7 +16,7 @@ import { parseArgs, type Invocation } from './parse.js';
 import { diffCommand } from '../app/diff.js';
 import { hashCommand } from '../app/hash.js';
 
-/** The bundle (dist/snapinspect.mjs), the compiled tree (dist/cli/) and the sources sit at different depths. */
+/** The bundle (dist/snapinspect.mjs) and the sources (src/cli/) sit at different depths below package.json. */
 export function version(): string {
   const require = createRequire(import.meta.url);
   for (const candidate of ['../package.json', '../../package.json']) {
