@@ -15,3 +15,9 @@ export function splitPath(path: string): string[] {
 export function joinPath(segments: readonly string[]): string {
   return segments.join('/');
 }
+
+/** The path of the folder holding `path`: everything before its last `/`, or `''` for a top-level name. */
+export function parentPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}

@@ -1,3 +1,4 @@
+import { parentPath } from '../model/paths.js';
 import type { Action } from './keys.js';
 import { isExpandable, type DiffIndex, type Entry } from './entries.js';
 import { sortOrder, type Order, type Sort, type SortKey } from './sort.js';
@@ -215,7 +216,7 @@ const shown = (state: TreeState, entry: Entry): boolean => !state.hidden || !sta
 
 /** Whether a folder has an expanded or loading child; the sets hold the few folders a user opened. */
 function hasOpenChild(state: TreeState, folder: string): boolean {
-  const isChild = (path: string): boolean => path !== '' && path.slice(0, Math.max(0, path.lastIndexOf('/'))) === folder;
+  const isChild = (path: string): boolean => path !== '' && parentPath(path) === folder;
   for (const path of state.expanded) if (isChild(path)) return true;
   for (const path of state.loading) if (isChild(path)) return true;
   return false;

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+import { parentPath as parentOf } from '../../model/paths.js';
 import { childrenOf, fixedChildren, type TreeNode } from '../../model/tree.js';
 import { buildTarTree, type TarNode } from '../shared/tar-tree.js';
 import type { OpenedLayer } from './layers.js';
@@ -19,7 +20,7 @@ export async function layerView(layer: OpenedLayer | null): Promise<LayerView> {
   const diagnostics = [...tree.diagnostics];
   const touched = new Set<TreeNode>();
   for (const [path, node] of tree.byPath) {
-    const parentPath = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    const parentPath = parentOf(path);
     const parent = tree.byPath.get(parentPath);
     if (path === '' || !parent || !markWhiteout(node, parentPath, diagnostics, path)) continue;
     touched.add(parent);

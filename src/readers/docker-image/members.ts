@@ -1,3 +1,4 @@
+import { parentPath } from '../../model/paths.js';
 import { limits } from '../shared/limits.js';
 import { SliceSource, type Source } from '../../model/source.js';
 import { parseJson, type JsonValue } from '../shared/json.js';
@@ -31,7 +32,7 @@ export class MemberTable {
       const entry = this.byPath.get(current);
       if (!entry || entry.linkTarget === undefined) return entry?.kind === 'file' ? { path: current, entry } : undefined;
       if (entry.kind === 'hardlink') current = normalise(entry.linkTarget);
-      else if (entry.kind === 'symlink') current = normalise(entry.linkTarget.startsWith('/') ? entry.linkTarget : `${parentOf(current)}/${entry.linkTarget}`);
+      else if (entry.kind === 'symlink') current = normalise(entry.linkTarget.startsWith('/') ? entry.linkTarget : `${parentPath(current)}/${entry.linkTarget}`);
       else return undefined;
     }
     return undefined;
@@ -64,10 +65,6 @@ export function memberTable(archive: TarArchive): MemberTable {
 
 function normalise(path: string): string {
   return normaliseMemberPath(path).segments.join('/');
-}
-
-function parentOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
 }
 
 /** `sha256:<hex>` → `blobs/sha256/<hex>`; null for anything that is not a plain digest (no path tricks). */

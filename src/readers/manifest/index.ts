@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { SnapinspectError } from '../../model/errors.js';
 import { Instant, type MetaRecord } from '../../model/metadata.js';
+import { parentPath } from '../../model/paths.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { fixedChildren, type NodeKind, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
@@ -82,7 +83,7 @@ function linkChildren(nodes: Map<string, TreeNode>): TreeNode {
   for (const path of [...nodes.keys()]) {
     for (let child = path; child !== '' && !linked.has(child); ) {
       linked.add(child);
-      const parent = child.includes('/') ? child.slice(0, child.lastIndexOf('/')) : '';
+      const parent = parentPath(child);
       if (!nodes.has(parent)) nodes.set(parent, { name: parent.slice(parent.lastIndexOf('/') + 1), kind: 'dir', size: 0, attrs: {} });
       const list = lists.get(parent) ?? [];
       const node = nodes.get(child);

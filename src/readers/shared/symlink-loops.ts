@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { joinPath, splitPath } from '../../model/paths.js';
+import { joinPath, parentPath, splitPath } from '../../model/paths.js';
 import { walk, type TreeNode } from '../../model/tree.js';
 
 /** Longer chains than this are not loops anyone made by accident; the kernel gives up at 40. */
@@ -7,7 +7,7 @@ const MAX_HOPS = 40;
 
 /** Where a symlink at `path` points, inside the snapshot: absolute targets start at its root. */
 function resolveTarget(path: string, target: string): string {
-  const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  const parent = parentPath(path);
   return joinPath(splitPath(target.startsWith('/') ? target : `${parent}/${target}`));
 }
 

@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
+import { parentPath as parentOf } from '../../model/paths.js';
 import { SliceSource, type Source } from '../../model/source.js';
 import { fixedChildren, type NodeKind, type TreeNode } from '../../model/tree.js';
 import { symlinkLoops } from './symlink-loops.js';
@@ -146,7 +147,7 @@ function replaceExisting(existing: TarNode, node: TarNode, path: string, byPath:
   }
   diagnostics.push(diagnostic('info', 'TAR_DUPLICATE', `${path} appears more than once; the later member wins, as on extraction`, path));
   if (existing.kind === 'dir') removeSubtree(path, byPath, childMaps);
-  const parentPath = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  const parentPath = parentOf(path);
   const parent = byPath.get(parentPath);
   if (parent) childMaps.get(parent)?.set(node.name, node);
 }

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyLimits } from '../src/app/limits.js';
-import { BytesSource } from '../src/model/source.js';
-import { readModule } from '../src/readers/icp-snapshot/module-tree.js';
+import { applyLimits } from '../../../src/app/limits.js';
+import { BytesSource } from '../../../src/model/source.js';
+import { readModule } from '../../../src/readers/icp-snapshot/module-tree.js';
 
 // A wasm header followed by zeros: gzip shrinks it about 1000:1.
 function bomb(size: number): Uint8Array {
