@@ -1,13 +1,13 @@
-// Drives the built terminal UI (dist/, React in production mode) on a fake 120 × 40 terminal and
+// Drives the terminal UI (bundled by npm run bench into bench/work/, React in production mode) on a fake 120 × 40 terminal and
 // prints JSON timings: indexing, first frame, expanding the big folder, and key → frame latencies.
 import { EventEmitter } from 'node:events';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { render } from 'ink';
 import { createElement } from 'react';
-import { openAddress } from '../dist/app/open.js';
-import { App } from '../dist/tui/app.js';
-import { browseModel } from '../dist/tui/model.js';
-import { inkOptions } from '../dist/tui/start.js';
+import { openAddress } from '../src/app/open.js';
+import { App } from '../src/tui/app.js';
+import { browseModel } from '../src/tui/model.js';
+import { inkOptions } from '../src/tui/start.js';
 
 class Terminal extends EventEmitter {
   columns = 120;

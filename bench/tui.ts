@@ -36,7 +36,7 @@ const percentile90 = (values: number[]): number => [...values].sort((a, b) => a 
 export function benchTui(workDir: string): BenchRow[] {
   const tar = join(workDir, 'wide.tar');
   makeWideTar(tar);
-  const probe = spawnSync(process.execPath, [join(repoRoot, 'bench/tui-probe.mjs'), tar, 'data/', 'file1.txt', ...MOVES, ...SORTS], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+  const probe = spawnSync(process.execPath, [join(repoRoot, 'bench/work/tui-probe.mjs'), tar, 'data/', 'file1.txt', ...MOVES, ...SORTS], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (probe.status !== 0) throw new Error(`tui-probe exited ${probe.status}: ${probe.stderr}`);
   const { indexMs, firstFrameMs, expandMs, latencies } = JSON.parse(probe.stdout) as Probe;
   return [

@@ -188,7 +188,7 @@ describe('parseWasm on modules from the builder', () => {
   });
 });
 
-const COUNTER_PATH = fileURLToPath(new URL('../../shared/corpus/icp/counter.wasm', import.meta.url));
+const COUNTER_PATH = fileURLToPath(new URL('../../../../shared/corpus/icp/counter.wasm', import.meta.url));
 const HAS_COUNTER = existsSync(COUNTER_PATH);
 if (!HAS_COUNTER) console.warn(`wasm.test: skipping counter.wasm tests, ${COUNTER_PATH} is missing`);
 
