@@ -15,7 +15,8 @@ export function timeCommand(command: string, args: string[], runs = 5, okCodes =
     const start = performance.now();
     const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const elapsed = performance.now() - start;
-    if (!okCodes.includes(result.status ?? -1)) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    if (!okCodes.includes(result.status ?? -1))
+      throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
     return elapsed;
   };
   once();
@@ -32,10 +33,16 @@ export function peakRssMiB(args: string[], workDir: string, okCodes = [0]): numb
   // spawned straight from this (large) bench process, the command would report the bench's own size.
   // A small shell in between forks the command from itself, so only the command's memory counts.
   const command = [process.execPath, join(repoRoot, 'bench/measure.mjs'), ...args];
-  const result = spawnSync('/bin/sh', ['-c', '"$@"; exit $?', 'sh', ...command], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+  const result = spawnSync('/bin/sh', ['-c', '"$@"; exit $?', 'sh', ...command], {
+    stdio: ['ignore', 'ignore', 'pipe', fd],
+  });
   closeSync(fd);
-  if (!okCodes.includes(result.status ?? -1)) throw new Error(`snapinspect ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (!okCodes.includes(result.status ?? -1))
+    throw new Error(`snapinspect ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return Number(readFileSync(report, 'utf8').trim()) / 1024;
 }
 
-export const snapinspect = (...args: string[]): [string, string[]] => [process.execPath, [join(repoRoot, 'bin/snapinspect.js'), ...args]];
+export const snapinspect = (...args: string[]): [string, string[]] => [
+  process.execPath,
+  [join(repoRoot, 'bin/snapinspect.js'), ...args],
+];

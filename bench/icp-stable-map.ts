@@ -18,7 +18,13 @@ function makeMapSnapshot(dir: string): void {
     return [key, new TextEncoder().encode(`value-${i}`)];
   });
   const map = btreeMapImage({ v2: { pageSize: 512, fixedKeySize: true }, entries });
-  writeFiles(dir, icpFolderFiles({ flavour: 'icp-cli', stableMemory: buildMemoryManager({ bucketSizePages: 128, memories: [{ id: 0, data: map }] }) }));
+  writeFiles(
+    dir,
+    icpFolderFiles({
+      flavour: 'icp-cli',
+      stableMemory: buildMemoryManager({ bucketSizePages: 128, memories: [{ id: 0, data: map }] }),
+    }),
+  );
 }
 
 /** Median of `runs` timings of `work`, after one warm-up. */

@@ -65,6 +65,13 @@ export function benchIcpVerify(workDir: string): BenchRow[] {
       budget: '≥ 4× faster',
       pass: speedup >= 4,
     },
-    { work: 'verify ICP folder: peak RSS', ours: `${rss.toFixed(0)} MiB`, baseline: '–', ratio: '–', budget: '< 200 MB', pass: rss * 1.048576 < 200 },
+    {
+      work: 'verify ICP folder: peak RSS',
+      ours: `${rss.toFixed(0)} MiB`,
+      baseline: '–',
+      ratio: '–',
+      budget: '< 200 MB',
+      pass: rss * 1.048576 < 200,
+    },
   ];
 }

@@ -2,7 +2,11 @@
 // measures the real command without depending on GNU time being installed.
 import { writeSync } from 'node:fs';
 
-process.argv = [process.argv[0], new URL('../dist/snapinspect.mjs', import.meta.url).pathname, ...process.argv.slice(2)];
+process.argv = [
+  process.argv[0],
+  new URL('../dist/snapinspect.mjs', import.meta.url).pathname,
+  ...process.argv.slice(2),
+];
 process.on('exit', () => {
   writeSync(3, `${process.resourceUsage().maxRSS}\n`);
 });

@@ -30,7 +30,10 @@ try {
   const table = [
     '| work | snapinspect | baseline (same run) | ratio | budget | result |',
     '|---|---|---|---|---|---|',
-    ...rows.map((row) => `| ${row.work} | ${row.ours} | ${row.baseline} | ${row.ratio} | ${row.budget} | ${row.pass ? 'pass' : '**MISSED**'} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.work} | ${row.ours} | ${row.baseline} | ${row.ratio} | ${row.budget} | ${row.pass ? 'pass' : '**MISSED**'} |`,
+    ),
   ];
   const report = [
     '# Benchmark results',
@@ -78,7 +81,7 @@ try {
     'in its own process: the first frame is timed from the first render after the tar is indexed, each key',
     'from the key press to the next frame written. Moves and pages only re-render the 36 visible rows; the',
     'sorts re-order the 100k entries of the open folder (by name once per folder, then by numeric keys with a',
-    'stable sort; each order is cached). What is left per frame is Ink\'s own work (layout, measuring and',
+    "stable sort; each order is cached). What is left per frame is Ink's own work (layout, measuring and",
     'styling every cell of the 120 × 40 frame).',
     '',
   ].join('\n');

@@ -61,7 +61,12 @@ const terminal = new Terminal();
 const keyboard = new Keyboard();
 const started = performance.now();
 const first = nextFrame(terminal, firstRow);
-const instance = render(createElement(App, { model, color: true }), { ...inkOptions, stdout: terminal, stdin: keyboard, stderr: terminal });
+const instance = render(createElement(App, { model, color: true }), {
+  ...inkOptions,
+  stdout: terminal,
+  stdin: keyboard,
+  stderr: terminal,
+});
 const firstFrameMs = (await first) - started;
 const press = async (key, containing = '') => {
   const frame = nextFrame(terminal, containing);

@@ -62,7 +62,10 @@ for (const start of graph.keys()) {
     }
     const target = targets[top.next++];
     if (state.get(target) === 'open') {
-      const cycle = path.slice(path.indexOf(target)).concat(target).map((file) => relative(root, file));
+      const cycle = path
+        .slice(path.indexOf(target))
+        .concat(target)
+        .map((file) => relative(root, file));
       problems.push(`import cycle: ${cycle.join(' -> ')}`);
     } else if (!state.has(target)) {
       state.set(target, 'open');

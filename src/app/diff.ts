@@ -20,7 +20,12 @@ export interface DiffCommandOptions extends Omit<DiffOptions, 'progress'> {
   textDiff: boolean;
 }
 
-export async function diffCommand(before: Snapshot, after: Snapshot, io: Io, options: DiffCommandOptions): Promise<number> {
+export async function diffCommand(
+  before: Snapshot,
+  after: Snapshot,
+  io: Io,
+  options: DiffCommandOptions,
+): Promise<number> {
   const bar = progressBar(io.stderr, 'comparing memory');
   const result = await computeDiff(before, after, { ...options, progress: bar.update });
   bar.finish();
@@ -69,32 +74,46 @@ function diffJson(result: DiffResult): unknown {
     same: result.same,
     files: result.files,
     memory: result.memory.map(({ path, ...rest }) => ({ name: path, ...rest })),
-    metadata: result.metadata.map(({ key, before, after }) => ({ key, before: before === undefined ? null : toJsonValue(before), after: after === undefined ? null : toJsonValue(after) })),
+    metadata: result.metadata.map(({ key, before, after }) => ({
+      key,
+      before: before === undefined ? null : toJsonValue(before),
+      after: after === undefined ? null : toJsonValue(after),
+    })),
     summary: result.summary,
   };
 }
 
 export function fileLines({ files, summary }: DiffResult): string[] {
-  const delta = summary.bytesDelta === 0 ? '' : `, ${summary.bytesDelta > 0 ? '+' : '-'}${humanBytes(Math.abs(summary.bytesDelta))}`;
+  const delta =
+    summary.bytesDelta === 0
+      ? ''
+      : `, ${summary.bytesDelta > 0 ? '+' : '-'}${humanBytes(Math.abs(summary.bytesDelta))}`;
   const header = `Files: ${summary.added} added, ${summary.removed} removed, ${summary.modified} modified, ${summary.metadata} metadata only${summary.renamed ? `, ${summary.renamed} renamed` : ''}${delta}`;
   return [header, ...files.map(fileLine)];
 }
 
 export function fileLine(change: FileChange): string {
-  const path = escapeForDisplay(change.path) + (change.after?.kind === 'dir' || (!change.after && change.before?.kind === 'dir') ? '/' : '');
+  const path =
+    escapeForDisplay(change.path) +
+    (change.after?.kind === 'dir' || (!change.after && change.before?.kind === 'dir') ? '/' : '');
   const stub = change.stub ? '  [docker stub]' : '';
   return `  ${marks[change.change]} ${path}${detail(change)}${stub}`;
 }
 
 function detail(change: FileChange): string {
   const { before, after } = change;
-  if (change.change === 'added') return `  ${sideText(after)}${change.renamedFrom ? ` (renamed from ${escapeForDisplay(change.renamedFrom)})` : ''}`;
+  if (change.change === 'added')
+    return `  ${sideText(after)}${change.renamedFrom ? ` (renamed from ${escapeForDisplay(change.renamedFrom)})` : ''}`;
   if (change.change === 'removed') return `  ${sideText(before)}`;
   const parts = (change.fields ?? []).map((field) => {
     if (field === 'kind') return `${before?.kind} → ${after?.kind}`;
-    if (field === 'size' || field === 'content') return field === 'size' ? `${humanBytes(before?.size ?? 0)} → ${humanBytes(after?.size ?? 0)}` : `content differs from byte ${change.firstDifference ?? 0}`;
+    if (field === 'size' || field === 'content')
+      return field === 'size'
+        ? `${humanBytes(before?.size ?? 0)} → ${humanBytes(after?.size ?? 0)}`
+        : `content differs from byte ${change.firstDifference ?? 0}`;
     if (field === 'mode') return `mode ${octalMode(before?.mode)} → ${octalMode(after?.mode)}`;
-    if (field === 'linkTarget') return `target ${escapeForDisplay(before?.linkTarget ?? '')} → ${escapeForDisplay(after?.linkTarget ?? '')}`;
+    if (field === 'linkTarget')
+      return `target ${escapeForDisplay(before?.linkTarget ?? '')} → ${escapeForDisplay(after?.linkTarget ?? '')}`;
     return field;
   });
   return `  ${parts.join('; ')}`;
@@ -113,7 +132,9 @@ export function memoryLines(memory: MemoryChange[]): string[] {
     ...memory.map((change) => {
       const parts = [
         change.changedPages.length ? `changed pages ${formatRanges(change.changedPages)}` : '',
-        change.addedPages.length ? `added pages ${formatRanges(change.addedPages)}${change.addedZeroPages.length ? ` (all-zero: ${formatRanges(change.addedZeroPages)})` : ''}` : '',
+        change.addedPages.length
+          ? `added pages ${formatRanges(change.addedPages)}${change.addedZeroPages.length ? ` (all-zero: ${formatRanges(change.addedZeroPages)})` : ''}`
+          : '',
         change.removedPages.length ? `removed pages ${formatRanges(change.removedPages)}` : '',
         change.bytesChanged ? `${change.bytesChanged} bytes differ` : '',
       ].filter(Boolean);
@@ -124,12 +145,16 @@ export function memoryLines(memory: MemoryChange[]): string[] {
 
 export function metadataLines({ metadata }: DiffResult): string[] {
   if (metadata.length === 0) return [];
-  const show = (value: unknown): string => (value === undefined ? '(absent)' : formatValue(value as Parameters<typeof formatValue>[0]));
+  const show = (value: unknown): string =>
+    value === undefined ? '(absent)' : formatValue(value as Parameters<typeof formatValue>[0]);
   return [
     `Metadata (${metadata.length}):`,
     ...metadata.flatMap((change) =>
       isMultiline(change.before) || isMultiline(change.after)
-        ? [`  ${escapeForDisplay(change.key)}:`, ...changedLines(String(change.before ?? ''), String(change.after ?? ''))]
+        ? [
+            `  ${escapeForDisplay(change.key)}:`,
+            ...changedLines(String(change.before ?? ''), String(change.after ?? '')),
+          ]
         : [`  ${escapeForDisplay(change.key)}: ${show(change.before)} → ${show(change.after)}`],
     ),
   ];
@@ -143,7 +168,10 @@ function isMultiline(value: unknown): boolean {
 function changedLines(before: string, after: string): string[] {
   return diffLines(before, after).flatMap((part) => {
     if (!part.added && !part.removed) return [];
-    return part.value.replace(/\n$/, '').split('\n').map((line) => `    ${part.added ? '+' : '-'} ${escapeForDisplay(line)}`);
+    return part.value
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => `    ${part.added ? '+' : '-'} ${escapeForDisplay(line)}`);
   });
 }
 
@@ -151,13 +179,26 @@ function changedLines(before: string, after: string): string[] {
 export async function textDiffLines(before: Snapshot, after: Snapshot, files: FileChange[]): Promise<string[]> {
   const lines: string[] = [];
   for (const change of files.filter((file) => file.change === 'modified' && file.fields?.includes('content'))) {
-    const [left, right] = await Promise.all([textOf(await findNode(before.root, splitPath(change.path))), textOf(await findNode(after.root, splitPath(change.path)))]);
+    const [left, right] = await Promise.all([
+      textOf(await findNode(before.root, splitPath(change.path))),
+      textOf(await findNode(after.root, splitPath(change.path))),
+    ]);
     if (left === undefined || right === undefined) {
-      lines.push(`Binary or large file ${escapeForDisplay(change.path)}: first difference at byte ${change.firstDifference ?? 0}`);
+      lines.push(
+        `Binary or large file ${escapeForDisplay(change.path)}: first difference at byte ${change.firstDifference ?? 0}`,
+      );
       continue;
     }
-    const patch = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, left, right, undefined, undefined, { context: 3, maxEditLength: 20_000, timeout: 2000 });
-    lines.push(...(patch ? patch.trimEnd().split('\n').slice(1).map(escapeForDisplay) : [`${escapeForDisplay(change.path)}: too different to show as a text diff`]));
+    const patch = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, left, right, undefined, undefined, {
+      context: 3,
+      maxEditLength: 20_000,
+      timeout: 2000,
+    });
+    lines.push(
+      ...(patch
+        ? patch.trimEnd().split('\n').slice(1).map(escapeForDisplay)
+        : [`${escapeForDisplay(change.path)}: too different to show as a text diff`]),
+    );
   }
   return lines;
 }

@@ -14,16 +14,34 @@ export const MANIFEST_MARKER = 'snapinspectManifest';
  * A manifest of everything diff needs without the data: metadata, every entry with its sha256,
  * and an xxh64 per memory page. `diff` accepts it in place of a snapshot that is no longer here.
  */
-export async function hashCommand(snapshot: Snapshot, source: string, io: Io, output: string | undefined): Promise<number> {
+export async function hashCommand(
+  snapshot: Snapshot,
+  source: string,
+  io: Io,
+  output: string | undefined,
+): Promise<number> {
   const files: unknown[] = [];
   const memories: unknown[] = [];
   for await (const { node, segments } of walk(snapshot.root)) {
     const path = segments.join('/');
     if (node.kind === 'memory' && node.content && node.pageSize) {
       const hashes = await xxh64Pages(node.content, node.pageSize);
-      memories.push({ path, size: node.size, pageSize: node.pageSize, xxh64: Array.from(hashes, (hash) => hash.toString(16).padStart(16, '0')).join('') });
+      memories.push({
+        path,
+        size: node.size,
+        pageSize: node.pageSize,
+        xxh64: Array.from(hashes, (hash) => hash.toString(16).padStart(16, '0')).join(''),
+      });
     }
-    const entry: Record<string, unknown> = { path, kind: node.kind, size: node.size, mode: octalMode(node.mode), uid: node.uid ?? null, gid: node.gid ?? null, mtime: node.mtime?.toISOString() ?? null };
+    const entry: Record<string, unknown> = {
+      path,
+      kind: node.kind,
+      size: node.size,
+      mode: octalMode(node.mode),
+      uid: node.uid ?? null,
+      gid: node.gid ?? null,
+      mtime: node.mtime?.toISOString() ?? null,
+    };
     if (node.linkTarget !== undefined) entry.linkTarget = node.linkTarget;
     if (node.content && node.kind !== 'memory') entry.sha256 = await sha256Of(node.content);
     if (node.kind === 'record') entry.attrs = toJsonValue(node.attrs);
@@ -41,8 +59,12 @@ export async function hashCommand(snapshot: Snapshot, source: string, io: Io, ou
   };
   const text = `${stringifyJson(manifest)}\n`;
   if (output === undefined) await io.stdout.write(text);
-  else await writeFile(output, text, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    throw new SnapinspectError('IO', `cannot write ${output}: ${error.code === 'EEXIST' ? 'it exists (snapinspect never overwrites)' : (error.code ?? error.message)}`);
-  });
+  else
+    await writeFile(output, text, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+      throw new SnapinspectError(
+        'IO',
+        `cannot write ${output}: ${error.code === 'EEXIST' ? 'it exists (snapinspect never overwrites)' : (error.code ?? error.message)}`,
+      );
+    });
   return 0;
 }

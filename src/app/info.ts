@@ -24,7 +24,10 @@ export async function infoCommand(snapshot: Snapshot, io: Io, json: boolean): Pr
   const found: Diagnostic[] = [];
   const memories = await summariseMemories(snapshot.root, found);
   // Reported with what opening noticed: the folders walked for memories and memories not scanned.
-  const shown = { ...snapshot, diagnostics: [...snapshot.diagnostics, ...(await raisedBelow(snapshot.root, isFolderOrMemory)), ...found] };
+  const shown = {
+    ...snapshot,
+    diagnostics: [...snapshot.diagnostics, ...(await raisedBelow(snapshot.root, isFolderOrMemory)), ...found],
+  };
   if (json) {
     await io.stdout.write(`${stringifyJson(infoJson(shown, memories))}\n`);
   } else {
@@ -40,7 +43,11 @@ function infoJson(snapshot: Snapshot, memories: MemorySummary[]): unknown {
     title: snapshot.title,
     metadata: toJsonValue(snapshot.metadata),
     memories,
-    children: snapshot.children.map((child) => ({ selector: child.selector, title: child.title, ...(toJsonValue(child.summary) as object) })),
+    children: snapshot.children.map((child) => ({
+      selector: child.selector,
+      title: child.title,
+      ...(toJsonValue(child.summary) as object),
+    })),
     diagnostics: [...snapshot.diagnostics].sort(bySeverity),
   };
 }
@@ -57,7 +64,9 @@ async function infoText(snapshot: Snapshot, memories: MemorySummary[]): Promise<
   if (memories.length > 0) {
     lines.push('Memories:');
     for (const memory of memories) {
-      lines.push(`  ${escapeForDisplay(memory.path)}: ${memory.pages} pages of ${humanBytes(memory.pageSize)}, ${memory.zeroPages} all-zero; data pages: ${formatRanges(memory.dataRanges) || 'none'}`);
+      lines.push(
+        `  ${escapeForDisplay(memory.path)}: ${memory.pages} pages of ${humanBytes(memory.pageSize)}, ${memory.zeroPages} all-zero; data pages: ${formatRanges(memory.dataRanges) || 'none'}`,
+      );
     }
   }
   lines.push(...childLines(snapshot));
@@ -89,7 +98,9 @@ async function contentLines(root: TreeNode): Promise<string[]> {
     const flags = node.flags?.length ? ` [${node.flags.join(', ')}]` : '';
     const note = node.note ? `  ${escapeForDisplay(node.note)}` : '';
     const size = humanBytes(await treeSize(node)).padStart(10);
-    lines.push(`  ${escapeForDisplay(node.name + (node.kind === 'dir' ? '/' : '')).padEnd(24)} ${size}  ${node.kind.padEnd(6)}${flags}${note}`);
+    lines.push(
+      `  ${escapeForDisplay(node.name + (node.kind === 'dir' ? '/' : '')).padEnd(24)} ${size}  ${node.kind.padEnd(6)}${flags}${note}`,
+    );
   }
   return lines;
 }
@@ -98,7 +109,12 @@ export function diagnosticLines(diagnostics: readonly Diagnostic[]): string[] {
   if (diagnostics.length === 0) return ['Diagnostics: none'];
   return [
     `Diagnostics (${diagnostics.length}):`,
-    ...[...diagnostics].sort(bySeverity).map((d) => `  ${d.severity.padEnd(7)} ${d.code}${d.path ? ` ${escapeForDisplay(d.path)}` : ''}: ${escapeForDisplay(d.message)}`),
+    ...[...diagnostics]
+      .sort(bySeverity)
+      .map(
+        (d) =>
+          `  ${d.severity.padEnd(7)} ${d.code}${d.path ? ` ${escapeForDisplay(d.path)}` : ''}: ${escapeForDisplay(d.message)}`,
+      ),
   ];
 }
 
@@ -114,7 +130,14 @@ async function summariseMemories(root: TreeNode, diagnostics: Diagnostic[]): Pro
       continue;
     }
     const { scan } = summary;
-    summaries.push({ path, size: node.size, pageSize: node.pageSize, pages: scan.pageCount, zeroPages: scan.zeroPages, dataRanges: scan.dataRanges });
+    summaries.push({
+      path,
+      size: node.size,
+      pageSize: node.pageSize,
+      pages: scan.pageCount,
+      zeroPages: scan.zeroPages,
+      dataRanges: scan.dataRanges,
+    });
   }
   return summaries;
 }

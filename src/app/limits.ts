@@ -15,6 +15,12 @@ export function applyLimits(overrides: readonly string[], readers: readonly Read
 }
 
 /** Name, default and meaning of every limit, for help and the README's table. */
-export function limitRows(readers: readonly Reader[] = builtinReaders): { name: string; spec: LimitSpec; current: number }[] {
-  return [...limitTable(groupsOf(readers))].map(([name, { spec, group }]) => ({ name, spec, current: group.values[name] ?? spec.value }));
+export function limitRows(
+  readers: readonly Reader[] = builtinReaders,
+): { name: string; spec: LimitSpec; current: number }[] {
+  return [...limitTable(groupsOf(readers))].map(([name, { spec, group }]) => ({
+    name,
+    spec,
+    current: group.values[name] ?? spec.value,
+  }));
 }

@@ -17,13 +17,18 @@ interface Listed {
 }
 
 export async function lsCommand(dir: TreeNode, dirSegments: string[], io: Io, options: LsOptions): Promise<number> {
-  const entries = dir.children ? await listEntries(dir, dirSegments, options.recursive) : [{ path: joinPath(dirSegments), node: dir }];
+  const entries = dir.children
+    ? await listEntries(dir, dirSegments, options.recursive)
+    : [{ path: joinPath(dirSegments), node: dir }];
   if (options.json) {
     await io.stdout.write(`${stringifyJson(entries.map(lsJson))}\n`);
     return 0;
   }
   const shown = (entry: Listed): string => (options.recursive || !dir.children ? entry.path : entry.node.name);
-  await writeLines(io.stdout, entries.map((entry) => (options.long ? longLine(entry.node, shown(entry)) : shortLine(entry.node, shown(entry)))));
+  await writeLines(
+    io.stdout,
+    entries.map((entry) => (options.long ? longLine(entry.node, shown(entry)) : shortLine(entry.node, shown(entry)))),
+  );
   return 0;
 }
 

@@ -36,7 +36,10 @@ export async function openAddress(text: string, request: OpenRequest): Promise<O
   const { reader, variant } = await detectReader(probe, request.format, request.readers);
   const opening = reader.open(probe, variant, { showSecrets: request.showSecrets });
   // A forced format on input it did not recognise may fail in any way; say so in one line.
-  const top = variant === null ? await opening.catch((error: unknown) => rethrowAsUnreadable(error, probe.path, reader.id)) : await opening;
+  const top =
+    variant === null
+      ? await opening.catch((error: unknown) => rethrowAsUnreadable(error, probe.path, reader.id))
+      : await opening;
   if (address.fragment === undefined) return { snapshot: top, reader, inner: splitPath(address.inner ?? '') };
   return { ...(await selectChild(top, address.fragment)), reader };
 }
@@ -78,7 +81,8 @@ async function selectChild(top: Snapshot, fragment: string): Promise<Omit<Opened
 
 function colonPrefixes(fragment: string): string[] {
   const prefixes: string[] = [];
-  for (let i = fragment.lastIndexOf(':'); i > 0; i = fragment.lastIndexOf(':', i - 1)) prefixes.push(fragment.slice(0, i));
+  for (let i = fragment.lastIndexOf(':'); i > 0; i = fragment.lastIndexOf(':', i - 1))
+    prefixes.push(fragment.slice(0, i));
   return prefixes;
 }
 
@@ -92,7 +96,8 @@ export async function resolveInnerTrail(opened: Opened): Promise<{ node: TreeNod
   for (const segment of opened.inner) {
     const parent = trail[trail.length - 1] as TreeNode;
     const child = (await childrenOf(parent)).find((candidate) => candidate.name === segment);
-    if (!child) throw new SnapinspectError('NO_SUCH_ENTRY', `no entry ${opened.inner.join('/')} in ${opened.snapshot.title}`);
+    if (!child)
+      throw new SnapinspectError('NO_SUCH_ENTRY', `no entry ${opened.inner.join('/')} in ${opened.snapshot.title}`);
     trail.push(child);
   }
   return { node: trail[trail.length - 1] as TreeNode, trail };

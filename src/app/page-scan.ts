@@ -21,6 +21,9 @@ export async function summarisePages(node: TreeNode): Promise<PageSummary> {
   if (node.kind !== 'memory' || !node.pageSize) return null;
   if (node.pageTokens) return { scan: scanTokens(await node.pageTokens()) };
   if (!node.content) return null;
-  if (node.size > limits.memoryScanBytes) return { skipped: `${node.size} bytes is over the memoryScanBytes limit of ${limits.memoryScanBytes}; pages not scanned` };
+  if (node.size > limits.memoryScanBytes)
+    return {
+      skipped: `${node.size} bytes is over the memoryScanBytes limit of ${limits.memoryScanBytes}; pages not scanned`,
+    };
   return { scan: await scanPages(node.content, node.pageSize) };
 }

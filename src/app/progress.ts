@@ -9,7 +9,10 @@ const WIDTH = 30;
  * A progress bar on stderr, drawn only on a terminal and only once the work has run for a
  * second, so quick runs and pipes stay clean.
  */
-export function progressBar(stderr: Sink, label: string): { update: (done: number, total: number) => void; finish: () => void } {
+export function progressBar(
+  stderr: Sink,
+  label: string,
+): { update: (done: number, total: number) => void; finish: () => void } {
   const started = Date.now();
   let drawn = false;
   let lastDraw = 0;
@@ -20,7 +23,9 @@ export function progressBar(stderr: Sink, label: string): { update: (done: numbe
       lastDraw = now;
       drawn = true;
       const filled = Math.round((done / total) * WIDTH);
-      void stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(WIDTH - filled)}] ${humanBytes(done)} / ${humanBytes(total)}`);
+      void stderr.write(
+        `\r${label} [${'#'.repeat(filled)}${' '.repeat(WIDTH - filled)}] ${humanBytes(done)} / ${humanBytes(total)}`,
+      );
     },
     finish() {
       if (drawn) void stderr.write('\r\x1b[2K');

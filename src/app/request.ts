@@ -42,12 +42,22 @@ export interface DiffSides {
  * Checks `diff A B` operands and opens both sides; the text report and the terminal UI share it.
  * `pace` lets a caller that draws frames (the terminal UI) keep them coming while the sides are indexed.
  */
-export async function openDiffSides({ operands, options }: CommandRequest, pace?: () => Promise<void>, readers?: readonly Reader[]): Promise<DiffSides> {
+export async function openDiffSides(
+  { operands, options }: CommandRequest,
+  pace?: () => Promise<void>,
+  readers?: readonly Reader[],
+): Promise<DiffSides> {
   const [first, second, ...extra] = operands;
-  if (first === undefined || second === undefined) throw new SnapinspectError('USAGE', 'diff needs two snapshots: snapinspect diff A B');
+  if (first === undefined || second === undefined)
+    throw new SnapinspectError('USAGE', 'diff needs two snapshots: snapinspect diff A B');
   if (extra.length > 0) throw new SnapinspectError('USAGE', `unexpected argument ${extra[0]}`);
   const only = diffSections(options.only);
-  const request = { format: options.format, showSecrets: options.showSecrets, ...(pace ? { pace } : {}), ...(readers ? { readers } : {}) };
+  const request = {
+    format: options.format,
+    showSecrets: options.showSecrets,
+    ...(pace ? { pace } : {}),
+    ...(readers ? { readers } : {}),
+  };
   const [before, after] = await Promise.all([openAddress(first, request), openAddress(second, request)]);
   return { before: await subtree(before), after: await subtree(after), only };
 }

@@ -14,9 +14,14 @@ export async function verifyCommand(snapshot: Snapshot, io: Io, json: boolean, c
     await io.stdout.write(`${stringifyJson(report)}\n`);
   } else {
     const problems = report.findings.filter((f) => f.severity !== 'info').length;
-    const verdict = report.ok ? `OK: ${escapeForDisplay(snapshot.title)} passes all ${checkedAs} checks` : `FAILED: ${problems} problem${problems === 1 ? '' : 's'} in ${escapeForDisplay(snapshot.title)}`;
+    const verdict = report.ok
+      ? `OK: ${escapeForDisplay(snapshot.title)} passes all ${checkedAs} checks`
+      : `FAILED: ${problems} problem${problems === 1 ? '' : 's'} in ${escapeForDisplay(snapshot.title)}`;
     await writeLines(io.stdout, [
-      ...report.findings.map((f) => `${f.severity.padEnd(7)} ${f.code}${f.path ? ` ${escapeForDisplay(f.path)}` : ''}: ${escapeForDisplay(f.message)}`),
+      ...report.findings.map(
+        (f) =>
+          `${f.severity.padEnd(7)} ${f.code}${f.path ? ` ${escapeForDisplay(f.path)}` : ''}: ${escapeForDisplay(f.message)}`,
+      ),
       verdict,
     ]);
   }

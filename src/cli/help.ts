@@ -15,7 +15,10 @@ export function helpText(version: string): string {
     ...usages.map((command) => `  snapinspect ${command.usage.padEnd(usageWidth)}${command.summary}`),
     '',
     'Options:',
-    ...optionSpecs.map((spec) => `  ${optionLabel(spec).padEnd(optionWidth)}${spec.help}${spec.only ? ` (${spec.only.join(', ')})` : ''}`),
+    ...optionSpecs.map(
+      (spec) =>
+        `  ${optionLabel(spec).padEnd(optionWidth)}${spec.help}${spec.only ? ` (${spec.only.join(', ')})` : ''}`,
+    ),
     '',
     'Addresses: PATH is a file or folder; #SEL picks a child snapshot; :INNER a path inside the snapshot.',
     'Exit status: 0 success / checks passed, 1 checks failed, 2 trouble (bad arguments, unreadable input).',

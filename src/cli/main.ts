@@ -34,7 +34,11 @@ export function version(): string {
  * Runs one command line; returns the exit status. Never throws and never prints a stack trace.
  * `readers` are the built-in ones unless a test of a new format brings its own list.
  */
-export async function run(argv: readonly string[], io: Io, readers: readonly Reader[] = builtinReaders): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io,
+  readers: readonly Reader[] = builtinReaders,
+): Promise<number> {
   try {
     return await dispatch(parseArgs(argv), io, readers);
   } catch (error) {
@@ -49,7 +53,9 @@ export async function run(argv: readonly string[], io: Io, readers: readonly Rea
 /** The one line a user sees for a failure: a SnapinspectError's message and code, never a stack. */
 export function errorLine(error: unknown): string {
   const message =
-    error instanceof SnapinspectError ? `${error.message} (${error.code})` : `internal error: ${errorMessage(error).split('\n')[0]} (INTERNAL)`;
+    error instanceof SnapinspectError
+      ? `${error.message} (${error.code})`
+      : `internal error: ${errorMessage(error).split('\n')[0]} (INTERNAL)`;
   return `snapinspect: ${message}\n`;
 }
 
@@ -70,7 +76,9 @@ async function dispatch(invocation: Invocation, io: Io, readers: readonly Reader
       if (opened.inner.length > 0) {
         // Entries read lazily (nested archives, stable-structure pages) report their problems only when opened.
         const { node, trail } = await resolveInnerTrail(opened);
-        return nodeInfoCommand(node, opened.inner, io, options.json, () => trail.flatMap((folder) => folder.raised ?? []));
+        return nodeInfoCommand(node, opened.inner, io, options.json, () =>
+          trail.flatMap((folder) => folder.raised ?? []),
+        );
       }
       return infoCommand(opened.snapshot, io, options.json);
     case 'ls':

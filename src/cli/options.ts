@@ -1,11 +1,27 @@
 /** The one table of commands and options: parsing, --help and the README's tables all follow it. */
 export const commands = [
-  { name: 'info', usage: 'info PATH[#SEL][:ENTRY] [--json]', summary: 'format, metadata, contents, memories, child snapshots, diagnostics; or one entry in detail' },
+  {
+    name: 'info',
+    usage: 'info PATH[#SEL][:ENTRY] [--json]',
+    summary: 'format, metadata, contents, memories, child snapshots, diagnostics; or one entry in detail',
+  },
   { name: 'ls', usage: 'ls PATH[#SEL][:DIR] [-R] [-l] [--json]', summary: 'list entries of the snapshot tree' },
   { name: 'cat', usage: 'cat PATH[#SEL]:FILE [--raw]', summary: 'raw bytes of one entry to stdout' },
-  { name: 'verify', usage: 'verify PATH[#SEL] [--json]', summary: 'integrity and upload-readiness checks (exit 1 on problems)' },
-  { name: 'diff', usage: 'diff A B [--json] [--only LIST] [--ignore-mtime] [--exclude GLOB] [--text-diff]', summary: 'what changed from snapshot A to B: files, memory pages, metadata (exit 1 when different)' },
-  { name: 'hash', usage: 'hash PATH[#SEL] [-o FILE]', summary: 'page-hash manifest of a snapshot, which diff accepts as either side' },
+  {
+    name: 'verify',
+    usage: 'verify PATH[#SEL] [--json]',
+    summary: 'integrity and upload-readiness checks (exit 1 on problems)',
+  },
+  {
+    name: 'diff',
+    usage: 'diff A B [--json] [--only LIST] [--ignore-mtime] [--exclude GLOB] [--text-diff]',
+    summary: 'what changed from snapshot A to B: files, memory pages, metadata (exit 1 when different)',
+  },
+  {
+    name: 'hash',
+    usage: 'hash PATH[#SEL] [-o FILE]',
+    summary: 'page-hash manifest of a snapshot, which diff accepts as either side',
+  },
 ] as const;
 
 export type CommandName = (typeof commands)[number]['name'];
@@ -42,17 +58,58 @@ export interface ParsedOptions {
 }
 
 export const optionSpecs: OptionSpec[] = [
-  { long: '--json', key: 'json', help: 'machine-readable output (shapes in the README)', only: ['info', 'ls', 'verify', 'diff'] },
+  {
+    long: '--json',
+    key: 'json',
+    help: 'machine-readable output (shapes in the README)',
+    only: ['info', 'ls', 'verify', 'diff'],
+  },
   { long: '--recursive', short: '-R', key: 'recursive', help: 'list the whole subtree', only: ['ls'] },
   { long: '--long', short: '-l', key: 'long', help: 'mode, owner, size, mtime, link target, flags', only: ['ls'] },
   { long: '--raw', key: 'raw', help: 'write bytes unescaped even to a terminal', only: ['cat'] },
-  { long: '--only', value: 'LIST', key: 'only', help: 'comma-separated sections to compare: files, memory, metadata', only: ['diff'] },
+  {
+    long: '--only',
+    value: 'LIST',
+    key: 'only',
+    help: 'comma-separated sections to compare: files, memory, metadata',
+    only: ['diff'],
+  },
   { long: '--ignore-mtime', key: 'ignoreMtime', help: 'modification times alone do not make a change', only: ['diff'] },
-  { long: '--dir-mtimes', key: 'dirMtimes', help: 'also report directories whose only change is their mtime', only: ['diff'] },
-  { long: '--exclude', value: 'GLOB', repeatable: true, key: 'exclude', help: 'leave out matching paths (repeatable; * within a name, ** across folders)', only: ['diff'] },
-  { long: '--text-diff', key: 'textDiff', help: 'show a unified diff of changed text files up to 1 MiB', only: ['diff'] },
-  { long: '--output', short: '-o', value: 'FILE', key: 'output', help: 'write the manifest to FILE instead of stdout', only: ['hash'] },
-  { long: '--limit', value: 'NAME=VALUE', repeatable: true, key: 'limit', help: 'raise (or lower) one safety limit, e.g. archiveEntries=5000000 or metadataBytes=64M (repeatable; names in the README)' },
+  {
+    long: '--dir-mtimes',
+    key: 'dirMtimes',
+    help: 'also report directories whose only change is their mtime',
+    only: ['diff'],
+  },
+  {
+    long: '--exclude',
+    value: 'GLOB',
+    repeatable: true,
+    key: 'exclude',
+    help: 'leave out matching paths (repeatable; * within a name, ** across folders)',
+    only: ['diff'],
+  },
+  {
+    long: '--text-diff',
+    key: 'textDiff',
+    help: 'show a unified diff of changed text files up to 1 MiB',
+    only: ['diff'],
+  },
+  {
+    long: '--output',
+    short: '-o',
+    value: 'FILE',
+    key: 'output',
+    help: 'write the manifest to FILE instead of stdout',
+    only: ['hash'],
+  },
+  {
+    long: '--limit',
+    value: 'NAME=VALUE',
+    repeatable: true,
+    key: 'limit',
+    help: 'raise (or lower) one safety limit, e.g. archiveEntries=5000000 or metadataBytes=64M (repeatable; names in the README)',
+  },
   { long: '--format', value: 'ID', key: 'format', help: 'skip detection and read the input as format ID' },
   { long: '--show-secrets', key: 'showSecrets', help: 'show values flagged as secrets instead of redacting them' },
   { long: '--help', short: '-h', key: 'help', help: 'show this help' },

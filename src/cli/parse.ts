@@ -11,7 +11,20 @@ export interface Invocation {
 const commandNames: readonly string[] = commands.map((command) => command.name);
 
 export function parseArgs(argv: readonly string[]): Invocation {
-  const options: ParsedOptions = { json: false, recursive: false, long: false, raw: false, showSecrets: false, ignoreMtime: false, dirMtimes: false, textDiff: false, exclude: [], limit: [], help: false, version: false };
+  const options: ParsedOptions = {
+    json: false,
+    recursive: false,
+    long: false,
+    raw: false,
+    showSecrets: false,
+    ignoreMtime: false,
+    dirMtimes: false,
+    textDiff: false,
+    exclude: [],
+    limit: [],
+    help: false,
+    version: false,
+  };
   const operands: string[] = [];
   const used: OptionSpec[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -57,7 +57,12 @@ for (let page = firstPage; page < endPage; ) {
 parentPort.postMessage({ done: out });`;
 
 /** Two local files compared by one worker per core, each over its own range of pages. */
-export async function compareFilePages(a: FileSide, b: FileSide, pageSize: number, progress?: (done: number, total: number) => void): Promise<PageComparison> {
+export async function compareFilePages(
+  a: FileSide,
+  b: FileSide,
+  pageSize: number,
+  progress?: (done: number, total: number) => void,
+): Promise<PageComparison> {
   const totalPages = Math.ceil(Math.max(a.size, b.size) / pageSize);
   const workers = Math.max(1, Math.min(availableParallelism(), Math.ceil(totalPages / 64)));
   const perWorker = Math.ceil(totalPages / workers);
@@ -66,10 +71,13 @@ export async function compareFilePages(a: FileSide, b: FileSide, pageSize: numbe
   let done = 0;
   const parts = await Promise.all(
     Array.from({ length: workers }, (_, index) =>
-      run({ a, b, pageSize, block, firstPage: index * perWorker, endPage: Math.min(totalPages, (index + 1) * perWorker) }, (bytes) => {
-        done += bytes;
-        progress?.(Math.min(done, total), total);
-      }),
+      run(
+        { a, b, pageSize, block, firstPage: index * perWorker, endPage: Math.min(totalPages, (index + 1) * perWorker) },
+        (bytes) => {
+          done += bytes;
+          progress?.(Math.min(done, total), total);
+        },
+      ),
     ),
   );
   return {

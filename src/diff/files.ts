@@ -15,7 +15,15 @@ export interface EntryDiff {
 
 const ATTR_FIELDS: [string, (node: TreeNode) => unknown][] = [
   ['owner', (node) => `${String(node.attrs.uname ?? '')}:${String(node.attrs.gname ?? '')}`],
-  ['xattrs', (node) => JSON.stringify(Object.entries(node.attrs).filter(([key]) => key.startsWith('xattr ')).map(([key, value]) => [key, String(value)]))],
+  [
+    'xattrs',
+    (node) =>
+      JSON.stringify(
+        Object.entries(node.attrs)
+          .filter(([key]) => key.startsWith('xattr '))
+          .map(([key, value]) => [key, String(value)]),
+      ),
+  ],
   ['device', (node) => node.attrs.device],
 ];
 
@@ -52,7 +60,8 @@ export class TreeDiffer {
     for (const entry of await this.entries(path, pair)) {
       if (entry.change) yield entry.change;
       const isDir = (node?: TreeNode): boolean => node !== undefined && node.children !== undefined;
-      if ((isDir(entry.before) || isDir(entry.after)) && !(await sameMemory(entry))) yield* this.changes(entry.path, entry);
+      if ((isDir(entry.before) || isDir(entry.after)) && !(await sameMemory(entry)))
+        yield* this.changes(entry.path, entry);
     }
   }
 
@@ -69,7 +78,8 @@ export class TreeDiffer {
     };
     for (const child of leftChildren) entryFor(child.node.name, child.path).before = child.node;
     // An entry that moved to another page is reported where it is now.
-    for (const child of rightChildren) Object.assign(entryFor(child.node.name, child.path), { after: child.node, path: child.path });
+    for (const child of rightChildren)
+      Object.assign(entryFor(child.node.name, child.path), { after: child.node, path: child.path });
     const entries = [...byName.values()].filter((entry) => !this.excluded(entry.path));
     for (const entry of entries) {
       this.seen.set(entry.path, entry);
@@ -89,18 +99,27 @@ export class TreeDiffer {
 
   private async compareEntry({ path, before, after }: EntryDiff): Promise<FileChange | undefined> {
     const stub = Boolean(before?.flags?.includes('stub') || after?.flags?.includes('stub'));
-    const base = { path, ...(before ? { before: side(before) } : {}), ...(after ? { after: side(after) } : {}), ...(stub ? { stub } : {}) };
+    const base = {
+      path,
+      ...(before ? { before: side(before) } : {}),
+      ...(after ? { after: side(after) } : {}),
+      ...(stub ? { stub } : {}),
+    };
     if (!before || !after) return { ...base, change: before ? 'removed' : 'added' };
     // Memory images are compared page by page in the memory section.
     if (before.kind === 'memory' && after.kind === 'memory') return undefined;
     if (before.kind !== after.kind) return { ...base, change: 'modified', fields: ['kind'] };
     const contentChange = await this.compareContent(before, after);
     const fields = this.metadataFields(before, after);
-    if (contentChange) return { ...base, change: 'modified', ...contentChange, fields: [...contentChange.fields, ...fields] };
+    if (contentChange)
+      return { ...base, change: 'modified', ...contentChange, fields: [...contentChange.fields, ...fields] };
     return fields.length ? { ...base, change: 'metadata', fields } : undefined;
   }
 
-  private async compareContent(before: TreeNode, after: TreeNode): Promise<{ fields: string[]; firstDifference?: number } | undefined> {
+  private async compareContent(
+    before: TreeNode,
+    after: TreeNode,
+  ): Promise<{ fields: string[]; firstDifference?: number } | undefined> {
     if (before.kind === 'dir') return undefined;
     if (before.content && after.content) {
       const difference = await firstDifference(before.content, after.content);
@@ -133,8 +152,13 @@ export class TreeDiffer {
 async function ungrouped(dir: TreeNode | undefined, path: string): Promise<{ node: TreeNode; path: string }[]> {
   const children = dir ? await childrenOf(dir) : [];
   const join = (parent: string, name: string): string => (parent ? `${parent}/${name}` : name);
-  if (children.length === 0 || !children.every((child) => child.pageGroup)) return children.map((node) => ({ node, path: join(path, node.name) }));
-  const pages = await Promise.all(children.map(async (page) => (await childrenOf(page)).map((node) => ({ node, path: join(join(path, page.name), node.name) }))));
+  if (children.length === 0 || !children.every((child) => child.pageGroup))
+    return children.map((node) => ({ node, path: join(path, node.name) }));
+  const pages = await Promise.all(
+    children.map(async (page) =>
+      (await childrenOf(page)).map((node) => ({ node, path: join(join(path, page.name), node.name) })),
+    ),
+  );
   return pages.flat();
 }
 
@@ -150,12 +174,19 @@ async function digestOf(node: TreeNode): Promise<string | undefined> {
 }
 
 function side(node: TreeNode): EntrySide {
-  return { kind: node.kind, size: node.size, ...(node.mode !== undefined ? { mode: node.mode } : {}), ...(node.linkTarget !== undefined ? { linkTarget: node.linkTarget } : {}) };
+  return {
+    kind: node.kind,
+    size: node.size,
+    ...(node.mode !== undefined ? { mode: node.mode } : {}),
+    ...(node.linkTarget !== undefined ? { linkTarget: node.linkTarget } : {}),
+  };
 }
 
 /** Marks added files whose bytes equal a removed file's as renames (same size first, then sha256). */
 export async function detectRenames(changes: FileChange[], entries: ReadonlyMap<string, EntryDiff>): Promise<void> {
-  const removed = changes.filter((c) => c.change === 'removed' && c.before?.kind === 'file' && (c.before.size ?? 0) > 0);
+  const removed = changes.filter(
+    (c) => c.change === 'removed' && c.before?.kind === 'file' && (c.before.size ?? 0) > 0,
+  );
   const hashes = new Map<string, string>();
   const hashOf = async (path: string, sideName: 'before' | 'after'): Promise<string | undefined> => {
     const content = entries.get(path)?.[sideName]?.content;

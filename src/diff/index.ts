@@ -16,7 +16,13 @@ export async function diffSnapshots(before: Snapshot, after: Snapshot, options: 
   const memory = options.only.has('memory') ? await memoryChanges(before, after, options) : [];
   const metadata = options.only.has('metadata') ? diffMetadata(before.metadata, after.metadata) : [];
   const summary = summarise(files, memory, metadata);
-  return { same: files.length === 0 && memory.every(isUnchanged) && metadata.length === 0, files, memory, metadata, summary };
+  return {
+    same: files.length === 0 && memory.every(isUnchanged) && metadata.length === 0,
+    files,
+    memory,
+    metadata,
+    summary,
+  };
 }
 
 async function fileChanges(before: Snapshot, after: Snapshot, options: DiffOptions): Promise<FileChange[]> {

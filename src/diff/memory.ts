@@ -12,15 +12,25 @@ const BLOCK_TARGET = 8 * 1024 * 1024;
 type Progress = ((done: number, total: number) => void) | undefined;
 
 /** Compares two memory images page by page, by the cheapest method both sides allow. */
-export async function compareMemory(path: string, before: TreeNode, after: TreeNode, progress: Progress): Promise<MemoryChange> {
+export async function compareMemory(
+  path: string,
+  before: TreeNode,
+  after: TreeNode,
+  progress: Progress,
+): Promise<MemoryChange> {
   const pageSize = before.pageSize ?? after.pageSize ?? 65536;
   const [left, right] = await Promise.all([before.pageTokens?.(), after.pageTokens?.()]);
-  if (left && right && left.scope === right.scope) return fromTokens(path, pageSize, left.tokens, right.tokens, 'mapping', 0n);
+  if (left && right && left.scope === right.scope)
+    return fromTokens(path, pageSize, left.tokens, right.tokens, 'mapping', 0n);
   if (left?.scope === 'xxh64' || right?.scope === 'xxh64') {
-    const [leftHashes, rightHashes] = await Promise.all([hashesOf(before, left, pageSize), hashesOf(after, right, pageSize)]);
+    const [leftHashes, rightHashes] = await Promise.all([
+      hashesOf(before, left, pageSize),
+      hashesOf(after, right, pageSize),
+    ]);
     return fromTokens(path, pageSize, leftHashes, rightHashes, 'xxh64', await xxh64ZeroPage(pageSize));
   }
-  if (before.content instanceof FileSource && after.content instanceof FileSource) return compareFiles(path, pageSize, before.content, after.content, progress);
+  if (before.content instanceof FileSource && after.content instanceof FileSource)
+    return compareFiles(path, pageSize, before.content, after.content, progress);
   refuseVirtualGiant(path, before.content, after.content);
   return compareBytes(path, pageSize, before.content, after.content, progress);
 }
@@ -37,7 +47,13 @@ function refuseVirtualGiant(path: string, ...sources: (Source | undefined)[]): v
 }
 
 /** Two whole files on disk: read by workers with reused buffers, one per core. */
-async function compareFiles(path: string, pageSize: number, before: FileSource, after: FileSource, progress: Progress): Promise<MemoryChange> {
+async function compareFiles(
+  path: string,
+  pageSize: number,
+  before: FileSource,
+  after: FileSource,
+  progress: Progress,
+): Promise<MemoryChange> {
   const result = await compareFilePages(before, after, pageSize, progress);
   return {
     ...emptyChange(path, pageSize, 'bytes'),
@@ -55,7 +71,14 @@ async function hashesOf(node: TreeNode, tokens: PageTokens | undefined, pageSize
 }
 
 /** `zeroToken` is what an all-zero page looks like: 0 for an unallocated cluster, the hash of zeros for page hashes. */
-function fromTokens(path: string, pageSize: number, left: BigUint64Array, right: BigUint64Array, method: MemoryChange['method'], zeroToken: bigint): MemoryChange {
+function fromTokens(
+  path: string,
+  pageSize: number,
+  left: BigUint64Array,
+  right: BigUint64Array,
+  method: MemoryChange['method'],
+  zeroToken: bigint,
+): MemoryChange {
   const change = emptyChange(path, pageSize, method);
   const common = Math.min(left.length, right.length);
   for (let page = 0; page < common; page++) if (left[page] !== right[page]) appendPage(change.changedPages, page);
@@ -68,11 +91,26 @@ function fromTokens(path: string, pageSize: number, left: BigUint64Array, right:
 }
 
 function emptyChange(path: string, pageSize: number, method: MemoryChange['method']): MemoryChange {
-  return { path, pageSize, changedPages: [], addedPages: [], removedPages: [], addedZeroPages: [], bytesChanged: method === 'bytes' ? 0 : null, method };
+  return {
+    path,
+    pageSize,
+    changedPages: [],
+    addedPages: [],
+    removedPages: [],
+    addedZeroPages: [],
+    bytesChanged: method === 'bytes' ? 0 : null,
+    method,
+  };
 }
 
 /** Two sources read side by side in large blocks; memory stays bounded whatever their size. */
-async function compareBytes(path: string, pageSize: number, before: Source | undefined, after: Source | undefined, progress: Progress): Promise<MemoryChange> {
+async function compareBytes(
+  path: string,
+  pageSize: number,
+  before: Source | undefined,
+  after: Source | undefined,
+  progress: Progress,
+): Promise<MemoryChange> {
   const change = emptyChange(path, pageSize, 'bytes');
   const leftSize = before?.size ?? 0;
   const rightSize = after?.size ?? 0;
@@ -80,7 +118,13 @@ async function compareBytes(path: string, pageSize: number, before: Source | und
   const total = Math.max(leftSize, rightSize);
   for (let offset = 0; offset < total; offset += block) {
     const [left, right] = await Promise.all([readOr(before, offset, block), readOr(after, offset, block)]);
-    comparePages(change, offset / pageSize, pageSize, Buffer.from(left.buffer, left.byteOffset, left.length), Buffer.from(right.buffer, right.byteOffset, right.length));
+    comparePages(
+      change,
+      offset / pageSize,
+      pageSize,
+      Buffer.from(left.buffer, left.byteOffset, left.length),
+      Buffer.from(right.buffer, right.byteOffset, right.length),
+    );
     progress?.(Math.min(offset + block, total), total);
   }
   return change;

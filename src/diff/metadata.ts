@@ -31,10 +31,17 @@ export function canonical(value: MetaValue | undefined): string {
 }
 
 export function sameValue(a: MetaValue | undefined, b: MetaValue | undefined): boolean {
-  if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0;
-  if (a instanceof Instant || b instanceof Instant) return a instanceof Instant && b instanceof Instant && a.epochNs === b.epochNs;
+  if (a instanceof Uint8Array || b instanceof Uint8Array)
+    return a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0;
+  if (a instanceof Instant || b instanceof Instant)
+    return a instanceof Instant && b instanceof Instant && a.epochNs === b.epochNs;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((element, index) => sameValue(element, b[index]));
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((element, index) => sameValue(element, b[index]))
+    );
   }
   if (isMetaRecord(a) || isMetaRecord(b)) {
     if (!isMetaRecord(a) || !isMetaRecord(b)) return false;

@@ -13,7 +13,8 @@ export async function xxh64Pages(source: Source, pageSize: number): Promise<BigU
   const block = Math.max(pageSize, Math.floor(BLOCK_TARGET / pageSize) * pageSize);
   for (let offset = 0; offset < source.size; offset += block) {
     const bytes = await source.read(offset, block);
-    for (let i = 0; i * pageSize < bytes.length; i++) hashes[offset / pageSize + i] = h64Raw(bytes.subarray(i * pageSize, (i + 1) * pageSize));
+    for (let i = 0; i * pageSize < bytes.length; i++)
+      hashes[offset / pageSize + i] = h64Raw(bytes.subarray(i * pageSize, (i + 1) * pageSize));
     if (bytes.length < block) break;
   }
   return hashes;

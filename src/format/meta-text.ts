@@ -18,16 +18,28 @@ function valueLines(label: string, value: MetaValue, indent: string): string[] {
     return entries === 0 ? [`${indent}${label}: {}`] : [`${indent}${label}:`, ...metadataLines(value, `${indent}  `)];
   }
   if (Array.isArray(value) && value.some((element) => isMetaRecord(element) || element instanceof Uint8Array)) {
-    return [`${indent}${label}: (${value.length})`, ...value.flatMap((element, index) => elementLines(`[${index}]`, element, `${indent}  `))];
+    return [
+      `${indent}${label}: (${value.length})`,
+      ...value.flatMap((element, index) => elementLines(`[${index}]`, element, `${indent}  `)),
+    ];
   }
   if (typeof value === 'string' && value.includes('\n')) {
-    return [`${indent}${label}:`, ...value.trimEnd().split('\n').map((line) => `${indent}  | ${escapeForDisplay(line)}`)];
+    return [
+      `${indent}${label}:`,
+      ...value
+        .trimEnd()
+        .split('\n')
+        .map((line) => `${indent}  | ${escapeForDisplay(line)}`),
+    ];
   }
   return [`${indent}${label}: ${formatValue(value)}`];
 }
 
 /** A list element that is a small flat record (a wasm global, say) reads best on one line. */
 function elementLines(label: string, value: MetaValue, indent: string): string[] {
-  const flat = isMetaRecord(value) && Object.keys(value).length <= 4 && Object.values(value).every((inner) => !isMetaRecord(inner) && !Array.isArray(inner));
+  const flat =
+    isMetaRecord(value) &&
+    Object.keys(value).length <= 4 &&
+    Object.values(value).every((inner) => !isMetaRecord(inner) && !Array.isArray(inner));
   return flat ? [`${indent}${label}: ${formatValue(value)}`] : valueLines(label, value, indent);
 }

@@ -20,7 +20,12 @@ export function modeString(node: TreeNode): string {
     const x = special ? (execute ? letter : letter.toUpperCase()) : execute ? 'x' : '-';
     return `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${x}`;
   };
-  return kindLetters[node.kind] + triplet(6, (mode & 0o4000) !== 0, 's') + triplet(3, (mode & 0o2000) !== 0, 's') + triplet(0, (mode & 0o1000) !== 0, 't');
+  return (
+    kindLetters[node.kind] +
+    triplet(6, (mode & 0o4000) !== 0, 's') +
+    triplet(3, (mode & 0o2000) !== 0, 's') +
+    triplet(0, (mode & 0o1000) !== 0, 't')
+  );
 }
 
 export function octalMode(mode: number | undefined): string | null {

@@ -12,7 +12,9 @@ export function formatValue(value: MetaValue): string {
   if (value instanceof Instant) return value.toISOString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
   if (isMetaRecord(value)) {
-    return `{${Object.entries(value).map(([key, inner]) => `${escapeForDisplay(key)}: ${formatValue(inner)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([key, inner]) => `${escapeForDisplay(key)}: ${formatValue(inner)}`)
+      .join(', ')}}`;
   }
   if (typeof value === 'string') return escapeForDisplay(value);
   return String(value);
@@ -23,7 +25,8 @@ export function toJsonValue(value: MetaValue): unknown {
   if (value instanceof Uint8Array) return hex(value);
   if (value instanceof Instant) return value.toISOString();
   if (Array.isArray(value)) return value.map(toJsonValue);
-  if (isMetaRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toJsonValue(inner)]));
+  if (isMetaRecord(value))
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toJsonValue(inner)]));
   return value;
 }
 

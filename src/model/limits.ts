@@ -44,10 +44,17 @@ export function applyLimitOverrides(groups: readonly LimitGroup[], overrides: re
     const name = match?.[1];
     const entry = name === undefined ? undefined : table.get(name);
     if (!match || name === undefined || !entry) {
-      throw new SnapinspectError('USAGE', `--limit takes NAME=VALUE with NAME one of ${[...table.keys()].join(', ')}; not ${override}`);
+      throw new SnapinspectError(
+        'USAGE',
+        `--limit takes NAME=VALUE with NAME one of ${[...table.keys()].join(', ')}; not ${override}`,
+      );
     }
     const value = Number(match[2]) * (SUFFIXES[(match[3] ?? '').toLowerCase()] ?? 1);
-    if (!Number.isSafeInteger(value) || value < 1) throw new SnapinspectError('USAGE', `--limit ${name} needs a whole number from 1 up; not ${match[2]}${match[3] ?? ''}`);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new SnapinspectError(
+        'USAGE',
+        `--limit ${name} needs a whole number from 1 up; not ${match[2]}${match[3] ?? ''}`,
+      );
     entry.group.values[name] = value;
   }
 }

@@ -30,7 +30,11 @@ export function countPages(ranges: PageRanges): number {
  * `afterBlock` runs between blocks with the bytes done: an interactive caller reports progress,
  * lets keys through and stops the scan by throwing.
  */
-export async function scanPages(source: Source, pageSize: number, afterBlock?: (bytesDone: number) => Promise<void>): Promise<PageScan> {
+export async function scanPages(
+  source: Source,
+  pageSize: number,
+  afterBlock?: (bytesDone: number) => Promise<void>,
+): Promise<PageScan> {
   const zeroRanges: PageRanges = [];
   const dataRanges: PageRanges = [];
   const zero = Buffer.alloc(pageSize);

@@ -14,10 +14,14 @@ export class Instant {
       fraction += perSecond;
     }
     // Beyond what Date can show (year 275760), fall back to plain seconds rather than fail.
-    if (seconds > MAX_DATE_SECONDS || seconds < -MAX_DATE_SECONDS) return `${seconds}.${fraction.toString().padStart(9, '0')}s since 1970`;
+    if (seconds > MAX_DATE_SECONDS || seconds < -MAX_DATE_SECONDS)
+      return `${seconds}.${fraction.toString().padStart(9, '0')}s since 1970`;
     const base = new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, '');
     if (fraction === 0n) return `${base}Z`;
-    const digits = fraction.toString().padStart(9, '0').replace(/(?:000)+$/, '');
+    const digits = fraction
+      .toString()
+      .padStart(9, '0')
+      .replace(/(?:000)+$/, '');
     return `${base}.${digits}Z`;
   }
 }

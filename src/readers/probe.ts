@@ -15,7 +15,8 @@ export async function probePath(path: string): Promise<Probe> {
     if (error.code === 'ENOENT') throw new SnapinspectError('NOT_FOUND', `no such file or folder: ${path}`);
     throw new SnapinspectError('IO', `cannot read ${path}: ${error.code ?? error.message}`);
   });
-  const readSmallFile = (name?: string): Promise<string | null> => readTextFile(name === undefined ? path : join(path, name), limits.metadataBytes);
+  const readSmallFile = (name?: string): Promise<string | null> =>
+    readTextFile(name === undefined ? path : join(path, name), limits.metadataBytes);
   if (stats.isDirectory()) {
     const entries = await readdir(path).catch(() => {
       throw new SnapinspectError('IO', `cannot list folder ${path}`);
@@ -25,7 +26,15 @@ export async function probePath(path: string): Promise<Probe> {
   if (!stats.isFile()) throw new SnapinspectError('UNREADABLE', `${path} is neither a file nor a folder`);
   let tar: Promise<TarArchive | null> | undefined;
   const file = new FileSource(path, stats.size);
-  return { path, isDirectory: false, size: stats.size, head: await readHead(path), entries: [], readSmallFile, tar: () => (tar ??= openTarArchive(file)) };
+  return {
+    path,
+    isDirectory: false,
+    size: stats.size,
+    head: await readHead(path),
+    entries: [],
+    readSmallFile,
+    tar: () => (tar ??= openTarArchive(file)),
+  };
 }
 
 async function readHead(path: string): Promise<Uint8Array> {

@@ -41,14 +41,21 @@ export interface Detected {
 }
 
 /** `candidates` are the built-in readers unless a caller (a test of a new format) brings its own list. */
-export async function detectReader(probe: Probe, forcedFormat?: string, candidates: readonly Reader[] = readers): Promise<Detected> {
+export async function detectReader(
+  probe: Probe,
+  forcedFormat?: string,
+  candidates: readonly Reader[] = readers,
+): Promise<Detected> {
   if (forcedFormat !== undefined) return forced(probe, forcedFormat, candidates);
   for (const reader of candidates) {
     const variant = await reader.detect(probe);
     if (variant !== null) return { reader, variant };
   }
   const tried = candidates.map((reader) => reader.id).join(', ');
-  throw new SnapinspectError('UNKNOWN_FORMAT', `${probe.path}: not a format snapinspect knows (tried ${tried}); use --format ID to force one`);
+  throw new SnapinspectError(
+    'UNKNOWN_FORMAT',
+    `${probe.path}: not a format snapinspect knows (tried ${tried}); use --format ID to force one`,
+  );
 }
 
 async function forced(probe: Probe, id: string, candidates: readonly Reader[]): Promise<Detected> {

@@ -65,7 +65,13 @@ export function Frame({ lines, color }: { lines: Line[]; color: boolean }) {
       {lines.map((line, row) => (
         <Box key={row} height={1}>
           {textRuns(line).map((segment, index) => (
-            <Text key={index} wrap="truncate" color={color ? segment.color : undefined} inverse={segment.inverse} bold={segment.bold}>
+            <Text
+              key={index}
+              wrap="truncate"
+              color={color ? segment.color : undefined}
+              inverse={segment.inverse}
+              bold={segment.bold}
+            >
               {segment.text}
             </Text>
           ))}
@@ -88,7 +94,11 @@ export function textRuns(line: Line): Line {
   for (const segment of merged(line)) {
     let start = 0;
     for (let index = 1; index <= segment.text.length; index++) {
-      if (index < segment.text.length && ascii.test(segment.text[index] as string) === ascii.test(segment.text[index - 1] as string)) continue;
+      if (
+        index < segment.text.length &&
+        ascii.test(segment.text[index] as string) === ascii.test(segment.text[index - 1] as string)
+      )
+        continue;
       out.push({ ...segment, text: segment.text.slice(start, index) });
       start = index;
     }
@@ -101,7 +111,6 @@ export function textRuns(line: Line): Line {
   }
   return out;
 }
-
 
 /** Starts loading folders the reducer marked as loading; sizes of their subfolders follow. */
 function useTreeLoading(state: UiState, model: ViewModel, dispatch: Dispatch): void {
@@ -125,7 +134,11 @@ function useTreeLoading(state: UiState, model: ViewModel, dispatch: Dispatch): v
         .then((children) => {
           if (!alive.current) return;
           dispatch({ type: 'tree', action: { type: 'loaded', path, children } });
-          return folderSizes(children, (sizes) => dispatch({ type: 'tree', action: { type: 'sizes', sizes } }), () => !alive.current);
+          return folderSizes(
+            children,
+            (sizes) => dispatch({ type: 'tree', action: { type: 'sizes', sizes } }),
+            () => !alive.current,
+          );
         })
         .catch(() => undefined);
     }
@@ -141,7 +154,9 @@ function useContentLoading(state: UiState, model: ViewModel, dispatch: Dispatch,
     if (!wanted || !needsLines) return;
     let current = true;
     const reading =
-      wanted.kind === 'hex' ? hexWindow(wanted.entry, wanted.top, state.height - 1) : textLines(wanted.entry, model, wanted.sideBySide ? width : null);
+      wanted.kind === 'hex'
+        ? hexWindow(wanted.entry, wanted.top, state.height - 1)
+        : textLines(wanted.entry, model, wanted.sideBySide ? width : null);
     reading
       .catch((error: unknown) => [`cannot read: ${error instanceof Error ? error.message : String(error)}`])
       .then((lines) => {

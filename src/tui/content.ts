@@ -16,7 +16,9 @@ export function numberedLines(bytes: Uint8Array): string[] | undefined {
   }
   const lines = text.replace(/\n$/, '').split('\n');
   const width = String(lines.length).length;
-  return lines.map((line, index) => `${String(index + 1).padStart(width)} │ ${escapeForDisplay(line.replace(/\t/g, '    '))}`);
+  return lines.map(
+    (line, index) => `${String(index + 1).padStart(width)} │ ${escapeForDisplay(line.replace(/\t/g, '    '))}`,
+  );
 }
 
 /** `hexdump -C` style lines for bytes that start at `offset`. */
@@ -28,7 +30,9 @@ export function hexLines(bytes: Uint8Array, offset: number): string[] {
     const left = hex.slice(0, 8).join(' ');
     const right = hex.slice(8).join(' ');
     const ascii = Array.from(chunk, (byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.')).join('');
-    lines.push(`${(offset + start).toString(16).padStart(8, '0')}  ${left.padEnd(23)}  ${right.padEnd(23)}  |${ascii}|`);
+    lines.push(
+      `${(offset + start).toString(16).padStart(8, '0')}  ${left.padEnd(23)}  ${right.padEnd(23)}  |${ascii}|`,
+    );
   }
   return lines;
 }
@@ -36,7 +40,10 @@ export function hexLines(bytes: Uint8Array, offset: number): string[] {
 /** Two texts side by side, `<`/`>` marking removed and added lines, `|` lines changed in place. */
 export function sideBySide(before: string, after: string, width: number): string[] {
   const half = Math.max(8, Math.floor((width - 3) / 2));
-  const cell = (text: string | undefined): string => escapeForDisplay((text ?? '').replace(/\t/g, '    ')).slice(0, half).padEnd(half);
+  const cell = (text: string | undefined): string =>
+    escapeForDisplay((text ?? '').replace(/\t/g, '    '))
+      .slice(0, half)
+      .padEnd(half);
   const rows: string[] = [];
   const parts = diffLines(before, after, { timeout: 2000 }) ?? [];
   for (let index = 0; index < parts.length; index++) {
@@ -53,7 +60,15 @@ export function sideBySide(before: string, after: string, width: number): string
       index++;
       continue;
     }
-    for (const line of lines) rows.push((part.removed ? `${cell(line)} <` : part.added ? `${cell('')} > ${cell(line)}` : `${cell(line)}   ${cell(line)}`).trimEnd());
+    for (const line of lines)
+      rows.push(
+        (part.removed
+          ? `${cell(line)} <`
+          : part.added
+            ? `${cell('')} > ${cell(line)}`
+            : `${cell(line)}   ${cell(line)}`
+        ).trimEnd(),
+      );
   }
   return rows;
 }

@@ -30,7 +30,12 @@ export function rootEntry(root: TreeNode): Entry {
 }
 
 export const browseChildren: ChildLoader = async (entry) =>
-  (await childrenOf(entry.node)).map((node) => ({ path: joinPath(entry.path, node.name), name: node.name, lowerName: node.name.toLowerCase(), node }));
+  (await childrenOf(entry.node)).map((node) => ({
+    path: joinPath(entry.path, node.name),
+    name: node.name,
+    lowerName: node.name.toLowerCase(),
+    node,
+  }));
 
 /** A file whose content differs on both sides: its view is a diff rather than its text. */
 export function hasContentDiff(entry: Entry): boolean {
@@ -51,7 +56,9 @@ export interface DiffIndex {
 export function indexDiff(result: DiffResult): DiffIndex {
   const files = new Map(result.files.map((change) => [change.path, change]));
   // Every compared memory is listed, also when it is the same; only changed ones are marked.
-  const changed = result.memory.filter((change) => change.changedPages.length + change.addedPages.length + change.removedPages.length > 0);
+  const changed = result.memory.filter(
+    (change) => change.changedPages.length + change.addedPages.length + change.removedPages.length > 0,
+  );
   const memory = new Map(changed.map((change) => [change.path, change]));
   const below = new Map<string, Set<FileChangeKind>>();
   const note = (path: string, kind: FileChangeKind): void => {
@@ -71,14 +78,27 @@ export function indexDiff(result: DiffResult): DiffIndex {
 /** Children of a diff entry: the union of both sides by name, each marked with its change. */
 export function diffChildren(index: DiffIndex): ChildLoader {
   return async (entry) => {
-    const [before, after] = await Promise.all([entry.before ? childrenOf(entry.before) : [], entry.mark === 'removed' ? [] : childrenOf(entry.node)]);
+    const [before, after] = await Promise.all([
+      entry.before ? childrenOf(entry.before) : [],
+      entry.mark === 'removed' ? [] : childrenOf(entry.node),
+    ]);
     const afterByName = new Map(after.map((node) => [node.name, node]));
     const beforeByName = new Map(before.map((node) => [node.name, node]));
-    const names = [...after.map((node) => node.name), ...before.filter((node) => !afterByName.has(node.name)).map((node) => node.name)];
+    const names = [
+      ...after.map((node) => node.name),
+      ...before.filter((node) => !afterByName.has(node.name)).map((node) => node.name),
+    ];
     return names.map((name) => {
       const path = joinPath(entry.path, name);
       const node = (afterByName.get(name) ?? beforeByName.get(name)) as TreeNode;
-      return { path, name, lowerName: name.toLowerCase(), node, before: beforeByName.get(name), ...diffMark(index, path) };
+      return {
+        path,
+        name,
+        lowerName: name.toLowerCase(),
+        node,
+        before: beforeByName.get(name),
+        ...diffMark(index, path),
+      };
     });
   };
 }

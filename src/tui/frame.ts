@@ -26,9 +26,15 @@ export function treeWidth(width: number): number {
 
 /** Every line of the screen, each exactly `width` cells: header, main area, status line. */
 export function frameLines(state: UiState, model: ViewModel, width: number): Line[] {
-  const main = state.overlay ? overlayLines(state.overlay, model, state.height, width).map((line) => fit(line, width)) : paneLines(state, model, width);
+  const main = state.overlay
+    ? overlayLines(state.overlay, model, state.height, width).map((line) => fit(line, width))
+    : paneLines(state, model, width);
   while (main.length < state.height) main.push(fit([], width));
-  return [...headerLines(state, model).map((line) => fit(line, width)), ...main.slice(0, state.height), fit(statusLine(state), width)];
+  return [
+    ...headerLines(state, model).map((line) => fit(line, width)),
+    ...main.slice(0, state.height),
+    fit(statusLine(state), width),
+  ];
 }
 
 function paneLines(state: UiState, model: ViewModel, width: number): Line[] {
@@ -36,7 +42,10 @@ function paneLines(state: UiState, model: ViewModel, width: number): Line[] {
   const tree = treeLines(state.tree, left, model.flagged, state.pane === 'tree');
   if (left === width) return tree;
   // Long attributes (Candid signatures, notes) wrap rather than being cut; the pane scrolls over the wrapped lines.
-  const details = wrapLines(detailsLines(selectedEntry(state.tree), state, model), width - left - 1).slice(state.detailsTop, state.detailsTop + state.height);
+  const details = wrapLines(detailsLines(selectedEntry(state.tree), state, model), width - left - 1).slice(
+    state.detailsTop,
+    state.detailsTop + state.height,
+  );
   // The heavier rule marks the focused details pane, visible without colour too.
   const rule = state.pane === 'details' ? '┃' : '│';
   return tree.map((line, index) => [...line, { text: rule }, ...fit(plain(details[index] ?? ''), width - left - 1)]);
@@ -45,13 +54,18 @@ function paneLines(state: UiState, model: ViewModel, width: number): Line[] {
 export function detailsLines(entry: Entry | undefined, state: UiState, model: ViewModel): string[] {
   const lines: string[] = [];
   if (entry) {
-    lines.push(...nodeLines(entry.node, entry.path, { totalSize: state.tree.sizes.get(entry.path) ?? (entry.node.kind === 'dir' ? undefined : entry.node.size) }));
+    lines.push(
+      ...nodeLines(entry.node, entry.path, {
+        totalSize: state.tree.sizes.get(entry.path) ?? (entry.node.kind === 'dir' ? undefined : entry.node.size),
+      }),
+    );
     if (entry.change) lines.push('Change:', fileLine(entry.change));
     if (entry.memoryChange) lines.push(...memoryLines([entry.memoryChange]));
   }
   if (model.kind === 'browse') {
     lines.push('', 'Snapshot metadata:', ...metadataLines(model.snapshot.metadata));
-    if (model.snapshot.children.length > 0) lines.push(`Child snapshots: ${model.snapshot.children.length} (c lists them)`);
+    if (model.snapshot.children.length > 0)
+      lines.push(`Child snapshots: ${model.snapshot.children.length} (c lists them)`);
   } else {
     const changes = metadataChangeLines(model.result);
     lines.push('', ...(changes.length > 0 ? changes : ['Metadata: same']));
@@ -66,11 +80,16 @@ function headerLines(state: UiState, model: ViewModel): Line[] {
     const parts = [
       `filter: ${filterLabel(state.tree.hidden ?? new Set())}`,
       (fileLines(model.result)[0] ?? '').replace('Files: ', 'files: '),
-      pages ? `memory pages: ${summary.memoryPagesChanged} changed, ${summary.memoryPagesAdded} added, ${summary.memoryPagesRemoved} removed` : '',
+      pages
+        ? `memory pages: ${summary.memoryPagesChanged} changed, ${summary.memoryPagesAdded} added, ${summary.memoryPagesRemoved} removed`
+        : '',
       summary.metadataFields ? `metadata: ${summary.metadataFields} fields` : '',
     ];
     return [
-      [{ text: `--- ${describe(model.before)}  `, color: 'red' }, { text: `+++ ${describe(model.after)}`, color: 'green' }],
+      [
+        { text: `--- ${describe(model.before)}  `, color: 'red' },
+        { text: `+++ ${describe(model.after)}`, color: 'green' },
+      ],
       [{ text: parts.filter(Boolean).join(' · '), bold: true }],
     ];
   }
@@ -87,9 +106,14 @@ function keyFacts(snapshot: Snapshot): string {
     Object.entries(record)
       .filter(([, value]) => typeof value !== 'object' || value === null || value instanceof Uint8Array)
       .map(([key, value]) => [escapeForDisplay(key), formatValue(value)]);
-  const facts = scalar(snapshot.metadata).slice(0, 4).map(([key, value]) => `${key}: ${value}`);
+  const facts = scalar(snapshot.metadata)
+    .slice(0, 4)
+    .map(([key, value]) => `${key}: ${value}`);
   const errors = snapshot.diagnostics.filter((d) => d.severity === 'error').length;
-  facts.push(`${snapshot.children.length} child snapshots`, `${snapshot.diagnostics.length} diagnostics${errors ? ` (${errors} errors)` : ''}`);
+  facts.push(
+    `${snapshot.children.length} child snapshots`,
+    `${snapshot.diagnostics.length} diagnostics${errors ? ` (${errors} errors)` : ''}`,
+  );
   return facts.join(' · ');
 }
 
@@ -97,7 +121,12 @@ function statusLine(state: UiState): Line {
   const { search, sort, loading } = state.tree;
   if (search?.editing) return [{ text: `/${search.text}`, bold: true }, { text: '▏' }];
   if (state.filtering && state.tree.hidden) return filterLine(state.tree.hidden);
-  const parts = ['? help', 'tab pane', 'q quit', `${state.tree.rows.length ? state.tree.cursor + 1 : 0}/${state.tree.rows.length}`];
+  const parts = [
+    '? help',
+    'tab pane',
+    'q quit',
+    `${state.tree.rows.length ? state.tree.cursor + 1 : 0}/${state.tree.rows.length}`,
+  ];
   if (sort) parts.push(`sort: ${sort.key}${sort.reverse ? ' (reversed)' : ''}`);
   if (search) parts.push(`search: ${search.text} (n/N)`);
   if (loading.size > 0) parts.push('loading…');

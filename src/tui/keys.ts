@@ -50,41 +50,87 @@ export const keyTable: readonly KeyBinding[] = [
   { action: 'down', keys: ['down', 'j'], description: 'move down', context: 'always' },
   { action: 'collapse', keys: ['left', 'h'], description: 'collapse, or go to the parent', context: 'always' },
   { action: 'expand', keys: ['right', 'l'], description: 'expand a folder', context: 'always' },
-  { action: 'toggle', keys: ['enter', 'space'], description: 'expand / collapse a folder, view a file, pick in a list', context: 'always' },
+  {
+    action: 'toggle',
+    keys: ['enter', 'space'],
+    description: 'expand / collapse a folder, view a file, pick in a list',
+    context: 'always',
+  },
   { action: 'top', keys: ['g', 'home'], description: 'first row', context: 'always' },
   { action: 'bottom', keys: ['G', 'end'], description: 'last row', context: 'always' },
   { action: 'pageUp', keys: ['pageUp'], description: 'page up', context: 'always' },
   { action: 'pageDown', keys: ['pageDown'], description: 'page down', context: 'always' },
-  { action: 'search', keys: ['/'], description: 'search names as you type (enter keeps it, esc drops it)', context: 'always' },
+  {
+    action: 'search',
+    keys: ['/'],
+    description: 'search names as you type (enter keeps it, esc drops it)',
+    context: 'always',
+  },
   { action: 'nextMatch', keys: ['n'], description: 'next match', context: 'searched' },
   { action: 'previousMatch', keys: ['N'], description: 'previous match', context: 'searched' },
   { action: 'sortSize', keys: ['s'], description: 'sort by size (again to reverse)', context: 'always' },
   { action: 'sortName', keys: ['n'], description: 'sort by name (again to reverse)', context: 'unsearched' },
   { action: 'sortMtime', keys: ['m'], description: 'sort by modification time (again to reverse)', context: 'always' },
   { action: 'switchPane', keys: ['tab'], description: 'switch between tree and details pane', context: 'always' },
-  { action: 'view', keys: ['v'], description: 'view content: text, page map of a memory, diff of a changed file', context: 'always' },
+  {
+    action: 'view',
+    keys: ['v'],
+    description: 'view content: text, page map of a memory, diff of a changed file',
+    context: 'always',
+  },
   { action: 'hex', keys: ['x'], description: 'view content as hex', context: 'always' },
-  { action: 'filter', keys: ['f'], description: 'filter line: show or hide each change kind and unchanged entries', context: 'diff' },
+  {
+    action: 'filter',
+    keys: ['f'],
+    description: 'filter line: show or hide each change kind and unchanged entries',
+    context: 'diff',
+  },
   { action: 'filterAdded', keys: ['+', 'a'], description: 'show / hide added entries', context: 'filtering' },
   { action: 'filterRemoved', keys: ['-', 'r'], description: 'show / hide removed entries', context: 'filtering' },
   { action: 'filterModified', keys: ['M'], description: 'show / hide modified entries', context: 'filtering' },
-  { action: 'filterMetadata', keys: ['m'], description: 'show / hide entries whose metadata alone changed', context: 'filtering' },
+  {
+    action: 'filterMetadata',
+    keys: ['m'],
+    description: 'show / hide entries whose metadata alone changed',
+    context: 'filtering',
+  },
   { action: 'filterUnchanged', keys: ['u'], description: 'show / hide unchanged entries', context: 'filtering' },
   { action: 'filterDone', keys: ['f', 'enter', 'esc'], description: 'close the filter line', context: 'filtering' },
-  { action: 'children', keys: ['c'], description: 'child snapshots (LXD snapshots, image layers, qcow2 snapshots)', context: 'browse' },
+  {
+    action: 'children',
+    keys: ['c'],
+    description: 'child snapshots (LXD snapshots, image layers, qcow2 snapshots)',
+    context: 'browse',
+  },
   { action: 'diagnostics', keys: ['d'], description: 'diagnostics list', context: 'always' },
   { action: 'help', keys: ['?'], description: 'this help', context: 'always' },
   { action: 'back', keys: ['esc'], description: 'close the overlay or search; quit from the tree', context: 'always' },
   { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit and restore the terminal', context: 'always' },
 ];
 
-const keyLabels: Record<string, string> = { up: '↑', down: '↓', left: '←', right: '→', pageUp: 'PgUp', pageDown: 'PgDn', home: 'Home', end: 'End' };
+const keyLabels: Record<string, string> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  pageUp: 'PgUp',
+  pageDown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+};
 
 export function keyLabel(key: string): string {
   return keyLabels[key] ?? key;
 }
 
-const controlNames: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'backspace', '\b': 'backspace', ' ': 'space' };
+const controlNames: Record<string, string> = {
+  '\r': 'enter',
+  '\n': 'enter',
+  '\t': 'tab',
+  '\x7f': 'backspace',
+  '\b': 'backspace',
+  ' ': 'space',
+};
 
 /**
  * The key names in what Ink reports. Ink hands over a run of plain characters typed or sent
@@ -139,11 +185,21 @@ export function actionFor(name: string, state: KeyState): Action | undefined {
   return (matches.find((binding) => binding.context === 'filtering') ?? matches[0])?.action;
 }
 
-const contextNotes: Record<KeyContext, string> = { always: '', browse: ' (browse view)', diff: ' (diff view)', searched: ' (after a search)', unsearched: ' (no search active)', filtering: ' (filter line open)' };
+const contextNotes: Record<KeyContext, string> = {
+  always: '',
+  browse: ' (browse view)',
+  diff: ' (diff view)',
+  searched: ' (after a search)',
+  unsearched: ' (no search active)',
+  filtering: ' (filter line open)',
+};
 
 /** One line per binding, for the help overlay. */
 export function helpLines(): string[] {
-  return keyTable.map((binding) => `${binding.keys.map(keyLabel).join(' ').padEnd(18)} ${binding.description}${contextNotes[binding.context]}`);
+  return keyTable.map(
+    (binding) =>
+      `${binding.keys.map(keyLabel).join(' ').padEnd(18)} ${binding.description}${contextNotes[binding.context]}`,
+  );
 }
 
 /** The README's key table, generated from the same bindings. */
@@ -151,6 +207,9 @@ export function keyTableMarkdown(): string[] {
   return [
     '| keys | action |',
     '|---|---|',
-    ...keyTable.map((binding) => `| ${binding.keys.map((key) => `\`${keyLabel(key)}\``).join(' ')} | ${binding.description}${contextNotes[binding.context]} |`),
+    ...keyTable.map(
+      (binding) =>
+        `| ${binding.keys.map((key) => `\`${keyLabel(key)}\``).join(' ')} | ${binding.description}${contextNotes[binding.context]} |`,
+    ),
   ];
 }

@@ -52,7 +52,8 @@ export function merged(line: Line): Line {
   const out: Line = [];
   for (const segment of line) {
     const last = out[out.length - 1];
-    if (last && last.color === segment.color && last.inverse === segment.inverse && last.bold === segment.bold) out[out.length - 1] = { ...last, text: last.text + segment.text };
+    if (last && last.color === segment.color && last.inverse === segment.inverse && last.bold === segment.bold)
+      out[out.length - 1] = { ...last, text: last.text + segment.text };
     else out.push(segment);
   }
   return out;

@@ -21,15 +21,22 @@ export async function textLines(entry: Entry, model: ViewModel, sideBySideWidth:
   const bytes = await content.read(0, Math.min(size, VIEW_TEXT_BYTES));
   const lines = numberedLines(bytes);
   if (!lines) return ['binary content: x shows it as hex', '', ...hexLines(bytes.subarray(0, 4096), 0)];
-  return size > bytes.length ? [...lines, `… the first ${bytes.length} of ${size} bytes; x shows all of it as hex`] : lines;
+  return size > bytes.length
+    ? [...lines, `… the first ${bytes.length} of ${size} bytes; x shows all of it as hex`]
+    : lines;
 }
 
-async function diffText(entry: Entry, model: Extract<ViewModel, { kind: 'diff' }>, width: number | null): Promise<string[]> {
+async function diffText(
+  entry: Entry,
+  model: Extract<ViewModel, { kind: 'diff' }>,
+  width: number | null,
+): Promise<string[]> {
   const change = entry.change;
   if (!change) return [];
   if (width === null) return textDiffLines(model.before, model.after, [change]);
   const [before, after] = await Promise.all([textOf(entry.before), textOf(entry.node)]);
-  if (before === undefined || after === undefined) return [`binary or large file: first difference at byte ${change.firstDifference ?? 0}`];
+  if (before === undefined || after === undefined)
+    return [`binary or large file: first difference at byte ${change.firstDifference ?? 0}`];
   return sideBySide(before, after, width);
 }
 
@@ -45,10 +52,15 @@ export async function hexWindow(entry: Entry, top: number, rows: number): Promis
  * Classes of every page: from the diff when the memory changed, from the disk's cluster map, or by
  * scanning the content. The scan yields between blocks and stops when `cancelled()` turns true.
  */
-export async function pageClasses(entry: Entry, progress: (fraction: number) => void, cancelled: () => boolean): Promise<PageClass[]> {
+export async function pageClasses(
+  entry: Entry,
+  progress: (fraction: number) => void,
+  cancelled: () => boolean,
+): Promise<PageClass[]> {
   const { node } = entry;
   const pageSize = node.pageSize ?? 1;
-  if (entry.memoryChange) return diffClasses(entry.memoryChange, pageCount(Math.max(node.size, entry.before?.size ?? 0), pageSize));
+  if (entry.memoryChange)
+    return diffClasses(entry.memoryChange, pageCount(Math.max(node.size, entry.before?.size ?? 0), pageSize));
   if (node.pageTokens) return scanClasses(scanTokens(await node.pageTokens()));
   if (!node.content) return [];
   const scan = await scanPages(node.content, pageSize, async (done) => {
@@ -67,7 +79,11 @@ export async function pageDump(entry: Entry, page: number, rows: number): Promis
 }
 
 /** Sizes of folders with everything below, reported in batches so a huge folder never stalls keys. */
-export async function folderSizes(entries: Entry[], report: (sizes: [string, number][]) => void, cancelled: () => boolean): Promise<void> {
+export async function folderSizes(
+  entries: Entry[],
+  report: (sizes: [string, number][]) => void,
+  cancelled: () => boolean,
+): Promise<void> {
   // The frame with the new rows comes first.
   await nextTurn();
   let batch: [string, number][] = [];

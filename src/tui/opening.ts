@@ -35,20 +35,37 @@ function totalSize(addresses: readonly string[]): number | undefined {
 }
 
 /** `opening a.tar… 12.0 MiB read of 120.0 MiB · 1.2 s` */
-export function openingStatus(label: string, read: number | undefined, total: number | undefined, elapsedMs: number): string {
-  const amount = read === undefined ? '' : ` ${humanBytes(read)} read${total === undefined ? '' : ` of ${humanBytes(total)}`} ·`;
+export function openingStatus(
+  label: string,
+  read: number | undefined,
+  total: number | undefined,
+  elapsedMs: number,
+): string {
+  const amount =
+    read === undefined ? '' : ` ${humanBytes(read)} read${total === undefined ? '' : ` of ${humanBytes(total)}`} ·`;
   return `opening ${label}…${amount} ${(elapsedMs / 1000).toFixed(1)} s`;
 }
 
 /** Runs `work`, which opens `addresses`, reporting what has been read while it runs. */
-export async function withOpeningProgress<T>(addresses: readonly string[], report: (status: string) => void, work: () => Promise<T>): Promise<T> {
+export async function withOpeningProgress<T>(
+  addresses: readonly string[],
+  report: (status: string) => void,
+  work: () => Promise<T>,
+): Promise<T> {
   const label = addresses.map(escapeForDisplay).join(' and ');
   const total = totalSize(addresses);
   const started = performance.now();
   const base = bytesRead();
   const tick = (): void => {
     const now = bytesRead();
-    report(openingStatus(label, base === undefined || now === undefined ? undefined : now - base, total, performance.now() - started));
+    report(
+      openingStatus(
+        label,
+        base === undefined || now === undefined ? undefined : now - base,
+        total,
+        performance.now() - started,
+      ),
+    );
   };
   tick();
   const timer = setInterval(tick, TICK_MS);

@@ -23,10 +23,18 @@ export function overlayLines(overlay: Overlay, model: ViewModel, height: number,
     case 'text':
     case 'hex': {
       const diff = overlay.kind === 'text' && hasContentDiff(overlay.entry);
-      const what = overlay.kind === 'hex' ? 'hex' : diff ? (overlay.sideBySide ? 'side-by-side diff' : 'unified diff') : 'text';
-      const header = title(`${escapeForDisplay(overlay.entry.path)} — ${what} (esc closes${diff ? ', v switches' : ''})`);
+      const what =
+        overlay.kind === 'hex' ? 'hex' : diff ? (overlay.sideBySide ? 'side-by-side diff' : 'unified diff') : 'text';
+      const header = title(
+        `${escapeForDisplay(overlay.entry.path)} — ${what} (esc closes${diff ? ', v switches' : ''})`,
+      );
       if (overlay.lines === null) return [header, plain('  reading…')];
-      return [header, ...(overlay.kind === 'hex' ? overlay.lines.slice(0, body).map(plain) : window(overlay.lines, overlay.top, body))];
+      return [
+        header,
+        ...(overlay.kind === 'hex'
+          ? overlay.lines.slice(0, body).map(plain)
+          : window(overlay.lines, overlay.top, body)),
+      ];
     }
     case 'memory':
       return memoryLines(overlay, height, width);
@@ -41,37 +49,63 @@ function window(lines: readonly string[], top: number, height: number): Line[] {
 
 function diagnosticsOf(model: ViewModel): string[] {
   if (model.kind === 'browse') return diagnosticLines(model.snapshot.diagnostics);
-  return [...diagnosticLines(model.before.diagnostics).map((line) => `A ${line}`), ...diagnosticLines(model.after.diagnostics).map((line) => `B ${line}`)];
+  return [
+    ...diagnosticLines(model.before.diagnostics).map((line) => `A ${line}`),
+    ...diagnosticLines(model.after.diagnostics).map((line) => `B ${line}`),
+  ];
 }
 
 function childLines(model: ViewModel, cursor: number, height: number): Line[] {
   const children = model.kind === 'browse' ? model.snapshot.children : [];
   if (children.length === 0) return [title('Child snapshots: none (esc closes)')];
   const keys = [...new Set(children.flatMap((child) => Object.keys(child.summary)))];
-  const table = renderTable(['Selector', ...keys, 'Title'], children.map((child) => [`#${child.selector}`, ...keys.map((key) => (child.summary[key] === undefined ? '-' : formatValue(child.summary[key] ?? null))), child.title]));
+  const table = renderTable(
+    ['Selector', ...keys, 'Title'],
+    children.map((child) => [
+      `#${child.selector}`,
+      ...keys.map((key) => (child.summary[key] === undefined ? '-' : formatValue(child.summary[key] ?? null))),
+      child.title,
+    ]),
+  );
   const selected = Math.max(0, Math.min(cursor, children.length - 1));
   const top = Math.max(0, selected - height + 2);
-  const rows = table.slice(1).map((row, index): Line => [{ text: `${index === selected ? '›' : ' '} ${row}`, inverse: index === selected }]);
-  return [title('Child snapshots (enter opens, esc closes)'), plain(`  ${table[0] ?? ''}`), ...rows.slice(top, top + height - 1)];
+  const rows = table
+    .slice(1)
+    .map((row, index): Line => [{ text: `${index === selected ? '›' : ' '} ${row}`, inverse: index === selected }]);
+  return [
+    title('Child snapshots (enter opens, esc closes)'),
+    plain(`  ${table[0] ?? ''}`),
+    ...rows.slice(top, top + height - 1),
+  ];
 }
 
 /** The page map picture, a legend, the selected page and its hex dump. */
 function memoryLines(overlay: Extract<Overlay, { kind: 'memory' }>, height: number, width: number): Line[] {
   const { entry, map } = overlay;
   const pageSize = entry.node.pageSize ?? 1;
-  const header = title(`${escapeForDisplay(entry.path)} — page map, ${humanBytes(pageSize)} pages (arrows move, esc closes)`);
+  const header = title(
+    `${escapeForDisplay(entry.path)} — page map, ${humanBytes(pageSize)} pages (arrows move, esc closes)`,
+  );
   if (!map) return [header, plain(`  scanning pages… ${Math.round(overlay.progress * 100)}%`)];
-  const legend = (entry.memoryChange ? (['same', 'changed', 'added', 'removed'] as const) : (['zero', 'data'] as const)).map((value) => `${pageGlyphs[value]} ${value}`).join('  ');
+  const legend = (entry.memoryChange ? (['same', 'changed', 'added', 'removed'] as const) : (['zero', 'data'] as const))
+    .map((value) => `${pageGlyphs[value]} ${value}`)
+    .join('  ');
   const rows: Line[] = [];
   for (let start = 0; start < map.cells.length && rows.length < mapRows(height); start += width) {
     rows.push(
-      map.cells.slice(start, start + width).map((value, index) => ({ text: pageGlyphs[value], color: pageColors[value], inverse: start + index === overlay.cursor })),
+      map.cells.slice(start, start + width).map((value, index) => ({
+        text: pageGlyphs[value],
+        color: pageColors[value],
+        inverse: start + index === overlay.cursor,
+      })),
     );
   }
   const first = overlay.cursor * map.group;
   const last = Math.min(map.pages, first + map.group) - 1;
   const pages = first === last ? `page ${first}` : `pages ${first}-${last}`;
-  const selected = plain(`${pages} of ${map.pages} (${map.group} per cell), offset 0x${(first * pageSize).toString(16)}: ${map.cells[overlay.cursor] ?? ''}   (${legend})`);
+  const selected = plain(
+    `${pages} of ${map.pages} (${map.group} per cell), offset 0x${(first * pageSize).toString(16)}: ${map.cells[overlay.cursor] ?? ''}   (${legend})`,
+  );
   const dumpHeight = Math.max(0, height - rows.length - 2);
   return [header, ...rows, selected, ...(overlay.dump ?? ['reading…']).slice(0, dumpHeight).map(plain)];
 }

@@ -5,8 +5,22 @@ import type { PageRanges, PageScan } from '../model/memory.js';
 export type PageClass = 'zero' | 'data' | 'same' | 'changed' | 'added' | 'removed';
 
 /** Plain characters, so the picture reads without colour (NO_COLOR) too. */
-export const pageGlyphs: Record<PageClass, string> = { zero: '·', data: '█', same: '=', changed: 'M', added: '+', removed: '-' };
-export const pageColors: Record<PageClass, string | undefined> = { zero: 'gray', data: 'cyan', same: 'gray', changed: 'yellow', added: 'green', removed: 'red' };
+export const pageGlyphs: Record<PageClass, string> = {
+  zero: '·',
+  data: '█',
+  same: '=',
+  changed: 'M',
+  added: '+',
+  removed: '-',
+};
+export const pageColors: Record<PageClass, string | undefined> = {
+  zero: 'gray',
+  data: 'cyan',
+  same: 'gray',
+  changed: 'yellow',
+  added: 'green',
+  removed: 'red',
+};
 
 /** When groups merge pages, the most notable class wins. */
 const rank: Record<PageClass, number> = { zero: 0, same: 1, data: 2, removed: 3, added: 4, changed: 5 };

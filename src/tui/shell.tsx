@@ -22,7 +22,9 @@ export function Shell({ prepare, color }: ShellProps) {
   const [generation, setGeneration] = useState(0);
   const [status, setStatus] = useState('opening…');
   useEffect(() => {
-    prepare(setStatus).then(setModel, (error: unknown) => exit(error instanceof Error ? error : new Error(errorMessage(error))));
+    prepare(setStatus).then(setModel, (error: unknown) =>
+      exit(error instanceof Error ? error : new Error(errorMessage(error))),
+    );
   }, [prepare, exit]);
   useInput(
     (input, key) => {

@@ -38,7 +38,9 @@ function cachedOrder(children: Entry[], sort: Sort, sizes: ReadonlyMap<string, n
   const wantedSizes = sort.key === 'size' ? sizes : null;
   const cached = cache.get(signature);
   if (cached && cached.sizes === wantedSizes) return cached;
-  const made = sort.reverse ? reversed(cachedOrder(children, { key: sort.key, reverse: false }, sizes)) : ascending(children, sort.key, sizes);
+  const made = sort.reverse
+    ? reversed(cachedOrder(children, { key: sort.key, reverse: false }, sizes))
+    : ascending(children, sort.key, sizes);
   const entry = { ...made, sizes: wantedSizes };
   cache.set(signature, entry);
   return entry;
@@ -54,7 +56,8 @@ function ascending(children: Entry[], key: SortKey, sizes: ReadonlyMap<string, n
   const ranks = new Float64Array(children.length);
   children.forEach((entry, index) => {
     // Nanoseconds as a double lose a little precision, far below what ordering by time needs.
-    ranks[index] = key === 'size' ? -(sizes.get(entry.path) ?? entry.node.size) : -Number(entry.node.mtime?.epochNs ?? -1n);
+    ranks[index] =
+      key === 'size' ? -(sizes.get(entry.path) ?? entry.node.size) : -Number(entry.node.mtime?.epochNs ?? -1n);
   });
   // Ties go by name: a stable sort of the name order compares numbers only, and measured faster
   // than comparing names within ties (a name order made once serves every key).
@@ -69,7 +72,7 @@ const compareNames = (a: Entry, b: Entry): number => (a.name < b.name ? -1 : a.n
 function reversed({ order, ranks }: CachedOrder): Omit<CachedOrder, 'sizes'> {
   if (!ranks) return { order: [...order].reverse(), ranks };
   const out: number[] = [];
-  for (let end = order.length; end > 0; ) {
+  for (let end = order.length; end > 0;) {
     const value = ranks[order[end - 1] as number];
     let start = end - 1;
     while (start > 0 && ranks[order[start - 1] as number] === value) start--;

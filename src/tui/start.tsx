@@ -37,15 +37,25 @@ function prepareBrowse(invocation: CommandRequest): Prepare {
   const target = singleOperand(invocation);
   const { options } = invocation;
   const request = { format: options.format, showSecrets: options.showSecrets, pace: framePace() };
-  return async (report) => browseModel(await withOpeningProgress([target], report, async () => subtree(await openAddress(target, request))));
+  return async (report) =>
+    browseModel(await withOpeningProgress([target], report, async () => subtree(await openAddress(target, request))));
 }
 
 function prepareDiff(invocation: CommandRequest, outcome: { same: boolean | undefined }): Prepare {
   const { operands, options } = invocation;
   return async (report) => {
-    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () => openDiffSides(invocation, framePace()));
-    const progress = (done: number, total: number): void => report(`comparing memory… ${Math.round(total ? (done / total) * 100 : 0)}%`);
-    const result = await computeDiff(before, after, { ignoreMtime: options.ignoreMtime, dirMtimes: options.dirMtimes, exclude: options.exclude, only, progress });
+    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () =>
+      openDiffSides(invocation, framePace()),
+    );
+    const progress = (done: number, total: number): void =>
+      report(`comparing memory… ${Math.round(total ? (done / total) * 100 : 0)}%`);
+    const result = await computeDiff(before, after, {
+      ignoreMtime: options.ignoreMtime,
+      dirMtimes: options.dirMtimes,
+      exclude: options.exclude,
+      only,
+      progress,
+    });
     outcome.same = result.same;
     return diffModel(before, after, result);
   };

@@ -5,8 +5,22 @@ import { fit, highlight, type Line } from './lines.js';
 import type { Row, TreeState } from './tree-state.js';
 
 /** Plain-text marks, so a diff reads without colour too (NO_COLOR). */
-export const markGlyphs: Record<Mark, string> = { added: '+', removed: '-', modified: 'M', metadata: 'm', inside: '~', unchanged: ' ' };
-export const markColors: Record<Mark, string | undefined> = { added: 'green', removed: 'red', modified: 'yellow', metadata: 'cyan', inside: undefined, unchanged: undefined };
+export const markGlyphs: Record<Mark, string> = {
+  added: '+',
+  removed: '-',
+  modified: 'M',
+  metadata: 'm',
+  inside: '~',
+  unchanged: ' ',
+};
+export const markColors: Record<Mark, string | undefined> = {
+  added: 'green',
+  removed: 'red',
+  modified: 'yellow',
+  metadata: 'cyan',
+  inside: undefined,
+  unchanged: undefined,
+};
 
 const SIZE_WIDTH = 10;
 const KIND_WIDTH = 8;
@@ -24,7 +38,15 @@ export function treeLines(tree: TreeState, width: number, flagged: ReadonlySet<s
   return lines;
 }
 
-function rowLine(row: Row, selected: boolean, focused: boolean, width: number, flagged: ReadonlySet<string>, needle: string | undefined, total: number | undefined): Line {
+function rowLine(
+  row: Row,
+  selected: boolean,
+  focused: boolean,
+  width: number,
+  flagged: ReadonlySet<string>,
+  needle: string | undefined,
+  total: number | undefined,
+): Line {
   const { entry } = row;
   const { node } = entry;
   const mark = entry.mark ?? 'unchanged';
@@ -37,6 +59,9 @@ function rowLine(row: Row, selected: boolean, focused: boolean, width: number, f
   const style = { color: markColors[mark], inverse: selected && focused, bold: selected };
   const prefix = `${selected ? '›' : ' '}${markGlyphs[mark]}${warn}${'  '.repeat(row.depth)}${twisty} `;
   const name = escapeForDisplay(entry.name) + (node.kind === 'dir' ? '/' : '');
-  const left = fit([{ text: prefix, ...style }, ...highlight(name, needle, style), { text: `${link}${flags}`, ...style }], Math.max(0, width - right.length));
+  const left = fit(
+    [{ text: prefix, ...style }, ...highlight(name, needle, style), { text: `${link}${flags}`, ...style }],
+    Math.max(0, width - right.length),
+  );
   return [...left, { text: right, ...style }];
 }

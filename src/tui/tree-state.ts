@@ -79,9 +79,15 @@ export function treeReducer(state: TreeState, action: TreeAction): TreeState {
     case 'resize':
       return scrolled({ ...state, height: Math.max(1, action.height) });
     case 'searchText':
-      return findMatch({ ...state, search: { text: action.text, editing: true, origin: state.search?.origin ?? state.cursor } }, state.search?.origin ?? state.cursor, 1);
+      return findMatch(
+        { ...state, search: { text: action.text, editing: true, origin: state.search?.origin ?? state.cursor } },
+        state.search?.origin ?? state.cursor,
+        1,
+      );
     case 'searchDone':
-      return state.search ? { ...state, search: state.search.text ? { ...state.search, editing: false } : null } : state;
+      return state.search
+        ? { ...state, search: state.search.text ? { ...state.search, editing: false } : null }
+        : state;
     case 'searchCancel':
       return scrolled({ ...state, cursor: state.search?.origin ?? state.cursor, search: null });
     case 'key':
@@ -212,7 +218,8 @@ function appendRows(state: TreeState, parent: Entry, depth: number, rows: Row[])
   }
 }
 
-const shown = (state: TreeState, entry: Entry): boolean => !state.hidden || !state.diff || passesFilter(state.hidden, state.diff, entry);
+const shown = (state: TreeState, entry: Entry): boolean =>
+  !state.hidden || !state.diff || passesFilter(state.hidden, state.diff, entry);
 
 /** Whether a folder has an expanded or loading child; the sets hold the few folders a user opened. */
 function hasOpenChild(state: TreeState, folder: string): boolean {
@@ -237,7 +244,13 @@ function closedRows(state: TreeState, children: Entry[], order: Order | null, de
   if (cached && cached.hidden === state.hidden && cached.rows[0]?.depth === depth) return cached.rows;
   let base = baseRows.get(children);
   if (base?.[0]?.depth !== depth) {
-    base = children.map((entry): Row => ({ entry, depth, expandable: isExpandable(entry), expanded: false, loading: false }));
+    base = children.map((entry): Row => ({
+      entry,
+      depth,
+      expandable: isExpandable(entry),
+      expanded: false,
+      loading: false,
+    }));
     baseRows.set(children, base);
   }
   const all = order ? order.map((index) => base[index] as Row) : base;

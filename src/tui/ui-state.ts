@@ -48,7 +48,18 @@ export type UiAction =
   | { type: 'dump'; lines: string[] };
 
 export function initialUi(view: UiState['view'], tree: TreeState, height: number, mapWidth: number): UiState {
-  return { view, tree, pane: 'tree', detailsTop: 0, overlay: null, filtering: false, height, mapWidth, quit: false, openChild: null };
+  return {
+    view,
+    tree,
+    pane: 'tree',
+    detailsTop: 0,
+    overlay: null,
+    filtering: false,
+    height,
+    mapWidth,
+    quit: false,
+    openChild: null,
+  };
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
@@ -56,11 +67,27 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'tree':
       return { ...state, tree: treeReducer(state.tree, action.action) };
     case 'resize':
-      return { ...state, height: action.height, mapWidth: action.mapWidth, tree: treeReducer(state.tree, { type: 'resize', height: action.height }) };
+      return {
+        ...state,
+        height: action.height,
+        mapWidth: action.mapWidth,
+        tree: treeReducer(state.tree, { type: 'resize', height: action.height }),
+      };
     case 'lines':
-      return state.overlay?.kind === 'text' || state.overlay?.kind === 'hex' ? { ...state, overlay: { ...state.overlay, lines: action.lines } } : state;
+      return state.overlay?.kind === 'text' || state.overlay?.kind === 'hex'
+        ? { ...state, overlay: { ...state.overlay, lines: action.lines } }
+        : state;
     case 'memory':
-      return state.overlay?.kind === 'memory' ? { ...state, overlay: { ...state.overlay, map: action.classes && pageMap(action.classes, state), progress: action.progress } } : state;
+      return state.overlay?.kind === 'memory'
+        ? {
+            ...state,
+            overlay: {
+              ...state.overlay,
+              map: action.classes && pageMap(action.classes, state),
+              progress: action.progress,
+            },
+          }
+        : state;
     case 'dump':
       return state.overlay?.kind === 'memory' ? { ...state, overlay: { ...state.overlay, dump: action.lines } } : state;
     case 'key':
@@ -74,7 +101,11 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 function pressReducer(state: UiState, name: string, input: string): UiState {
   const search = state.tree.search;
   if (search?.editing) return { ...state, tree: treeReducer(state.tree, searchKey(name, input, search.text)) };
-  const action = actionFor(name, { view: state.view, searched: search !== null, filtering: state.filtering && !state.overlay });
+  const action = actionFor(name, {
+    view: state.view,
+    searched: search !== null,
+    filtering: state.filtering && !state.overlay,
+  });
   if (!action) return state;
   if (action === 'toggle' && state.overlay?.kind === 'children') return { ...state, openChild: state.overlay.cursor };
   return keyReducer(state, action);
@@ -102,7 +133,9 @@ function keyReducer(state: UiState, action: Action): UiState {
   if (state.overlay) return overlayKey(state, state.overlay, action);
   switch (action) {
     case 'back':
-      return state.tree.search ? { ...state, tree: treeReducer(state.tree, { type: 'searchCancel' }) } : { ...state, quit: true };
+      return state.tree.search
+        ? { ...state, tree: treeReducer(state.tree, { type: 'searchCancel' }) }
+        : { ...state, quit: true };
     case 'help':
       return { ...state, overlay: { kind: 'help', top: 0 } };
     case 'filter':
@@ -124,7 +157,8 @@ function keyReducer(state: UiState, action: Action): UiState {
       break;
     }
   }
-  if (state.pane === 'details' && isScroll(action)) return { ...state, detailsTop: scrollTo(state.detailsTop, action, state.height, Number.MAX_SAFE_INTEGER) };
+  if (state.pane === 'details' && isScroll(action))
+    return { ...state, detailsTop: scrollTo(state.detailsTop, action, state.height, Number.MAX_SAFE_INTEGER) };
   const tree = treeReducer(state.tree, { type: 'key', action });
   return tree.cursor === state.tree.cursor ? { ...state, tree } : { ...state, tree, detailsTop: 0 };
 }
@@ -137,7 +171,13 @@ function openContent(state: UiState, action: 'view' | 'hex'): UiState {
     return { ...state, overlay: { kind: 'memory', entry, cursor: 0, map: null, progress: 0, dump: null } };
   }
   if (!node.content) return state;
-  return { ...state, overlay: action === 'hex' ? { kind: 'hex', entry, top: 0, lines: null } : { kind: 'text', entry, top: 0, lines: null, sideBySide: false } };
+  return {
+    ...state,
+    overlay:
+      action === 'hex'
+        ? { kind: 'hex', entry, top: 0, lines: null }
+        : { kind: 'text', entry, top: 0, lines: null, sideBySide: false },
+  };
 }
 
 const scrollActions: readonly Action[] = ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
@@ -150,7 +190,14 @@ function isScroll(action: Action): boolean {
 export function scrollTo(top: number, action: Action, height: number, count: number): number {
   const page = Math.max(1, height - 1);
   const last = Math.max(0, count - height);
-  const moved: Partial<Record<Action, number>> = { up: top - 1, down: top + 1, pageUp: top - page, pageDown: top + page, top: 0, bottom: last };
+  const moved: Partial<Record<Action, number>> = {
+    up: top - 1,
+    down: top + 1,
+    pageUp: top - page,
+    pageDown: top + page,
+    top: 0,
+    bottom: last,
+  };
   return Math.max(0, Math.min(moved[action] ?? top, last));
 }
 
@@ -160,24 +207,52 @@ function overlayKey(state: UiState, overlay: Overlay, action: Action): UiState {
     case 'memory':
       return { ...state, overlay: memoryKey(overlay, action, state.mapWidth) };
     case 'children':
-      return { ...state, overlay: { ...overlay, cursor: overlay.cursor + (action === 'down' ? 1 : action === 'up' ? -1 : 0) } };
+      return {
+        ...state,
+        overlay: { ...overlay, cursor: overlay.cursor + (action === 'down' ? 1 : action === 'up' ? -1 : 0) },
+      };
     case 'text':
-      if (action === 'view' && hasContentDiff(overlay.entry)) return { ...state, overlay: { ...overlay, sideBySide: !overlay.sideBySide, lines: null, top: 0 } };
+      if (action === 'view' && hasContentDiff(overlay.entry))
+        return { ...state, overlay: { ...overlay, sideBySide: !overlay.sideBySide, lines: null, top: 0 } };
       if (action === 'hex') return { ...state, overlay: { kind: 'hex', entry: overlay.entry, top: 0, lines: null } };
-      return isScroll(action) ? { ...state, overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, overlay.lines?.length ?? 0) } } : state;
+      return isScroll(action)
+        ? {
+            ...state,
+            overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, overlay.lines?.length ?? 0) },
+          }
+        : state;
     case 'hex': {
       const count = Math.ceil(overlay.entry.node.size / 16);
-      return isScroll(action) ? { ...state, overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, count), lines: null } } : state;
+      return isScroll(action)
+        ? {
+            ...state,
+            overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, count), lines: null },
+          }
+        : state;
     }
     default:
-      return isScroll(action) ? { ...state, overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, Number.MAX_SAFE_INTEGER) } } : state;
+      return isScroll(action)
+        ? {
+            ...state,
+            overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, Number.MAX_SAFE_INTEGER) },
+          }
+        : state;
   }
 }
 
 /** Arrows move the selected cell of the page map by one cell or one row of cells. */
 function memoryKey(overlay: Extract<Overlay, { kind: 'memory' }>, action: Action, width: number): Overlay {
   const cells = overlay.map?.cells.length ?? 0;
-  const steps: Partial<Record<Action, number>> = { up: -width, down: width, collapse: -1, expand: 1, pageUp: -width * 8, pageDown: width * 8, top: -cells, bottom: cells };
+  const steps: Partial<Record<Action, number>> = {
+    up: -width,
+    down: width,
+    collapse: -1,
+    expand: 1,
+    pageUp: -width * 8,
+    pageDown: width * 8,
+    top: -cells,
+    bottom: cells,
+  };
   const step = steps[action];
   if (step === undefined || cells === 0) return overlay;
   return { ...overlay, cursor: Math.max(0, Math.min(cells - 1, overlay.cursor + step)), dump: null };

@@ -57,7 +57,11 @@ export async function sha256All(sources: readonly Source[], progress?: Progress)
   const largest = sources.reduce((max, source) => Math.max(max, source.size), 0);
   const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BLOCK, largest)));
   const drain = async (): Promise<void> => {
-    for (let index = mainOnly.shift() ?? fileQueue.shift(); index !== undefined; index = mainOnly.shift() ?? fileQueue.shift()) {
+    for (
+      let index = mainOnly.shift() ?? fileQueue.shift();
+      index !== undefined;
+      index = mainOnly.shift() ?? fileQueue.shift()
+    ) {
       const source = sources[index];
       if (source) finish(index, await hashOnMainThread(source, buffer));
       // Let worker messages in between files, so the queue keeps the workers busy.
@@ -88,7 +92,7 @@ async function hashOnMainThread(source: Source, buffer: Buffer): Promise<HashRes
 function hashFileSync(source: FileSource, hash: ReturnType<typeof createHash>, buffer: Buffer): void {
   const fd = openSync(source.path, 'r');
   try {
-    for (let offset = 0; offset < source.size; ) {
+    for (let offset = 0; offset < source.size;) {
       const n = readSync(fd, buffer, 0, Math.min(buffer.length, source.size - offset), offset);
       if (n === 0) break;
       hash.update(buffer.subarray(0, n));
@@ -99,7 +103,11 @@ function hashFileSync(source: FileSource, hash: ReturnType<typeof createHash>, b
   }
 }
 
-function runWorker(sources: Source[], fileQueue: number[], finish: (index: number, result: HashResult) => void): Promise<void> {
+function runWorker(
+  sources: Source[],
+  fileQueue: number[],
+  finish: (index: number, result: HashResult) => void,
+): Promise<void> {
   return new Promise((resolve) => {
     const worker = new Worker(workerCode, { eval: true });
     let inFlight: number | undefined;

@@ -24,17 +24,31 @@ function icpWithProgress(): Input {
 }
 
 const inputs: [string, Input][] = [
-  ...Object.entries(seedsByReader).flatMap(([reader, seeds]) => seeds().map(({ name, input }) => [`${reader}/${name}`, input] as [string, Input])),
+  ...Object.entries(seedsByReader).flatMap(([reader, seeds]) =>
+    seeds().map(({ name, input }) => [`${reader}/${name}`, input] as [string, Input]),
+  ),
   ['icp-snapshot/progress files', icpWithProgress()],
 ];
 
 /** Every command a person or a script would run on `path`, child snapshots and entries included. */
 async function everyCommand(path: string, other: string): Promise<string[][]> {
-  const commands = [['info', path], ['info', '--json', path], ['ls', '-R', '-l', path], ['verify', path], ['verify', '--json', path], ['diff', other, path], ['diff', '--json', '--text-diff', path, other], ['hash', path], [path]];
+  const commands = [
+    ['info', path],
+    ['info', '--json', path],
+    ['ls', '-R', '-l', path],
+    ['verify', path],
+    ['verify', '--json', path],
+    ['diff', other, path],
+    ['diff', '--json', '--text-diff', path, other],
+    ['hash', path],
+    [path],
+  ];
   const info = await cli(['info', '--json', path]);
-  for (const { selector } of (JSON.parse(info.stdout) as { children: { selector: string }[] }).children) commands.push(['ls', '-R', `${path}#${selector}`], ['info', `${path}#${selector}`]);
+  for (const { selector } of (JSON.parse(info.stdout) as { children: { selector: string }[] }).children)
+    commands.push(['ls', '-R', `${path}#${selector}`], ['info', `${path}#${selector}`]);
   const entries = JSON.parse((await cli(['ls', '--json', '-R', path])).stdout) as { path: string; kind: string }[];
-  for (const entry of entries.filter(({ kind }) => kind !== 'dir').slice(0, MAX_CATS)) commands.push(['cat', `${path}:${entry.path}`], ['info', `${path}:${entry.path}`]);
+  for (const entry of entries.filter(({ kind }) => kind !== 'dir').slice(0, MAX_CATS))
+    commands.push(['cat', `${path}:${entry.path}`], ['info', `${path}:${entry.path}`]);
   return commands;
 }
 

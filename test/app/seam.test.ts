@@ -19,10 +19,15 @@ describe('a new format is one folder and one registry line', () => {
   writeFileSync(large, `TOY1 ${'x'.repeat(40)}`);
 
   it('runs its own check in verify', async () => {
-    expect(await cli(['verify', small], { readers: withToy })).toMatchObject({ code: 0, stdout: 'OK: small.toy passes all toy checks\n' });
+    expect(await cli(['verify', small], { readers: withToy })).toMatchObject({
+      code: 0,
+      stdout: 'OK: small.toy passes all toy checks\n',
+    });
     const failed = await cli(['verify', large], { readers: withToy });
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toBe('error   TOY_TOO_LARGE: 45 bytes; a toy holds at most 16\nFAILED: 1 problem in large.toy\n');
+    expect(failed.stdout).toBe(
+      'error   TOY_TOO_LARGE: 45 bytes; a toy holds at most 16\nFAILED: 1 problem in large.toy\n',
+    );
   });
 
   it('takes --limit for its own limit, for one command only', async () => {
@@ -31,22 +36,33 @@ describe('a new format is one folder and one registry line', () => {
   });
 
   it('appears in the limits table, and not without its registry line', async () => {
-    expect(limitRows(withToy).find((row) => row.name === 'toyBytes')?.spec).toEqual({ value: 16, help: 'size of a toy file; a larger one fails its check' });
+    expect(limitRows(withToy).find((row) => row.name === 'toyBytes')?.spec).toEqual({
+      value: 16,
+      help: 'size of a toy file; a larger one fails its check',
+    });
     expect(limitRows().some((row) => row.name === 'toyBytes')).toBe(false);
     const unknown = await cli(['info', small, '--limit', 'toyBytes=64']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^snapinspect: --limit takes NAME=VALUE with NAME one of .*; not toyBytes=64 \(USAGE\)\n$/);
+    expect(unknown.stderr).toMatch(
+      /^snapinspect: --limit takes NAME=VALUE with NAME one of .*; not toyBytes=64 \(USAGE\)\n$/,
+    );
   });
 });
 
 describe('verify of a page-hash manifest checks it as a manifest', () => {
   const dir = tempDir();
-  it.each(['icp-cli-snapshot', 'dfx-snapshot', 'broken-snapshot'])('%s: the manifest verifies, whatever its source', async (name) => {
-    const manifest = join(dir, `${name}.json`);
-    expect((await cli(['hash', join(repoRoot, 'fixtures/icp', name), '-o', manifest])).code).toBe(0);
-    const verified = await cli(['verify', manifest]);
-    expect(verified).toMatchObject({ code: 0, stdout: `OK: ${name} (manifest ${name}.json) passes all manifest checks\n` });
-  });
+  it.each(['icp-cli-snapshot', 'dfx-snapshot', 'broken-snapshot'])(
+    '%s: the manifest verifies, whatever its source',
+    async (name) => {
+      const manifest = join(dir, `${name}.json`);
+      expect((await cli(['hash', join(repoRoot, 'fixtures/icp', name), '-o', manifest])).code).toBe(0);
+      const verified = await cli(['verify', manifest]);
+      expect(verified).toMatchObject({
+        code: 0,
+        stdout: `OK: ${name} (manifest ${name}.json) passes all manifest checks\n`,
+      });
+    },
+  );
 
   it('reports page hashes that do not fit the memory they describe', async () => {
     const manifest = join(dir, 'bad.json');

@@ -8,7 +8,20 @@ import { commands, optionSpecs, type ParsedOptions } from '../../src/cli/options
 import { parseArgs } from '../../src/cli/parse.js';
 import { SnapinspectError } from '../../src/model/errors.js';
 
-const defaults: ParsedOptions = { json: false, recursive: false, long: false, raw: false, showSecrets: false, ignoreMtime: false, dirMtimes: false, textDiff: false, exclude: [], limit: [], help: false, version: false };
+const defaults: ParsedOptions = {
+  json: false,
+  recursive: false,
+  long: false,
+  raw: false,
+  showSecrets: false,
+  ignoreMtime: false,
+  dirMtimes: false,
+  textDiff: false,
+  exclude: [],
+  limit: [],
+  help: false,
+  version: false,
+};
 
 function usageError(argv: string[]): SnapinspectError {
   try {
@@ -31,14 +44,22 @@ describe('parseArgs', () => {
 
   it('a bare path is browse; only the first operand can be a command', () => {
     expect(parseArgs(['snap'])).toStrictEqual({ command: 'browse', operands: ['snap'], options: defaults });
-    expect(parseArgs(['snap', 'info'])).toStrictEqual({ command: 'browse', operands: ['snap', 'info'], options: defaults });
+    expect(parseArgs(['snap', 'info'])).toStrictEqual({
+      command: 'browse',
+      operands: ['snap', 'info'],
+      options: defaults,
+    });
     expect(parseArgs(['info', 'ls'])).toStrictEqual({ command: 'info', operands: ['ls'], options: defaults });
     expect(parseArgs(['-'])).toStrictEqual({ command: 'browse', operands: ['-'], options: defaults });
     expect(parseArgs(['INFO'])).toMatchObject({ command: 'browse', operands: ['INFO'] });
   });
 
   it('browse accepts the options of info', () => {
-    expect(parseArgs(['snap', '--json'])).toStrictEqual({ command: 'browse', operands: ['snap'], options: { ...defaults, json: true } });
+    expect(parseArgs(['snap', '--json'])).toStrictEqual({
+      command: 'browse',
+      operands: ['snap'],
+      options: { ...defaults, json: true },
+    });
   });
 
   it('expands combined short flags', () => {
@@ -50,7 +71,11 @@ describe('parseArgs', () => {
   });
 
   it('options may come before or after the command', () => {
-    expect(parseArgs(['--json', 'verify', 'snap'])).toStrictEqual({ command: 'verify', operands: ['snap'], options: { ...defaults, json: true } });
+    expect(parseArgs(['--json', 'verify', 'snap'])).toStrictEqual({
+      command: 'verify',
+      operands: ['snap'],
+      options: { ...defaults, json: true },
+    });
     expect(parseArgs(['cat', 'snap:f', '--raw'])).toStrictEqual({
       command: 'cat',
       operands: ['snap:f'],
@@ -59,14 +84,26 @@ describe('parseArgs', () => {
   });
 
   it('--format takes a separate or inline value', () => {
-    expect(parseArgs(['--format', 'icp-snapshot', 'info', 'x'])).toStrictEqual({ command: 'info', operands: ['x'], options: { ...defaults, format: 'icp-snapshot' } });
-    expect(parseArgs(['info', 'x', '--format=icp-snapshot'])).toStrictEqual({ command: 'info', operands: ['x'], options: { ...defaults, format: 'icp-snapshot' } });
+    expect(parseArgs(['--format', 'icp-snapshot', 'info', 'x'])).toStrictEqual({
+      command: 'info',
+      operands: ['x'],
+      options: { ...defaults, format: 'icp-snapshot' },
+    });
+    expect(parseArgs(['info', 'x', '--format=icp-snapshot'])).toStrictEqual({
+      command: 'info',
+      operands: ['x'],
+      options: { ...defaults, format: 'icp-snapshot' },
+    });
     expect(parseArgs(['x', '--format=a=b']).options.format).toBe('a=b');
     expect(parseArgs(['ls', 'x', '--format', 'second', '--format', 'last']).options.format).toBe('last');
   });
 
   it('help and version', () => {
-    expect(parseArgs(['--help'])).toStrictEqual({ command: 'none', operands: [], options: { ...defaults, help: true } });
+    expect(parseArgs(['--help'])).toStrictEqual({
+      command: 'none',
+      operands: [],
+      options: { ...defaults, help: true },
+    });
     expect(parseArgs(['-h']).options.help).toBe(true);
     expect(parseArgs(['-V'])).toStrictEqual({ command: 'none', operands: [], options: { ...defaults, version: true } });
     expect(parseArgs(['--version']).options.version).toBe(true);
@@ -74,8 +111,16 @@ describe('parseArgs', () => {
   });
 
   it('-- ends options', () => {
-    expect(parseArgs(['cat', '--', '-weird:file', '--raw'])).toStrictEqual({ command: 'cat', operands: ['-weird:file', '--raw'], options: defaults });
-    expect(parseArgs(['ls', '-l', '--', '-R'])).toStrictEqual({ command: 'ls', operands: ['-R'], options: { ...defaults, long: true } });
+    expect(parseArgs(['cat', '--', '-weird:file', '--raw'])).toStrictEqual({
+      command: 'cat',
+      operands: ['-weird:file', '--raw'],
+      options: defaults,
+    });
+    expect(parseArgs(['ls', '-l', '--', '-R'])).toStrictEqual({
+      command: 'ls',
+      operands: ['-R'],
+      options: { ...defaults, long: true },
+    });
     expect(parseArgs(['--', '--json'])).toStrictEqual({ command: 'browse', operands: ['--json'], options: defaults });
   });
 
@@ -130,10 +175,12 @@ describe('helpText', () => {
 
   it('aligns the description columns', () => {
     const usageColumns = new Set(
-      [{ usage: 'PATH', summary: 'the same as info (the terminal browser is not built yet)' }, ...commands].map((command) => {
-        const line = lines.find((candidate) => candidate.startsWith(`  snapinspect ${command.usage} `)) ?? '';
-        return line.indexOf(command.summary);
-      }),
+      [{ usage: 'PATH', summary: 'the same as info (the terminal browser is not built yet)' }, ...commands].map(
+        (command) => {
+          const line = lines.find((candidate) => candidate.startsWith(`  snapinspect ${command.usage} `)) ?? '';
+          return line.indexOf(command.summary);
+        },
+      ),
     );
     expect(usageColumns.size).toBe(1);
     expect([...usageColumns][0]).toBeGreaterThan(0);

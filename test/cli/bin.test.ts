@@ -17,7 +17,9 @@ describe.skipIf(!built)('the installed binary', () => {
   it('prints the version from package.json', () => {
     const { status, stdout } = snapinspect('--version');
     expect(status).toBe(0);
-    expect(stdout).toBe(`${(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    expect(stdout).toBe(
+      `${(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`,
+    );
   });
 
   it('treats a bare PATH on a pipe as info', () => {

@@ -25,9 +25,24 @@ describe('command line contract', () => {
     const { code, stdout } = await cli(['ls', '--json', clean]);
     expect(code).toBe(0);
     const entries = JSON.parse(stdout) as Record<string, unknown>[];
-    expect(entries.map((entry) => entry.path)).toEqual(['.lock', 'metadata.json', 'stable_memory.bin', 'wasm_chunk_store', 'wasm_memory.bin', 'wasm_module.bin']);
+    expect(entries.map((entry) => entry.path)).toEqual([
+      '.lock',
+      'metadata.json',
+      'stable_memory.bin',
+      'wasm_chunk_store',
+      'wasm_memory.bin',
+      'wasm_module.bin',
+    ]);
     for (const entry of entries) {
-      expect(Object.keys(entry).filter((key) => key !== 'flags')).toEqual(['path', 'kind', 'size', 'mode', 'uid', 'gid', 'mtime']);
+      expect(Object.keys(entry).filter((key) => key !== 'flags')).toEqual([
+        'path',
+        'kind',
+        'size',
+        'mode',
+        'uid',
+        'gid',
+        'mtime',
+      ]);
       expect(entry.mode).toMatch(/^0[0-7]{3,4}$/);
       expect(entry.mtime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     }
@@ -36,7 +51,15 @@ describe('command line contract', () => {
 
   it('info --json has the documented top-level shape and exact bigints', async () => {
     const { stdout } = await cli(['info', '--json', clean]);
-    expect(Object.keys(JSON.parse(stdout))).toEqual(['format', 'variant', 'title', 'metadata', 'memories', 'children', 'diagnostics']);
+    expect(Object.keys(JSON.parse(stdout))).toEqual([
+      'format',
+      'variant',
+      'title',
+      'metadata',
+      'memories',
+      'children',
+      'diagnostics',
+    ]);
     expect(stdout).toContain('"value": 9007199254740993');
     expect(stdout).toContain('"taken_at_timestamp": "2025-11-22T00:06:40.123456789Z"');
   });
@@ -89,11 +112,21 @@ describe('command line contract', () => {
 
   it('reports unknown selectors, entries and formats in one line with exit 2', async () => {
     const selector = await cli(['info', `${clean}#before-upgrade`]);
-    expect(selector).toMatchObject({ code: 2, stderr: 'snapinspect: icp-cli-snapshot has no child snapshot #before-upgrade (it has no child snapshots) (BAD_SELECTOR)\n' });
+    expect(selector).toMatchObject({
+      code: 2,
+      stderr:
+        'snapinspect: icp-cli-snapshot has no child snapshot #before-upgrade (it has no child snapshots) (BAD_SELECTOR)\n',
+    });
     const entry = await cli(['ls', `${clean}:nope/deeper`]);
-    expect(entry).toMatchObject({ code: 2, stderr: 'snapinspect: no entry nope/deeper in icp-cli-snapshot (NO_SUCH_ENTRY)\n' });
+    expect(entry).toMatchObject({
+      code: 2,
+      stderr: 'snapinspect: no entry nope/deeper in icp-cli-snapshot (NO_SUCH_ENTRY)\n',
+    });
     const format = await cli(['info', '--format', 'tarball', clean]);
-    expect(format).toMatchObject({ code: 2, stderr: `snapinspect: unknown format tarball; formats: ${readers.map((reader) => reader.id).join(', ')} (USAGE)\n` });
+    expect(format).toMatchObject({
+      code: 2,
+      stderr: `snapinspect: unknown format tarball; formats: ${readers.map((reader) => reader.id).join(', ')} (USAGE)\n`,
+    });
     const forced = await cli(['info', '--format', 'wasm-module', clean]);
     expect(forced.code).toBe(2);
     expect(forced.stderr).toBe(`snapinspect: ${clean} is a folder, not a wasm module (UNREADABLE)\n`);
@@ -109,8 +142,18 @@ describe('README', () => {
   });
 
   it('documents every diagnostic and finding code the source can emit', () => {
-    const sources = readdirSync(join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
-    const codes = new Set(sources.flatMap((file) => [...readFileSync(join(repoRoot, 'src', file), 'utf8').matchAll(/'((?:ICP|JUNO|MGR|STRUCT|TAR|IMAGE|INSPECT|BUNDLE|DECOMPRESS|LXD|CRIU|QCOW2|MULTIPASS|CLOUDIFY|ZIP)_[A-Z0-9_]+|TOO_MANY_ENTRIES|UNREADABLE_ENTRY)'/g)].map((m) => m[1])));
+    const sources = readdirSync(join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
+    const codes = new Set(
+      sources.flatMap((file) =>
+        [
+          ...readFileSync(join(repoRoot, 'src', file), 'utf8').matchAll(
+            /'((?:ICP|JUNO|MGR|STRUCT|TAR|IMAGE|INSPECT|BUNDLE|DECOMPRESS|LXD|CRIU|QCOW2|MULTIPASS|CLOUDIFY|ZIP)_[A-Z0-9_]+|TOO_MANY_ENTRIES|UNREADABLE_ENTRY)'/g,
+          ),
+        ].map((m) => m[1]),
+      ),
+    );
     expect(codes.size).toBeGreaterThan(40);
     for (const code of codes) expect(readme, code).toContain(`\`${code}\``);
   });

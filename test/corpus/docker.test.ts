@@ -32,13 +32,28 @@ describe.skipIf(!present)('shared corpus: docker artifacts (ground truth in corp
   it('reads tiny-export-t1.tar as a docker export with the exact entries', async () => {
     const info = JSON.parse((await cli(['info', '--json', join(docker, 'tiny-export-t1.tar')])).stdout);
     expect(info.format).toBe('docker-export');
-    expect(info.metadata.archive).toMatchObject({ compression: 'none', members: 45, kinds: { dir: 16, file: 10, symlink: 19 } });
+    expect(info.metadata.archive).toMatchObject({
+      compression: 'none',
+      members: 45,
+      kinds: { dir: 16, file: 10, symlink: 19 },
+    });
     const entries = await lsJson(join(docker, 'tiny-export-t1.tar'));
     expect([count(entries, 'file'), count(entries, 'dir'), count(entries, 'symlink')]).toEqual([10, 16, 19]);
     const byPath = new Map(entries.map((entry) => [entry.path, entry]));
-    expect(byPath.get('bin/busybox')).toMatchObject({ kind: 'file', size: 1982256, mode: '0755', mtime: '2026-11-22T01:11:08Z', uid: 0, gid: 0 });
+    expect(byPath.get('bin/busybox')).toMatchObject({
+      kind: 'file',
+      size: 1982256,
+      mode: '0755',
+      mtime: '2026-11-22T01:11:08Z',
+      uid: 0,
+      gid: 0,
+    });
     expect(byPath.get('bin/sh')).toMatchObject({ kind: 'symlink', linkTarget: 'busybox', mode: '0777' });
-    expect(byPath.get('root/link')).toMatchObject({ kind: 'symlink', linkTarget: '/root/hello.txt', mtime: '2026-11-22T01:11:18Z' });
+    expect(byPath.get('root/link')).toMatchObject({
+      kind: 'symlink',
+      linkTarget: '/root/hello.txt',
+      mtime: '2026-11-22T01:11:18Z',
+    });
     expect(byPath.get('usr/share/app/app.conf')).toMatchObject({ size: 20, mode: '0600' });
     expect(byPath.get('var/lib/app/db/rows.txt')).toMatchObject({ size: 8893, mode: '0644' });
     expect(byPath.get('etc/mtab')).toMatchObject({ kind: 'symlink', linkTarget: '/proc/mounts' });
@@ -59,7 +74,9 @@ describe.skipIf(!present)('shared corpus: docker artifacts (ground truth in corp
 
   it('reads tiny-export-t2.tar: 46 entries with its own changes', async () => {
     const entries = await lsJson(join(docker, 'tiny-export-t2.tar'));
-    expect([entries.length, count(entries, 'file'), count(entries, 'dir'), count(entries, 'symlink')]).toEqual([46, 12, 16, 18]);
+    expect([entries.length, count(entries, 'file'), count(entries, 'dir'), count(entries, 'symlink')]).toEqual([
+      46, 12, 16, 18,
+    ]);
     const byPath = new Map(entries.map((entry) => [entry.path, entry]));
     expect(byPath.get('etc/os-release')).toMatchObject({ size: 25, mtime: '2020-01-01T00:00:00Z' });
     expect(byPath.get('etc/newfile')).toMatchObject({ size: 4, mode: '0644' });

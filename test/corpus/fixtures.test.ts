@@ -12,10 +12,16 @@ function filesBelow(dir: string): string[] {
 }
 
 describe('committed fixtures', () => {
-  it.each([...exampleFolders()])('%s is exactly what fixtures/generate.ts builds (run npm run fixtures after changing it)', (folder, files) => {
-    const dir = join(repoRoot, 'fixtures', folder);
-    const committed = filesBelow(dir).map((path) => relative(dir, path)).sort();
-    expect(committed).toEqual([...files.keys()].sort());
-    for (const [path, bytes] of files) expect(Buffer.compare(readFileSync(join(dir, path)), Buffer.from(bytes)), path).toBe(0);
-  });
+  it.each([...exampleFolders()])(
+    '%s is exactly what fixtures/generate.ts builds (run npm run fixtures after changing it)',
+    (folder, files) => {
+      const dir = join(repoRoot, 'fixtures', folder);
+      const committed = filesBelow(dir)
+        .map((path) => relative(dir, path))
+        .sort();
+      expect(committed).toEqual([...files.keys()].sort());
+      for (const [path, bytes] of files)
+        expect(Buffer.compare(readFileSync(join(dir, path)), Buffer.from(bytes)), path).toBe(0);
+    },
+  );
 });

@@ -18,7 +18,9 @@ describe.skipIf(!present)('shared corpus: the Candid interface of counter.wasm (
       types: {},
       init_args: '()',
     });
-    expect(module.motoko_stable_types).toBe('// Version: 1.0.0\nactor {\n  stable var count : Nat;\n  stable var label_ : Text\n};\n');
+    expect(module.motoko_stable_types).toBe(
+      '// Version: 1.0.0\nactor {\n  stable var count : Nat;\n  stable var label_ : Text\n};\n',
+    );
   });
 
   it('puts each signature on its method in the module tree', async () => {

@@ -87,7 +87,14 @@ describe('stringifyJson', () => {
   });
 
   it('is JSON.stringify with 2-space indent for values without bigints', () => {
-    const samples: unknown[] = [{ a: 'bigint:5', b: ['\u0000', '"quoted"', '\\u0000bigint:1'] }, [], {}, 'text', 1.5, null];
+    const samples: unknown[] = [
+      { a: 'bigint:5', b: ['\u0000', '"quoted"', '\\u0000bigint:1'] },
+      [],
+      {},
+      'text',
+      1.5,
+      null,
+    ];
     for (const value of samples) expect(stringifyJson(value)).toBe(JSON.stringify(value, null, 2));
   });
 
@@ -119,7 +126,9 @@ describe('toJsonValue', () => {
       list: ['01', '1970-01-01T00:00:00Z', 3n],
       nested: { inner: '0a', n: null, s: 'x', f: false },
     });
-    expect(stringifyJson(toJsonValue({ at: new Instant(NS), size: NS }))).toBe(`{\n  "at": "${ISO}",\n  "size": 1763770000123456789\n}`);
+    expect(stringifyJson(toJsonValue({ at: new Instant(NS), size: NS }))).toBe(
+      `{\n  "at": "${ISO}",\n  "size": 1763770000123456789\n}`,
+    );
   });
 });
 
@@ -204,7 +213,12 @@ describe('metadataLines', () => {
   });
 
   it('escapes control characters inside a multi-line block and honours the indent', () => {
-    expect(metadataLines({ text: 'one\r\n\u001b]0;title\u0007\n  three  \n\n' }, '')).toEqual(['text:', '  | one\\x0d', '  | \\x1b]0;title\\x07', '  |   three']);
+    expect(metadataLines({ text: 'one\r\n\u001b]0;title\u0007\n  three  \n\n' }, '')).toEqual([
+      'text:',
+      '  | one\\x0d',
+      '  | \\x1b]0;title\\x07',
+      '  |   three',
+    ]);
     expect(metadataLines({})).toEqual([]);
     expect(metadataLines({ a: 'x' }, '>>')).toEqual(['>>a: x']);
   });

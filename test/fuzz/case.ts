@@ -45,11 +45,15 @@ function parsed<T>(result: CliResult | undefined): T | undefined {
 /** Child snapshots and file contents are read lazily, so they get commands of their own. */
 function followUps(mutated: string, info: CliResult | undefined, listing: CliResult | undefined): string[][] {
   const more: string[][] = [];
-  for (const { selector } of (parsed<{ children?: { selector: string }[] }>(info)?.children ?? []).slice(0, MAX_CHILDREN)) {
+  for (const { selector } of (parsed<{ children?: { selector: string }[] }>(info)?.children ?? []).slice(
+    0,
+    MAX_CHILDREN,
+  )) {
     more.push(['ls', '-R', '-l', `${mutated}#${selector}`], ['info', `${mutated}#${selector}`]);
   }
   const entries = parsed<{ path: string; kind: string }[]>(listing) ?? [];
-  for (const { path } of entries.filter((entry) => entry.kind === 'file' || entry.kind === 'memory').slice(0, MAX_CATS)) more.push(['cat', `${mutated}:${path}`]);
+  for (const { path } of entries.filter((entry) => entry.kind === 'file' || entry.kind === 'memory').slice(0, MAX_CATS))
+    more.push(['cat', `${mutated}:${path}`]);
   return more;
 }
 
@@ -60,7 +64,9 @@ export async function runCase(request: CaseRequest): Promise<CaseReply> {
   const check = async (args: string[]): Promise<CliResult> => {
     const result = await cli(args);
     exits.push(result.code);
-    const label = args.map((arg) => arg.replace(request.mutated, 'MUTATED').replace(request.original, 'ORIGINAL')).join(' ');
+    const label = args
+      .map((arg) => arg.replace(request.mutated, 'MUTATED').replace(request.original, 'ORIGINAL'))
+      .join(' ');
     problems.push(...outputProblems(args, result).map((problem) => `${label}: ${problem}`));
     return result;
   };
@@ -68,6 +74,10 @@ export async function runCase(request: CaseRequest): Promise<CaseReply> {
   const results = [];
   for (const args of base) results.push(await check(args));
   for (const args of followUps(request.mutated, results[1], results[3])) await check(args);
-  request.watch.forEach((path, index) => problems.push(...fingerprintChanges(before[index] ?? new Map(), fingerprint(path)).map((change) => `input ${change}`)));
+  request.watch.forEach((path, index) =>
+    problems.push(
+      ...fingerprintChanges(before[index] ?? new Map(), fingerprint(path)).map((change) => `input ${change}`),
+    ),
+  );
   return { id: request.id, problems, exits, peakRssMib: process.resourceUsage().maxRSS / 1024 };
 }

@@ -46,9 +46,23 @@ describe('mutations', () => {
 
 describe('a short fixed-seed run', () => {
   it('tries every reader and finds no failure', async () => {
-    const summaries = await fuzz({ seed: 20261202, iterations: 1, timeMs: 60_000, caseDeadlineMs: 20_000, rssCapMib: 768 });
-    expect(summaries.map((summary) => [summary.reader, summary.cases])).toEqual(Object.keys(seedsByReader).map((id) => [id, 1]));
-    expect(summaries.flatMap((summary) => summary.failures.map((failure) => `${failure.reader}: ${failure.mutations.join('; ')}: ${failure.problems.join(' | ')}`))).toEqual([]);
+    const summaries = await fuzz({
+      seed: 20261202,
+      iterations: 1,
+      timeMs: 60_000,
+      caseDeadlineMs: 20_000,
+      rssCapMib: 768,
+    });
+    expect(summaries.map((summary) => [summary.reader, summary.cases])).toEqual(
+      Object.keys(seedsByReader).map((id) => [id, 1]),
+    );
+    expect(
+      summaries.flatMap((summary) =>
+        summary.failures.map(
+          (failure) => `${failure.reader}: ${failure.mutations.join('; ')}: ${failure.problems.join(' | ')}`,
+        ),
+      ),
+    ).toEqual([]);
     const exits = summaries.reduce((sum, summary) => sum + (summary.exits[0] ?? 0), 0);
     expect(exits).toBeGreaterThan(20);
   }, 120_000);
@@ -77,7 +91,11 @@ describe('the harness catches', () => {
     ]);
     for (const failure of tar?.failures ?? []) {
       const saved = failure.saved ?? '';
-      const description = JSON.parse(readFileSync(join(saved, 'case.json'), 'utf8')) as { reader: string; mutations: string[]; mutated: string };
+      const description = JSON.parse(readFileSync(join(saved, 'case.json'), 'utf8')) as {
+        reader: string;
+        mutations: string[];
+        mutated: string;
+      };
       expect(description).toMatchObject({ reader: 'tar', mutations: failure.mutations });
       expect(existsSync(join(saved, description.mutated))).toBe(true);
     }

@@ -56,11 +56,16 @@ class Worker {
   constructor(private readonly script: string) {}
 
   private async start(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [join(root, 'node_modules/vite-node/vite-node.mjs'), this.script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, [join(root, 'node_modules/vite-node/vite-node.mjs'), this.script], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`fuzz worker exited (${code}) before it was ready: ${this.stderr}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`fuzz worker exited (${code}) before it was ready: ${this.stderr}`)),
+      );
     });
     return child;
   }
@@ -76,13 +81,24 @@ class Worker {
     // The peak never goes down, so a worker that went over is replaced before the next case.
     if (outcome.peakRssMib > rssCapMib) {
       this.stop();
-      return { ...outcome, problems: [...outcome.problems, `memory: peak RSS ${Math.round(outcome.peakRssMib)} MiB over the ${rssCapMib} MiB cap`] };
+      return {
+        ...outcome,
+        problems: [
+          ...outcome.problems,
+          `memory: peak RSS ${Math.round(outcome.peakRssMib)} MiB over the ${rssCapMib} MiB cap`,
+        ],
+      };
     }
     return outcome;
   }
 
   /** The worker's reply, or why none came: a hang, a memory blow-up or the worker's death. */
-  private async answer(child: ChildProcess, request: CaseRequest, deadlineMs: number, rssCapMib: number): Promise<CaseReply | string> {
+  private async answer(
+    child: ChildProcess,
+    request: CaseRequest,
+    deadlineMs: number,
+    rssCapMib: number,
+  ): Promise<CaseReply | string> {
     let timer: NodeJS.Timeout | undefined;
     let poll: NodeJS.Timeout | undefined;
     let onExit: ((code: number | null, signal: string | null) => void) | undefined;
@@ -93,7 +109,8 @@ class Worker {
         const rss = residentMib(child.pid);
         if (rss > rssCapMib) resolve(`memory: worker RSS ${Math.round(rss)} MiB over the ${rssCapMib} MiB cap`);
       }, POLL_MS);
-      onExit = (code, signal) => resolve(`worker died (${code ?? signal}): ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      onExit = (code, signal) =>
+        resolve(`worker died (${code ?? signal}): ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       onMessage = resolve;
       child.once('exit', onExit);
       child.once('message', onMessage);
@@ -131,7 +148,16 @@ function saveCrash(crashDir: string, failure: Failure, original: Input, mutated:
   rmSync(folder, { recursive: true, force: true });
   const originalPath = writeInput(join(folder, 'original'), original);
   const mutatedPath = writeInput(join(folder, 'mutated'), mutated);
-  const description = { reader: failure.reader, seed: failure.seed, caseSeed: failure.caseSeed, mutations: failure.mutations, problems: failure.problems, original: originalPath.slice(folder.length + 1), mutated: mutatedPath.slice(folder.length + 1), fixed: '' };
+  const description = {
+    reader: failure.reader,
+    seed: failure.seed,
+    caseSeed: failure.caseSeed,
+    mutations: failure.mutations,
+    problems: failure.problems,
+    original: originalPath.slice(folder.length + 1),
+    mutated: mutatedPath.slice(folder.length + 1),
+    fixed: '',
+  };
   writeFileSync(join(folder, 'case.json'), `${JSON.stringify(description, null, 2)}\n`);
   return folder;
 }
@@ -140,7 +166,9 @@ function saveCrash(crashDir: string, failure: Failure, original: Input, mutated:
 export async function fuzz(options: FuzzOptions): Promise<ReaderSummary[]> {
   const readers = options.readers ?? Object.keys(seedsByReader);
   const seeds = new Map<string, Seed[]>(readers.map((reader) => [reader, seedsByReader[reader]?.() ?? []]));
-  const summaries = new Map<string, ReaderSummary>(readers.map((reader) => [reader, { reader, cases: 0, exits: {}, failures: [] }]));
+  const summaries = new Map<string, ReaderSummary>(
+    readers.map((reader) => [reader, { reader, cases: 0, exits: {}, failures: [] }]),
+  );
   const scratch = mkdtempSync(join(tmpdir(), 'snapinspect-fuzz-'));
   const worker = new Worker(options.workerScript ?? WORKER);
   const stopAt = Date.now() + options.timeMs;
@@ -164,7 +192,12 @@ export async function fuzz(options: FuzzOptions): Promise<ReaderSummary[]> {
         }
         const folder = join(scratch, `case-${++id}`);
         mkdirSync(folder);
-        const request: CaseRequest = { id, original: writeInput(join(folder, 'original'), seed.input), mutated: writeInput(join(folder, 'mutated'), input), watch: [folder] };
+        const request: CaseRequest = {
+          id,
+          original: writeInput(join(folder, 'original'), seed.input),
+          mutated: writeInput(join(folder, 'mutated'), input),
+          watch: [folder],
+        };
         const reply = await worker.run(request, options.caseDeadlineMs, options.rssCapMib);
         const summary = summaries.get(reader) as ReaderSummary;
         summary.cases++;
@@ -173,7 +206,9 @@ export async function fuzz(options: FuzzOptions): Promise<ReaderSummary[]> {
           const failure: Failure = { reader, seed: seed.name, caseSeed, mutations, problems: reply.problems };
           if (options.crashDir) failure.saved = saveCrash(options.crashDir, failure, seed.input, input);
           summary.failures.push(failure);
-          options.log?.(`FAIL ${reader}/${seed.name} case ${caseSeed.toString(16)} [${mutations.join('; ')}]: ${reply.problems[0]}`);
+          options.log?.(
+            `FAIL ${reader}/${seed.name} case ${caseSeed.toString(16)} [${mutations.join('; ')}]: ${reply.problems[0]}`,
+          );
         }
         rmSync(folder, { recursive: true, force: true });
       }
@@ -198,7 +233,11 @@ export interface SavedCase {
  * Runs saved crash cases again (from scratch copies, so the repository is never the input) in a
  * worker with the same deadline and memory cap as a fuzz run; returns the problems of each.
  */
-export async function replay(folders: readonly string[], caseDeadlineMs: number, rssCapMib: number): Promise<Map<string, string[]>> {
+export async function replay(
+  folders: readonly string[],
+  caseDeadlineMs: number,
+  rssCapMib: number,
+): Promise<Map<string, string[]>> {
   const scratch = mkdtempSync(join(tmpdir(), 'snapinspect-replay-'));
   const worker = new Worker(WORKER);
   const problems = new Map<string, string[]>();
@@ -207,7 +246,12 @@ export async function replay(folders: readonly string[], caseDeadlineMs: number,
       const saved = JSON.parse(readFileSync(join(folder, 'case.json'), 'utf8')) as SavedCase;
       const copy = join(scratch, `case-${index}`);
       cpSync(folder, copy, { recursive: true, verbatimSymlinks: true });
-      const request: CaseRequest = { id: index, original: join(copy, saved.original), mutated: join(copy, saved.mutated), watch: [copy] };
+      const request: CaseRequest = {
+        id: index,
+        original: join(copy, saved.original),
+        mutated: join(copy, saved.mutated),
+        watch: [copy],
+      };
       problems.set(folder, (await worker.run(request, caseDeadlineMs, rssCapMib)).problems);
     }
   } finally {

@@ -8,13 +8,18 @@ export type FolderEntry = Uint8Array | { link: string } | 'dir';
  * A fuzz input as plain data, so it can be mutated, written anywhere and saved as a crash:
  * one file, or a folder of entries with `target` the path inside it that snapinspect opens.
  */
-export type Input = { kind: 'file'; bytes: Uint8Array } | { kind: 'folder'; entries: Map<string, FolderEntry>; target: string };
+export type Input =
+  { kind: 'file'; bytes: Uint8Array } | { kind: 'folder'; entries: Map<string, FolderEntry>; target: string };
 
 export const fileInput = (bytes: Uint8Array): Input => ({ kind: 'file', bytes });
 
-export function folderInput(files: Map<string, Uint8Array | string> | Record<string, Uint8Array | string>, target = ''): Input {
+export function folderInput(
+  files: Map<string, Uint8Array | string> | Record<string, Uint8Array | string>,
+  target = '',
+): Input {
   const entries = new Map<string, FolderEntry>();
-  for (const [path, data] of files instanceof Map ? files : Object.entries(files)) entries.set(path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
+  for (const [path, data] of files instanceof Map ? files : Object.entries(files))
+    entries.set(path, typeof data === 'string' ? new TextEncoder().encode(data) : data);
   return { kind: 'folder', entries, target };
 }
 

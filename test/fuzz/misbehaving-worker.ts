@@ -7,7 +7,12 @@ import type { CaseReply, CaseRequest } from './case.js';
 const held: Buffer[] = [];
 
 process.on('message', (request: CaseRequest) => {
-  const reply: CaseReply = { id: request.id, problems: [], exits: [0], peakRssMib: process.resourceUsage().maxRSS / 1024 };
+  const reply: CaseReply = {
+    id: request.id,
+    problems: [],
+    exits: [0],
+    peakRssMib: process.resourceUsage().maxRSS / 1024,
+  };
   if (request.id === 1) for (;;);
   if (request.id === 2) {
     for (let i = 0; i < 16; i++) held.push(Buffer.alloc(64 * 1024 * 1024, 1));

@@ -16,8 +16,24 @@ function boundaryOffset(random: Random, size: number): number {
 
 const u32le = (value: number): number[] => [value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24];
 /** 0, max, negative and off-by-one values as binary (both byte orders, 32 and 64 bit) and as text. */
-const BINARY_VALUES = [[0, 0, 0, 0], u32le(0xffffffff), u32le(0x7fffffff), u32le(0x80000000), [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], [0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], u32le(0x01000000)];
-const TEXT_NUMBERS = ['0', '-1', '99999999999999999999999', '4294967296', '1e308', '-9223372036854775809', '77777777777'];
+const BINARY_VALUES = [
+  [0, 0, 0, 0],
+  u32le(0xffffffff),
+  u32le(0x7fffffff),
+  u32le(0x80000000),
+  [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
+  [0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+  u32le(0x01000000),
+];
+const TEXT_NUMBERS = [
+  '0',
+  '-1',
+  '99999999999999999999999',
+  '4294967296',
+  '1e308',
+  '-9223372036854775809',
+  '77777777777',
+];
 
 type ByteMutation = (random: Random, bytes: Uint8Array) => { bytes: Uint8Array; note: string };
 
@@ -39,16 +55,27 @@ const truncate: ByteMutation = (random, bytes) => {
 /** Overwrites what may be a length or offset field; in text, replaces a run of digits. */
 const setLength: ByteMutation = (random, bytes) => {
   // latin1 maps each byte to one character, so match offsets are byte offsets.
-  const digits = [...Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1').matchAll(/\d+/g)];
+  const digits = [
+    ...Buffer.from(bytes.subarray(0, 1 << 20))
+      .toString('latin1')
+      .matchAll(/\d+/g),
+  ];
   if (digits.length > 0 && random() < 0.5) {
     const match = pick(random, digits);
     const value = pick(random, TEXT_NUMBERS);
-    const out = new Uint8Array([...bytes.subarray(0, match.index), ...new TextEncoder().encode(value), ...bytes.subarray(match.index + match[0].length)]);
+    const out = new Uint8Array([
+      ...bytes.subarray(0, match.index),
+      ...new TextEncoder().encode(value),
+      ...bytes.subarray(match.index + match[0].length),
+    ]);
     return { bytes: out, note: `number ${match[0]} -> ${value}` };
   }
   const out = bytes.slice();
   const value = pick(random, BINARY_VALUES);
-  const at = Math.min(boundaryOffset(random, bytes.length) + pick(random, [0, 4, 8, 12, 16, 24, 124, 136]), Math.max(0, out.length - value.length));
+  const at = Math.min(
+    boundaryOffset(random, bytes.length) + pick(random, [0, 4, 8, 12, 16, 24, 124, 136]),
+    Math.max(0, out.length - value.length),
+  );
   const ordered = random() < 0.5 ? value : [...value].reverse();
   out.set(ordered.slice(0, out.length - at), at);
   return { bytes: out, note: `field at ${at} = ${Buffer.from(ordered).toString('hex')}` };
@@ -62,7 +89,10 @@ function span(random: Random, size: number): [number, number] {
 
 const duplicate: ByteMutation = (random, bytes) => {
   const [start, end] = span(random, bytes.length);
-  return { bytes: new Uint8Array([...bytes.subarray(0, end), ...bytes.subarray(start, end), ...bytes.subarray(end)]), note: `duplicate ${start}..${end}` };
+  return {
+    bytes: new Uint8Array([...bytes.subarray(0, end), ...bytes.subarray(start, end), ...bytes.subarray(end)]),
+    note: `duplicate ${start}..${end}`,
+  };
 };
 
 const reorder: ByteMutation = (random, bytes) => {
@@ -102,7 +132,11 @@ function jsonOf(bytes: Uint8Array): unknown {
 }
 
 /** Every object or array inside `value`, so one of them can be picked. */
-function containers(value: unknown, found: (unknown[] | Record<string, unknown>)[] = [], depth = 0): (unknown[] | Record<string, unknown>)[] {
+function containers(
+  value: unknown,
+  found: (unknown[] | Record<string, unknown>)[] = [],
+  depth = 0,
+): (unknown[] | Record<string, unknown>)[] {
   if (value === null || typeof value !== 'object' || depth > 32) return found;
   found.push(value as unknown[] | Record<string, unknown>);
   for (const child of Object.values(value)) containers(child, found, depth + 1);
@@ -134,10 +168,17 @@ const jsonMember: ByteMutation = (random, bytes) => {
   return { bytes: new TextEncoder().encode(text), note: `${['replace', 'drop', 'duplicate'][action]} member ${key}` };
 };
 
-const BYTE_MUTATIONS: [string, ByteMutation][] = [['flip', flipBits], ['truncate', truncate], ['length', setLength], ['duplicate', duplicate], ['reorder', reorder]];
+const BYTE_MUTATIONS: [string, ByteMutation][] = [
+  ['flip', flipBits],
+  ['truncate', truncate],
+  ['length', setLength],
+  ['duplicate', duplicate],
+  ['reorder', reorder],
+];
 
 function mutateBytes(random: Random, bytes: Uint8Array): { bytes: Uint8Array; note: string } {
-  const [name, mutation] = jsonOf(bytes) !== undefined && random() < 0.6 ? ['json', jsonMember] : pick(random, BYTE_MUTATIONS);
+  const [name, mutation] =
+    jsonOf(bytes) !== undefined && random() < 0.6 ? ['json', jsonMember] : pick(random, BYTE_MUTATIONS);
   if (bytes.length === 0) return { bytes: new Uint8Array([0]), note: 'fill empty' };
   const result = mutation(random, bytes);
   return { bytes: result.bytes, note: `${name}: ${result.note}` };
@@ -154,7 +195,7 @@ function mutateFolder(random: Random, entries: Map<string, FolderEntry>, path: s
     entries.set(`${path}.copy`, entries.get(path) ?? 'dir');
     return `duplicate ${path}`;
   }
-  const link = choice === 2 ? path.split('/').pop() ?? path : '../'.repeat(path.split('/').length + 2) + 'etc/passwd';
+  const link = choice === 2 ? (path.split('/').pop() ?? path) : '../'.repeat(path.split('/').length + 2) + 'etc/passwd';
   entries.set(path, { link });
   return `replace ${path} by a link to ${link}`;
 }

@@ -11,7 +11,10 @@ function option(name: string, fallback: string): string {
 }
 
 export function summaryTable(summaries: ReaderSummary[], options: FuzzOptions): string {
-  const rows = summaries.map(({ reader, cases, exits, failures }) => `| ${reader} | ${cases} | ${exits[0] ?? 0} / ${exits[1] ?? 0} / ${exits[2] ?? 0} | ${failures.length} |`);
+  const rows = summaries.map(
+    ({ reader, cases, exits, failures }) =>
+      `| ${reader} | ${cases} | ${exits[0] ?? 0} / ${exits[1] ?? 0} / ${exits[2] ?? 0} | ${failures.length} |`,
+  );
   return [
     `seed ${options.seed}, ${options.iterations} iterations at most, ${options.timeMs / 1000} s budget, case deadline ${options.caseDeadlineMs} ms, RSS cap ${options.rssCapMib} MiB`,
     '',
@@ -34,5 +37,7 @@ const options: FuzzOptions = {
 };
 const started = Date.now();
 const summaries = await fuzz(options);
-process.stdout.write(`${summaryTable(summaries, options)}\n\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(
+  `${summaryTable(summaries, options)}\n\nwall time ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);
 process.exitCode = summaries.some((summary) => summary.failures.length > 0) ? 1 : 0;

@@ -16,7 +16,8 @@ export interface Seed {
   input: Input;
 }
 
-const text = (value: unknown): Uint8Array => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+const text = (value: unknown): Uint8Array =>
+  new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
 const EXPORT_MEMBERS: TarEntrySpec[] = [
   file('.dockerenv', '', 0o755),
@@ -26,7 +27,12 @@ const EXPORT_MEMBERS: TarEntrySpec[] = [
   symlink('etc/localtime', '/usr/share/zoneinfo/UTC'),
   hardlink('etc/passwd-', 'etc/passwd'),
 ];
-const VOLUME_MEMBERS: TarEntrySpec[] = [dir('./'), file('./rows.txt', '1\n2\n'), dir('./sub'), file('./sub/deep.txt', 'deep')];
+const VOLUME_MEMBERS: TarEntrySpec[] = [
+  dir('./'),
+  file('./rows.txt', '1\n2\n'),
+  dir('./sub'),
+  file('./sub/deep.txt', 'deep'),
+];
 const LAYERS: TarEntrySpec[][] = [
   [dir('etc'), file('etc/os-release', 'ID=alpine\n'), file('etc/motd', 'hi'), symlink('bin', 'usr/bin')],
   [whiteout('etc/.wh.motd'), file('app.txt', 'v2'), dir('usr'), dir('usr/bin'), file('usr/bin/app', 'ELF')],
@@ -35,17 +41,50 @@ const LAYERS: TarEntrySpec[][] = [
 /** A single-segment zstd frame of one raw block: zstd without an encoder. */
 function rawZstd(content: Uint8Array): Uint8Array {
   const block = (content.length << 3) | 1;
-  const header = [0x28, 0xb5, 0x2f, 0xfd, 0x60, (content.length - 256) & 0xff, (content.length - 256) >> 8, block & 0xff, (block >> 8) & 0xff, block >> 16];
+  const header = [
+    0x28,
+    0xb5,
+    0x2f,
+    0xfd,
+    0x60,
+    (content.length - 256) & 0xff,
+    (content.length - 256) >> 8,
+    block & 0xff,
+    (block >> 8) & 0xff,
+    block >> 16,
+  ];
   return Uint8Array.from([...header, ...content]);
 }
 
 function inspectJson(mounts: object[]): Uint8Array {
-  const container = { Id: 'c0ffee', Name: '/web', Created: '2026-11-22T01:11:18.2638591Z', Image: 'sha256:base', State: { Status: 'running', Running: true }, Config: { Image: 'web:1', Env: ['PATH=/bin', 'DB_PASSWORD=hunter2'], Cmd: ['serve'] }, Mounts: mounts };
+  const container = {
+    Id: 'c0ffee',
+    Name: '/web',
+    Created: '2026-11-22T01:11:18.2638591Z',
+    Image: 'sha256:base',
+    State: { Status: 'running', Running: true },
+    Config: { Image: 'web:1', Env: ['PATH=/bin', 'DB_PASSWORD=hunter2'], Cmd: ['serve'] },
+    Mounts: mounts,
+  };
   return text([container]);
 }
 
 function multipassDescription(index: number, name: string, parent: number): Uint8Array {
-  const snapshot = { comment: '', creation_timestamp: `2026-11-22T01:11:3${index}.120Z`, disk_space: '268435456', extra_interfaces: [], index, mem_size: '1073741824', metadata: {}, mounts: [], name, num_cores: 1, parent, state: 1, cloud_init_instance_id: 'primary' };
+  const snapshot = {
+    comment: '',
+    creation_timestamp: `2026-11-22T01:11:3${index}.120Z`,
+    disk_space: '268435456',
+    extra_interfaces: [],
+    index,
+    mem_size: '1073741824',
+    metadata: {},
+    mounts: [],
+    name,
+    num_cores: 1,
+    parent,
+    state: 1,
+    cloud_init_instance_id: 'primary',
+  };
   return text({ snapshot });
 }
 
@@ -54,7 +93,12 @@ function qcow2(): Uint8Array {
     { name: '@s1', clusters: { 0: filled(1, 4096) } },
     { name: '@s2', clusters: { 0: filled(1, 4096), 1: { compressed: filled(2, 4096) } } },
   ];
-  return buildQcow2({ clusterBits: 12, virtualSize: 65536, clusters: { 0: filled(1, 4096), 2: 'zero', 3: filled(4, 4096) }, snapshots }).bytes;
+  return buildQcow2({
+    clusterBits: 12,
+    virtualSize: 65536,
+    clusters: { 0: filled(1, 4096), 2: 'zero', 3: filled(4, 4096) },
+    snapshots,
+  }).bytes;
 }
 
 /** Builders that write folders themselves run in a scratch folder that is read back into an input. */
@@ -67,7 +111,10 @@ function builtFolder(build: (root: string) => string): Input {
   }
 }
 
-const lxdSnapshots = [{ name: 'snap0', createdAt: '2026-11-20T10:00:00Z' }, { name: 'snap1', createdAt: '2026-11-21T10:00:00Z', files: { 'etc/hostname': 'web2\n' } }];
+const lxdSnapshots = [
+  { name: 'snap0', createdAt: '2026-11-20T10:00:00Z' },
+  { name: 'snap1', createdAt: '2026-11-21T10:00:00Z', files: { 'etc/hostname': 'web2\n' } },
+];
 
 /**
  * Unmutated fixtures per reader id, built by the same helpers the reader tests use. A new reader
@@ -75,9 +122,18 @@ const lxdSnapshots = [{ name: 'snap0', createdAt: '2026-11-20T10:00:00Z' }, { na
  */
 export const seedsByReader: Record<string, () => Seed[]> = {
   'icp-snapshot': () => [
-    { name: 'icp-cli', input: folderInput(icpFolderFiles({ flavour: 'icp-cli', wasmPages: 1, chunks: [patternBytes(100, 3)] })) },
-    { name: 'dfx-gzip', input: folderInput(icpFolderFiles({ flavour: 'dfx', wasmPages: 1, gzipModule: true, chunks: [] })) },
-    { name: 'stable-walked', input: folderInput(icpFolderFiles({ flavour: 'icp-cli', chunks: [], stableMemory: walkedStableMemory() })) },
+    {
+      name: 'icp-cli',
+      input: folderInput(icpFolderFiles({ flavour: 'icp-cli', wasmPages: 1, chunks: [patternBytes(100, 3)] })),
+    },
+    {
+      name: 'dfx-gzip',
+      input: folderInput(icpFolderFiles({ flavour: 'dfx', wasmPages: 1, gzipModule: true, chunks: [] })),
+    },
+    {
+      name: 'stable-walked',
+      input: folderInput(icpFolderFiles({ flavour: 'icp-cli', chunks: [], stableMemory: walkedStableMemory() })),
+    },
   ],
   'wasm-module': () => [
     { name: 'module', input: fileInput(canisterModule()) },
@@ -91,14 +147,23 @@ export const seedsByReader: Record<string, () => Seed[]> = {
   ],
   'docker-image': () => [
     { name: 'legacy', input: fileInput(buildImage('legacy', { layers: LAYERS, repoTags: ['web:1'] })) },
-    { name: 'oci', input: fileInput(buildImage('oci', { layers: LAYERS, platforms: [{ os: 'linux', architecture: 'amd64' }] })) },
+    {
+      name: 'oci',
+      input: fileInput(buildImage('oci', { layers: LAYERS, platforms: [{ os: 'linux', architecture: 'amd64' }] })),
+    },
   ],
-  'docker-inspect': () => [{ name: 'inspect', input: fileInput(inspectJson([{ Type: 'volume', Name: 'data', Destination: '/data' }])) }],
+  'docker-inspect': () => [
+    { name: 'inspect', input: fileInput(inspectJson([{ Type: 'volume', Name: 'data', Destination: '/data' }])) },
+  ],
   'docker-bundle': () => [
     {
       name: 'bundle',
       input: folderInput({
-        'web_image.tar': buildImage('legacy', { layers: LAYERS, repoTags: ['web:snap'], config: { container: 'c0ffee' } }),
+        'web_image.tar': buildImage('legacy', {
+          layers: LAYERS,
+          repoTags: ['web:snap'],
+          config: { container: 'c0ffee' },
+        }),
         'web_vol_data.tar.gz': gzipSync(buildTar(VOLUME_MEMBERS.map(tarEntry))),
         'web_inspect.json': inspectJson([{ Type: 'volume', Name: 'data', Destination: '/var/lib/data' }]),
       }),
@@ -108,25 +173,59 @@ export const seedsByReader: Record<string, () => Seed[]> = {
     { name: 'v2', input: fileInput(lxdExportTar({ shape: 'v2', snapshots: lxdSnapshots })) },
     { name: 'vm-gz', input: fileInput(lxdExportTar({ shape: 'v1', kind: 'virtual-machine', gzip: true })) },
   ],
-  'lxd-dir': () => [{ name: 'dir-pool', input: builtFolder((root) => writeLxdDirPool(root, { snapshots: lxdSnapshots })) }],
+  'lxd-dir': () => [
+    { name: 'dir-pool', input: builtFolder((root) => writeLxdDirPool(root, { snapshots: lxdSnapshots })) },
+  ],
   qcow2: () => [{ name: 'qcow2', input: fileInput(qcow2()) }],
   multipass: () => [
     {
       name: 'instance',
-      input: folderInput({ '0001.snapshot.json': multipassDescription(1, 'snapshot1', 0), '0002.snapshot.json': multipassDescription(2, 'later', 1), 'snapshot-head': '2\n', 'snapshot-count': '2\n', 'primary.img': qcow2() }),
+      input: folderInput({
+        '0001.snapshot.json': multipassDescription(1, 'snapshot1', 0),
+        '0002.snapshot.json': multipassDescription(2, 'later', 1),
+        'snapshot-head': '2\n',
+        'snapshot-count': '2\n',
+        'primary.img': qcow2(),
+      }),
     },
   ],
   'multipass-snapshot': () => [{ name: 'description', input: fileInput(multipassDescription(1, 'snapshot1', 0)) }],
   cloudify: () => [
     { name: 'legacy', input: fileInput(buildZip(legacySnapshot())) },
     { name: 'zip64', input: fileInput(buildZip(legacySnapshot(), { zip64: true })) },
-    { name: 'nested', input: fileInput(buildZip([...legacySnapshot(), { name: 'blueprints/default_tenant/bp2.zip', data: buildZip([{ name: 'bp.yaml', data: 'a: 1\n' }, { name: 'inner.zip', data: buildZip([{ name: 'deep.txt', data: 'deep' }]) }]) }])) },
+    {
+      name: 'nested',
+      input: fileInput(
+        buildZip([
+          ...legacySnapshot(),
+          {
+            name: 'blueprints/default_tenant/bp2.zip',
+            data: buildZip([
+              { name: 'bp.yaml', data: 'a: 1\n' },
+              { name: 'inner.zip', data: buildZip([{ name: 'deep.txt', data: 'deep' }]) },
+            ]),
+          },
+        ]),
+      ),
+    },
   ],
   criu: () => [{ name: 'checkpoint', input: folderInput(checkpointFiles()) }],
   manifest: () => [
     {
       name: 'manifest',
-      input: fileInput(text({ snapinspectManifest: 1, format: 'icp-snapshot', title: 'x', metadata: { a: 1 }, files: [{ path: 'a', kind: 'file', size: 3, sha256: '00'.repeat(32) }, { path: 'mem', kind: 'memory', size: 65536 }], memories: {} })),
+      input: fileInput(
+        text({
+          snapinspectManifest: 1,
+          format: 'icp-snapshot',
+          title: 'x',
+          metadata: { a: 1 },
+          files: [
+            { path: 'a', kind: 'file', size: 3, sha256: '00'.repeat(32) },
+            { path: 'mem', kind: 'memory', size: 65536 },
+          ],
+          memories: {},
+        }),
+      ),
     },
   ],
 };

@@ -7,7 +7,8 @@ import { runCase, type CaseRequest } from './case.js';
 process.on('message', (request: CaseRequest) => {
   void runCase(request).then(
     (reply) => process.send?.(reply),
-    (error: unknown) => process.send?.({ id: request.id, problems: [`harness: ${String(error)}`], exits: [], peakRssMib: 0 }),
+    (error: unknown) =>
+      process.send?.({ id: request.id, problems: [`harness: ${String(error)}`], exits: [], peakRssMib: 0 }),
   );
 });
 process.send?.({ ready: true });

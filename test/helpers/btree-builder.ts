@@ -24,7 +24,8 @@ const CHUNK_HEADER = 16;
 
 /** A balanced tree: leaves of up to 11 entries, internal nodes with up to 12 children. */
 function shape(entries: [Uint8Array, Uint8Array][]): Node {
-  if (entries.length <= CAPACITY) return { keys: entries.map(([key]) => key), values: entries.map(([, value]) => value), children: [] };
+  if (entries.length <= CAPACITY)
+    return { keys: entries.map(([key]) => key), values: entries.map(([, value]) => value), children: [] };
   const childCount = Math.min(CAPACITY + 1, Math.max(2, Math.ceil((entries.length + 1) / (CAPACITY + 1))));
   const inChildren = entries.length - (childCount - 1);
   const node: Node = { keys: [], values: [], children: [] };
@@ -52,7 +53,8 @@ export function btreeMapImage(spec: BTreeSpec): Uint8Array {
     pages.push(new Uint8Array(allocation));
     return CHUNKS + (pages.length - 1) * (CHUNK_HEADER + allocation) + CHUNK_HEADER;
   };
-  const pageAt = (address: number): Uint8Array => pages[(address - CHUNKS - CHUNK_HEADER) / (CHUNK_HEADER + allocation)] ?? new Uint8Array();
+  const pageAt = (address: number): Uint8Array =>
+    pages[(address - CHUNKS - CHUNK_HEADER) / (CHUNK_HEADER + allocation)] ?? new Uint8Array();
   const place = (node: Node): number => {
     const address = allocate();
     const children = node.children.map(place);
@@ -62,13 +64,18 @@ export function btreeMapImage(spec: BTreeSpec): Uint8Array {
   };
   const root = sorted.length === 0 ? 0n : BigInt(place(shape(sorted)));
   const length = BigInt(sorted.length);
-  const header = spec.v1 ? btreeMapHeaderV1({ ...spec.v1, rootAddr: root, length }) : btreeMapHeaderV2({ pageSize: allocation, rootAddr: root, length });
+  const header = spec.v1
+    ? btreeMapHeaderV1({ ...spec.v1, rootAddr: root, length })
+    : btreeMapHeaderV2({ pageSize: allocation, rootAddr: root, length });
   const image = new Writer(CHUNKS + pages.length * (CHUNK_HEADER + allocation));
   image.bytes.set(header, 0);
   image.u64(68, BigInt(pages.length)).u64(76, BigInt(CHUNKS + pages.length * (CHUNK_HEADER + allocation)));
   pages.forEach((page, i) => {
     const chunk = CHUNKS + i * (CHUNK_HEADER + allocation);
-    image.ascii(chunk, 'CHK').u8(chunk + 3, 1).u8(chunk + 4, 1);
+    image
+      .ascii(chunk, 'CHK')
+      .u8(chunk + 3, 1)
+      .u8(chunk + 4, 1);
     image.bytes.set(page, chunk + CHUNK_HEADER);
   });
   return image.bytes;
@@ -76,7 +83,11 @@ export function btreeMapImage(spec: BTreeSpec): Uint8Array {
 
 function v1Node(node: Node, children: number[], sizes: { maxKeySize: number; maxValueSize: number }): Uint8Array {
   const out = new Writer(btreeV1NodeSize(sizes.maxKeySize, sizes.maxValueSize));
-  out.ascii(0, 'BTN').u8(3, 1).u8(4, children.length > 0 ? 1 : 0).u16(5, node.keys.length);
+  out
+    .ascii(0, 'BTN')
+    .u8(3, 1)
+    .u8(4, children.length > 0 ? 1 : 0)
+    .u16(5, node.keys.length);
   const entrySize = 8 + sizes.maxKeySize + sizes.maxValueSize;
   node.keys.forEach((key, i) => {
     const at = 7 + i * entrySize;
@@ -91,7 +102,11 @@ function v1Node(node: Node, children: number[], sizes: { maxKeySize: number; max
 
 function v2Stream(node: Node, children: number[], fixedKeys: boolean): Uint8Array {
   const parts: Uint8Array[] = [];
-  const head = new Writer(15 + 8 * children.length).ascii(0, 'BTN').u8(3, 2).u8(4, children.length > 0 ? 1 : 0).u16(5, node.keys.length);
+  const head = new Writer(15 + 8 * children.length)
+    .ascii(0, 'BTN')
+    .u8(3, 2)
+    .u8(4, children.length > 0 ? 1 : 0)
+    .u16(5, node.keys.length);
   children.forEach((child, i) => head.u64(15 + 8 * i, BigInt(child)));
   parts.push(head.bytes);
   const length = (n: number): Uint8Array => new Writer(4).u32(0, n).bytes;
@@ -101,7 +116,13 @@ function v2Stream(node: Node, children: number[], fixedKeys: boolean): Uint8Arra
 }
 
 /** First page, then "NOF" overflow pages linked from the node's overflow address (byte 7) onwards. */
-function writeV2Pages(stream: Uint8Array, address: number, pageSize: number, allocate: () => number, pageAt: (address: number) => Uint8Array): void {
+function writeV2Pages(
+  stream: Uint8Array,
+  address: number,
+  pageSize: number,
+  allocate: () => number,
+  pageAt: (address: number) => Uint8Array,
+): void {
   const first = pageAt(address);
   first.set(stream.subarray(0, pageSize));
   let previous = { page: first, link: 7 };

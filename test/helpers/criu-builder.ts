@@ -25,7 +25,10 @@ export const MAGIC = {
 };
 
 /** §10's example pagemap-1.img, byte for byte. */
-export const EXAMPLE = Uint8Array.from([0x19, 0x43, 0x56, 0x54, 0x25, 0x40, 0x08, 0x56, 0x02, 0, 0, 0, 0x08, 0x01, 0x09, 0, 0, 0, 0x08, 0x80, 0x80, 0x80, 0x02, 0x10, 0x02, 0x20, 0x04]);
+export const EXAMPLE = Uint8Array.from([
+  0x19, 0x43, 0x56, 0x54, 0x25, 0x40, 0x08, 0x56, 0x02, 0, 0, 0, 0x08, 0x01, 0x09, 0, 0, 0, 0x08, 0x80, 0x80, 0x80,
+  0x02, 0x10, 0x02, 0x20, 0x04,
+]);
 
 // ---- protobuf encoder: just enough to write the messages the reader decodes ----
 
@@ -41,20 +44,22 @@ export function varint(value: bigint | number): number[] {
 }
 
 const tag = (field: number, wire: number): number[] => varint((field << 3) | wire);
-const concat = (parts: readonly (Uint8Array | number[])[]): Uint8Array => Uint8Array.from(parts.flatMap((part) => [...part]));
+const concat = (parts: readonly (Uint8Array | number[])[]): Uint8Array =>
+  Uint8Array.from(parts.flatMap((part) => [...part]));
 
 export const pb = {
   message: (...fields: Uint8Array[]): Uint8Array => concat(fields),
   uint: (field: number, value: bigint | number): Uint8Array => concat([tag(field, 0), varint(value)]),
   sint: (field: number, value: bigint | number): Uint8Array => {
     const v = BigInt(value);
-    return concat([tag(field, 0), varint(v >= 0n ? v << 1n : ((-v) << 1n) - 1n)]);
+    return concat([tag(field, 0), varint(v >= 0n ? v << 1n : (-v << 1n) - 1n)]);
   },
   bool: (field: number, value: boolean): Uint8Array => concat([tag(field, 0), [value ? 1 : 0]]),
   bytes: (field: number, value: Uint8Array): Uint8Array => concat([tag(field, 2), varint(value.length), value]),
   string: (field: number, value: string): Uint8Array => pb.bytes(field, new TextEncoder().encode(value)),
   sub: (field: number, ...fields: Uint8Array[]): Uint8Array => pb.bytes(field, concat(fields)),
-  packed: (field: number, values: (bigint | number)[]): Uint8Array => pb.bytes(field, concat(values.map((v) => varint(v)))),
+  packed: (field: number, values: (bigint | number)[]): Uint8Array =>
+    pb.bytes(field, concat(values.map((v) => varint(v)))),
   fixed32: (field: number, value: number): Uint8Array => {
     const bytes = Buffer.alloc(4);
     bytes.writeUInt32LE(value >>> 0);
@@ -126,7 +131,13 @@ export interface ProcessSpec {
 
 export const PROCESSES: ProcessSpec[] = [
   {
-    pid: 1, ppid: 0, threads: [1, 3], comm: 'init', state: 1, filesId: 21, pagesId: 1,
+    pid: 1,
+    ppid: 0,
+    threads: [1, 3],
+    comm: 'init',
+    state: 1,
+    filesId: 21,
+    pagesId: 1,
     vmas: [
       { start: 0x400000n, end: 0x402000n, prot: 5, flags: 0x2, status: 0x41, shmid: 1 },
       { start: 0x600000n, end: 0x601000n, prot: 3, flags: 0x22, status: 0x201 },
@@ -145,7 +156,14 @@ export const PROCESSES: ProcessSpec[] = [
     ],
   },
   {
-    pid: 2, ppid: 1, threads: [2], packedThreads: true, comm: 'worker', state: 1, filesId: 22, pagesId: 2,
+    pid: 2,
+    ppid: 1,
+    threads: [2],
+    packedThreads: true,
+    comm: 'worker',
+    state: 1,
+    filesId: 22,
+    pagesId: 2,
     vmas: [{ start: 0x400000n, end: 0x401000n, prot: 1, flags: 0x22, status: 0x201 }],
     pagemap: [
       { vaddr: 0x400000n, pages: 1 },
@@ -156,7 +174,9 @@ export const PROCESSES: ProcessSpec[] = [
 ];
 
 export function presentPages(process: ProcessSpec): number {
-  return process.pagemap.filter((e) => (e.flags === undefined ? !e.inParent : (e.flags & 4) !== 0)).reduce((n, e) => n + e.pages, 0);
+  return process.pagemap
+    .filter((e) => (e.flags === undefined ? !e.inParent : (e.flags & 4) !== 0))
+    .reduce((n, e) => n + e.pages, 0);
 }
 
 /** Recognisable page contents: every byte says which pages file and which page it came from. */
@@ -172,9 +192,25 @@ export function pagesFile(pagesId: number, pages: number, pageSize: number): Uin
 function coreEntry(process: ProcessSpec): Uint8Array {
   return pb.message(
     pb.uint(1, 1),
-    pb.sub(3, pb.uint(1, process.state), pb.uint(2, 0), pb.uint(3, 0), pb.uint(4, 0x402140), pb.uint(5, 0), pb.string(6, process.comm), pb.uint(14, -500)),
+    pb.sub(
+      3,
+      pb.uint(1, process.state),
+      pb.uint(2, 0),
+      pb.uint(3, 0),
+      pb.uint(4, 0x402140),
+      pb.uint(5, 0),
+      pb.string(6, process.comm),
+      pb.uint(14, -500),
+    ),
     pb.sub(4, pb.uint(1, 10 + process.pid), pb.uint(2, process.filesId)),
-    pb.sub(5, pb.uint(1, 0), pb.uint(2, 0), pb.sint(3, -5), pb.sub(10, pb.uint(1, 1000), pb.uint(2, 1001)), pb.string(13, process.comm)),
+    pb.sub(
+      5,
+      pb.uint(1, 0),
+      pb.uint(2, 0),
+      pb.sint(3, -5),
+      pb.sub(10, pb.uint(1, 1000), pb.uint(2, 1001)),
+      pb.string(13, process.comm),
+    ),
   );
 }
 
@@ -184,7 +220,17 @@ function threadCore(comm: string): Uint8Array {
 
 function mmEntry(process: ProcessSpec): Uint8Array {
   const vmas = process.vmas.map((v) =>
-    pb.sub(14, pb.uint(1, v.start), pb.uint(2, v.end), pb.uint(3, 0), pb.uint(4, v.shmid ?? 0), pb.uint(5, v.prot), pb.uint(6, v.flags), pb.uint(7, v.status), pb.sint(8, -1)),
+    pb.sub(
+      14,
+      pb.uint(1, v.start),
+      pb.uint(2, v.end),
+      pb.uint(3, 0),
+      pb.uint(4, v.shmid ?? 0),
+      pb.uint(5, v.prot),
+      pb.uint(6, v.flags),
+      pb.uint(7, v.status),
+      pb.sint(8, -1),
+    ),
   );
   return pb.message(pb.uint(1, 0x400000), pb.uint(2, 0x401000), pb.uint(12, 1), ...vmas, pb.uint(15, 1));
 }
@@ -205,10 +251,30 @@ function pagemapEntries(process: ProcessSpec): Uint8Array[] {
 }
 
 export const FILES = [
-  pb.message(pb.uint(1, 1), pb.uint(2, 1), pb.sub(3, pb.uint(1, 1), pb.uint(2, 0x8000), pb.uint(3, 0), pb.sub(5), pb.string(6, '/usr/bin/init'), pb.uint(10, 0o100755))),
-  pb.message(pb.uint(1, 1), pb.uint(2, 2), pb.sub(3, pb.uint(1, 2), pb.uint(2, 0x401), pb.uint(3, 10), pb.sub(5), pb.string(6, '/var/log/app.log'))),
+  pb.message(
+    pb.uint(1, 1),
+    pb.uint(2, 1),
+    pb.sub(
+      3,
+      pb.uint(1, 1),
+      pb.uint(2, 0x8000),
+      pb.uint(3, 0),
+      pb.sub(5),
+      pb.string(6, '/usr/bin/init'),
+      pb.uint(10, 0o100755),
+    ),
+  ),
+  pb.message(
+    pb.uint(1, 1),
+    pb.uint(2, 2),
+    pb.sub(3, pb.uint(1, 2), pb.uint(2, 0x401), pb.uint(3, 10), pb.sub(5), pb.string(6, '/var/log/app.log')),
+  ),
   pb.message(pb.uint(1, 2), pb.uint(2, 3), pb.sub(18, pb.uint(1, 3), pb.uint(2, 12345), pb.uint(3, 0))),
-  pb.message(pb.uint(1, 1), pb.uint(2, 4), pb.sub(3, pb.uint(1, 4), pb.uint(2, 2), pb.uint(3, 0), pb.sub(5), pb.string(6, '/dev/null'))),
+  pb.message(
+    pb.uint(1, 1),
+    pb.uint(2, 4),
+    pb.sub(3, pb.uint(1, 4), pb.uint(2, 2), pb.uint(3, 0), pb.sub(5), pb.string(6, '/dev/null')),
+  ),
 ];
 
 export interface CheckpointSpec {
@@ -221,32 +287,88 @@ export type Files = Map<string, Uint8Array | string>;
 /** A two-task checkpoint with every kind of file the reader handles, as name → bytes. */
 export function checkpointFiles(spec: CheckpointSpec = {}): Files {
   const options = { bigEndian: spec.bigEndian ?? false };
-  const image = (magic: number, entries: Uint8Array[], family?: ImageOptions['family']): Uint8Array => criuImage(magic, entries, { ...options, family });
+  const image = (magic: number, entries: Uint8Array[], family?: ImageOptions['family']): Uint8Array =>
+    criuImage(magic, entries, { ...options, family });
   const pageSize = spec.pageSize ?? 4096;
   const files: Files = new Map();
-  files.set('inventory.img', image(MAGIC.inventory, [
-    pb.message(pb.uint(1, 2), pb.bool(2, true), pb.bool(4, true), pb.uint(5, 1), pb.uint(6, 2), pb.uint(8, 123456789000n), pb.uint(11, 1), pb.string(13, 'run-42')),
-  ], 'none'));
-  files.set('pstree.img', image(MAGIC.pstree, PROCESSES.map((p) =>
-    pb.message(pb.uint(1, p.pid), pb.uint(2, p.ppid), pb.uint(3, 1), pb.uint(4, 1), ...(p.packedThreads ? [pb.packed(5, p.threads)] : p.threads.map((t) => pb.uint(5, t)))),
-  )));
+  files.set(
+    'inventory.img',
+    image(
+      MAGIC.inventory,
+      [
+        pb.message(
+          pb.uint(1, 2),
+          pb.bool(2, true),
+          pb.bool(4, true),
+          pb.uint(5, 1),
+          pb.uint(6, 2),
+          pb.uint(8, 123456789000n),
+          pb.uint(11, 1),
+          pb.string(13, 'run-42'),
+        ),
+      ],
+      'none',
+    ),
+  );
+  files.set(
+    'pstree.img',
+    image(
+      MAGIC.pstree,
+      PROCESSES.map((p) =>
+        pb.message(
+          pb.uint(1, p.pid),
+          pb.uint(2, p.ppid),
+          pb.uint(3, 1),
+          pb.uint(4, 1),
+          ...(p.packedThreads ? [pb.packed(5, p.threads)] : p.threads.map((t) => pb.uint(5, t))),
+        ),
+      ),
+    ),
+  );
   let total = 0;
   for (const process of PROCESSES) {
     files.set(`core-${process.pid}.img`, image(MAGIC.core, [coreEntry(process)]));
-    for (const tid of process.threads.filter((t) => t !== process.pid)) files.set(`core-${tid}.img`, image(MAGIC.core, [threadCore(`${process.comm}-thread`)]));
+    for (const tid of process.threads.filter((t) => t !== process.pid))
+      files.set(`core-${tid}.img`, image(MAGIC.core, [threadCore(`${process.comm}-thread`)]));
     files.set(`mm-${process.pid}.img`, image(MAGIC.mm, [mmEntry(process)]));
     files.set(`pagemap-${process.pid}.img`, image(MAGIC.pagemap, pagemapEntries(process)));
     files.set(`pages-${process.pagesId}.img`, pagesFile(process.pagesId, presentPages(process), pageSize));
-    files.set(`fdinfo-${process.filesId}.img`, image(MAGIC.fdinfo, process.fds.map((f) => pb.message(pb.uint(1, f.id), pb.uint(2, f.flags), pb.uint(3, f.type), pb.uint(4, f.fd)))));
+    files.set(
+      `fdinfo-${process.filesId}.img`,
+      image(
+        MAGIC.fdinfo,
+        process.fds.map((f) => pb.message(pb.uint(1, f.id), pb.uint(2, f.flags), pb.uint(3, f.type), pb.uint(4, f.fd))),
+      ),
+    );
     files.set(`fs-${process.pid}.img`, image(MAGIC.fs, [pb.message(pb.uint(1, 1), pb.uint(2, 1), pb.uint(3, 18))]));
     total += presentPages(process);
   }
   files.set('files.img', image(MAGIC.files, FILES));
-  files.set('stats-dump', image(MAGIC.stats, [
-    pb.sub(1, pb.uint(1, 100), pb.uint(2, 2000), pb.uint(3, 300), pb.uint(4, 400), pb.uint(5, 10), pb.uint(6, 2), pb.uint(7, total), pb.uint(9, 1)),
-  ], 'service'));
+  files.set(
+    'stats-dump',
+    image(
+      MAGIC.stats,
+      [
+        pb.sub(
+          1,
+          pb.uint(1, 100),
+          pb.uint(2, 2000),
+          pb.uint(3, 300),
+          pb.uint(4, 400),
+          pb.uint(5, 10),
+          pb.uint(6, 2),
+          pb.uint(7, total),
+          pb.uint(9, 1),
+        ),
+      ],
+      'service',
+    ),
+  );
   files.set('mystery.img', image(MAGIC.unknown, [pb.uint(1, 7), pb.string(2, 'hello'), new Uint8Array(0)]));
-  files.set('pipes-data.img', image(MAGIC.pipesData, [pb.message(pb.uint(1, 12345), pb.uint(2, 5), pb.uint(3, 65536))]));
+  files.set(
+    'pipes-data.img',
+    image(MAGIC.pipesData, [pb.message(pb.uint(1, 12345), pb.uint(2, 5), pb.uint(3, 65536))]),
+  );
   files.set('pipes-data.img', concat([files.get('pipes-data.img') as Uint8Array, new TextEncoder().encode('queue')]));
   files.set('ifaddr-9.img', Uint8Array.from([0x11, 0x22, 0x33, 0x44, 0x55]));
   files.set('tmpfs-dev-5.tar.gz', gzipSync(Buffer.from('not really a tar')));
@@ -280,7 +402,8 @@ export async function openPath(path: string): Promise<{ variant: string | null; 
 
 /** Everything a listing, `cat` and `info` would touch, child snapshots included. */
 export async function exercise(snapshot: Snapshot): Promise<void> {
-  for await (const { node } of walk(snapshot.root)) if (node.content) await node.content.read(0, Math.min(node.size, 1 << 20));
+  for await (const { node } of walk(snapshot.root))
+    if (node.content) await node.content.read(0, Math.min(node.size, 1 << 20));
   for (const child of snapshot.children) for await (const { node } of walk((await child.open()).root)) void node;
 }
 

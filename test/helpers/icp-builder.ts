@@ -25,7 +25,8 @@ export interface IcpFolderSpec {
   metadata?: Record<string, unknown>;
 }
 
-export const CANDID_SERVICE = 'service : {\n  greet: (text) -> (text) query;\n  set: (nat) -> ();\n  lookup: (text) -> (opt nat) composite_query;\n}\n';
+export const CANDID_SERVICE =
+  'service : {\n  greet: (text) -> (text) query;\n  set: (nat) -> ();\n  lookup: (text) -> (opt nat) composite_query;\n}\n';
 
 /** A small canister module: three methods, system hooks, a memory, a global and Candid metadata. */
 export function canisterModule(memory64 = false, candidService = CANDID_SERVICE): Uint8Array {
@@ -65,7 +66,10 @@ export function defaultStableMemory(): Uint8Array {
 
 /** A Candid record that nests (opt opt nat), several table types and a dozen values. */
 export const nestedCandid = (): Uint8Array =>
-  IDL.encode([IDL.Record({ name: IDL.Text, level: IDL.Opt(IDL.Opt(IDL.Nat)), data: IDL.Vec(IDL.Nat8) })], [{ name: 'a stored record', level: [[7n]], data: [1, 2, 3, 4, 5, 6] }]);
+  IDL.encode(
+    [IDL.Record({ name: IDL.Text, level: IDL.Opt(IDL.Opt(IDL.Nat)), data: IDL.Vec(IDL.Nat8) })],
+    [{ name: 'a stored record', level: [[7n]], data: [1, 2, 3, 4, 5, 6] }],
+  );
 
 /**
  * Stable memory whose structures are walked entry by entry: memory 0 a V2 BTreeMap of 30 entries
@@ -74,7 +78,10 @@ export const nestedCandid = (): Uint8Array =>
  */
 export function walkedStableMemory(): Uint8Array {
   const text = (value: string): Uint8Array => new TextEncoder().encode(value);
-  const entries = Array.from({ length: 30 }, (_, i): [Uint8Array, Uint8Array] => [text(`k${String(i).padStart(3, '0')}`), i === 7 ? patternBytes(400, 7) : text(`v${i}`)]);
+  const entries = Array.from({ length: 30 }, (_, i): [Uint8Array, Uint8Array] => [
+    text(`k${String(i).padStart(3, '0')}`),
+    i === 7 ? patternBytes(400, 7) : text(`v${i}`),
+  ]);
   return buildMemoryManager({
     bucketSizePages: 1,
     memories: [
@@ -128,7 +135,12 @@ export function icpFolderFiles(spec: IcpFolderSpec): Map<string, Uint8Array> {
     source: spec.flavour === 'dfx-old' ? 'taken_from_canister' : { taken_from_canister: null },
     taken_at_timestamp: 1763770000123456789n,
     wasm_module_size: BigInt(module.length),
-    [spec.flavour === 'dfx-old' ? 'exported_globals' : 'globals']: [{ i32: 1048576n }, { i64: 9007199254740993n }, { f64: 0.5 }, { v128: [2659581952n, 13969838n] }],
+    [spec.flavour === 'dfx-old' ? 'exported_globals' : 'globals']: [
+      { i32: 1048576n },
+      { i64: 9007199254740993n },
+      { f64: 0.5 },
+      { v128: [2659581952n, 13969838n] },
+    ],
     wasm_memory_size: BigInt(pages * 65536),
     stable_memory_size: BigInt(stable.length),
     wasm_chunk_store: chunkHashes.map((hash) => ({ hash: hashBytes(hash) })),

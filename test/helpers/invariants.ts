@@ -15,7 +15,8 @@ export function outputProblems(args: readonly string[], result: CliResult, { tty
   const problems: string[] = [];
   if (![0, 1, 2].includes(result.code)) problems.push(`exit status ${result.code}`);
   if (result.stderr.includes('(INTERNAL)')) problems.push(`INTERNAL: ${result.stderr.trim()}`);
-  if (result.code === 2 && !FATAL_LINE.test(result.stderr)) problems.push(`exit 2 without a single fatal line: ${JSON.stringify(result.stderr.slice(0, 500))}`);
+  if (result.code === 2 && !FATAL_LINE.test(result.stderr))
+    problems.push(`exit 2 without a single fatal line: ${JSON.stringify(result.stderr.slice(0, 500))}`);
   if (args.includes('--json') && result.code !== 2) {
     try {
       JSON.parse(result.stdout);
@@ -41,16 +42,25 @@ export function fingerprint(root: string): Map<string, FingerprintEntry> {
   const visit = (path: string, relative: string): void => {
     const stats = lstatSync(path);
     const type = stats.isDirectory() ? 'dir' : stats.isSymbolicLink() ? 'symlink' : stats.isFile() ? 'file' : 'other';
-    const digest = type === 'file' ? createHash('sha256').update(readFileSync(path)).digest('hex') : type === 'symlink' ? readlinkSync(path) : '';
+    const digest =
+      type === 'file'
+        ? createHash('sha256').update(readFileSync(path)).digest('hex')
+        : type === 'symlink'
+          ? readlinkSync(path)
+          : '';
     entries.set(relative, { type, size: type === 'dir' ? 0 : stats.size, mtimeMs: stats.mtimeMs, digest });
-    if (type === 'dir') for (const name of readdirSync(path).sort()) visit(join(path, name), relative ? `${relative}/${name}` : name);
+    if (type === 'dir')
+      for (const name of readdirSync(path).sort()) visit(join(path, name), relative ? `${relative}/${name}` : name);
   };
   visit(root, '');
   return entries;
 }
 
 /** The paths that appeared, vanished or changed between two fingerprints, as readable lines. */
-export function fingerprintChanges(before: Map<string, FingerprintEntry>, after: Map<string, FingerprintEntry>): string[] {
+export function fingerprintChanges(
+  before: Map<string, FingerprintEntry>,
+  after: Map<string, FingerprintEntry>,
+): string[] {
   const changes: string[] = [];
   for (const [path, entry] of after) {
     const old = before.get(path);

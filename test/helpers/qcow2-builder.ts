@@ -51,8 +51,14 @@ export interface Qcow2Build {
 
 /** What QEMU 7.2 writes into the feature name table: [type, bit, name]. */
 const FEATURE_NAMES: [number, number, string][] = [
-  [0, 0, 'dirty bit'], [0, 1, 'corrupt bit'], [0, 2, 'external data file'], [0, 3, 'compression type'],
-  [0, 4, 'extended L2 entries'], [1, 0, 'lazy refcounts'], [2, 0, 'bitmaps'], [2, 1, 'raw external data'],
+  [0, 0, 'dirty bit'],
+  [0, 1, 'corrupt bit'],
+  [0, 2, 'external data file'],
+  [0, 3, 'compression type'],
+  [0, 4, 'extended L2 entries'],
+  [1, 0, 'lazy refcounts'],
+  [2, 0, 'bitmaps'],
+  [2, 1, 'raw external data'],
 ];
 const COPIED = 1n << 63n;
 const COMPRESSED = 1n << 62n;
@@ -112,7 +118,9 @@ export function buildQcow2(spec: Qcow2Spec): Qcow2Build {
   const l2Entries = clusterSize / entryBytes;
   const l1Size = Math.max(1, Math.ceil(Math.ceil(spec.virtualSize / clusterSize) / l2Entries));
   const layout = new Layout(clusterSize);
-  const views: View[] = [...(spec.snapshots ?? []).map((snapshot) => snapshot.clusters), spec.clusters ?? {}].map((clusters) => ({ clusters, l1Offset: 0, l2Offsets: new Map() }));
+  const views: View[] = [...(spec.snapshots ?? []).map((snapshot) => snapshot.clusters), spec.clusters ?? {}].map(
+    (clusters) => ({ clusters, l1Offset: 0, l2Offsets: new Map() }),
+  );
   placeData(layout, views);
   for (const view of views) {
     view.l1Offset = layout.allocate(Math.ceil((l1Size * 8) / clusterSize));
@@ -121,7 +129,9 @@ export function buildQcow2(spec: Qcow2Spec): Qcow2Build {
       if (!view.l2Offsets.has(l1Index)) view.l2Offsets.set(l1Index, layout.allocate(1));
     }
   }
-  const entries = (spec.snapshots ?? []).map((snapshot, index) => snapshotEntry(snapshot, index, views[index]?.l1Offset ?? 0, l1Size, spec.virtualSize));
+  const entries = (spec.snapshots ?? []).map((snapshot, index) =>
+    snapshotEntry(snapshot, index, views[index]?.l1Offset ?? 0, l1Size, spec.virtualSize),
+  );
   const tableSize = entries.reduce((sum, entry) => sum + entry.bytes.length, 0);
   const snapshotsOffset = entries.length ? layout.allocate(Math.ceil(tableSize / clusterSize)) : 0;
   for (const view of views) countViewRefs(layout, view);
@@ -178,7 +188,18 @@ function countViewRefs(layout: Layout, view: View): void {
   }
 }
 
-function writeHeader(bytes: Uint8Array, spec: Qcow2Spec, header: { version: number; clusterBits: number; l1Size: number; l1TableOffset: number; snapshotsOffset: number; nbSnapshots: number }): void {
+function writeHeader(
+  bytes: Uint8Array,
+  spec: Qcow2Spec,
+  header: {
+    version: number;
+    clusterBits: number;
+    l1Size: number;
+    l1TableOffset: number;
+    snapshotsOffset: number;
+    nbSnapshots: number;
+  },
+): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const clusterSize = 2 ** header.clusterBits;
   bytes.set([0x51, 0x46, 0x49, 0xfb], 0);
@@ -245,7 +266,8 @@ function writeView(bytes: Uint8Array, layout: Layout, view: View, spec: Qcow2Spe
   const clusterSize = layout.clusterSize;
   const entryBytes = spec.extendedL2 ? 16 : 8;
   const l2Entries = clusterSize / entryBytes;
-  for (const [l1Index, l2Offset] of view.l2Offsets) data.setBigUint64(view.l1Offset + l1Index * 8, BigInt(l2Offset) | COPIED);
+  for (const [l1Index, l2Offset] of view.l2Offsets)
+    data.setBigUint64(view.l1Offset + l1Index * 8, BigInt(l2Offset) | COPIED);
   for (const [key, cluster] of Object.entries(view.clusters)) {
     const guest = Number(key);
     const at = (view.l2Offsets.get(Math.floor(guest / l2Entries)) ?? 0) + (guest % l2Entries) * entryBytes;
@@ -261,22 +283,41 @@ function writeView(bytes: Uint8Array, layout: Layout, view: View, spec: Qcow2Spe
 }
 
 /** COPIED is set where the refcount is exactly 1 (qemu-img check requires it in the active tables). */
-function l2Entry(layout: Layout, cluster: ClusterSpec, spec: Qcow2Spec, active: boolean): { entry: bigint; bitmap: bigint } {
-  const copied = (offset: number): bigint => (active && layout.refs.get(offset / layout.clusterSize) === 1 ? COPIED : 0n);
-  if (cluster === 'zero') return spec.extendedL2 ? { entry: 0n, bitmap: 0xffffffffn << 32n } : { entry: 1n, bitmap: 0n };
+function l2Entry(
+  layout: Layout,
+  cluster: ClusterSpec,
+  spec: Qcow2Spec,
+  active: boolean,
+): { entry: bigint; bitmap: bigint } {
+  const copied = (offset: number): bigint =>
+    active && layout.refs.get(offset / layout.clusterSize) === 1 ? COPIED : 0n;
+  if (cluster === 'zero')
+    return spec.extendedL2 ? { entry: 0n, bitmap: 0xffffffffn << 32n } : { entry: 1n, bitmap: 0n };
   const placed = layout.compressedAt.get(compressedSpec(cluster) ?? {});
   if (placed) {
     const clusterBits = Math.log2(layout.clusterSize);
     const sectors = Math.ceil(((placed.offset % 512) + placed.bytes.length) / 512) - 1;
-    return { entry: COMPRESSED | (BigInt(sectors) << BigInt(62 - (clusterBits - 8))) | BigInt(placed.offset), bitmap: 0n };
+    return {
+      entry: COMPRESSED | (BigInt(sectors) << BigInt(62 - (clusterBits - 8))) | BigInt(placed.offset),
+      bitmap: 0n,
+    };
   }
   const offset = layout.hostOf.get(hostData(cluster) ?? new Uint8Array(0)) ?? 0;
-  const bitmap = cluster instanceof Uint8Array || !('alloc' in cluster) ? 0xffffffffn : (BigInt(cluster.zero >>> 0) << 32n) | BigInt(cluster.alloc >>> 0);
+  const bitmap =
+    cluster instanceof Uint8Array || !('alloc' in cluster)
+      ? 0xffffffffn
+      : (BigInt(cluster.zero >>> 0) << 32n) | BigInt(cluster.alloc >>> 0);
   return { entry: BigInt(offset) | copied(offset), bitmap };
 }
 
 /** One table entry, padded to 8 bytes; `used` is its length before the padding. */
-function snapshotEntry(snapshot: SnapshotSpec, index: number, l1Offset: number, l1Size: number, virtualSize: number): { bytes: Uint8Array; used: number } {
+function snapshotEntry(
+  snapshot: SnapshotSpec,
+  index: number,
+  l1Offset: number,
+  l1Size: number,
+  virtualSize: number,
+): { bytes: Uint8Array; used: number } {
   const id = new TextEncoder().encode(String(index + 1));
   const name = new TextEncoder().encode(snapshot.name);
   const extra = snapshot.extraSize ?? 24;

@@ -22,7 +22,10 @@ function collector(isTTY: boolean): Sink & { chunks: Buffer[] } {
 }
 
 /** Runs the real CLI in-process, exactly as bin/snapinspect.js does, capturing both streams. */
-export async function cli(args: string[], options: { tty?: boolean; readers?: readonly Reader[] } = {}): Promise<CliResult> {
+export async function cli(
+  args: string[],
+  options: { tty?: boolean; readers?: readonly Reader[] } = {},
+): Promise<CliResult> {
   const stdout = collector(options.tty ?? false);
   const stderr = collector(options.tty ?? false);
   const io: Io = { stdout, stderr };

@@ -50,11 +50,17 @@ export class Writer {
  * A stable memory image: header page, then the buckets. Buckets go to the memories in spec order,
  * all of one memory's buckets before the next, or one bucket per memory in turn when `interleave`.
  */
-export function buildMemoryManager(opts: { bucketSizePages: number; memories: MemorySpec[]; interleave?: boolean }): Uint8Array {
+export function buildMemoryManager(opts: {
+  bucketSizePages: number;
+  memories: MemorySpec[];
+  interleave?: boolean;
+}): Uint8Array {
   const bucketBytes = opts.bucketSizePages * PAGE;
   if (bucketBytes <= 0) throw new Error('bucketSizePages must be positive');
   const needs = opts.memories.map((memory) => Math.ceil(Math.ceil(memory.data.length / PAGE) / opts.bucketSizePages));
-  const owners = opts.interleave ? roundRobin(needs) : needs.flatMap((count, index) => Array<number>(count).fill(index));
+  const owners = opts.interleave
+    ? roundRobin(needs)
+    : needs.flatMap((count, index) => Array<number>(count).fill(index));
   const image = new Writer(PAGE + owners.length * bucketBytes).ascii(0, 'MGR').u8(3, 1);
   image.u16(4, owners.length).u16(6, opts.bucketSizePages);
   image.bytes.fill(255, 2080, 2080 + 32768);
@@ -88,8 +94,18 @@ export function btreeV1NodeSize(maxKeySize: number, maxValueSize: number): numbe
   return 7 + 11 * (8 + maxKeySize + maxValueSize) + 12 * 8;
 }
 
-export function btreeMapHeaderV1(opts: { maxKeySize: number; maxValueSize: number; rootAddr?: bigint; length?: bigint }): Uint8Array {
-  const image = btreeMapImage(1, BigInt(btreeV1NodeSize(opts.maxKeySize, opts.maxValueSize)), opts.rootAddr, opts.length);
+export function btreeMapHeaderV1(opts: {
+  maxKeySize: number;
+  maxValueSize: number;
+  rootAddr?: bigint;
+  length?: bigint;
+}): Uint8Array {
+  const image = btreeMapImage(
+    1,
+    BigInt(btreeV1NodeSize(opts.maxKeySize, opts.maxValueSize)),
+    opts.rootAddr,
+    opts.length,
+  );
   return image.u32(4, opts.maxKeySize).u32(8, opts.maxValueSize).bytes;
 }
 
@@ -115,7 +131,10 @@ export function vecImage(kind: 'SVC' | 'SMH', elements: Uint8Array[], maxSize: n
   const prefix = fixed ? 0 : maxSize <= 0xff ? 1 : maxSize <= 0xffff ? 2 : 4;
   const slot = prefix + maxSize;
   const image = new Writer(64 + elements.length * slot).ascii(0, kind).u8(3, 1);
-  image.u64(4, BigInt(elements.length)).u32(12, maxSize).u8(16, fixed ? 1 : 0);
+  image
+    .u64(4, BigInt(elements.length))
+    .u32(12, maxSize)
+    .u8(16, fixed ? 1 : 0);
   elements.forEach((element, i) => {
     const at = 64 + i * slot;
     if (prefix > 0) image.bytes.set(littleEndian(element.length, prefix), at);

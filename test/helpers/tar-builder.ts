@@ -68,7 +68,8 @@ export function tarEntry(spec: TarEntrySpec): Uint8Array {
   let headerLink = link;
   if (style === 'pax') {
     const records = paxRecordsFor(spec, name, link);
-    if (Object.keys(records).length > 0) parts.push(paxHeader('x', records, `PaxHeaders.0/${spec.name.split('/').pop() ?? ''}`.slice(0, 100)));
+    if (Object.keys(records).length > 0)
+      parts.push(paxHeader('x', records, `PaxHeaders.0/${spec.name.split('/').pop() ?? ''}`.slice(0, 100)));
     headerName = name.subarray(0, 100);
     headerLink = link.subarray(0, 100);
   } else if (style === 'gnu' || style === 'busybox') {
@@ -111,17 +112,33 @@ export function paxRecords(records: Record<string, string | Uint8Array>): Uint8A
 }
 
 /** A PAX extension member (`x` for the next member, `g` for all following); the payload may be given raw. */
-export function paxHeader(type: 'x' | 'g', records: Record<string, string | Uint8Array> | Uint8Array, name = 'pax_global_header'): Uint8Array {
+export function paxHeader(
+  type: 'x' | 'g',
+  records: Record<string, string | Uint8Array> | Uint8Array,
+  name = 'pax_global_header',
+): Uint8Array {
   const payload = records instanceof Uint8Array ? records : paxRecords(records);
-  return concat([tarHeader({ name, type, mode: 0o644 }, bytesOf(name), new Uint8Array(0), payload.length), padToBlock(payload)]);
+  return concat([
+    tarHeader({ name, type, mode: 0o644 }, bytesOf(name), new Uint8Array(0), payload.length),
+    padToBlock(payload),
+  ]);
 }
 
 /** GNU `L`/`K` record: the whole name plus a NUL. Busybox writes mode 0 and no owner names; GNU 0644 and root. */
-export function gnuLongRecord(type: 'L' | 'K', value: Uint8Array | string, style: 'gnu' | 'busybox' = 'gnu'): Uint8Array {
+export function gnuLongRecord(
+  type: 'L' | 'K',
+  value: Uint8Array | string,
+  style: 'gnu' | 'busybox' = 'gnu',
+): Uint8Array {
   const payload = concat([bytesOf(value), new Uint8Array(1)]);
   const owner = style === 'gnu' ? 'root' : '';
   const name = '././@LongLink';
-  const header = tarHeader({ name, type, style, mode: style === 'gnu' ? 0o644 : 0, uname: owner, gname: owner }, bytesOf(name), new Uint8Array(0), payload.length);
+  const header = tarHeader(
+    { name, type, style, mode: style === 'gnu' ? 0o644 : 0, uname: owner, gname: owner },
+    bytesOf(name),
+    new Uint8Array(0),
+    payload.length,
+  );
   return concat([header, padToBlock(payload)]);
 }
 
@@ -130,7 +147,12 @@ export function tarHeader(spec: TarEntrySpec, name: Uint8Array, link: Uint8Array
   const style = spec.style ?? 'ustar';
   const block = new Uint8Array(BLOCK);
   const forced = new Set(spec.base256 ?? []);
-  const number = (offset: number, width: number, value: number | bigint, field?: 'uid' | 'gid' | 'size' | 'mtime'): void => {
+  const number = (
+    offset: number,
+    width: number,
+    value: number | bigint,
+    field?: 'uid' | 'gid' | 'size' | 'mtime',
+  ): void => {
     block.set(numberField(BigInt(value), width, style, field !== undefined && forced.has(field)), offset);
   };
   const { prefix, rest } = style === 'ustar' ? splitUstarName(name) : { prefix: new Uint8Array(0), rest: name };
@@ -149,7 +171,8 @@ export function tarHeader(spec: TarEntrySpec, name: Uint8Array, link: Uint8Array
 
 function writeOwnerFields(block: Uint8Array, spec: TarEntrySpec, style: TarStyle, prefix: Uint8Array): void {
   block.set(encoder.encode(style === 'ustar' || style === 'pax' ? 'ustar\u000000' : 'ustar  \u0000'), 257);
-  const idName = (name: string | undefined, id: number | undefined): string => name ?? (style === 'busybox' ? String(id ?? 0) : '');
+  const idName = (name: string | undefined, id: number | undefined): string =>
+    name ?? (style === 'busybox' ? String(id ?? 0) : '');
   block.set(encoder.encode(idName(spec.uname, spec.uid)).subarray(0, 32), 265);
   block.set(encoder.encode(idName(spec.gname, spec.gid)).subarray(0, 32), 297);
   const device = spec.type === '3' || spec.type === '4';
@@ -165,7 +188,8 @@ function writeOwnerFields(block: Uint8Array, spec: TarEntrySpec, style: TarStyle
 function splitUstarName(name: Uint8Array): { prefix: Uint8Array; rest: Uint8Array } {
   if (name.length <= 100) return { prefix: new Uint8Array(0), rest: name };
   for (let i = Math.min(name.length - 1, 155); i > 0; i--) {
-    if (name[i] === 0x2f && name.length - i - 1 <= 100) return { prefix: name.subarray(0, i), rest: name.subarray(i + 1) };
+    if (name[i] === 0x2f && name.length - i - 1 <= 100)
+      return { prefix: name.subarray(0, i), rest: name.subarray(i + 1) };
   }
   throw new Error(`tar-builder: ${name.length}-byte name cannot be split for ustar`);
 }

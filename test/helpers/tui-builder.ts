@@ -47,8 +47,16 @@ export async function openBrowse(path: string): Promise<ViewModel> {
 }
 
 export async function openDiff(beforePath: string, afterPath: string): Promise<ViewModel> {
-  const [before, after] = await Promise.all([openAddress(beforePath, { showSecrets: false }), openAddress(afterPath, { showSecrets: false })]);
-  const result = await computeDiff(before.snapshot, after.snapshot, { ignoreMtime: false, dirMtimes: false, exclude: [], only: new Set(['files', 'memory', 'metadata']) });
+  const [before, after] = await Promise.all([
+    openAddress(beforePath, { showSecrets: false }),
+    openAddress(afterPath, { showSecrets: false }),
+  ]);
+  const result = await computeDiff(before.snapshot, after.snapshot, {
+    ignoreMtime: false,
+    dirMtimes: false,
+    exclude: [],
+    only: new Set(['files', 'memory', 'metadata']),
+  });
   return diffModel(before.snapshot, after.snapshot, result);
 }
 
@@ -59,7 +67,7 @@ export async function renderApp(model: ViewModel) {
   const app = render(createElement(App, { model, color: false }));
   const settle = async (): Promise<string> => {
     let last = app.lastFrame();
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       await pause(15);
       const frame = app.lastFrame();
       quiet = frame === last ? quiet + 1 : 0;
@@ -79,4 +87,14 @@ export async function renderApp(model: ViewModel) {
 }
 
 /** Escape sequences of keys for `press`. */
-export const KEY = { up: '\u001b[A', down: '\u001b[B', right: '\u001b[C', left: '\u001b[D', pageDown: '\u001b[6~', pageUp: '\u001b[5~', enter: '\r', esc: '\u001b', tab: '\t' };
+export const KEY = {
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  pageDown: '\u001b[6~',
+  pageUp: '\u001b[5~',
+  enter: '\r',
+  esc: '\u001b',
+  tab: '\t',
+};

@@ -64,7 +64,11 @@ export function buildZip(members: ZipMember[], options: ZipOptions = {}): Buffer
     offset += 30 + name.length + stored.length;
   }
   const directory = Buffer.concat(centrals);
-  return Buffer.concat([...locals, directory, ...endRecords(members.length, directory.length, offset, options.zip64 ?? false)]);
+  return Buffer.concat([
+    ...locals,
+    directory,
+    ...endRecords(members.length, directory.length, offset, options.zip64 ?? false),
+  ]);
 }
 
 function zip64Extra(size: number, compressed: number, offset: number): Buffer {
@@ -127,16 +131,88 @@ const pickledParameters = `\\\\x80027d7101285806000000706173737764710258${Buffer
 export function pgData(): string {
   return [
     '-- Dumped from database version 9.5.3\n\nSET search_path = public, pg_catalog;\n\n',
-    pgCopy('tenants', ['id', 'name', 'rabbitmq_password', 'rabbitmq_username', 'rabbitmq_vhost'], [['0', 'default_tenant', SECRET.tenantRabbit, 'rmq_user', 'rmq_vhost']]),
-    pgCopy('users', ['id', 'username', 'active', 'password', 'api_token_key'], [['0', 'admin', 't', SECRET.adminHash, 'APITOKEN-aa']]),
-    pgCopy('blueprints', ['_storage_id', 'id', 'created_at', 'main_file_name', 'plan', '_tenant_id'], [['1', 'bp1', '2024-01-01 10:00:00', 'bp.yaml', '\\\\x80027d71012e', '0']]),
-    pgCopy('deployments', ['_storage_id', 'id', 'created_at', 'inputs', '_blueprint_fk', '_tenant_id'], [['1', 'dep1', '2024-01-01 10:01:00', '\\\\x80027d71012e', '1', '0']]),
-    pgCopy('executions', ['_storage_id', 'id', 'created_at', 'parameters', 'status', 'workflow_id', '_deployment_fk', '_tenant_id', 'is_system_workflow', 'scheduled_for', 'token'], [
-      ['1', 'ex-install', '2024-01-01 10:02:00', pickledParameters, 'terminated', 'install', '1', '0', 'f', '\\N', SECRET.token],
-      ['2', 'ex-later', '2024-01-01 10:03:00', '\\\\x80027d71012e', 'scheduled', 'uninstall', '1', '0', 'f', '2050-01-02 12:00:00', SECRET.token],
-      ['3', 'ex-snap', '2024-01-01 10:04:00', '\\\\x80027d71012e', 'started', 'create_snapshot', '\\N', '0', 't', '\\N', SECRET.token],
-    ]),
-    pgCopy('secrets', ['_storage_id', 'id', 'value', '_tenant_id', 'visibility'], [['1', 'db_password', SECRET.secretValue, '0', 'tenant']]),
+    pgCopy(
+      'tenants',
+      ['id', 'name', 'rabbitmq_password', 'rabbitmq_username', 'rabbitmq_vhost'],
+      [['0', 'default_tenant', SECRET.tenantRabbit, 'rmq_user', 'rmq_vhost']],
+    ),
+    pgCopy(
+      'users',
+      ['id', 'username', 'active', 'password', 'api_token_key'],
+      [['0', 'admin', 't', SECRET.adminHash, 'APITOKEN-aa']],
+    ),
+    pgCopy(
+      'blueprints',
+      ['_storage_id', 'id', 'created_at', 'main_file_name', 'plan', '_tenant_id'],
+      [['1', 'bp1', '2024-01-01 10:00:00', 'bp.yaml', '\\\\x80027d71012e', '0']],
+    ),
+    pgCopy(
+      'deployments',
+      ['_storage_id', 'id', 'created_at', 'inputs', '_blueprint_fk', '_tenant_id'],
+      [['1', 'dep1', '2024-01-01 10:01:00', '\\\\x80027d71012e', '1', '0']],
+    ),
+    pgCopy(
+      'executions',
+      [
+        '_storage_id',
+        'id',
+        'created_at',
+        'parameters',
+        'status',
+        'workflow_id',
+        '_deployment_fk',
+        '_tenant_id',
+        'is_system_workflow',
+        'scheduled_for',
+        'token',
+      ],
+      [
+        [
+          '1',
+          'ex-install',
+          '2024-01-01 10:02:00',
+          pickledParameters,
+          'terminated',
+          'install',
+          '1',
+          '0',
+          'f',
+          '\\N',
+          SECRET.token,
+        ],
+        [
+          '2',
+          'ex-later',
+          '2024-01-01 10:03:00',
+          '\\\\x80027d71012e',
+          'scheduled',
+          'uninstall',
+          '1',
+          '0',
+          'f',
+          '2050-01-02 12:00:00',
+          SECRET.token,
+        ],
+        [
+          '3',
+          'ex-snap',
+          '2024-01-01 10:04:00',
+          '\\\\x80027d71012e',
+          'started',
+          'create_snapshot',
+          '\\N',
+          '0',
+          't',
+          '\\N',
+          SECRET.token,
+        ],
+      ],
+    ),
+    pgCopy(
+      'secrets',
+      ['_storage_id', 'id', 'value', '_tenant_id', 'visibility'],
+      [['1', 'db_password', SECRET.secretValue, '0', 'tenant']],
+    ),
     "DELETE FROM executions WHERE id = 'ex-snap';\n",
   ].join('');
 }
@@ -144,16 +220,55 @@ export function pgData(): string {
 /** A legacy (family B) snapshot with every kind of secret file the format notes list. */
 export function legacySnapshot(): ZipMember[] {
   return [
-    { name: 'metadata.json', data: JSON.stringify({ snapshot_version: '5.0.5', schema_revision: '62a8d746d13b', stage_schema_revision: 'Trying to fetch user config from: x\n20190423064931-5_0-CreateWidgetBackendTable.js\n' }) },
+    {
+      name: 'metadata.json',
+      data: JSON.stringify({
+        snapshot_version: '5.0.5',
+        schema_revision: '62a8d746d13b',
+        stage_schema_revision: 'Trying to fetch user config from: x\n20190423064931-5_0-CreateWidgetBackendTable.js\n',
+      }),
+    },
     { name: 'pg_data', data: pgData() },
-    { name: 'rest-security.conf', data: JSON.stringify({ encryption_key: SECRET.encryptionKey, hash_salt: SECRET.hashSalt, secret_key: 'SK', encoding_block_size: 24 }), mode: 0o100660 },
-    { name: 'admin_account.json', data: ` ${JSON.stringify({ id: 0, username: 'admin', password: SECRET.adminHash, api_token_key: 'APITOKEN-aa' })}\n\n` },
-    { name: 'agents.json', data: JSON.stringify({ default_tenant: { dep1: { vm: { vm_abc: { version: '4.1.0', broker_config: { broker_ip: '10.0.0.5', broker_pass: SECRET.brokerPass } } } } } }) },
+    {
+      name: 'rest-security.conf',
+      data: JSON.stringify({
+        encryption_key: SECRET.encryptionKey,
+        hash_salt: SECRET.hashSalt,
+        secret_key: 'SK',
+        encoding_block_size: 24,
+      }),
+      mode: 0o100660,
+    },
+    {
+      name: 'admin_account.json',
+      data: ` ${JSON.stringify({ id: 0, username: 'admin', password: SECRET.adminHash, api_token_key: 'APITOKEN-aa' })}\n\n`,
+    },
+    {
+      name: 'agents.json',
+      data: JSON.stringify({
+        default_tenant: {
+          dep1: {
+            vm: {
+              vm_abc: { version: '4.1.0', broker_config: { broker_ip: '10.0.0.5', broker_pass: SECRET.brokerPass } },
+            },
+          },
+        },
+      }),
+    },
     { name: 'ssl/', data: '' },
-    { name: 'ssl/cloudify_internal_key.pem', data: `-----BEGIN PRIVATE KEY-----\n${SECRET.pemBody}\n-----END PRIVATE KEY-----\n` },
-    { name: 'ssl/cloudify_internal_cert.pem', data: '-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----\n' },
+    {
+      name: 'ssl/cloudify_internal_key.pem',
+      data: `-----BEGIN PRIVATE KEY-----\n${SECRET.pemBody}\n-----END PRIVATE KEY-----\n`,
+    },
+    {
+      name: 'ssl/cloudify_internal_cert.pem',
+      data: '-----BEGIN CERTIFICATE-----\nPUBLIC\n-----END CERTIFICATE-----\n',
+    },
     { name: 'snapshot-credentials/default_tenant_dep1_vm/agent_key', data: SECRET.agentKey },
-    { name: 'stage/conf/app.json', data: JSON.stringify({ db: { url: `postgres://cloudify:${SECRET.dbPassword}@localhost:5432/stage` } }) },
+    {
+      name: 'stage/conf/app.json',
+      data: JSON.stringify({ db: { url: `postgres://cloudify:${SECRET.dbPassword}@localhost:5432/stage` } }),
+    },
     { name: 'blueprints/default_tenant/bp1/bp.yaml', data: 'tosca_definitions_version: cloudify_dsl_1_3\n' },
   ];
 }

@@ -31,16 +31,40 @@ const write = (bytes: Uint8Array | string): string => {
 };
 const icpFolder = (extra: Record<string, string> = {}): string => {
   const path = join(root, `icp-${++made}`);
-  const files = icpFolderFiles({ flavour: 'icp-cli', wasmPages: 1, gzipModule: true, chunks: [patternBytes(10, 1), patternBytes(10, 2), patternBytes(10, 3)] });
-  writeFiles(path, new Map([...files, ...Object.entries(extra).map(([name, text]) => [name, new TextEncoder().encode(text)] as const)]));
+  const files = icpFolderFiles({
+    flavour: 'icp-cli',
+    wasmPages: 1,
+    gzipModule: true,
+    chunks: [patternBytes(10, 1), patternBytes(10, 2), patternBytes(10, 3)],
+  });
+  writeFiles(
+    path,
+    new Map([
+      ...files,
+      ...Object.entries(extra).map(([name, text]) => [name, new TextEncoder().encode(text)] as const),
+    ]),
+  );
   return path;
 };
 const qcow2 = (): string =>
-  write(buildQcow2({ clusterBits: 12, virtualSize: 65536, clusters: { 0: filled(1, 4096) }, snapshots: [{ name: 'a', clusters: { 0: filled(1, 4096) } }, { name: 'b', clusters: {} }] }).bytes);
+  write(
+    buildQcow2({
+      clusterBits: 12,
+      virtualSize: 65536,
+      clusters: { 0: filled(1, 4096) },
+      snapshots: [
+        { name: 'a', clusters: { 0: filled(1, 4096) } },
+        { name: 'b', clusters: {} },
+      ],
+    }).bytes,
+  );
 /** A Cloudify snapshot with a blueprint zip that holds another zip (nested archives at depths 1 and 2). */
 const cloudify = (): string => {
   const inner = buildZip([{ name: 'deep.txt', data: 'deep' }]);
-  const blueprint = buildZip([{ name: 'bp.yaml', data: 'tosca_definitions_version: cloudify_dsl_1_3\n' }, { name: 'inner.zip', data: inner }]);
+  const blueprint = buildZip([
+    { name: 'bp.yaml', data: 'tosca_definitions_version: cloudify_dsl_1_3\n' },
+    { name: 'inner.zip', data: inner },
+  ]);
   return write(buildZip([...legacySnapshot(), { name: 'blueprints/default_tenant/bp2.zip', data: blueprint }]));
 };
 /** 2 MiB of numbered rows: deflate shrinks them about 3:1, past the 1 MiB after which ratios count. */
@@ -74,19 +98,63 @@ interface Case {
 }
 
 const layers = [[dir('etc'), file('etc/a', 'a')], [file('etc/b', 'b')]];
-const wasm = buildWasm({ functions: 3, memory: { memory64: false, minPages: 1 }, exports: [{ name: 'a', kind: 'func', index: 0 }, { name: 'b', kind: 'func', index: 1 }] });
+const wasm = buildWasm({
+  functions: 3,
+  memory: { memory64: false, minPages: 1 },
+  exports: [
+    { name: 'a', kind: 'func', index: 0 },
+    { name: 'b', kind: 'func', index: 1 },
+  ],
+});
 
 const CASES: Case[] = [
   { limit: 'metadataBytes', value: '100', input: icpFolder, code: 'ICP_METADATA_MALFORMED' },
   { limit: 'jsonDepth', value: '1', input: icpFolder, code: 'ICP_METADATA_MALFORMED' },
-  { limit: 'leftoverBytes', value: '10', input: () => icpFolder({ '.download_progress.json': `{"wasm_module": {"frontier": 0, "ahead": []}}` }), code: 'ICP_DOWNLOAD_INCOMPLETE', message: 'too large' },
+  {
+    limit: 'leftoverBytes',
+    value: '10',
+    input: () => icpFolder({ '.download_progress.json': `{"wasm_module": {"frontier": 0, "ahead": []}}` }),
+    code: 'ICP_DOWNLOAD_INCOMPLETE',
+    message: 'too large',
+  },
   { limit: 'dirEntries', value: '2', input: icpFolder, code: 'TOO_MANY_ENTRIES' },
-  { limit: 'archiveEntries', value: '2', input: () => write(buildTar([dir('d'), file('d/a', 'a'), file('d/b', 'b'), file('d/c', 'c')].map(tarEntry))), code: 'TAR_TOO_MANY_ENTRIES' },
-  { limit: 'pathBytes', value: '100', input: () => write(buildTar([file(`${'long/'.repeat(40)}name`, 'x')].map((spec) => tarEntry({ ...spec, style: 'pax' })))), code: 'TAR_EXTENSION_TOO_LARGE' },
-  { limit: 'indexDepth', value: '1', input: () => write(buildImage('oci', { layers, platforms: [{ os: 'linux', architecture: 'amd64' }] })), code: 'IMAGE_INDEX_TOO_DEEP' },
-  { limit: 'imageLayers', value: '1', input: () => write(buildImage('legacy', { layers })), code: 'IMAGE_TOO_MANY_LAYERS' },
-  { limit: 'decompressRatio', value: '10', input: () => write(gzipSync(buildTar([{ ...file('zeros'), data: new Uint8Array(4 * 1024 * 1024) }].map(tarEntry)))), code: 'DECOMPRESS_LIMIT' },
-  { limit: 'decompressedBytes', value: '256K', input: () => write(gzipSync(buildTar([{ ...file('data'), data: patternBytes(1_000_000, 5) }].map(tarEntry)))), code: 'DECOMPRESS_LIMIT' },
+  {
+    limit: 'archiveEntries',
+    value: '2',
+    input: () => write(buildTar([dir('d'), file('d/a', 'a'), file('d/b', 'b'), file('d/c', 'c')].map(tarEntry))),
+    code: 'TAR_TOO_MANY_ENTRIES',
+  },
+  {
+    limit: 'pathBytes',
+    value: '100',
+    input: () =>
+      write(buildTar([file(`${'long/'.repeat(40)}name`, 'x')].map((spec) => tarEntry({ ...spec, style: 'pax' })))),
+    code: 'TAR_EXTENSION_TOO_LARGE',
+  },
+  {
+    limit: 'indexDepth',
+    value: '1',
+    input: () => write(buildImage('oci', { layers, platforms: [{ os: 'linux', architecture: 'amd64' }] })),
+    code: 'IMAGE_INDEX_TOO_DEEP',
+  },
+  {
+    limit: 'imageLayers',
+    value: '1',
+    input: () => write(buildImage('legacy', { layers })),
+    code: 'IMAGE_TOO_MANY_LAYERS',
+  },
+  {
+    limit: 'decompressRatio',
+    value: '10',
+    input: () => write(gzipSync(buildTar([{ ...file('zeros'), data: new Uint8Array(4 * 1024 * 1024) }].map(tarEntry)))),
+    code: 'DECOMPRESS_LIMIT',
+  },
+  {
+    limit: 'decompressedBytes',
+    value: '256K',
+    input: () => write(gzipSync(buildTar([{ ...file('data'), data: patternBytes(1_000_000, 5) }].map(tarEntry)))),
+    code: 'DECOMPRESS_LIMIT',
+  },
   { limit: 'memoryScanBytes', value: '1K', input: icpFolder, code: 'MEMORY_NOT_SCANNED' },
   { limit: 'wasmBytes', value: '64', input: icpFolder, code: 'ICP_MODULE_INVALID', command: 'verify' },
   { limit: 'wasmSections', value: '2', input: () => write(wasm), code: 'ICP_MODULE_INVALID', command: 'verify' },
@@ -96,18 +164,95 @@ const CASES: Case[] = [
   { limit: 'qcow2RefcountTableBytes', value: '8', input: qcow2, code: 'QCOW2_TABLE_TOO_LARGE' },
   { limit: 'criuEntries', value: '1', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuEntryBytes', value: '4', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
-  { limit: 'zipEntries', value: '2', input: cloudify, code: 'TOO_MANY_ENTRIES', message: 'more than 2 zip entries; only the first 2 are listed' },
-  { limit: 'zipRatio', value: '2', input: cloudifyWithRows, code: 'ZIP_LIMIT', message: 'blueprints/default_tenant/bp1/rows.yaml expands more than 2:1', command: 'verify' },
-  { limit: 'archiveDepth', value: '1', input: cloudify, entry: 'blueprints/default_tenant/bp2.zip/inner.zip', code: 'ARCHIVE_DEPTH_LIMIT', message: 'nested 2 levels deep; the limit is 1, so it is not opened' },
-  { limit: 'nestedArchiveBytes', value: '100', input: cloudify, entry: 'blueprints/default_tenant/bp2.zip', code: 'ARCHIVE_TOO_LARGE', message: 'larger than 100 bytes; it is not browsed inside' },
-  { limit: 'dumpLineBytes', value: '100', input: cloudify, code: 'CLOUDIFY_LINE_TOO_LONG', message: 'line 21 of pg_data is longer than 100 bytes and was skipped' },
-  { limit: 'redactBytes', value: '100', input: cloudify, code: 'CLOUDIFY_WITHHELD', message: 'pg_data is larger than the redactBytes limit of 100 bytes, so it is not redacted but withheld whole' },
-  { limit: 'managerRecords', value: '1', input: cloudify, code: 'CLOUDIFY_TOO_MANY_RECORDS', message: 'pg_data holds 3 executions rows, more than the managerRecords limit; the Manager view shows the first 1' },
-  { limit: 'candidDepth', value: '1', input: walked, code: 'STABLE_CANDID_UNDECODABLE', message: 'the memory starts with DIDL but is not valid Candid: values nest deeper than 1 levels' },
-  { limit: 'candidTypes', value: '1', input: walked, code: 'STABLE_CANDID_UNDECODABLE', message: 'type table has 4 entries, more than 1' },
-  { limit: 'candidValues', value: '2', input: walked, code: 'STABLE_CANDID_UNDECODABLE', message: 'more than 2 values in one message' },
-  { limit: 'stableNodeBytes', value: '200', input: walked, entry: 'stable_memory.bin/memory 0', code: 'STABLE_UNREADABLE', message: 'entries cannot be read: node at address 260 spans more than 200 bytes' },
-  { limit: 'btreeNodes', value: '1', input: walked, entry: 'stable_memory.bin/memory 0', code: 'STABLE_UNREADABLE', message: 'entries cannot be read: more than 1 nodes visited' },
+  {
+    limit: 'zipEntries',
+    value: '2',
+    input: cloudify,
+    code: 'TOO_MANY_ENTRIES',
+    message: 'more than 2 zip entries; only the first 2 are listed',
+  },
+  {
+    limit: 'zipRatio',
+    value: '2',
+    input: cloudifyWithRows,
+    code: 'ZIP_LIMIT',
+    message: 'blueprints/default_tenant/bp1/rows.yaml expands more than 2:1',
+    command: 'verify',
+  },
+  {
+    limit: 'archiveDepth',
+    value: '1',
+    input: cloudify,
+    entry: 'blueprints/default_tenant/bp2.zip/inner.zip',
+    code: 'ARCHIVE_DEPTH_LIMIT',
+    message: 'nested 2 levels deep; the limit is 1, so it is not opened',
+  },
+  {
+    limit: 'nestedArchiveBytes',
+    value: '100',
+    input: cloudify,
+    entry: 'blueprints/default_tenant/bp2.zip',
+    code: 'ARCHIVE_TOO_LARGE',
+    message: 'larger than 100 bytes; it is not browsed inside',
+  },
+  {
+    limit: 'dumpLineBytes',
+    value: '100',
+    input: cloudify,
+    code: 'CLOUDIFY_LINE_TOO_LONG',
+    message: 'line 21 of pg_data is longer than 100 bytes and was skipped',
+  },
+  {
+    limit: 'redactBytes',
+    value: '100',
+    input: cloudify,
+    code: 'CLOUDIFY_WITHHELD',
+    message: 'pg_data is larger than the redactBytes limit of 100 bytes, so it is not redacted but withheld whole',
+  },
+  {
+    limit: 'managerRecords',
+    value: '1',
+    input: cloudify,
+    code: 'CLOUDIFY_TOO_MANY_RECORDS',
+    message: 'pg_data holds 3 executions rows, more than the managerRecords limit; the Manager view shows the first 1',
+  },
+  {
+    limit: 'candidDepth',
+    value: '1',
+    input: walked,
+    code: 'STABLE_CANDID_UNDECODABLE',
+    message: 'the memory starts with DIDL but is not valid Candid: values nest deeper than 1 levels',
+  },
+  {
+    limit: 'candidTypes',
+    value: '1',
+    input: walked,
+    code: 'STABLE_CANDID_UNDECODABLE',
+    message: 'type table has 4 entries, more than 1',
+  },
+  {
+    limit: 'candidValues',
+    value: '2',
+    input: walked,
+    code: 'STABLE_CANDID_UNDECODABLE',
+    message: 'more than 2 values in one message',
+  },
+  {
+    limit: 'stableNodeBytes',
+    value: '200',
+    input: walked,
+    entry: 'stable_memory.bin/memory 0',
+    code: 'STABLE_UNREADABLE',
+    message: 'entries cannot be read: node at address 260 spans more than 200 bytes',
+  },
+  {
+    limit: 'btreeNodes',
+    value: '1',
+    input: walked,
+    entry: 'stable_memory.bin/memory 0',
+    code: 'STABLE_UNREADABLE',
+    message: 'entries cannot be read: more than 1 nodes visited',
+  },
 ];
 
 /** Presentation limits: crossing one is no problem to report; it changes what a command prints. */
@@ -121,25 +266,49 @@ interface ShownCase {
 }
 
 const SHOWN: ShownCase[] = [
-  { limit: 'entriesPerPage', value: '10', input: walked, args: (path) => ['ls', `${path}:stable_memory.bin/memory 0`], shown: 'page 1/\npage 2/\npage 3/\n' },
+  {
+    limit: 'entriesPerPage',
+    value: '10',
+    input: walked,
+    args: (path) => ['ls', `${path}:stable_memory.bin/memory 0`],
+    shown: 'page 1/\npage 2/\npage 3/\n',
+  },
   {
     limit: 'valueTextChars',
     value: '20',
     input: walked,
     args: (path) => ['info', `${path}:stable_memory.bin/memory 1/value`],
-    shown: ['Path:     stable_memory.bin/memory 1/value', 'Kind:     record', 'Size:     59 (59 B)', 'Note:     (record { 1113806378…', 'Attributes:', '  index: 0', '  value: (record { 1113806378…', '  value_encoding: candid', ''].join('\n'),
+    shown: [
+      'Path:     stable_memory.bin/memory 1/value',
+      'Kind:     record',
+      'Size:     59 (59 B)',
+      'Note:     (record { 1113806378…',
+      'Attributes:',
+      '  index: 0',
+      '  value: (record { 1113806378…',
+      '  value_encoding: candid',
+      '',
+    ].join('\n'),
   },
 ];
 
 /** `CODE message` of each diagnostic (info) or finding (verify), or the fatal error's code. */
-async function reported(path: string, command: Case['command'], extra: string[] = []): Promise<{ lines: string[]; stderr: string }> {
+async function reported(
+  path: string,
+  command: Case['command'],
+  extra: string[] = [],
+): Promise<{ lines: string[]; stderr: string }> {
   const result = await cli([command ?? 'info', '--json', ...extra, path]);
   if (result.code === 2) return { lines: [result.stderr], stderr: result.stderr };
   const json = JSON.parse(result.stdout) as { diagnostics?: Diagnostic[]; findings?: Diagnostic[] };
-  return { lines: (json.diagnostics ?? json.findings ?? []).map((d) => `${d.code} ${d.message}`), stderr: result.stderr };
+  return {
+    lines: (json.diagnostics ?? json.findings ?? []).map((d) => `${d.code} ${d.message}`),
+    stderr: result.stderr,
+  };
 }
 
-const mentions = (lines: string[], { code, message = '' }: Pick<Case, 'code' | 'message'>): boolean => lines.some((line) => line.startsWith(`${code} `) && line.includes(message));
+const mentions = (lines: string[], { code, message = '' }: Pick<Case, 'code' | 'message'>): boolean =>
+  lines.some((line) => line.startsWith(`${code} `) && line.includes(message));
 
 describe('each limit trips with a diagnostic', () => {
   it('covers every limit the readers declare', () => {
@@ -165,12 +334,17 @@ describe('each limit trips with a diagnostic', () => {
     expect([quiet.code, quiet.stderr]).toEqual([0, '']);
     expect(quiet.stdout).not.toBe(shown);
     const [name = '', ...rest] = command;
-    expect(await cli([name, '--limit', `${limit}=${value}`, ...rest])).toMatchObject({ code: 0, stdout: shown, stderr: '' });
+    expect(await cli([name, '--limit', `${limit}=${value}`, ...rest])).toMatchObject({
+      code: 0,
+      stdout: shown,
+      stderr: '',
+    });
   });
 });
 
 describe('a zip listed up to zipEntries', () => {
-  const codes = async (path: string): Promise<string[]> => (await reported(path, undefined, ['--limit', 'zipEntries=2'])).lines.map((line) => line.split(' ')[0] ?? '');
+  const codes = async (path: string): Promise<string[]> =>
+    (await reported(path, undefined, ['--limit', 'zipEntries=2'])).lines.map((line) => line.split(' ')[0] ?? '');
 
   it('is cut, not called damaged for holding fewer entries than its end record announces', async () => {
     expect(await codes(cloudify())).toEqual(['TOO_MANY_ENTRIES', 'CLOUDIFY_STAGE_REVISION_NOISE']);
@@ -189,15 +363,29 @@ describe('a zip listed up to zipEntries', () => {
 
 describe('a Manager view cut at managerRecords', () => {
   const cut = async (members: ZipMember[]): Promise<string[]> =>
-    (await reported(write(buildZip(members)), undefined, ['--limit', 'managerRecords=1'])).lines.filter((line) => line.startsWith('CLOUDIFY_TOO_MANY_RECORDS'));
+    (await reported(write(buildZip(members)), undefined, ['--limit', 'managerRecords=1'])).lines.filter((line) =>
+      line.startsWith('CLOUDIFY_TOO_MANY_RECORDS'),
+    );
 
   it('names the es_data kind and the 7.x file that held more', async () => {
-    const es = ['e1', 'e2', 'e3'].map((id) => JSON.stringify({ _type: 'execution', _id: id, _source: { id } })).join('\n');
-    expect(await cut([{ name: 'metadata.json', data: '{"snapshot_version": "3.3"}' }, { name: 'es_data', data: es }])).toEqual([
+    const es = ['e1', 'e2', 'e3']
+      .map((id) => JSON.stringify({ _type: 'execution', _id: id, _source: { id } }))
+      .join('\n');
+    expect(
+      await cut([
+        { name: 'metadata.json', data: '{"snapshot_version": "3.3"}' },
+        { name: 'es_data', data: es },
+      ]),
+    ).toEqual([
       'CLOUDIFY_TOO_MANY_RECORDS es_data holds 3 executions documents, more than the managerRecords limit; the Manager view shows the first 1',
     ]);
     const items = JSON.stringify({ type: 'executions', items: [{ id: 'x1' }, { id: 'x2' }] });
-    expect(await cut([{ name: 'metadata.json', data: '{"snapshot_version": "7.0.4"}' }, { name: 'tenants/t1/00000001.json', data: items }])).toEqual([
+    expect(
+      await cut([
+        { name: 'metadata.json', data: '{"snapshot_version": "7.0.4"}' },
+        { name: 'tenants/t1/00000001.json', data: items },
+      ]),
+    ).toEqual([
       'CLOUDIFY_TOO_MANY_RECORDS tenants/t1/00000001.json holds 2 executions items, more than the managerRecords limit; the Manager view shows the first 1',
     ]);
   });
@@ -221,7 +409,12 @@ describe('--limit', () => {
     const path = icpFolder();
     const malformed = { code: 'ICP_METADATA_MALFORMED' };
     expect(mentions((await reported(path, undefined, ['--limit', 'metadataBytes=1K'])).lines, malformed)).toBe(true);
-    expect(mentions((await reported(path, undefined, ['--limit', 'metadataBytes=64M', '--limit', 'jsonDepth=1000'])).lines, malformed)).toBe(false);
+    expect(
+      mentions(
+        (await reported(path, undefined, ['--limit', 'metadataBytes=64M', '--limit', 'jsonDepth=1000'])).lines,
+        malformed,
+      ),
+    ).toBe(false);
   });
 
   it('the README documents every limit with its default', () => {
@@ -232,7 +425,9 @@ describe('--limit', () => {
 
 describe('a decompression bomb', () => {
   it('stops after its first MiB at a ratio limit, with memory to spare', async () => {
-    const bomb = write(gzipSync(buildTar([{ ...file('zeros'), data: new Uint8Array(256 * 1024 * 1024) }].map(tarEntry)), { level: 9 }));
+    const bomb = write(
+      gzipSync(buildTar([{ ...file('zeros'), data: new Uint8Array(256 * 1024 * 1024) }].map(tarEntry)), { level: 9 }),
+    );
     const before = process.memoryUsage().rss;
     const result = await reported(bomb, undefined, ['--limit', 'decompressRatio=100']);
     expect(mentions(result.lines, { code: 'DECOMPRESS_LIMIT' }), result.lines.join('\n')).toBe(true);
@@ -248,14 +443,19 @@ describe('a qcow2 disk that claims a petabyte in its header', () => {
 
   it('info skips the page map instead of reading it', async () => {
     const lines = (await reported(huge, undefined)).lines;
-    expect(lines).toContain(`MEMORY_NOT_SCANNED ${2 ** 50} bytes is over the memoryScanBytes limit of ${64 * 1024 ** 3}; pages not scanned`);
+    expect(lines).toContain(
+      `MEMORY_NOT_SCANNED ${2 ** 50} bytes is over the memoryScanBytes limit of ${64 * 1024 ** 3}; pages not scanned`,
+    );
     const entry = await cli(['info', `${huge}:disk`]);
     expect(entry.stdout).toContain(`Pages:    ${2 ** 50} bytes is over the memoryScanBytes limit`);
   });
 
   it('diff stops with one LIMIT line rather than reading it, and compares it with --only files,metadata', async () => {
     const result = await cli(['diff', small, huge]);
-    expect([result.code, result.stderr]).toEqual([2, `snapinspect: disk: comparing ${2 ** 50} bytes page by page is over the memoryScanBytes limit of ${64 * 1024 ** 3}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata (LIMIT)\n`]);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      `snapinspect: disk: comparing ${2 ** 50} bytes page by page is over the memoryScanBytes limit of ${64 * 1024 ** 3}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata (LIMIT)\n`,
+    ]);
     const metadataOnly = await cli(['diff', '--only', 'files,metadata', small, huge]);
     expect(metadataOnly.code).toBe(1);
     expect(metadataOnly.stdout).toContain(`virtual_size: 65536 → ${2 ** 50}`);

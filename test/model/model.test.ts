@@ -8,8 +8,26 @@ import { errorMessage, SnapinspectError } from '../../src/model/errors.js';
 import { appendPage, countPages, formatRanges, pageCount, scanPages, type PageRanges } from '../../src/model/memory.js';
 import { Instant, isMetaRecord } from '../../src/model/metadata.js';
 import { joinPath, splitPath } from '../../src/model/paths.js';
-import { blocks, BytesSource, ConcatSource, FileSource, readAll, SCAN_BLOCK, SliceSource, type Source } from '../../src/model/source.js';
-import { childrenOf, dirNode, findNode, lazy, treeSize, walk, walkMemories, type TreeNode } from '../../src/model/tree.js';
+import {
+  blocks,
+  BytesSource,
+  ConcatSource,
+  FileSource,
+  readAll,
+  SCAN_BLOCK,
+  SliceSource,
+  type Source,
+} from '../../src/model/source.js';
+import {
+  childrenOf,
+  dirNode,
+  findNode,
+  lazy,
+  treeSize,
+  walk,
+  walkMemories,
+  type TreeNode,
+} from '../../src/model/tree.js';
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'snapinspect-model-'));
 afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
@@ -129,7 +147,17 @@ describe('escapeForDisplay', () => {
   });
 
   it('leaves printable text, including non-ASCII, untouched', () => {
-    for (const text of ['plain', 'café é', '日本語', 'emoji 😀', ' ~', '\u00a0nbsp', '\u2065\u202f', 'back\\slash', '']) {
+    for (const text of [
+      'plain',
+      'café é',
+      '日本語',
+      'emoji 😀',
+      ' ~',
+      '\u00a0nbsp',
+      '\u2065\u202f',
+      'back\\slash',
+      '',
+    ]) {
       expect(escapeForDisplay(text)).toBe(text);
     }
   });
@@ -174,7 +202,12 @@ describe('errors and diagnostics', () => {
 
   it('diagnostic omits an absent path and bySeverity orders error, warning, info stably', () => {
     expect(diagnostic('info', 'X', 'm')).toStrictEqual({ severity: 'info', code: 'X', message: 'm' });
-    expect(diagnostic('error', 'Y', 'n', 'a/b')).toStrictEqual({ severity: 'error', code: 'Y', path: 'a/b', message: 'n' });
+    expect(diagnostic('error', 'Y', 'n', 'a/b')).toStrictEqual({
+      severity: 'error',
+      code: 'Y',
+      path: 'a/b',
+      message: 'n',
+    });
     const list: Diagnostic[] = [
       diagnostic('info', 'I1', ''),
       diagnostic('warning', 'W1', ''),
@@ -368,11 +401,21 @@ describe('scanPages', () => {
   it('counts a partial final page with data as data', async () => {
     const data = new Uint8Array(9);
     data[8] = 7;
-    expect(await scanPages(new BytesSource(data), 4)).toEqual({ pageCount: 3, zeroPages: 2, zeroRanges: [[0, 1]], dataRanges: [[2, 2]] });
+    expect(await scanPages(new BytesSource(data), 4)).toEqual({
+      pageCount: 3,
+      zeroPages: 2,
+      zeroRanges: [[0, 1]],
+      dataRanges: [[2, 2]],
+    });
   });
 
   it('handles an empty memory', async () => {
-    expect(await scanPages(new BytesSource(new Uint8Array(0)), 65536)).toEqual({ pageCount: 0, zeroPages: 0, zeroRanges: [], dataRanges: [] });
+    expect(await scanPages(new BytesSource(new Uint8Array(0)), 65536)).toEqual({
+      pageCount: 0,
+      zeroPages: 0,
+      zeroRanges: [],
+      dataRanges: [],
+    });
   });
 
   it('keeps page numbers right across 4 MiB scan blocks and concatenated parts', async () => {
@@ -394,7 +437,11 @@ describe('scanPages', () => {
       ],
     };
     expect(await scanPages(new BytesSource(data), page)).toEqual(expected);
-    const split = new ConcatSource([new BytesSource(data.subarray(0, 12345)), new BytesSource(data.subarray(12345, SCAN_BLOCK + 7)), new BytesSource(data.subarray(SCAN_BLOCK + 7))]);
+    const split = new ConcatSource([
+      new BytesSource(data.subarray(0, 12345)),
+      new BytesSource(data.subarray(12345, SCAN_BLOCK + 7)),
+      new BytesSource(data.subarray(SCAN_BLOCK + 7)),
+    ]);
     expect(await scanPages(split, page)).toEqual(expected);
   });
 
@@ -463,7 +510,18 @@ describe('tree helpers', () => {
     const { root } = sampleTree();
     const seen: string[] = [];
     for await (const entry of walk(root)) seen.push(joinPath(entry.segments));
-    expect(seen).toEqual(['etc', 'etc/passwd', 'etc/empty', 'usr', 'usr/bin', 'usr/bin/ls', 'usr/bin/cat', 'usr/heap', 'z', 'z/part']);
+    expect(seen).toEqual([
+      'etc',
+      'etc/passwd',
+      'etc/empty',
+      'usr',
+      'usr/bin',
+      'usr/bin/ls',
+      'usr/bin/cat',
+      'usr/heap',
+      'z',
+      'z/part',
+    ]);
   });
 
   it('walk prepends a prefix', async () => {
@@ -495,11 +553,24 @@ describe('tree helpers', () => {
 describe('walkMemories', () => {
   it('finds memories in folders and inside memories, never opening an archive file or decoded entries', async () => {
     const opened: string[] = [];
-    const memory = (name: string, children: TreeNode[] = []): TreeNode => ({ name, kind: 'memory', size: 0, attrs: {}, children: () => Promise.resolve(children) });
-    const watched = (node: TreeNode, children: TreeNode[]): TreeNode => ({ ...node, children: async () => (opened.push(node.name), children) });
+    const memory = (name: string, children: TreeNode[] = []): TreeNode => ({
+      name,
+      kind: 'memory',
+      size: 0,
+      attrs: {},
+      children: () => Promise.resolve(children),
+    });
+    const watched = (node: TreeNode, children: TreeNode[]): TreeNode => ({
+      ...node,
+      children: async () => (opened.push(node.name), children),
+    });
     const archive = watched({ name: 'blueprint.zip', kind: 'file', size: 10, attrs: {} }, [memory('hidden')]);
     const entries = watched({ name: 'entries', kind: 'record', size: 0, attrs: {} }, []);
-    const root = dirNode('', [archive, dirNode('procs', [memory('pages')]), memory('stable', [memory('memory 0', [entries])])]);
+    const root = dirNode('', [
+      archive,
+      dirNode('procs', [memory('pages')]),
+      memory('stable', [memory('memory 0', [entries])]),
+    ]);
     const found: string[] = [];
     for await (const { segments } of walkMemories(root)) found.push(segments.join('/'));
     expect(found).toEqual(['procs/pages', 'stable', 'stable/memory 0']);

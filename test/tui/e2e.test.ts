@@ -15,7 +15,8 @@ if (!built) console.warn('SKIPPED terminal UI end-to-end tests: dist/ is missing
 const socket = `snapinspect-e2e-${process.pid}`;
 const tmux = (...args: string[]): string => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).stdout;
 const screen = (session: string): string => tmux('capture-pane', '-p', '-t', session);
-const alternateScreen = (session: string): string => tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim();
+const alternateScreen = (session: string): string =>
+  tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim();
 
 async function waitFor(session: string, text: string): Promise<string> {
   const deadline = Date.now() + 15_000;
@@ -30,7 +31,7 @@ async function waitFor(session: string, text: string): Promise<string> {
 /** The screen once it stops changing: a resize redraws in more than one write. */
 async function settledScreen(session: string): Promise<string> {
   let last = screen(session);
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const shown = screen(session);
     if (shown === last) return shown;
@@ -60,7 +61,12 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     expect(alternateScreen('browse')).toBe('1');
     tmux('send-keys', '-t', 'browse', 'G', 'k', 'Enter');
     const expanded = await waitFor('browse', '▾ etc/');
-    expect(expanded.split('\n').slice(2, 7).map((line) => line.trimEnd())).toEqual([
+    expect(
+      expanded
+        .split('\n')
+        .slice(2, 7)
+        .map((line) => line.trimEnd()),
+    ).toEqual([
       '     blob.bin                                   9 B file    │Path:     etc',
       '     current → etc/app.conf                     0 B symlink │Kind:     dir',
       '›  ▾ etc/                                      40 B dir     │Size:     0 (40 B in all)',
@@ -102,7 +108,9 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     tmux('send-keys', '-t', 'diff', '/', 'c', 'o', 'n', 'f', 'Enter');
     await waitFor('diff', 'app.«conf»');
     // tmux writes 39 and 49 (default colours) after any attribute; a colour would be 30-38, 40-48 or 90-107.
-    expect(tmux('capture-pane', '-p', '-e', '-t', 'diff')).not.toMatch(/\u001b\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/);
+    expect(tmux('capture-pane', '-p', '-e', '-t', 'diff')).not.toMatch(
+      /\u001b\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m/,
+    );
     tmux('send-keys', '-t', 'diff', 'Escape', 'g');
     tmux('send-keys', '-t', 'diff', 'j', 'v');
     const diff = await waitFor('diff', '+port=8080');
@@ -118,7 +126,14 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     const large = join(folder, 'large.tar');
     const fd = openSync(large, 'w');
     for (let start = 0; start < 100_000; start += 10_000) {
-      writeSync(fd, Buffer.concat(Array.from({ length: 10_000 }, (_, index) => tarEntry({ name: `data/file${start + index}`, data: '', mode: 0o644, mtime: 1_700_000_000 }))));
+      writeSync(
+        fd,
+        Buffer.concat(
+          Array.from({ length: 10_000 }, (_, index) =>
+            tarEntry({ name: `data/file${start + index}`, data: '', mode: 0o644, mtime: 1_700_000_000 }),
+          ),
+        ),
+      );
     }
     writeSync(fd, new Uint8Array(1024));
     closeSync(fd);
@@ -136,6 +151,10 @@ describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)',
     start('missing', [join(folder, 'missing.tar')]);
     const restored = await waitFor('missing', 'exited with 2');
     expect(alternateScreen('missing')).toBe('0');
-    expect(restored.trimEnd().split('\n')).toEqual(['shell before', `snapinspect: no such file or folder: ${join(folder, 'missing.tar')} (NOT_FOUND)`, 'exited with 2']);
+    expect(restored.trimEnd().split('\n')).toEqual([
+      'shell before',
+      `snapinspect: no such file or folder: ${join(folder, 'missing.tar')} (NOT_FOUND)`,
+      'exited with 2',
+    ]);
   });
 });

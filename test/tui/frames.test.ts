@@ -22,29 +22,29 @@ describe('the browse view', () => {
   it('shows the header, the tree with sizes, kinds and link targets, and the details of the selected entry', async () => {
     const app = await renderApp(await openBrowse(before));
     expect(lines(app.lastFrame() ?? '')).toEqual([
-      "tar (plain) · before.tar",
-      "writer: POSIX ustar (Go, moby, LXD) · 0 child snapshots · 0 diagnostics",
-      "›    blob.bin                                   9 B file    │Path:     blob.bin",
-      "     current → etc/app.conf                     0 B symlink │Kind:     file",
-      "   ▸ etc/                                      40 B dir     │Size:     9 (9 B)",
-      "   ▸ var/                                   2.0 KiB dir     │Mode:     0644  uid 0  gid 0",
-      "                                                            │Modified: 2023-11-14T22:13:20Z",
-      "                                                            │",
-      "                                                            │Snapshot metadata:",
-      "                                                            │  writer: POSIX ustar (Go, moby, LXD)",
-      "                                                            │  archive:",
-      "                                                            │    compression: none",
-      "                                                            │    members: 8",
-      "                                                            │    kinds:",
-      "                                                            │      dir: 3",
-      "                                                            │      file: 4",
-      "                                                            │      symlink: 1",
-      "                                                            │    header_format: ustar",
-      "                                                            │    pax: false",
-      "                                                            │    end_marker: true",
-      "                                                            │",
-      "                                                            │",
-      " ? help · tab pane · q quit · 1/4",
+      'tar (plain) · before.tar',
+      'writer: POSIX ustar (Go, moby, LXD) · 0 child snapshots · 0 diagnostics',
+      '›    blob.bin                                   9 B file    │Path:     blob.bin',
+      '     current → etc/app.conf                     0 B symlink │Kind:     file',
+      '   ▸ etc/                                      40 B dir     │Size:     9 (9 B)',
+      '   ▸ var/                                   2.0 KiB dir     │Mode:     0644  uid 0  gid 0',
+      '                                                            │Modified: 2023-11-14T22:13:20Z',
+      '                                                            │',
+      '                                                            │Snapshot metadata:',
+      '                                                            │  writer: POSIX ustar (Go, moby, LXD)',
+      '                                                            │  archive:',
+      '                                                            │    compression: none',
+      '                                                            │    members: 8',
+      '                                                            │    kinds:',
+      '                                                            │      dir: 3',
+      '                                                            │      file: 4',
+      '                                                            │      symlink: 1',
+      '                                                            │    header_format: ustar',
+      '                                                            │    pax: false',
+      '                                                            │    end_marker: true',
+      '                                                            │',
+      '                                                            │',
+      ' ? help · tab pane · q quit · 1/4',
     ]);
   });
 
@@ -52,49 +52,53 @@ describe('the browse view', () => {
     const app = await renderApp(await openBrowse(before));
     const expanded = lines(await app.press('G', 'k', KEY.enter));
     expect(expanded.slice(2, 8).concat(expanded.slice(-1))).toEqual([
-      "     blob.bin                                   9 B file    │Path:     etc",
-      "     current → etc/app.conf                     0 B symlink │Kind:     dir",
-      "›  ▾ etc/                                      40 B dir     │Size:     0 (40 B in all)",
-      "       app.conf                                32 B file    │Mode:     0755  uid 0  gid 0",
-      "       motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z",
-      "   ▸ var/                                   2.0 KiB dir     │",
-      " ? help · tab pane · q quit · 3/6",
+      '     blob.bin                                   9 B file    │Path:     etc',
+      '     current → etc/app.conf                     0 B symlink │Kind:     dir',
+      '›  ▾ etc/                                      40 B dir     │Size:     0 (40 B in all)',
+      '       app.conf                                32 B file    │Mode:     0755  uid 0  gid 0',
+      '       motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z',
+      '   ▸ var/                                   2.0 KiB dir     │',
+      ' ? help · tab pane · q quit · 3/6',
     ]);
-    expect(lines(await app.press('/', 'o', 't')).slice(2, 7).concat(lines(app.lastFrame() ?? '').slice(-1))).toEqual([
-      "     blob.bin                                   9 B file    │Path:     etc/motd",
-      "     current → etc/app.conf                     0 B symlink │Kind:     file",
-      "   ▾ etc/                                      40 B dir     │Size:     8 (8 B)",
-      "       app.conf                                32 B file    │Mode:     0644  uid 0  gid 0",
-      "›      m«ot»d                                   8 B file    │Modified: 2023-11-14T22:13:20Z",
-      "/ot▏",
+    expect(
+      lines(await app.press('/', 'o', 't'))
+        .slice(2, 7)
+        .concat(lines(app.lastFrame() ?? '').slice(-1)),
+    ).toEqual([
+      '     blob.bin                                   9 B file    │Path:     etc/motd',
+      '     current → etc/app.conf                     0 B symlink │Kind:     file',
+      '   ▾ etc/                                      40 B dir     │Size:     8 (8 B)',
+      '       app.conf                                32 B file    │Mode:     0644  uid 0  gid 0',
+      '›      m«ot»d                                   8 B file    │Modified: 2023-11-14T22:13:20Z',
+      '/ot▏',
     ]);
   });
 
   it('pages a file as hex with x and closes the view with esc', async () => {
     const app = await renderApp(await openBrowse(before));
     expect(lines(await app.press('G', 'k', KEY.enter, 'j', 'x')).slice(2, 6)).toEqual([
-      "etc/app.conf — hex (esc closes)",
-      "00000000  70 6f 72 74 3d 38 30 0a  68 6f 73 74 3d 6c 6f 63  |port=80.host=loc|",
-      "00000010  61 6c 68 6f 73 74 0a 6d  6f 64 65 3d 64 65 76 0a  |alhost.mode=dev.|",
-      "",
+      'etc/app.conf — hex (esc closes)',
+      '00000000  70 6f 72 74 3d 38 30 0a  68 6f 73 74 3d 6c 6f 63  |port=80.host=loc|',
+      '00000010  61 6c 68 6f 73 74 0a 6d  6f 64 65 3d 64 65 76 0a  |alhost.mode=dev.|',
+      '',
     ]);
     expect(lines(await app.press(KEY.esc)).slice(2, 4)).toEqual([
-      "     blob.bin                                   9 B file    │Path:     etc/app.conf",
-      "     current → etc/app.conf                     0 B symlink │Kind:     file",
+      '     blob.bin                                   9 B file    │Path:     etc/app.conf',
+      '     current → etc/app.conf                     0 B symlink │Kind:     file',
     ]);
   });
 
   it('draws the page map of a memory with the selected page as hex', async () => {
     const app = await renderApp(await openBrowse(join(repoRoot, 'fixtures/icp/icp-cli-snapshot')));
     expect(lines(await app.press('j', 'j', 'v', 'l', 'l')).slice(2, 10)).toEqual([
-      "stable_memory.bin — page map, 64.0 KiB pages (arrows move, esc closes)",
-      "███",
-      "page 2 of 3 (1 per cell), offset 0x20000: data   (· zero  █ data)",
-      "00020000  53 43 4c 01 0d 00 00 00  44 49 44 4c 00 01 71 05  |SCL.....DIDL..q.|",
-      "00020010  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|",
-      "00020020  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
-      "00020030  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
-      "00020040  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
+      'stable_memory.bin — page map, 64.0 KiB pages (arrows move, esc closes)',
+      '███',
+      'page 2 of 3 (1 per cell), offset 0x20000: data   (· zero  █ data)',
+      '00020000  53 43 4c 01 0d 00 00 00  44 49 44 4c 00 01 71 05  |SCL.....DIDL..q.|',
+      '00020010  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|',
+      '00020020  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|',
+      '00020030  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|',
+      '00020040  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|',
     ]);
   });
 
@@ -143,16 +147,16 @@ describe('the diff view', () => {
     const app = await renderApp(await openDiff(before, after));
     const frame = lines(await app.press('l'));
     expect(frame.slice(0, 9).concat(frame.slice(-1))).toEqual([
-      "--- before.tar (tar, plain)  +++ after.tar (tar, plain)",
-      "filter: changed · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
-      "›~ ▾ etc/                                      42 B dir     │Path:     etc",
-      " M     app.conf                                34 B file    │Kind:     dir",
-      " m     motd                                     8 B file    │Size:     0 (42 B in all)",
-      " ~ ▸ var/                                     100 B dir     │Mode:     0755  uid 0  gid 0",
-      "                                                            │Modified: 2023-11-14T22:13:20Z",
-      "                                                            │",
-      "                                                            │Metadata: same",
-      " ? help · tab pane · q quit · 1/4",
+      '--- before.tar (tar, plain)  +++ after.tar (tar, plain)',
+      'filter: changed · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB',
+      '›~ ▾ etc/                                      42 B dir     │Path:     etc',
+      ' M     app.conf                                34 B file    │Kind:     dir',
+      ' m     motd                                     8 B file    │Size:     0 (42 B in all)',
+      ' ~ ▸ var/                                     100 B dir     │Mode:     0755  uid 0  gid 0',
+      '                                                            │Modified: 2023-11-14T22:13:20Z',
+      '                                                            │',
+      '                                                            │Metadata: same',
+      ' ? help · tab pane · q quit · 1/4',
     ]);
   });
 
@@ -160,42 +164,42 @@ describe('the diff view', () => {
     const app = await renderApp(await openDiff(before, after));
     const all = lines(await app.press('l', 'f', 'u'));
     expect(all.slice(1, 8).concat(all.slice(-1))).toEqual([
-      "filter: all · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
-      "     blob.bin                                   9 B file    │Path:     etc",
-      "     current → etc/app.conf                     0 B symlink │Kind:     dir",
-      "›~ ▾ etc/                                      42 B dir     │Size:     0 (42 B in all)",
-      " M     app.conf                                34 B file    │Mode:     0755  uid 0  gid 0",
-      " m     motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z",
-      " ~ ▸ var/                                     100 B dir     │",
-      " show: [x] + added  [x] - removed  [x] M modified  [x] m metadata  [x] u unchanged  · f closes",
+      'filter: all · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB',
+      '     blob.bin                                   9 B file    │Path:     etc',
+      '     current → etc/app.conf                     0 B symlink │Kind:     dir',
+      '›~ ▾ etc/                                      42 B dir     │Size:     0 (42 B in all)',
+      ' M     app.conf                                34 B file    │Mode:     0755  uid 0  gid 0',
+      ' m     motd                                     8 B file    │Modified: 2023-11-14T22:13:20Z',
+      ' ~ ▸ var/                                     100 B dir     │',
+      ' show: [x] + added  [x] - removed  [x] M modified  [x] m metadata  [x] u unchanged  · f closes',
     ]);
     const some = lines(await app.press('u', 'M', '-', 'f'));
     expect(some.slice(1, 5).concat(some.slice(-1))).toEqual([
-      "filter: added, metadata · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB",
-      "›~ ▾ etc/                                      42 B dir     │Path:     etc",
-      " m     motd                                     8 B file    │Kind:     dir",
-      " ~ ▸ var/                                     100 B dir     │Size:     0 (42 B in all)",
-      " ? help · tab pane · q quit · 1/3",
+      'filter: added, metadata · files: 1 added, 1 removed, 1 modified, 1 metadata only, -1.9 KiB',
+      '›~ ▾ etc/                                      42 B dir     │Path:     etc',
+      ' m     motd                                     8 B file    │Kind:     dir',
+      ' ~ ▸ var/                                     100 B dir     │Size:     0 (42 B in all)',
+      ' ? help · tab pane · q quit · 1/3',
     ]);
   });
 
   it('shows a changed text file as a unified diff, and side by side after v', async () => {
     const app = await renderApp(await openDiff(before, after));
     expect(lines(await app.press('l', 'j', 'v')).slice(2, 10)).toEqual([
-      "etc/app.conf — unified diff (esc closes, v switches)",
-      "--- a/etc/app.conf",
-      "+++ b/etc/app.conf",
-      "@@ -1,3 +1,3 @@",
-      "-port=80",
-      "+port=8080",
-      " host=localhost",
-      " mode=dev",
+      'etc/app.conf — unified diff (esc closes, v switches)',
+      '--- a/etc/app.conf',
+      '+++ b/etc/app.conf',
+      '@@ -1,3 +1,3 @@',
+      '-port=80',
+      '+port=8080',
+      ' host=localhost',
+      ' mode=dev',
     ]);
     expect(lines(await app.press('v')).slice(2, 6)).toEqual([
-      "etc/app.conf — side-by-side diff (esc closes, v switches)",
-      "port=80                                          | port=8080",
-      "host=localhost                                     host=localhost",
-      "mode=dev                                           mode=dev",
+      'etc/app.conf — side-by-side diff (esc closes, v switches)',
+      'port=80                                          | port=8080',
+      'host=localhost                                     host=localhost',
+      'mode=dev                                           mode=dev',
     ]);
   });
 });
@@ -210,7 +214,11 @@ describe('child snapshots and memory diffs', () => {
     await pause();
     app.stdin.write('c');
     await pause();
-    expect(lines(app.lastFrame() ?? '').slice(2, 7).map((line) => line.replace(/sha256:[0-9a-f]{64}/g, 'sha256:…'))).toEqual([
+    expect(
+      lines(app.lastFrame() ?? '')
+        .slice(2, 7)
+        .map((line) => line.replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')),
+    ).toEqual([
       'Child snapshots (enter opens, esc closes)',
       '  Selector  layers  diff_id                                                                  size  c',
       '› #merged   2       -                                                                        -     -',
@@ -239,7 +247,11 @@ describe('child snapshots and memory diffs', () => {
     writeFiles(a, files);
     writeFiles(b, new Map([...files, ['wasm_memory.bin', memory]]));
     const app = await renderApp(await openDiff(a, b));
-    expect(lines(app.lastFrame() ?? '').slice(2, 7).map((line) => line.slice(0, 60))).toEqual([
+    expect(
+      lines(app.lastFrame() ?? '')
+        .slice(2, 7)
+        .map((line) => line.slice(0, 60)),
+    ).toEqual([
       '›m!  .lock [leftover]                           0 B file    ',
       ' m   metadata.json                          1.7 KiB file    ',
       ' ~ ▸ wasm_chunk_store/                      3.9 KiB dir     ',

@@ -45,23 +45,35 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function renderShell(prepare: Prepare) {
   const terminal = new Terminal();
   const keyboard = new Keyboard();
-  const instance = render(createElement(Shell, { prepare, color: false }), { ...inkOptions, debug: true, stdout: terminal as unknown as NodeJS.WriteStream, stdin: keyboard as unknown as NodeJS.ReadStream, stderr: terminal as unknown as NodeJS.WriteStream });
+  const instance = render(createElement(Shell, { prepare, color: false }), {
+    ...inkOptions,
+    debug: true,
+    stdout: terminal as unknown as NodeJS.WriteStream,
+    stdin: keyboard as unknown as NodeJS.ReadStream,
+    stderr: terminal as unknown as NodeJS.WriteStream,
+  });
   return { terminal, keyboard, instance };
 }
 
 describe('opening inside the UI', () => {
   it('writes what has been read of how much, or the time alone', () => {
-    expect(openingStatus('big.tar', 12 * 1024 * 1024, 120 * 1024 * 1024, 1234)).toBe('opening big.tar… 12.0 MiB read of 120.0 MiB · 1.2 s');
+    expect(openingStatus('big.tar', 12 * 1024 * 1024, 120 * 1024 * 1024, 1234)).toBe(
+      'opening big.tar… 12.0 MiB read of 120.0 MiB · 1.2 s',
+    );
     expect(openingStatus('folder', 2048, undefined, 50)).toBe('opening folder… 2.0 KiB read · 0.1 s');
     expect(openingStatus('folder', undefined, undefined, 2000)).toBe('opening folder… 2.0 s');
   });
 
   it('reports while the work runs and stops when it ends', async () => {
     const reports: string[] = [];
-    const value = await withOpeningProgress(['no\u001bsuch.tar'], (status) => reports.push(status), async () => {
-      await pause(250);
-      return 42;
-    });
+    const value = await withOpeningProgress(
+      ['no\u001bsuch.tar'],
+      (status) => reports.push(status),
+      async () => {
+        await pause(250);
+        return 42;
+      },
+    );
     const count = reports.length;
     await pause(250);
     expect([value, count >= 2, reports.length]).toEqual([42, true, count]);
@@ -76,7 +88,7 @@ describe('opening inside the UI', () => {
     }, 0);
     await pace();
     const early = fired;
-    for (const start = performance.now(); performance.now() - start < 20; );
+    for (const start = performance.now(); performance.now() - start < 20;);
     await pace();
     expect([early, fired]).toEqual([false, true]);
   });
@@ -87,13 +99,18 @@ describe('opening inside the UI', () => {
       return new Promise(() => undefined);
     });
     await pause(100);
-    expect(terminal.last.split('\n').map((line) => line.trimEnd())).toEqual(['opening big.tar… 1.0 MiB read of 2.0 MiB · 0.3 s', 'q quits']);
+    expect(terminal.last.split('\n').map((line) => line.trimEnd())).toEqual([
+      'opening big.tar… 1.0 MiB read of 2.0 MiB · 0.3 s',
+      'q quits',
+    ]);
     keyboard.press('q');
     await expect(instance.waitUntilExit()).resolves.toBeUndefined();
   });
 
   it('ends the UI with the error when opening fails, for the caller to report after restoring the terminal', async () => {
-    const { instance } = renderShell(() => Promise.reject(new SnapinspectError('NOT_FOUND', 'no such file or folder: gone.tar')));
+    const { instance } = renderShell(() =>
+      Promise.reject(new SnapinspectError('NOT_FOUND', 'no such file or folder: gone.tar')),
+    );
     await expect(instance.waitUntilExit()).rejects.toThrow('no such file or folder: gone.tar');
   });
 });

@@ -7,11 +7,20 @@ import { lineText } from '../../src/tui/lines.js';
 import { sortOrder } from '../../src/tui/sort.js';
 import { initialTree, treeReducer, type TreeState } from '../../src/tui/tree-state.js';
 
-const file = (name: string, size: number, second: number): TreeNode => ({ name, kind: 'file', size, attrs: {}, mtime: { epochNs: BigInt(second) * 1_000_000_000n, toISOString: () => '' } as TreeNode['mtime'], content: new BytesSource(new Uint8Array(size)) });
+const file = (name: string, size: number, second: number): TreeNode => ({
+  name,
+  kind: 'file',
+  size,
+  attrs: {},
+  mtime: { epochNs: BigInt(second) * 1_000_000_000n, toISOString: () => '' } as TreeNode['mtime'],
+  content: new BytesSource(new Uint8Array(size)),
+});
 
 /** Files in archive order, with ties in size: d and b weigh 5, c and a weigh 1. */
-const folder = (): Promise<Entry[]> => browseChildren(rootEntry(dirNode('', [file('d', 5, 1), file('c', 1, 2), file('b', 5, 3), file('a', 1, 4)])));
-const names = (children: Entry[], order: readonly number[]): string[] => order.map((index) => children[index]?.name ?? '?');
+const folder = (): Promise<Entry[]> =>
+  browseChildren(rootEntry(dirNode('', [file('d', 5, 1), file('c', 1, 2), file('b', 5, 3), file('a', 1, 4)])));
+const names = (children: Entry[], order: readonly number[]): string[] =>
+  order.map((index) => children[index]?.name ?? '?');
 
 describe('sort orders', () => {
   it('orders by size with ties by name, both ways, and by time and name', async () => {
@@ -33,11 +42,18 @@ describe('sort orders', () => {
   });
 
   it('reuses the rows of a closed folder when sorting back, with the cursor on its entry', async () => {
-    let state: TreeState = initialTree(rootEntry(dirNode('', [file('d', 5, 1), file('c', 1, 2), file('b', 5, 3), file('a', 1, 4)])), 10);
+    let state: TreeState = initialTree(
+      rootEntry(dirNode('', [file('d', 5, 1), file('c', 1, 2), file('b', 5, 3), file('a', 1, 4)])),
+      10,
+    );
     state = treeReducer(state, { type: 'loaded', path: '', children: await folder() });
-    const press = (current: TreeState, action: 'sortSize' | 'sortName' | 'down'): TreeState => treeReducer(current, { type: 'key', action });
+    const press = (current: TreeState, action: 'sortSize' | 'sortName' | 'down'): TreeState =>
+      treeReducer(current, { type: 'key', action });
     const bySize = press(press(state, 'down'), 'sortSize');
-    expect([bySize.rows.map((row) => row.entry.name), bySize.rows[bySize.cursor]?.entry.name]).toEqual([['b', 'd', 'a', 'c'], 'c']);
+    expect([bySize.rows.map((row) => row.entry.name), bySize.rows[bySize.cursor]?.entry.name]).toEqual([
+      ['b', 'd', 'a', 'c'],
+      'c',
+    ]);
     const back = press(press(bySize, 'sortName'), 'sortSize');
     expect(back.rows.map((row) => row.entry.name)).toEqual(['b', 'd', 'a', 'c']);
     expect(back.rows[0]).toBe(bySize.rows[0]);
@@ -46,7 +62,11 @@ describe('sort orders', () => {
 
 describe('text runs of a frame line', () => {
   it('keeps printable ASCII apart from other characters and drops the blank end', () => {
-    const runs = textRuns([{ text: '› M  ▸ file.txt  ', color: 'yellow' }, { text: '│' }, { text: 'Path: file.txt      ' }]);
+    const runs = textRuns([
+      { text: '› M  ▸ file.txt  ', color: 'yellow' },
+      { text: '│' },
+      { text: 'Path: file.txt      ' },
+    ]);
     expect(runs.map((run) => run.text)).toEqual(['›', ' M  ', '▸', ' file.txt  ', '│', 'Path: file.txt']);
     expect(runs[1]).toEqual({ text: ' M  ', color: 'yellow' });
   });

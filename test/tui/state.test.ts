@@ -5,7 +5,15 @@ import type { DiffResult, MemoryChange } from '../../src/diff/types.js';
 import { BytesSource } from '../../src/model/source.js';
 import { dirNode, type TreeNode } from '../../src/model/tree.js';
 import { hexLines, numberedLines, sideBySide } from '../../src/tui/content.js';
-import { browseChildren, diffChildren, diffRootEntry, indexDiff, rootEntry, type ChildLoader, type Entry } from '../../src/tui/entries.js';
+import {
+  browseChildren,
+  diffChildren,
+  diffRootEntry,
+  indexDiff,
+  rootEntry,
+  type ChildLoader,
+  type Entry,
+} from '../../src/tui/entries.js';
 import { filterKinds, filterLabel, filterLine } from '../../src/tui/filter.js';
 import { actionFor, helpLines, keyNames, keyTable, keyTableMarkdown, type Action } from '../../src/tui/keys.js';
 import { lineText, wrapLines } from '../../src/tui/lines.js';
@@ -14,13 +22,45 @@ import { initialTree, treeReducer, type TreeState } from '../../src/tui/tree-sta
 import { initialUi, uiReducer, type UiState } from '../../src/tui/ui-state.js';
 import { repoRoot } from '../helpers/cli.js';
 
-const noKey = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
+const noKey = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
 
-const fileNode = (name: string, size: number, second = 0): TreeNode => ({ name, kind: 'file', size, attrs: {}, mtime: { epochNs: BigInt(second) * 1_000_000_000n, toISOString: () => '' } as TreeNode['mtime'], content: new BytesSource(new Uint8Array(size)) });
+const fileNode = (name: string, size: number, second = 0): TreeNode => ({
+  name,
+  kind: 'file',
+  size,
+  attrs: {},
+  mtime: { epochNs: BigInt(second) * 1_000_000_000n, toISOString: () => '' } as TreeNode['mtime'],
+  content: new BytesSource(new Uint8Array(size)),
+});
 
 /** root: big/ (two files), small/ (one file), notes.txt */
 function sampleRoot(): TreeNode {
-  return dirNode('', [dirNode('big', [fileNode('a.bin', 5000, 3), fileNode('b.bin', 7000, 1)]), dirNode('small', [fileNode('z.txt', 10, 9)]), fileNode('notes.txt', 300, 5)]);
+  return dirNode('', [
+    dirNode('big', [fileNode('a.bin', 5000, 3), fileNode('b.bin', 7000, 1)]),
+    dirNode('small', [fileNode('z.txt', 10, 9)]),
+    fileNode('notes.txt', 300, 5),
+  ]);
 }
 
 /** Runs the loads a reducer asked for, as the app's effect does. */
@@ -34,9 +74,17 @@ async function settle(state: TreeState, load: ChildLoader = browseChildren): Pro
   return current;
 }
 
-const names = (state: TreeState): string[] => state.rows.map((row) => `${'  '.repeat(row.depth)}${row.entry.name}${row.expanded ? '/' : ''}`);
+const names = (state: TreeState): string[] =>
+  state.rows.map((row) => `${'  '.repeat(row.depth)}${row.entry.name}${row.expanded ? '/' : ''}`);
 const key = (state: TreeState, ...actions: string[]): TreeState =>
-  actions.reduce((current, name) => treeReducer(current, { type: 'key', action: actionFor(name, { view: 'browse', searched: current.search !== null }) ?? 'back' }), state);
+  actions.reduce(
+    (current, name) =>
+      treeReducer(current, {
+        type: 'key',
+        action: actionFor(name, { view: 'browse', searched: current.search !== null }) ?? 'back',
+      }),
+    state,
+  );
 
 describe('the key table', () => {
   it('maps vi keys and arrows to the same actions, and n to next match only after a search', () => {
@@ -51,7 +99,11 @@ describe('the key table', () => {
   });
 
   it('splits a run of characters Ink reports at once into single keys', () => {
-    expect(keyNames('jj\r', noKey)).toEqual([{ name: 'j', input: 'j' }, { name: 'j', input: 'j' }, { name: 'enter', input: '\r' }]);
+    expect(keyNames('jj\r', noKey)).toEqual([
+      { name: 'j', input: 'j' },
+      { name: 'j', input: 'j' },
+      { name: 'enter', input: '\r' },
+    ]);
     expect(keyNames('', { ...noKey, upArrow: true })).toEqual([{ name: 'up', input: '' }]);
     expect(keyNames('c', { ...noKey, ctrl: true })).toEqual([{ name: 'ctrl+c', input: 'c' }]);
   });
@@ -80,7 +132,13 @@ describe('the tree reducer', () => {
 
   it('sorts by size, name and mtime, again to reverse, keeping the cursor on its entry', async () => {
     let state = await settle(key(await settle(initialTree(rootEntry(sampleRoot()), 10)), 'l'));
-    state = treeReducer(state, { type: 'sizes', sizes: [['big', 12000], ['small', 10]] });
+    state = treeReducer(state, {
+      type: 'sizes',
+      sizes: [
+        ['big', 12000],
+        ['small', 10],
+      ],
+    });
     state = key(state, 'j', 'j', 's');
     expect(names(state)).toEqual(['big/', '  b.bin', '  a.bin', 'notes.txt', 'small']);
     expect(state.rows[state.cursor]?.entry.name).toBe('b.bin');
@@ -105,7 +163,10 @@ describe('the tree reducer', () => {
   });
 
   it('pages and scrolls so the cursor stays in the window', async () => {
-    const many = dirNode('', Array.from({ length: 50 }, (_, index) => fileNode(`f${String(index).padStart(2, '0')}`, index)));
+    const many = dirNode(
+      '',
+      Array.from({ length: 50 }, (_, index) => fileNode(`f${String(index).padStart(2, '0')}`, index)),
+    );
     let state = await settle(initialTree(rootEntry(many), 10));
     state = key(state, 'pageDown');
     expect([state.cursor, state.top]).toEqual([9, 0]);
@@ -140,13 +201,23 @@ describe('the diff tree', () => {
     expect(marks(state)).toEqual(['inside etc']);
     state = await settle(treeReducer(state, { type: 'key', action: 'expand' }), load);
     expect(marks(state)).toEqual(['inside etc', 'modified etc/a', 'added etc/new', 'removed etc/gone']);
-    const toggled = (...actions: Action[]): TreeState => actions.reduce((current, action) => treeReducer(current, { type: 'key', action }), state);
-    expect(marks(toggled('filterUnchanged'))).toEqual(['inside etc', 'modified etc/a', 'added etc/new', 'removed etc/gone', 'unchanged same']);
+    const toggled = (...actions: Action[]): TreeState =>
+      actions.reduce((current, action) => treeReducer(current, { type: 'key', action }), state);
+    expect(marks(toggled('filterUnchanged'))).toEqual([
+      'inside etc',
+      'modified etc/a',
+      'added etc/new',
+      'removed etc/gone',
+      'unchanged same',
+    ]);
     expect(marks(toggled('filterModified', 'filterRemoved'))).toEqual(['inside etc', 'added etc/new']);
     expect(marks(toggled('filterAdded', 'filterModified'))).toEqual(['inside etc', 'removed etc/gone']);
     // With every change kind hidden, the folder that only leads to changes goes too.
     expect(marks(toggled('filterAdded', 'filterModified', 'filterRemoved'))).toEqual([]);
-    expect(marks(toggled('filterAdded', 'filterModified', 'filterRemoved', 'filterUnchanged'))).toEqual(['inside etc', 'unchanged same']);
+    expect(marks(toggled('filterAdded', 'filterModified', 'filterRemoved', 'filterUnchanged'))).toEqual([
+      'inside etc',
+      'unchanged same',
+    ]);
     expect(toggled('filterAdded', 'filterAdded').hidden).toEqual(new Set(['unchanged']));
   });
 
@@ -155,7 +226,9 @@ describe('the diff tree', () => {
     expect(filterLabel(new Set())).toBe('all');
     expect(filterLabel(new Set(['added', 'unchanged']))).toBe('removed, modified, metadata');
     expect(filterLabel(new Set(filterKinds))).toBe('nothing');
-    expect(lineText(filterLine(new Set(['unchanged', 'removed'])))).toBe(' show: [x] + added  [ ] - removed  [x] M modified  [x] m metadata  [ ] u unchanged  · f closes');
+    expect(lineText(filterLine(new Set(['unchanged', 'removed'])))).toBe(
+      ' show: [x] + added  [ ] - removed  [x] M modified  [x] m metadata  [ ] u unchanged  · f closes',
+    );
   });
 });
 
@@ -163,7 +236,11 @@ describe('the ui reducer', () => {
   async function ui(): Promise<UiState> {
     return initialUi('browse', await settle(initialTree(rootEntry(sampleRoot()), 10)), 10, 40);
   }
-  const press = (state: UiState, ...names: string[]): UiState => names.reduce((current, name) => uiReducer(current, { type: 'press', name, input: name.length === 1 ? name : '' }), state);
+  const press = (state: UiState, ...names: string[]): UiState =>
+    names.reduce(
+      (current, name) => uiReducer(current, { type: 'press', name, input: name.length === 1 ? name : '' }),
+      state,
+    );
 
   it('switches panes with tab, opens and closes overlays, quits with q or esc', async () => {
     const state = await ui();
@@ -177,13 +254,21 @@ describe('the ui reducer', () => {
   });
 
   it('opens the filter line with f in the diff view, where m toggles metadata instead of sorting', async () => {
-    const state = { ...(await ui()), view: 'diff' as const, tree: { ...(await ui()).tree, hidden: new Set(['unchanged'] as const) } };
+    const state = {
+      ...(await ui()),
+      view: 'diff' as const,
+      tree: { ...(await ui()).tree, hidden: new Set(['unchanged'] as const) },
+    };
     expect(press(await ui(), 'f').filtering).toBe(false);
     const filtering = press(state, 'f');
     expect(filtering.filtering).toBe(true);
-    expect([press(filtering, 'm').tree.hidden, press(filtering, 'm').tree.sort]).toEqual([new Set(['unchanged', 'metadata']), null]);
+    expect([press(filtering, 'm').tree.hidden, press(filtering, 'm').tree.sort]).toEqual([
+      new Set(['unchanged', 'metadata']),
+      null,
+    ]);
     expect(press(filtering, 'u', 'a').tree.hidden).toEqual(new Set(['added']));
-    for (const close of ['f', 'enter', 'esc']) expect(press(filtering, close)).toMatchObject({ filtering: false, quit: false });
+    for (const close of ['f', 'enter', 'esc'])
+      expect(press(filtering, close)).toMatchObject({ filtering: false, quit: false });
     expect(press(filtering, 'esc', 'm').tree.sort).toEqual({ key: 'mtime', reverse: false });
   });
 
@@ -201,10 +286,21 @@ describe('the ui reducer', () => {
   });
 
   it('moves the page map cursor by cells and rows, grouping pages to fit', async () => {
-    const memory: TreeNode = { name: 'heap', kind: 'memory', size: 200 * 4096, pageSize: 4096, attrs: {}, content: new BytesSource(new Uint8Array(200 * 4096)) };
+    const memory: TreeNode = {
+      name: 'heap',
+      kind: 'memory',
+      size: 200 * 4096,
+      pageSize: 4096,
+      attrs: {},
+      content: new BytesSource(new Uint8Array(200 * 4096)),
+    };
     let state = initialUi('browse', await settle(initialTree(rootEntry(dirNode('', [memory])), 10)), 10, 40);
     state = press(state, 'v');
-    state = uiReducer(state, { type: 'memory', classes: Array.from({ length: 200 }, (_, page) => (page % 3 === 0 ? 'data' : 'zero')), progress: 1 });
+    state = uiReducer(state, {
+      type: 'memory',
+      classes: Array.from({ length: 200 }, (_, page) => (page % 3 === 0 ? 'data' : 'zero')),
+      progress: 1,
+    });
     expect(state.overlay).toMatchObject({ kind: 'memory', map: { group: 2, pages: 200 } });
     expect(press(state, 'l', 'l', 'j').overlay).toMatchObject({ cursor: 42 });
     expect(press(state, 'G').overlay).toMatchObject({ cursor: 99 });
@@ -213,7 +309,17 @@ describe('the ui reducer', () => {
 
 describe('content and page map helpers', () => {
   it('wraps details lines at spaces, under the value of a label, and cuts words longer than a line', () => {
-    expect(wrapLines(['Note:     one two three four five', 'short', '    | service : { greet: (text) -> (text) query }', 'x'.repeat(25)], 20)).toEqual([
+    expect(
+      wrapLines(
+        [
+          'Note:     one two three four five',
+          'short',
+          '    | service : { greet: (text) -> (text) query }',
+          'x'.repeat(25),
+        ],
+        20,
+      ),
+    ).toEqual([
       'Note:     one two',
       '          three four',
       '          five',
@@ -240,13 +346,27 @@ describe('content and page map helpers', () => {
   });
 
   it('puts two texts side by side with change marks', () => {
-    expect(sideBySide('a\nb\nc\n', 'a\nB\nc\nd\n', 23)).toEqual(['a            a', 'b          | B', 'c            c', '           > d']);
+    expect(sideBySide('a\nb\nc\n', 'a\nB\nc\nd\n', 23)).toEqual([
+      'a            a',
+      'b          | B',
+      'c            c',
+      '           > d',
+    ]);
   });
 
   it('groups pages so the most notable class shows, and paints diff ranges', () => {
     expect(groupSize(1000, 100)).toBe(10);
     expect(groupClasses(['zero', 'data', 'zero', 'zero', 'zero'], 2)).toEqual(['data', 'zero', 'zero']);
-    const change: MemoryChange = { path: 'm', pageSize: 1, changedPages: [[1, 1]], addedPages: [[4, 5]], removedPages: [], addedZeroPages: [], bytesChanged: 1, method: 'bytes' };
+    const change: MemoryChange = {
+      path: 'm',
+      pageSize: 1,
+      changedPages: [[1, 1]],
+      addedPages: [[4, 5]],
+      removedPages: [],
+      addedZeroPages: [],
+      bytesChanged: 1,
+      method: 'bytes',
+    };
     expect(diffClasses(change, 6)).toEqual(['same', 'changed', 'same', 'same', 'added', 'added']);
   });
 });

@@ -28,8 +28,17 @@ const editMetadata = (files: Files, edit: (json: string) => string): void => {
 };
 
 const cases: BrokenCase[] = [
-  { name: 'chunk bytes differ from the hash in its name', mutate: (f) => f.set(firstChunk(f), patternBytes(10, 99)), codes: ['ICP_CHUNK_HASH_MISMATCH'], says: 'would upload under a different hash' },
-  { name: 'chunk listed in metadata has no file', mutate: (f) => f.delete(firstChunk(f)), codes: ['ICP_CHUNK_MISSING'] },
+  {
+    name: 'chunk bytes differ from the hash in its name',
+    mutate: (f) => f.set(firstChunk(f), patternBytes(10, 99)),
+    codes: ['ICP_CHUNK_HASH_MISMATCH'],
+    says: 'would upload under a different hash',
+  },
+  {
+    name: 'chunk listed in metadata has no file',
+    mutate: (f) => f.delete(firstChunk(f)),
+    codes: ['ICP_CHUNK_MISSING'],
+  },
   {
     name: 'chunk file not listed in metadata',
     mutate: (f) => {
@@ -38,22 +47,60 @@ const cases: BrokenCase[] = [
     },
     codes: ['ICP_CHUNK_EXTRA'],
   },
-  { name: 'file in the chunk store that is not a chunk name', mutate: (f) => f.set('wasm_chunk_store/notes.txt', text('x')), codes: ['ICP_CHUNK_BAD_NAME'] },
+  {
+    name: 'file in the chunk store that is not a chunk name',
+    mutate: (f) => f.set('wasm_chunk_store/notes.txt', text('x')),
+    codes: ['ICP_CHUNK_BAD_NAME'],
+  },
   { name: 'chunk over 1 MiB', spec: { chunks: [patternBytes(1024 * 1024 + 1, 3)] }, codes: ['ICP_CHUNK_TOO_LARGE'] },
-  { name: 'more than 100 chunks', spec: { chunks: Array.from({ length: 101 }, (_, i) => patternBytes(8, i + 1)) }, codes: ['ICP_TOO_MANY_CHUNKS'] },
-  { name: 'blob shorter than metadata (dfx prefix / short download)', mutate: (f) => f.set('wasm_memory.bin', new Uint8Array(65536)), codes: ['ICP_BLOB_SHORT'], says: 'silently fill the rest with zeros' },
-  { name: 'blob longer than metadata', mutate: (f) => f.set('stable_memory.bin', new Uint8Array(4 * 65536)), codes: ['ICP_BLOB_LONG'], says: 'rejects writes past the declared size' },
+  {
+    name: 'more than 100 chunks',
+    spec: { chunks: Array.from({ length: 101 }, (_, i) => patternBytes(8, i + 1)) },
+    codes: ['ICP_TOO_MANY_CHUNKS'],
+  },
+  {
+    name: 'blob shorter than metadata (dfx prefix / short download)',
+    mutate: (f) => f.set('wasm_memory.bin', new Uint8Array(65536)),
+    codes: ['ICP_BLOB_SHORT'],
+    says: 'silently fill the rest with zeros',
+  },
+  {
+    name: 'blob longer than metadata',
+    mutate: (f) => f.set('stable_memory.bin', new Uint8Array(4 * 65536)),
+    codes: ['ICP_BLOB_LONG'],
+    says: 'rejects writes past the declared size',
+  },
   { name: 'blob with non-zero size missing', mutate: (f) => f.delete('wasm_memory.bin'), codes: ['ICP_BLOB_MISSING'] },
   {
     name: 'unfinished icp-cli download with not-downloaded slices',
     spec: { wasmPages: 64 },
-    mutate: (f) => f.set('.download_progress.json', text('{"wasm_module":{"frontier":2000000,"ahead":[]},"wasm_memory":{"frontier":0,"ahead":[2000000]},"stable_memory":{"frontier":2000000,"ahead":[]}}')),
+    mutate: (f) =>
+      f.set(
+        '.download_progress.json',
+        text(
+          '{"wasm_module":{"frontier":2000000,"ahead":[]},"wasm_memory":{"frontier":0,"ahead":[2000000]},"stable_memory":{"frontier":2000000,"ahead":[]}}',
+        ),
+      ),
     codes: ['ICP_DOWNLOAD_INCOMPLETE'],
     says: 'not downloaded: wasm_memory.bin bytes 0-1999999, 4000000-4194303',
   },
-  { name: 'progress temp file of a dying download', mutate: (f) => f.set('.download_progress.json.tmp', text('{')), codes: ['ICP_PROGRESS_TMP'] },
-  { name: 'interrupted icp-cli upload', mutate: (f) => f.set('.upload_progress.json', text('{"snapshot_id":"00ff","metadata_uploaded":true}')), codes: ['ICP_UPLOAD_INTERRUPTED'], says: 'new snapshot 00ff' },
-  { name: 'empty wasm module', mutate: (f) => f.set('wasm_module.bin', new Uint8Array(0)), after: (dir) => rewriteSize(dir, 'wasm_module_size', 0), codes: ['ICP_MODULE_EMPTY'] },
+  {
+    name: 'progress temp file of a dying download',
+    mutate: (f) => f.set('.download_progress.json.tmp', text('{')),
+    codes: ['ICP_PROGRESS_TMP'],
+  },
+  {
+    name: 'interrupted icp-cli upload',
+    mutate: (f) => f.set('.upload_progress.json', text('{"snapshot_id":"00ff","metadata_uploaded":true}')),
+    codes: ['ICP_UPLOAD_INTERRUPTED'],
+    says: 'new snapshot 00ff',
+  },
+  {
+    name: 'empty wasm module',
+    mutate: (f) => f.set('wasm_module.bin', new Uint8Array(0)),
+    after: (dir) => rewriteSize(dir, 'wasm_module_size', 0),
+    codes: ['ICP_MODULE_EMPTY'],
+  },
   {
     name: 'wasm module over 100 MiB',
     after: (dir) => {
@@ -62,13 +109,28 @@ const cases: BrokenCase[] = [
     },
     codes: ['ICP_MODULE_INVALID', 'ICP_MODULE_TOO_LARGE'],
   },
-  { name: 'module is not wasm', mutate: (f) => f.set('wasm_module.bin', patternBytes(403, 1)), codes: ['ICP_MODULE_NOT_WASM'] },
+  {
+    name: 'module is not wasm',
+    mutate: (f) => f.set('wasm_module.bin', patternBytes(403, 1)),
+    codes: ['ICP_MODULE_NOT_WASM'],
+  },
   {
     name: 'module is damaged wasm',
-    mutate: (f) => f.set('wasm_module.bin', Uint8Array.from([...(f.get('wasm_module.bin') ?? new Uint8Array(0)).subarray(0, 200), ...new Uint8Array(203).fill(0xff)])),
+    mutate: (f) =>
+      f.set(
+        'wasm_module.bin',
+        Uint8Array.from([
+          ...(f.get('wasm_module.bin') ?? new Uint8Array(0)).subarray(0, 200),
+          ...new Uint8Array(203).fill(0xff),
+        ]),
+      ),
     codes: ['ICP_MODULE_INVALID'],
   },
-  { name: 'memory size not page aligned', mutate: (f) => editMetadata(f, (m) => m.replace('"wasm_memory_size": 131072', '"wasm_memory_size": 131000')), codes: ['ICP_BLOB_LONG', 'ICP_MEMORY_NOT_PAGE_ALIGNED'] },
+  {
+    name: 'memory size not page aligned',
+    mutate: (f) => editMetadata(f, (m) => m.replace('"wasm_memory_size": 131072', '"wasm_memory_size": 131000')),
+    codes: ['ICP_BLOB_LONG', 'ICP_MEMORY_NOT_PAGE_ALIGNED'],
+  },
   {
     name: 'wasm32 memory over 4 GiB',
     after: (dir) => {
@@ -79,15 +141,62 @@ const cases: BrokenCase[] = [
     codes: ['ICP_MEMORY_TOO_LARGE'],
     says: 'exceeds the IC limit for wasm32 memory (4 GiB)',
   },
-  { name: 'more than 1000 globals', mutate: (f) => editMetadata(f, (m) => m.replace(/"globals": \[[^\]]*?\]\s*\}\s*\],/s, `"globals": ${JSON.stringify(Array.from({ length: 1001 }, () => ({ i32: 1 })))},`)), codes: ['ICP_TOO_MANY_GLOBALS'] },
-  { name: 'null global (NaN float)', mutate: (f) => editMetadata(f, (m) => m.replace('"f64": 0.5', '"f64": null')), codes: ['ICP_NULL_GLOBAL'], says: 'globals[2]' },
-  { name: 'certified data over 32 bytes', mutate: (f) => editMetadata(f, (m) => m.replace('"certified_data": [', `"certified_data": [${'1,'.repeat(8)}`)), codes: ['ICP_CERTIFIED_DATA_TOO_LARGE'] },
-  { name: 'truncated metadata.json', mutate: (f) => f.set('metadata.json', (f.get('metadata.json') ?? new Uint8Array(0)).subarray(0, 300)), codes: ['ICP_METADATA_MALFORMED'], says: 'not valid JSON' },
-  { name: 'missing required field', mutate: (f) => editMetadata(f, (m) => m.replace('"canister_version": 12,', '')), codes: ['ICP_FIELD_MISSING'], says: 'missing field canister_version' },
-  { name: 'field of the wrong type', mutate: (f) => editMetadata(f, (m) => m.replace('"canister_version": 12', '"canister_version": "12"')), codes: ['ICP_FIELD_INVALID'], says: 'canister_version is the string "12"' },
-  { name: 'dfx writability probe left behind', spec: { flavour: 'dfx' }, mutate: (f) => f.set('.snapshot_write_test', new Uint8Array(0)), codes: ['ICP_WRITE_TEST'] },
-  { name: 'source of an unknown kind', mutate: (f) => editMetadata(f, (m) => m.replace('"taken_from_canister": null', '"taken_from_the_future": null')), codes: ['ICP_SOURCE_UNKNOWN'] },
-  { name: 'null source', mutate: (f) => editMetadata(f, (m) => m.replace(/"source": \{[^}]*\}/s, '"source": null')), codes: ['ICP_SOURCE_UNKNOWN'] },
+  {
+    name: 'more than 1000 globals',
+    mutate: (f) =>
+      editMetadata(f, (m) =>
+        m.replace(
+          /"globals": \[[^\]]*?\]\s*\}\s*\],/s,
+          `"globals": ${JSON.stringify(Array.from({ length: 1001 }, () => ({ i32: 1 })))},`,
+        ),
+      ),
+    codes: ['ICP_TOO_MANY_GLOBALS'],
+  },
+  {
+    name: 'null global (NaN float)',
+    mutate: (f) => editMetadata(f, (m) => m.replace('"f64": 0.5', '"f64": null')),
+    codes: ['ICP_NULL_GLOBAL'],
+    says: 'globals[2]',
+  },
+  {
+    name: 'certified data over 32 bytes',
+    mutate: (f) => editMetadata(f, (m) => m.replace('"certified_data": [', `"certified_data": [${'1,'.repeat(8)}`)),
+    codes: ['ICP_CERTIFIED_DATA_TOO_LARGE'],
+  },
+  {
+    name: 'truncated metadata.json',
+    mutate: (f) => f.set('metadata.json', (f.get('metadata.json') ?? new Uint8Array(0)).subarray(0, 300)),
+    codes: ['ICP_METADATA_MALFORMED'],
+    says: 'not valid JSON',
+  },
+  {
+    name: 'missing required field',
+    mutate: (f) => editMetadata(f, (m) => m.replace('"canister_version": 12,', '')),
+    codes: ['ICP_FIELD_MISSING'],
+    says: 'missing field canister_version',
+  },
+  {
+    name: 'field of the wrong type',
+    mutate: (f) => editMetadata(f, (m) => m.replace('"canister_version": 12', '"canister_version": "12"')),
+    codes: ['ICP_FIELD_INVALID'],
+    says: 'canister_version is the string "12"',
+  },
+  {
+    name: 'dfx writability probe left behind',
+    spec: { flavour: 'dfx' },
+    mutate: (f) => f.set('.snapshot_write_test', new Uint8Array(0)),
+    codes: ['ICP_WRITE_TEST'],
+  },
+  {
+    name: 'source of an unknown kind',
+    mutate: (f) => editMetadata(f, (m) => m.replace('"taken_from_canister": null', '"taken_from_the_future": null')),
+    codes: ['ICP_SOURCE_UNKNOWN'],
+  },
+  {
+    name: 'null source',
+    mutate: (f) => editMetadata(f, (m) => m.replace(/"source": \{[^}]*\}/s, '"source": null')),
+    codes: ['ICP_SOURCE_UNKNOWN'],
+  },
   {
     name: 'blob name taken by a folder',
     mutate: (f) => f.delete('wasm_memory.bin'),
@@ -130,7 +239,11 @@ describe('verify finds what the IC and the CLIs would only discover later', () =
     after?.(dir);
     const json = await cli(['verify', '--json', dir]);
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { ok: boolean; format: string; findings: { severity: string; code: string; message: string }[] };
+    const report = JSON.parse(json.stdout) as {
+      ok: boolean;
+      format: string;
+      findings: { severity: string; code: string; message: string }[];
+    };
     expect(report.ok).toBe(false);
     expect(report.format).toBe('icp-snapshot');
     const problems = report.findings.filter((finding) => finding.severity !== 'info');
@@ -147,7 +260,14 @@ describe('verify finds what the IC and the CLIs would only discover later', () =
     expect(JSON.parse(stdout)).toEqual({
       ok: true,
       format: 'icp-snapshot',
-      findings: [{ severity: 'info', code: 'ICP_LEFTOVER_LOCK', path: '.lock', message: 'icp-cli lock file: harmless, shows icp-cli downloaded or uploaded here' }],
+      findings: [
+        {
+          severity: 'info',
+          code: 'ICP_LEFTOVER_LOCK',
+          path: '.lock',
+          message: 'icp-cli lock file: harmless, shows icp-cli downloaded or uploaded here',
+        },
+      ],
     });
   });
 
@@ -158,8 +278,12 @@ describe('verify finds what the IC and the CLIs would only discover later', () =
     files.set(bad, patternBytes(1024 * 1024, 500));
     const dir = join(root, 'parallel');
     writeFiles(dir, files);
-    const report = JSON.parse((await cli(['verify', '--json', dir])).stdout) as { findings: { code: string; path: string }[] };
-    expect(report.findings.filter((f) => f.code !== 'ICP_LEFTOVER_LOCK')).toEqual([expect.objectContaining({ code: 'ICP_CHUNK_HASH_MISMATCH', path: bad })]);
+    const report = JSON.parse((await cli(['verify', '--json', dir])).stdout) as {
+      findings: { code: string; path: string }[];
+    };
+    expect(report.findings.filter((f) => f.code !== 'ICP_LEFTOVER_LOCK')).toEqual([
+      expect.objectContaining({ code: 'ICP_CHUNK_HASH_MISMATCH', path: bad }),
+    ]);
   });
 
   it('exits 2 with one line when the folder is not an ICP snapshot', async () => {
@@ -168,6 +292,8 @@ describe('verify finds what the IC and the CLIs would only discover later', () =
     const { code, stdout, stderr } = await cli(['verify', dir]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`snapinspect: ${dir}: not a format snapinspect knows (tried ${readers.map((reader) => reader.id).join(', ')}); use --format ID to force one (UNKNOWN_FORMAT)\n`);
+    expect(stderr).toBe(
+      `snapinspect: ${dir}: not a format snapinspect knows (tried ${readers.map((reader) => reader.id).join(', ')}); use --format ID to force one (UNKNOWN_FORMAT)\n`,
+    );
   });
 });

@@ -10,7 +10,11 @@ import { parseVersion } from './family.js';
  * Deep checks: every member inflated and CRC-checked, family against version, the restore
  * hint, and the warning that the snapshot carries secrets in readable form.
  */
-export async function checkSnapshot(snapshot: Snapshot, zip: { source: Source; entries: ZipEntry[] } | null, { progress }: VerifyContext): Promise<Diagnostic[]> {
+export async function checkSnapshot(
+  snapshot: Snapshot,
+  zip: { source: Source; entries: ZipEntry[] } | null,
+  { progress }: VerifyContext,
+): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
   if (zip) {
     const total = zip.entries.reduce((sum, entry) => sum + entry.compressedSize, 0);
@@ -24,7 +28,9 @@ export async function checkSnapshot(snapshot: Snapshot, zip: { source: Source; e
   findings.push(...familyFindings(snapshot));
   const secrets = snapshot.metadata.secrets;
   if (isMetaRecord(secrets) && Object.keys(secrets).length > 0) {
-    const list = Object.entries(secrets).map(([path, what]) => `${path} (${String(what)})`).join('; ');
+    const list = Object.entries(secrets)
+      .map(([path, what]) => `${path} (${String(what)})`)
+      .join('; ');
     findings.push(diagnostic('warning', 'CLOUDIFY_PLAINTEXT_SECRETS', `snapshot contains plaintext secrets: ${list}`));
   }
   return findings;
@@ -34,7 +40,15 @@ function familyFindings(snapshot: Snapshot): Diagnostic[] {
   const { family, snapshot_version: raw, restore } = snapshot.metadata;
   const findings: Diagnostic[] = [];
   if (typeof restore === 'string') findings.push(diagnostic('info', 'CLOUDIFY_RESTORE', restore));
-  if (family === 'unknown') return [...findings, diagnostic('warning', 'CLOUDIFY_UNKNOWN_FAMILY', 'no es_data, pg_data, mgmt/ or tenants/: the layout matches no known snapshot family, so no entities are shown')];
+  if (family === 'unknown')
+    return [
+      ...findings,
+      diagnostic(
+        'warning',
+        'CLOUDIFY_UNKNOWN_FAMILY',
+        'no es_data, pg_data, mgmt/ or tenants/: the layout matches no known snapshot family, so no entities are shown',
+      ),
+    ];
   const major = typeof raw === 'string' ? parseVersion(raw)?.[0] : undefined;
   if (major === undefined) return findings;
   const expected: Record<string, (value: number) => boolean> = {
@@ -45,7 +59,14 @@ function familyFindings(snapshot: Snapshot): Diagnostic[] {
     'json-flat': (value) => value >= 7,
   };
   if (typeof family === 'string' && expected[family] && !expected[family](major)) {
-    findings.push(diagnostic('warning', 'CLOUDIFY_FAMILY_MISMATCH', `the layout is ${family} but metadata.json says version ${raw as string}; the snapshot was edited or assembled by hand`, 'metadata.json'));
+    findings.push(
+      diagnostic(
+        'warning',
+        'CLOUDIFY_FAMILY_MISMATCH',
+        `the layout is ${family} but metadata.json says version ${raw as string}; the snapshot was edited or assembled by hand`,
+        'metadata.json',
+      ),
+    );
   }
   return findings;
 }

@@ -45,7 +45,9 @@ async function fileMap(root: TreeNode): Promise<Map<string, TreeNode>> {
 }
 
 /** `metadata.json` parsed, or a reason it cannot be. Stray whitespace around it is normal (§3.2). */
-export async function readMetadataJson(files: Map<string, TreeNode>): Promise<{ ok: true; value: JsonValue } | { ok: false; error: string }> {
+export async function readMetadataJson(
+  files: Map<string, TreeNode>,
+): Promise<{ ok: true; value: JsonValue } | { ok: false; error: string }> {
   const node = files.get('metadata.json');
   if (!node?.content) return { ok: false, error: 'metadata.json is missing' };
   let bytes: Uint8Array | null;

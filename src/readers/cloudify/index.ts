@@ -20,7 +20,6 @@ import { readPgDump, type PgDump } from './pg-dump.js';
 import { cloudifyLimits } from './limits.js';
 import { applySecretRules, type SecretEntry } from './secret-files.js';
 
-
 /** Cloudify Manager snapshot zips (every family), and snapshot folders already extracted. */
 export const cloudifyReader: Reader = {
   id: 'cloudify',
@@ -30,7 +29,9 @@ export const cloudifyReader: Reader = {
     if (probe.isDirectory) {
       if (!probe.entries.includes('metadata.json')) return null;
       const text = await probe.readSmallFile('metadata.json');
-      return text?.includes('snapshot_version') ? detectFamily(probe.entries.map((name) => (name === 'mgmt' || name === 'tenants' ? `${name}/` : name))) : null;
+      return text?.includes('snapshot_version')
+        ? detectFamily(probe.entries.map((name) => (name === 'mgmt' || name === 'tenants' ? `${name}/` : name)))
+        : null;
     }
     if (!looksLikeZip(probe.head)) return null;
     const source = new FileSource(probe.path, probe.size);
@@ -38,7 +39,9 @@ export const cloudifyReader: Reader = {
     const names = index.entries.map((entry) => entry.name);
     if (names.includes('pg_data') || names.includes('es_data')) return detectFamily(names);
     const metadata = index.entries.find((entry) => entry.name === 'metadata.json');
-    return metadata && (await mentionsSnapshotVersion(new ZipMemberSource(source, metadata))) ? detectFamily(names) : null;
+    return metadata && (await mentionsSnapshotVersion(new ZipMemberSource(source, metadata)))
+      ? detectFamily(names)
+      : null;
   },
   async open(probe: Probe, _variant: string | null, options: OpenOptions): Promise<Snapshot> {
     const diagnostics: Diagnostic[] = [];
@@ -46,7 +49,15 @@ export const cloudifyReader: Reader = {
     const family = detectFamily([...opened.files.keys()]);
     const metadata = await manager(opened, family, options, diagnostics);
     const root = dirNode('', [...(await childrenOf(opened.root)), managerNode(metadata.entities)]);
-    const snapshot: Snapshot = { format: 'cloudify', variant: family, title: basename(probe.path), metadata: metadata.fields, root, children: [], diagnostics };
+    const snapshot: Snapshot = {
+      format: 'cloudify',
+      variant: family,
+      title: basename(probe.path),
+      metadata: metadata.fields,
+      root,
+      children: [],
+      diagnostics,
+    };
     const zip = opened.zip ? { source: opened.zip.source, entries: opened.zip.index.entries } : null;
     snapshot.verify = (context) => checkSnapshot(snapshot, zip, context);
     return snapshot;
@@ -63,7 +74,12 @@ async function mentionsSnapshotVersion(member: ZipMemberSource): Promise<boolean
   }
 }
 
-async function manager(opened: SnapshotFiles, family: Family, options: OpenOptions, diagnostics: Diagnostic[]): Promise<{ fields: MetaRecord; entities: Entities }> {
+async function manager(
+  opened: SnapshotFiles,
+  family: Family,
+  options: OpenOptions,
+  diagnostics: Diagnostic[],
+): Promise<{ fields: MetaRecord; entities: Entities }> {
   const parsed = await readMetadataJson(opened.files);
   if (!parsed.ok) diagnostics.push(diagnostic('error', 'CLOUDIFY_METADATA', parsed.error, 'metadata.json'));
   const meta = readMetadata(parsed.ok ? parsed.value : null);
@@ -73,10 +89,18 @@ async function manager(opened: SnapshotFiles, family: Family, options: OpenOptio
   if (pg) pgEntities(pg, entities, options.showSecrets, diagnostics);
   const extra: MetaRecord = {};
   const es = opened.files.get('es_data')?.content;
-  if (es) extra.events = await guarded(() => esEntities(es, entities, options.showSecrets, diagnostics), 'es_data', diagnostics, {});
+  if (es)
+    extra.events = await guarded(
+      () => esEntities(es, entities, options.showSecrets, diagnostics),
+      'es_data',
+      diagnostics,
+      {},
+    );
   const agents = opened.files.get('agents.json')?.content;
-  if (agents && entities.agents.length === 0) await guarded(() => agentsJsonEntities(agents, entities, diagnostics), 'agents.json', diagnostics, undefined);
-  if (family === 'json-7.0.0' || family === 'json-flat') await newFormatEntities(opened.files, entities, options.showSecrets, diagnostics);
+  if (agents && entities.agents.length === 0)
+    await guarded(() => agentsJsonEntities(agents, entities, diagnostics), 'agents.json', diagnostics, undefined);
+  if (family === 'json-7.0.0' || family === 'json-flat')
+    await newFormatEntities(opened.files, entities, options.showSecrets, diagnostics);
   const secrets = await applySecretRules(opened.files, pg, options.showSecrets, diagnostics);
   const fields: MetaRecord = {
     family,

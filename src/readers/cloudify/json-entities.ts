@@ -14,9 +14,27 @@ const SHOWN_FIELDS: Record<EntityKind, string[]> = {
   tenants: ['name'],
   users: ['username', 'role', 'created_at', 'first_login_at', 'last_login_at'],
   blueprints: ['id', 'main_file_name', 'state', 'created_at', 'visibility'],
-  deployments: ['id', 'blueprint_id', 'installation_status', 'deployment_status', 'latest_execution_status', 'created_at', 'inputs'],
+  deployments: [
+    'id',
+    'blueprint_id',
+    'installation_status',
+    'deployment_status',
+    'latest_execution_status',
+    'created_at',
+    'inputs',
+  ],
   plugins: ['id', 'package_name', 'package_version', 'distribution', 'uploaded_at'],
-  executions: ['id', 'workflow_id', 'status', 'deployment_id', 'created_at', 'started_at', 'ended_at', 'scheduled_for', 'parameters'],
+  executions: [
+    'id',
+    'workflow_id',
+    'status',
+    'deployment_id',
+    'created_at',
+    'started_at',
+    'ended_at',
+    'scheduled_for',
+    'parameters',
+  ],
   agents: ['id', 'node_instance_id', 'state', 'ip', 'install_method', 'system', 'version', 'rabbitmq_username'],
   secrets: ['key', 'visibility', 'is_hidden_value', 'provider', 'created_at'],
   sites: ['name', 'latitude', 'longitude'],
@@ -35,12 +53,18 @@ function isObject(value: MetaValue | undefined): value is Json {
 
 function shown(item: Json, kind: EntityKind, extra: MetaRecord, showSecrets: boolean): MetaRecord {
   const attrs: MetaRecord = { ...extra };
-  for (const field of SHOWN_FIELDS[kind]) if (field in item) attrs[field] = showSecrets ? (item[field] ?? null) : redactValue(item[field] ?? null, field);
+  for (const field of SHOWN_FIELDS[kind])
+    if (field in item) attrs[field] = showSecrets ? (item[field] ?? null) : redactValue(item[field] ?? null, field);
   return attrs;
 }
 
 /** Items of the 7.x JSON layouts, merged by key in sorted file order (the last copy wins). */
-export async function newFormatEntities(files: Map<string, TreeNode>, into: Entities, showSecrets: boolean, diagnostics: Diagnostic[]): Promise<void> {
+export async function newFormatEntities(
+  files: Map<string, TreeNode>,
+  into: Entities,
+  showSecrets: boolean,
+  diagnostics: Diagnostic[],
+): Promise<void> {
   const merged = new Map<EntityKind, Map<string, MetaRecord>>();
   for (const path of [...files.keys()].filter((name) => /^(mgmt|tenants)\/.*\.json$/.test(name)).sort()) {
     const envelope = await readJson(files.get(path)?.content, path, diagnostics);
@@ -58,11 +82,21 @@ export async function newFormatEntities(files: Map<string, TreeNode>, into: Enti
     }
   }
   for (const [kind, bucket] of merged) {
-    into[kind].push(...[...bucket].map(([key, attrs]) => ({ name: key.split('/').pop() ?? key, attrs, ...(kind === 'secrets' ? { secret: true } : {}) })));
+    into[kind].push(
+      ...[...bucket].map(([key, attrs]) => ({
+        name: key.split('/').pop() ?? key,
+        attrs,
+        ...(kind === 'secrets' ? { secret: true } : {}),
+      })),
+    );
   }
 }
 
-async function readJson(content: Source | undefined, path: string, diagnostics: Diagnostic[]): Promise<Json | undefined> {
+async function readJson(
+  content: Source | undefined,
+  path: string,
+  diagnostics: Diagnostic[],
+): Promise<Json | undefined> {
   const bytes = content ? await readAll(content, sharedLimits.values.metadataBytes) : null;
   if (!bytes) return undefined;
   try {
@@ -75,7 +109,12 @@ async function readJson(content: Source | undefined, path: string, diagnostics: 
 }
 
 /** 3.x storage documents and the event counts of an `es_data` NDJSON dump. */
-export async function esEntities(content: Source, into: Entities, showSecrets: boolean, diagnostics: Diagnostic[]): Promise<MetaRecord> {
+export async function esEntities(
+  content: Source,
+  into: Entities,
+  showSecrets: boolean,
+  diagnostics: Diagnostic[],
+): Promise<MetaRecord> {
   const events: Record<string, number> = {};
   const dropped = new Map<EntityKind, number>();
   let bad = 0;
@@ -91,12 +130,19 @@ export async function esEntities(content: Source, into: Entities, showSecrets: b
     if (!isObject(hit) || typeof hit._type !== 'string') continue;
     const source = isObject(hit._source) ? hit._source : {};
     const kind = asKind(`${hit._type}s`);
-    if (hit._type === 'cloudify_event' || hit._type === 'cloudify_log') events[hit._type] = (events[hit._type] ?? 0) + 1;
-    else if (kind && into[kind].length < limits.managerRecords) into[kind].push({ name: String(hit._id ?? source.id ?? ''), attrs: shown({ id: hit._id ?? null, ...source }, kind, {}, showSecrets) });
+    if (hit._type === 'cloudify_event' || hit._type === 'cloudify_log')
+      events[hit._type] = (events[hit._type] ?? 0) + 1;
+    else if (kind && into[kind].length < limits.managerRecords)
+      into[kind].push({
+        name: String(hit._id ?? source.id ?? ''),
+        attrs: shown({ id: hit._id ?? null, ...source }, kind, {}, showSecrets),
+      });
     else if (kind) dropped.set(kind, (dropped.get(kind) ?? 0) + 1);
   }
-  for (const [kind, count] of dropped) diagnostics.push(tooManyRecords(`${kind} documents`, into[kind].length + count, 'es_data'));
-  if (bad > 0) diagnostics.push(diagnostic('warning', 'CLOUDIFY_BAD_JSON', `${bad} lines of es_data are not JSON`, 'es_data'));
+  for (const [kind, count] of dropped)
+    diagnostics.push(tooManyRecords(`${kind} documents`, into[kind].length + count, 'es_data'));
+  if (bad > 0)
+    diagnostics.push(diagnostic('warning', 'CLOUDIFY_BAD_JSON', `${bad} lines of es_data are not JSON`, 'es_data'));
   return events;
 }
 
@@ -108,7 +154,12 @@ export async function agentsJsonEntities(content: Source, into: Entities, diagno
     if ('version' in value || 'broker_config' in value) {
       const names = trail.slice(-3);
       const broker = isObject(value.broker_config) ? value.broker_config : value;
-      const attrs: MetaRecord = { deployment: names[0] ?? null, node: names[1] ?? null, version: value.version ?? null, broker_ip: broker.broker_ip ?? null };
+      const attrs: MetaRecord = {
+        deployment: names[0] ?? null,
+        node: names[1] ?? null,
+        version: value.version ?? null,
+        broker_ip: broker.broker_ip ?? null,
+      };
       if (trail.length === 4) attrs.tenant = trail[0] ?? null;
       into.agents.push({ name: names[2] ?? '', attrs });
       return;

@@ -4,7 +4,17 @@ import type { MetaRecord } from '../../model/metadata.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { uniqueNames } from '../shared/tree-names.js';
 
-export const ENTITY_KINDS = ['tenants', 'users', 'blueprints', 'deployments', 'plugins', 'executions', 'agents', 'secrets', 'sites'] as const;
+export const ENTITY_KINDS = [
+  'tenants',
+  'users',
+  'blueprints',
+  'deployments',
+  'plugins',
+  'executions',
+  'agents',
+  'secrets',
+  'sites',
+] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 export interface Entity {
@@ -17,7 +27,17 @@ export interface Entity {
 export type Entities = Record<EntityKind, Entity[]>;
 
 export function emptyEntities(): Entities {
-  return { tenants: [], users: [], blueprints: [], deployments: [], plugins: [], executions: [], agents: [], secrets: [], sites: [] };
+  return {
+    tenants: [],
+    users: [],
+    blueprints: [],
+    deployments: [],
+    plugins: [],
+    executions: [],
+    agents: [],
+    secrets: [],
+    sites: [],
+  };
 }
 
 /** Said when `limits.managerRecords` cuts a kind short, so a short list is not taken for the whole. */
@@ -31,7 +51,9 @@ export function managerNode(entities: Entities): TreeNode {
   const kinds = ENTITY_KINDS.map((kind) =>
     dirNode(kind, uniqueNames(entities[kind].map(recordNode)), { note: `${entities[kind].length} ${kind}` }),
   );
-  return dirNode('Manager', kinds, { note: 'entities decoded from the dump; names only for secrets, no password hashes' });
+  return dirNode('Manager', kinds, {
+    note: 'entities decoded from the dump; names only for secrets, no password hashes',
+  });
 }
 
 function recordNode(entity: Entity): TreeNode {

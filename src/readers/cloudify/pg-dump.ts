@@ -37,7 +37,17 @@ const SECRET_COLUMNS: Record<string, string[]> = {
   secrets: ['value'],
 };
 
-const KEPT_TABLES = new Set(['tenants', 'users', 'blueprints', 'deployments', 'plugins', 'executions', 'agents', 'secrets', 'sites']);
+const KEPT_TABLES = new Set([
+  'tenants',
+  'users',
+  'blueprints',
+  'deployments',
+  'plugins',
+  'executions',
+  'agents',
+  'secrets',
+  'sites',
+]);
 const COPY_LINE = /^COPY (?:public\.)?"?([\w]+)"? \((.*)\) FROM stdin;$/;
 
 /** Reads a plain-SQL `pg_dump -a` line by line: COPY blocks become rows; everything else is passed over. */
@@ -47,7 +57,14 @@ export async function readPgDump(source: Source, path: string, blockSize?: numbe
   let redactedBytes = 0;
   for await (const line of sourceLines(source, blockSize)) {
     if (!('text' in line)) {
-      dump.diagnostics.push(diagnostic('warning', 'CLOUDIFY_LINE_TOO_LONG', `line ${line.number} of ${path} is longer than ${sharedLimits.values.dumpLineBytes} bytes and was skipped`, path));
+      dump.diagnostics.push(
+        diagnostic(
+          'warning',
+          'CLOUDIFY_LINE_TOO_LONG',
+          `line ${line.number} of ${path} is longer than ${sharedLimits.values.dumpLineBytes} bytes and was skipped`,
+          path,
+        ),
+      );
       if (dump.redacted !== null) dump.diagnostics.push(uncheckedLines(path));
       dump.redacted = null;
       continue;
@@ -65,8 +82,13 @@ export async function readPgDump(source: Source, path: string, blockSize?: numbe
       dump.diagnostics.push(tooLargeToRedact(path));
     } else if (dump.redacted !== null) dump.redacted = `${dump.redacted}${shown}\n`;
   }
-  if (table) dump.diagnostics.push(diagnostic('error', 'CLOUDIFY_DUMP_TRUNCATED', `${path} ends inside the COPY block of ${table.name}`, path));
-  for (const [name, data] of dump.tables) if (KEPT_TABLES.has(name) && data.rows.length < data.rowCount) dump.diagnostics.push(tooManyRecords(`${name} rows`, data.rowCount, path));
+  if (table)
+    dump.diagnostics.push(
+      diagnostic('error', 'CLOUDIFY_DUMP_TRUNCATED', `${path} ends inside the COPY block of ${table.name}`, path),
+    );
+  for (const [name, data] of dump.tables)
+    if (KEPT_TABLES.has(name) && data.rows.length < data.rowCount)
+      dump.diagnostics.push(tooManyRecords(`${name} rows`, data.rowCount, path));
   return dump;
 }
 

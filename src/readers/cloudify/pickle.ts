@@ -57,34 +57,67 @@ class PickleMachine {
     const simple = this.constant(op);
     if (simple !== undefined) return void this.stack.push(simple.value);
     switch (op) {
-      case 0x80: return void this.byte();
-      case 0x28: return void this.stack.push(MARK);
-      case 0x4a: return this.push(this.view.getInt32(this.take(4), true));
-      case 0x4b: return this.push(this.byte());
-      case 0x4d: return this.push(this.view.getUint16(this.take(2), true));
-      case 0x8a: return this.push(this.long(this.byte()));
-      case 0x47: return this.push(this.view.getFloat64(this.take(8), false));
-      case 0x58: return this.push(this.text(this.view.getUint32(this.take(4), true), 'utf8'));
-      case 0x55: return this.push(this.text(this.byte(), 'latin1'));
-      case 0x54: return this.push(this.text(this.view.getUint32(this.take(4), true), 'latin1'));
-      case 0x43: return this.push(this.raw(this.byte()));
-      case 0x42: return this.push(this.raw(this.view.getUint32(this.take(4), true)));
-      case 0x71: return void this.memo.set(this.byte(), this.top());
-      case 0x72: return void this.memo.set(this.view.getUint32(this.take(4), true), this.top());
-      case 0x70: return void this.memo.set(Number(this.line()), this.top());
-      case 0x68: return this.push(this.recall(this.byte()));
-      case 0x6a: return this.push(this.recall(this.view.getUint32(this.take(4), true)));
-      case 0x67: return this.push(this.recall(Number(this.line())));
-      case 0x63: return this.push({ __global__: `${this.line()}.${this.line()}` });
-      case 0x52: case 0x81: this.pop(); this.pop(); return this.push({});
-      case 0x62: return this.build();
-      case 0x73: return this.setItems(this.stack.splice(-2));
-      case 0x75: return this.setItems(this.sinceMark());
-      case 0x61: return this.append([this.pop()]);
-      case 0x65: return this.append(this.sinceMark());
-      case 0x74: return this.push(this.sinceMark());
-      case 0x85: case 0x86: case 0x87: return this.push(this.stack.splice(-(op - 0x84)).map((slot) => this.value(slot)));
-      default: throw new PickleError(`unsupported opcode 0x${op.toString(16)} at byte ${this.at - 1}`);
+      case 0x80:
+        return void this.byte();
+      case 0x28:
+        return void this.stack.push(MARK);
+      case 0x4a:
+        return this.push(this.view.getInt32(this.take(4), true));
+      case 0x4b:
+        return this.push(this.byte());
+      case 0x4d:
+        return this.push(this.view.getUint16(this.take(2), true));
+      case 0x8a:
+        return this.push(this.long(this.byte()));
+      case 0x47:
+        return this.push(this.view.getFloat64(this.take(8), false));
+      case 0x58:
+        return this.push(this.text(this.view.getUint32(this.take(4), true), 'utf8'));
+      case 0x55:
+        return this.push(this.text(this.byte(), 'latin1'));
+      case 0x54:
+        return this.push(this.text(this.view.getUint32(this.take(4), true), 'latin1'));
+      case 0x43:
+        return this.push(this.raw(this.byte()));
+      case 0x42:
+        return this.push(this.raw(this.view.getUint32(this.take(4), true)));
+      case 0x71:
+        return void this.memo.set(this.byte(), this.top());
+      case 0x72:
+        return void this.memo.set(this.view.getUint32(this.take(4), true), this.top());
+      case 0x70:
+        return void this.memo.set(Number(this.line()), this.top());
+      case 0x68:
+        return this.push(this.recall(this.byte()));
+      case 0x6a:
+        return this.push(this.recall(this.view.getUint32(this.take(4), true)));
+      case 0x67:
+        return this.push(this.recall(Number(this.line())));
+      case 0x63:
+        return this.push({ __global__: `${this.line()}.${this.line()}` });
+      case 0x52:
+      case 0x81:
+        this.pop();
+        this.pop();
+        return this.push({});
+      case 0x62:
+        return this.build();
+      case 0x73:
+        return this.setItems(this.stack.splice(-2));
+      case 0x75:
+        return this.setItems(this.sinceMark());
+      case 0x61:
+        return this.append([this.pop()]);
+      case 0x65:
+        return this.append(this.sinceMark());
+      case 0x74:
+        return this.push(this.sinceMark());
+      case 0x85:
+      case 0x86:
+      case 0x87:
+        return this.push(this.stack.splice(-(op - 0x84)).map((slot) => this.value(slot)));
+      default:
+        throw new PickleError(`unsupported opcode 0x${op.toString(16)} at byte ${this.at - 1}`);
     }
   }
 
@@ -100,13 +133,15 @@ class PickleMachine {
   private build(): void {
     const state = this.pop();
     const target = this.top();
-    if (isMetaRecord(target) && isMetaRecord(state)) for (const [key, item] of Object.entries(state)) setKey(target, key, item);
+    if (isMetaRecord(target) && isMetaRecord(state))
+      for (const [key, item] of Object.entries(state)) setKey(target, key, item);
   }
 
   private setItems(items: Slot[]): void {
     const target = this.top();
     if (!isMetaRecord(target)) throw new PickleError('SETITEM on a non-dict');
-    for (let i = 0; i + 1 < items.length; i += 2) setKey(target, keyText(this.bounded(this.value(items[i]))), this.value(items[i + 1]));
+    for (let i = 0; i + 1 < items.length; i += 2)
+      setKey(target, keyText(this.bounded(this.value(items[i]))), this.value(items[i + 1]));
   }
 
   private append(items: Slot[]): void {
@@ -118,7 +153,10 @@ class PickleMachine {
   private sinceMark(): MetaValue[] {
     const mark = this.stack.lastIndexOf(MARK);
     if (mark < 0) throw new PickleError('no mark');
-    return this.stack.splice(mark).slice(1).map((slot) => this.value(slot));
+    return this.stack
+      .splice(mark)
+      .slice(1)
+      .map((slot) => this.value(slot));
   }
 
   /**
@@ -208,5 +246,7 @@ function measure(value: MetaValue, ancestors: Set<MetaValue>, budget: { items: n
 }
 
 function keyText(value: MetaValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+  return typeof value === 'string'
+    ? value
+    : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
 }

@@ -22,18 +22,63 @@ interface SecretRule {
 const PRIVATE_KEY_NAME = /(?:\.key|key\.pem|\.p12)$/i;
 
 const RULES: SecretRule[] = [
-  { test: (path) => path === 'rest-security.conf', redaction: 'json-all', what: 'encryption_key (decrypts every encrypted value in this archive), hash_salt, secret_key', always: true },
+  {
+    test: (path) => path === 'rest-security.conf',
+    redaction: 'json-all',
+    what: 'encryption_key (decrypts every encrypted value in this archive), hash_salt, secret_key',
+    always: true,
+  },
   { test: (path) => path === 'hash_salt.json', redaction: 'whole', what: 'REST password hash salt', always: true },
-  { test: (path) => path === 'admin_account.json', redaction: 'json', what: 'admin password hash and api_token_key', always: true },
-  { test: (path) => path.startsWith('ssl/') && PRIVATE_KEY_NAME.test(path), redaction: 'whole', what: 'private key', always: true },
-  { test: (path) => path.startsWith('snapshot-credentials/') && !path.endsWith('/'), redaction: 'whole', what: 'agent SSH private key', always: true },
-  { test: (path) => path === 'agents.json', redaction: 'json', what: 'plaintext broker password (broker_pass)', always: false },
-  { test: (path) => path === 'es_data', redaction: 'text', what: 'credentials in log and event messages', always: false },
-  { test: (path) => /^(stage\/conf\/app\.json|composer\/backend\/conf\/prod\.json)$/.test(path), redaction: 'json', what: 'database URL with a password, session secret', always: false },
-  { test: (path) => /^(mgmt|tenants)\/.*\.json$/.test(path), redaction: 'json', what: 'plaintext secrets, passwords or password hashes', always: false },
+  {
+    test: (path) => path === 'admin_account.json',
+    redaction: 'json',
+    what: 'admin password hash and api_token_key',
+    always: true,
+  },
+  {
+    test: (path) => path.startsWith('ssl/') && PRIVATE_KEY_NAME.test(path),
+    redaction: 'whole',
+    what: 'private key',
+    always: true,
+  },
+  {
+    test: (path) => path.startsWith('snapshot-credentials/') && !path.endsWith('/'),
+    redaction: 'whole',
+    what: 'agent SSH private key',
+    always: true,
+  },
+  {
+    test: (path) => path === 'agents.json',
+    redaction: 'json',
+    what: 'plaintext broker password (broker_pass)',
+    always: false,
+  },
+  {
+    test: (path) => path === 'es_data',
+    redaction: 'text',
+    what: 'credentials in log and event messages',
+    always: false,
+  },
+  {
+    test: (path) => /^(stage\/conf\/app\.json|composer\/backend\/conf\/prod\.json)$/.test(path),
+    redaction: 'json',
+    what: 'database URL with a password, session secret',
+    always: false,
+  },
+  {
+    test: (path) => /^(mgmt|tenants)\/.*\.json$/.test(path),
+    redaction: 'json',
+    what: 'plaintext secrets, passwords or password hashes',
+    always: false,
+  },
   { test: (path) => path.startsWith('ssl/'), redaction: 'text', what: 'PEM private key', always: false },
   // Reached only when the dump could not be parsed (damaged, a bomb): without column-wise redaction it is withheld whole.
-  { test: (path) => path === 'pg_data', redaction: 'whole', what: 'database dump with credentials (unreadable, withheld whole)', always: true },
+  {
+    test: (path) => path === 'pg_data',
+    redaction: 'whole',
+    what: 'database dump with credentials (unreadable, withheld whole)',
+    always: true,
+  },
 ];
 
 const UNCHECKED_DUMP = 'database dump that could not be fully checked for credentials (withheld whole)';
@@ -48,13 +93,19 @@ export interface SecretEntry {
  * copy: whole files (keys) become a one-line notice; JSON keeps its keys with values masked.
  * Everything downstream (cat, diff, the UI) then sees only the redacted bytes.
  */
-export async function applySecretRules(files: Map<string, TreeNode>, pg: PgDump | undefined, showSecrets: boolean, diagnostics: Diagnostic[]): Promise<SecretEntry[]> {
+export async function applySecretRules(
+  files: Map<string, TreeNode>,
+  pg: PgDump | undefined,
+  showSecrets: boolean,
+  diagnostics: Diagnostic[],
+): Promise<SecretEntry[]> {
   const found: SecretEntry[] = [];
   for (const [path, node] of files) {
     if (path === 'pg_data' && pg) {
       const what = pgSecrets(pg, files.has('rest-security.conf'));
       // Without a redacted copy (a line too long to check, too large) the dump may hold unseen credentials: fail closed.
-      if (what || pg.redacted === null) found.push(flag(node, path, what || UNCHECKED_DUMP, showSecrets ? undefined : pg.redacted));
+      if (what || pg.redacted === null)
+        found.push(flag(node, path, what || UNCHECKED_DUMP, showSecrets ? undefined : pg.redacted));
       continue;
     }
     const rule = RULES.find((candidate) => candidate.test(path));
@@ -69,17 +120,29 @@ export async function applySecretRules(files: Map<string, TreeNode>, pg: PgDump 
 function flag(node: TreeNode, path: string, what: string, redacted: string | null | undefined): SecretEntry {
   node.flags = [...(node.flags ?? []), 'secret'];
   node.note = `secret: ${what}`;
-  if (redacted !== undefined) node.content = new BytesSource(Buffer.from(redacted ?? `${REDACTED} (withheld whole: too large or damaged to redact)\n`));
+  if (redacted !== undefined)
+    node.content = new BytesSource(
+      Buffer.from(redacted ?? `${REDACTED} (withheld whole: too large or damaged to redact)\n`),
+    );
   return { path, what };
 }
 
 /** With the Fernet key in the same archive, "encrypted" columns are as good as plaintext; say so. */
 function pgSecrets(pg: PgDump, keyIncluded: boolean): string {
-  const columns = [...pg.secretColumns].map(([column, rows]) => `${column} (${rows} row${rows === 1 ? '' : 's'})`).join(', ');
-  return columns && keyIncluded ? `${columns}; encrypted values are recoverable with the key in rest-security.conf` : columns;
+  const columns = [...pg.secretColumns]
+    .map(([column, rows]) => `${column} (${rows} row${rows === 1 ? '' : 's'})`)
+    .join(', ');
+  return columns && keyIncluded
+    ? `${columns}; encrypted values are recoverable with the key in rest-security.conf`
+    : columns;
 }
 
-async function redactFile(node: TreeNode, redaction: Redaction, path: string, diagnostics: Diagnostic[]): Promise<{ text: string | null; unchanged: boolean }> {
+async function redactFile(
+  node: TreeNode,
+  redaction: Redaction,
+  path: string,
+  diagnostics: Diagnostic[],
+): Promise<{ text: string | null; unchanged: boolean }> {
   if (redaction === 'whole') return { text: `${REDACTED}\n`, unchanged: false };
   let bytes: Uint8Array | null;
   try {
@@ -111,8 +174,16 @@ function redactJson(original: string, everything: boolean): string {
 
 /** In new-format `secrets` envelopes the plaintext sits under the innocent key `value`. */
 function secretEnvelope(value: MetaValue): MetaValue {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('type' in value) || !('items' in value)) return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('type' in value) || !('items' in value))
+    return value;
   const envelope = value as Record<string, MetaValue>;
   if (envelope.type !== 'secrets' || !Array.isArray(envelope.items)) return value;
-  return { ...envelope, items: envelope.items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) && 'value' in item ? { ...item, value: REDACTED } : item)) };
+  return {
+    ...envelope,
+    items: envelope.items.map((item) =>
+      typeof item === 'object' && item !== null && !Array.isArray(item) && 'value' in item
+        ? { ...item, value: REDACTED }
+        : item,
+    ),
+  };
 }

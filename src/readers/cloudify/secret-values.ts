@@ -17,10 +17,12 @@ export function uncheckedLines(path: string): Diagnostic {
 }
 
 /** Key names whose values Cloudify snapshots use for credentials (formats/cloudify.md §6); a bare `key` is a secret's name, not its value. */
-const SECRET_KEY = /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|_key$/i;
+const SECRET_KEY =
+  /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|_key$/i;
 
 /** Values that are credentials whatever their key: PEM private keys, Fernet tokens, pbkdf2 hashes, URLs with a password. */
-const SECRET_VALUE = /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----|^gAAAAA[0-9A-Za-z_-]+={0,2}$|^\$pbkdf2-sha256\$\d+\$|\w+:\/\/[^:/\s]+:[^@/\s]+@/;
+const SECRET_VALUE =
+  /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----|^gAAAAA[0-9A-Za-z_-]+={0,2}$|^\$pbkdf2-sha256\$\d+\$|\w+:\/\/[^:/\s]+:[^@/\s]+@/;
 
 const URL_PASSWORD = /(\w+:\/\/[^:/\s]+:)([^@/\s]+)(@)/g;
 
@@ -52,7 +54,15 @@ export function redactValue(value: MetaValue, key = '', everything = false): Met
   if (isMetaRecord(value)) {
     const copy: Record<string, MetaValue> = {};
     for (const [name, item] of Object.entries(value)) {
-      Object.defineProperty(copy, name, { value: isSecretKey(name) && item !== null && typeof item === 'object' ? REDACTED : redactValue(item, name, everything), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(copy, name, {
+        value:
+          isSecretKey(name) && item !== null && typeof item === 'object'
+            ? REDACTED
+            : redactValue(item, name, everything),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return copy;
   }
@@ -67,7 +77,10 @@ const TEXT_KEY = '\\w*(?:password|passwd|secret|token|api_token_key|broker_pass|
  * the pair sits escaped inside another JSON string (`\"password\": \"x\"`, as NDJSON log lines hold it).
  * A quote is any run of backslashes and a quote mark, so an escaped pair matches the same way.
  */
-const QUOTED_PAIR = new RegExp(`(\\\\*['"])(${TEXT_KEY})\\1(\\s*[:=]\\s*u?)(\\\\*['"])((?:(?!\\4)(?:\\\\.|[^\\\\]))*)\\4`, 'gi');
+const QUOTED_PAIR = new RegExp(
+  `(\\\\*['"])(${TEXT_KEY})\\1(\\s*[:=]\\s*u?)(\\\\*['"])((?:(?!\\4)(?:\\\\.|[^\\\\]))*)\\4`,
+  'gi',
+);
 
 /** `key=value` with a bare value (command lines, URLs' query strings, `KEY=value` env dumps). */
 const BARE_PAIR = new RegExp(`\\b(${TEXT_KEY}=)(?:'[^']*'|"[^"]*"|[^\\s&,;'"\\\\]+)`, 'gi');

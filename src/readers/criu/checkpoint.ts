@@ -1,8 +1,25 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import {
-  decodeCore, decodeFdinfo, decodeFileEntry, decodeIds, decodeInventory, decodeMm, decodePagemapEntry, decodePstree, decodeRegFile, decodeStats, decodeVma,
-  PAGE_PRESENT, type CoreInfo, type FdInfo, type MmInfo, type OpenFile, type PstreeEntry, type TaskIds, type Vma,
+  decodeCore,
+  decodeFdinfo,
+  decodeFileEntry,
+  decodeIds,
+  decodeInventory,
+  decodeMm,
+  decodePagemapEntry,
+  decodePstree,
+  decodeRegFile,
+  decodeStats,
+  decodeVma,
+  PAGE_PRESENT,
+  type CoreInfo,
+  type FdInfo,
+  type MmInfo,
+  type OpenFile,
+  type PstreeEntry,
+  type TaskIds,
+  type Vma,
 } from './decode.js';
 import type { ByteOrder, ImageEntry } from './image.js';
 import { CORE, FDINFO, FILES, IDS, INVENTORY, MM, PAGEMAP, PSTREE, REG_FILES, STATS, VMAS } from './magic.js';
@@ -33,8 +50,17 @@ export interface Checkpoint {
 
 export function emptyCheckpoint(): Checkpoint {
   return {
-    pstree: [], cores: new Map(), ids: new Map(), mms: new Map(), vmas: new Map(), pagemaps: new Map(),
-    fdinfos: new Map(), files: new Map(), pages: new Map(), presentTotal: 0n, names: new Set(),
+    pstree: [],
+    cores: new Map(),
+    ids: new Map(),
+    mms: new Map(),
+    vmas: new Map(),
+    pagemaps: new Map(),
+    fdinfos: new Map(),
+    files: new Map(),
+    pages: new Map(),
+    presentTotal: 0n,
+    names: new Set(),
   };
 }
 
@@ -46,11 +72,20 @@ const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => {
   else map.set(key, [value]);
 };
 
-const first = (collect: Collect): Collect => (checkpoint, id, index, message, file) => {
-  if (index === 0) collect(checkpoint, id, index, message, file);
-};
+const first =
+  (collect: Collect): Collect =>
+  (checkpoint, id, index, message, file) => {
+    if (index === 0) collect(checkpoint, id, index, message, file);
+  };
 
-function collectPagemap(checkpoint: Checkpoint, id: number, index: number, message: ProtoMessage, file: string, shared: boolean): void {
+function collectPagemap(
+  checkpoint: Checkpoint,
+  id: number,
+  index: number,
+  message: ProtoMessage,
+  file: string,
+  shared: boolean,
+): void {
   if (index === 0) {
     if (!shared) checkpoint.pagemaps.set(id, { file, pagesId: message.uint32(1), entries: [] });
     return;

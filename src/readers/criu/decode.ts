@@ -1,7 +1,20 @@
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import type { ProtoMessage } from './protobuf.js';
 import {
-  enumName, exact, FD_TYPES, flagNames, hex, LSM_TYPES, MACHINES, NETWORK_LOCK_METHODS, PAGEMAP_FLAGS, PRE_DUMP_MODES, protection, TASK_STATES, VMA_FLAGS, VMA_STATUS,
+  enumName,
+  exact,
+  FD_TYPES,
+  flagNames,
+  hex,
+  LSM_TYPES,
+  MACHINES,
+  NETWORK_LOCK_METHODS,
+  PAGEMAP_FLAGS,
+  PRE_DUMP_MODES,
+  protection,
+  TASK_STATES,
+  VMA_FLAGS,
+  VMA_STATUS,
 } from './names.js';
 
 /** Decoders of the CRIU messages snapinspect shows, by the field numbers of docs/formats/containers.md, CRIU. */
@@ -13,9 +26,11 @@ function record(entries: [string, MetaValue | undefined][]): MetaRecord {
   return result;
 }
 
-const big = (value: bigint | undefined): number | bigint | undefined => (value === undefined ? undefined : exact(value));
+const big = (value: bigint | undefined): number | bigint | undefined =>
+  value === undefined ? undefined : exact(value);
 const hexOf = (value: bigint | undefined): string | undefined => (value === undefined ? undefined : hex(value));
-const named = (names: Record<number, string>, value: number | undefined): string | undefined => (value === undefined ? undefined : enumName(names, value));
+const named = (names: Record<number, string>, value: number | undefined): string | undefined =>
+  value === undefined ? undefined : enumName(names, value);
 
 export function decodeInventory(message: ProtoMessage): MetaRecord {
   return record([
@@ -38,24 +53,32 @@ export function decodeStats(message: ProtoMessage): MetaRecord {
   const dump = message.message(1);
   const restore = message.message(2);
   return record([
-    ['dump', dump && record([
-      ['freezing_time_us', dump.uint32(1)],
-      ['frozen_time_us', dump.uint32(2)],
-      ['memdump_time_us', dump.uint32(3)],
-      ['memwrite_time_us', dump.uint32(4)],
-      ['pages_scanned', big(dump.uint64(5))],
-      ['pages_skipped_parent', big(dump.uint64(6))],
-      ['pages_written', big(dump.uint64(7))],
-      ['irmap_resolve_us', dump.uint32(8)],
-      ['pages_lazy', big(dump.uint64(9))],
-    ])],
-    ['restore', restore && record([
-      ['pages_compared', big(restore.uint64(1))],
-      ['pages_skipped_cow', big(restore.uint64(2))],
-      ['forking_time_us', restore.uint32(3)],
-      ['restore_time_us', restore.uint32(4)],
-      ['pages_restored', big(restore.uint64(5))],
-    ])],
+    [
+      'dump',
+      dump &&
+        record([
+          ['freezing_time_us', dump.uint32(1)],
+          ['frozen_time_us', dump.uint32(2)],
+          ['memdump_time_us', dump.uint32(3)],
+          ['memwrite_time_us', dump.uint32(4)],
+          ['pages_scanned', big(dump.uint64(5))],
+          ['pages_skipped_parent', big(dump.uint64(6))],
+          ['pages_written', big(dump.uint64(7))],
+          ['irmap_resolve_us', dump.uint32(8)],
+          ['pages_lazy', big(dump.uint64(9))],
+        ]),
+    ],
+    [
+      'restore',
+      restore &&
+        record([
+          ['pages_compared', big(restore.uint64(1))],
+          ['pages_skipped_cow', big(restore.uint64(2))],
+          ['forking_time_us', restore.uint32(3)],
+          ['restore_time_us', restore.uint32(4)],
+          ['pages_restored', big(restore.uint64(5))],
+        ]),
+    ],
   ]);
 }
 
@@ -151,7 +174,19 @@ export interface MmInfo {
   attrs: MetaRecord;
 }
 
-const MM_FIELDS = ['start_code', 'end_code', 'start_data', 'end_data', 'start_stack', 'start_brk', 'brk', 'arg_start', 'arg_end', 'env_start', 'env_end'];
+const MM_FIELDS = [
+  'start_code',
+  'end_code',
+  'start_data',
+  'end_data',
+  'start_stack',
+  'start_brk',
+  'brk',
+  'arg_start',
+  'arg_end',
+  'env_start',
+  'env_end',
+];
 
 export function decodeMm(message: ProtoMessage): MmInfo {
   const vmas = message.messages(14).map(decodeVma);
@@ -218,7 +253,16 @@ export function decodeFileEntry(message: ProtoMessage): OpenFile {
   if (reg) return { ...decodeRegFile(reg), id, type };
   const pipeId = message.message(18)?.uint32(2);
   const name = pipeId === undefined ? undefined : `pipe:[${pipeId}]`;
-  return { id, type, name, attrs: record([['id', id], ['type', enumName(FD_TYPES, type)], ['name', name]]) };
+  return {
+    id,
+    type,
+    name,
+    attrs: record([
+      ['id', id],
+      ['type', enumName(FD_TYPES, type)],
+      ['name', name],
+    ]),
+  };
 }
 
 export interface FdInfo {
@@ -229,5 +273,10 @@ export interface FdInfo {
 }
 
 export function decodeFdinfo(message: ProtoMessage): FdInfo {
-  return { id: message.uint32(1) ?? 0, flags: message.uint32(2) ?? 0, type: message.uint32(3) ?? 0, fd: message.uint32(4) ?? 0 };
+  return {
+    id: message.uint32(1) ?? 0,
+    flags: message.uint32(2) ?? 0,
+    type: message.uint32(3) ?? 0,
+    fd: message.uint32(4) ?? 0,
+  };
 }

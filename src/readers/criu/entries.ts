@@ -3,7 +3,18 @@ import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import { SliceSource, type Source } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
 import {
-  decodeCore, decodeFdinfo, decodeFileEntry, decodeIds, decodeInventory, decodeMm, decodePagemapEntry, decodePstree, decodeRegFile, decodeStats, decodeVma, pagemapAttrs,
+  decodeCore,
+  decodeFdinfo,
+  decodeFileEntry,
+  decodeIds,
+  decodeInventory,
+  decodeMm,
+  decodePagemapEntry,
+  decodePstree,
+  decodeRegFile,
+  decodeStats,
+  decodeVma,
+  pagemapAttrs,
 } from './decode.js';
 import { walkImage, type ImageHeader } from './image.js';
 import { CORE, FDINFO, FILES, IDS, INVENTORY, MM, PAGEMAP, PSTREE, REG_FILES, STATS, VMAS } from './magic.js';
@@ -23,13 +34,20 @@ const DESCRIBERS = new Map<number, Describe>([
   [IDS, (message) => ({ vm_id: decodeIds(message).vm ?? null, files_id: decodeIds(message).files ?? null })],
   [MM, (message) => decodeMm(message).attrs],
   [VMAS, (message) => decodeVma(message).attrs],
-  [PAGEMAP, (message, index) => (index === 0 ? { pages_id: message.uint32(1) ?? null } : pagemapAttrs(decodePagemapEntry(message)))],
+  [
+    PAGEMAP,
+    (message, index) =>
+      index === 0 ? { pages_id: message.uint32(1) ?? null } : pagemapAttrs(decodePagemapEntry(message)),
+  ],
   [FILES, (message) => decodeFileEntry(message).attrs],
   [REG_FILES, (message) => decodeRegFile(message).attrs],
-  [FDINFO, (message) => {
-    const info = decodeFdinfo(message);
-    return { fd: info.fd, id: info.id, type: enumName(FD_TYPES, info.type), flags: hex(BigInt(info.flags)) };
-  }],
+  [
+    FDINFO,
+    (message) => {
+      const info = decodeFdinfo(message);
+      return { fd: info.fd, id: info.id, type: enumName(FD_TYPES, info.type), flags: hex(BigInt(info.flags)) };
+    },
+  ],
 ]);
 
 /** One entry as a record: decoded by its known message type, otherwise field by field. */
@@ -52,7 +70,8 @@ function genericFields(message: ProtoMessage): MetaRecord {
     byNumber.set(field.number, values);
   }
   const attrs: MetaRecord = {};
-  for (const [number, values] of byNumber) attrs[`field_${number}`] = values.length === 1 ? (values[0] ?? null) : values;
+  for (const [number, values] of byNumber)
+    attrs[`field_${number}`] = values.length === 1 ? (values[0] ?? null) : values;
   return attrs;
 }
 

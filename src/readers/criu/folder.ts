@@ -34,7 +34,8 @@ export async function openCheckpoint(dir: string): Promise<Snapshot> {
     }
   }
   for (const name of ['inventory.img', 'pstree.img']) {
-    if (!checkpoint.names.has(name)) diagnostics.push(diagnostic('error', 'CRIU_MISSING_IMAGE', `${name} is missing`, name));
+    if (!checkpoint.names.has(name))
+      diagnostics.push(diagnostic('error', 'CRIU_MISSING_IMAGE', `${name} is missing`, name));
   }
   const processes = processTree(checkpoint, diagnostics);
   diagnostics.push(...crossCheckStats(checkpoint));
@@ -74,14 +75,28 @@ async function describeFile(node: TreeNode, checkpoint: Checkpoint, diagnostics:
 }
 
 /** runc's descriptors.json: a JSON array of what fds 0, 1 and 2 pointed to. */
-async function readDescriptors(source: Source, diagnostics: Diagnostic[]): Promise<{ attrs: MetaRecord; targets?: MetaValue[] }> {
+async function readDescriptors(
+  source: Source,
+  diagnostics: Diagnostic[],
+): Promise<{ attrs: MetaRecord; targets?: MetaValue[] }> {
   const bytes = await readAll(source, limits.metadataBytes);
   const parsed = bytes === null ? null : parseJson(new TextDecoder().decode(bytes));
   if (!parsed?.ok || !Array.isArray(parsed.value)) {
-    diagnostics.push(diagnostic('warning', 'CRIU_DECODE_ERROR', 'descriptors.json is not a JSON array of fd targets', 'descriptors.json'));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'CRIU_DECODE_ERROR',
+        'descriptors.json is not a JSON array of fd targets',
+        'descriptors.json',
+      ),
+    );
     return { attrs: {} };
   }
-  const targets = parsed.value.map((value): MetaValue => (typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))));
+  const targets = parsed.value.map((value): MetaValue =>
+    typeof value === 'string'
+      ? value
+      : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+  );
   const attrs: MetaRecord = {};
   targets.forEach((target, fd) => (attrs[`fd ${fd}`] = target));
   return { attrs, targets };

@@ -21,7 +21,11 @@ export interface ImageView {
  * each to the visitor `visitFor` picks for the magic found. Never throws on bad bytes: every
  * problem is a diagnostic.
  */
-export async function readImage(source: Source, name: string, visitFor?: (magic: number) => ((entry: ImageEntry) => void) | undefined): Promise<ImageView> {
+export async function readImage(
+  source: Source,
+  name: string,
+  visitFor?: (magic: number) => ((entry: ImageEntry) => void) | undefined,
+): Promise<ImageView> {
   const head = await source.read(0, 8);
   const header = readHeader(head);
   const expected = expectedMagic(name);
@@ -48,7 +52,13 @@ export async function readImage(source: Source, name: string, visitFor?: (magic:
   if (scan.trailing > 0) attrs.data_bytes = scan.trailing;
   const what = known === undefined ? `CRIU image with unknown magic ${hex32(header.magic)}` : `CRIU ${known} image`;
   const children = lazy(() => entryNodes(source, header, name));
-  return { header, attrs, note: `${what}, ${scan.entries} ${scan.entries === 1 ? 'entry' : 'entries'}`, children, diagnostics };
+  return {
+    header,
+    attrs,
+    note: `${what}, ${scan.entries} ${scan.entries === 1 ? 'entry' : 'entries'}`,
+    children,
+    diagnostics,
+  };
 }
 
 function headerless(source: Source, name: string, expected: number | undefined): ImageView {
@@ -57,10 +67,19 @@ function headerless(source: Source, name: string, expected: number | undefined):
   if (expected === undefined && !name.endsWith('.img')) return view;
   view.note = 'not a CRIU image: no image header';
   if (source.size < 4) {
-    view.diagnostics.push(diagnostic('error', 'CRIU_TRUNCATED', `${name} is ${source.size} bytes, shorter than an image header`, name));
+    view.diagnostics.push(
+      diagnostic('error', 'CRIU_TRUNCATED', `${name} is ${source.size} bytes, shorter than an image header`, name),
+    );
   } else {
     const severity = expected === undefined ? 'warning' : 'error';
-    view.diagnostics.push(diagnostic(severity, 'CRIU_BAD_MAGIC', `${name} does not start with a CRIU image magic in either byte order`, name));
+    view.diagnostics.push(
+      diagnostic(
+        severity,
+        'CRIU_BAD_MAGIC',
+        `${name} does not start with a CRIU image magic in either byte order`,
+        name,
+      ),
+    );
   }
   return view;
 }

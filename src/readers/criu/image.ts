@@ -49,7 +49,12 @@ export function readHeader(head: Uint8Array): ImageHeader | null {
     const first = u32(head, 0, byteOrder);
     if (first === INVENTORY) return { magic: INVENTORY, byteOrder, size: 4 };
     if (first === IMG_COMMON || first === IMG_SERVICE) {
-      return { magic: u32(head, 4, byteOrder) ?? 0, family: first === IMG_COMMON ? 'common' : 'service', byteOrder, size: 8 };
+      return {
+        magic: u32(head, 4, byteOrder) ?? 0,
+        family: first === IMG_COMMON ? 'common' : 'service',
+        byteOrder,
+        size: 8,
+      };
     }
   }
   return null;
@@ -79,21 +84,51 @@ class BlockReader {
  * to `visit`. Sizes are checked against the file before anything is read or allocated; problems
  * with the framing become diagnostics and end the walk.
  */
-export async function walkImage(source: Source, header: ImageHeader, path: string, visit?: (entry: ImageEntry) => void): Promise<ImageScan> {
+export async function walkImage(
+  source: Source,
+  header: ImageHeader,
+  path: string,
+  visit?: (entry: ImageEntry) => void,
+): Promise<ImageScan> {
   const reader = new BlockReader(source);
   const rule = extraRule(header.magic);
   const scan: ImageScan = { entries: 0, trailing: 0, diagnostics: [] };
   let offset = header.size;
   while (offset < source.size) {
-    if (scan.entries >= limits.criuEntries) return stop(scan, 'CRIU_TOO_MANY_ENTRIES', `${path} has more than ${limits.criuEntries} entries (limit criuEntries); only those are read`, path, 'warning');
+    if (scan.entries >= limits.criuEntries)
+      return stop(
+        scan,
+        'CRIU_TOO_MANY_ENTRIES',
+        `${path} has more than ${limits.criuEntries} entries (limit criuEntries); only those are read`,
+        path,
+        'warning',
+      );
     const sizeBytes = await reader.bytes(offset, 4);
     const size = u32(sizeBytes, 0, header.byteOrder);
-    if (size === undefined) return stop(scan, 'CRIU_TRUNCATED', `${path} ends inside the size of entry ${scan.entries} at offset ${offset}`, path);
+    if (size === undefined)
+      return stop(
+        scan,
+        'CRIU_TRUNCATED',
+        `${path} ends inside the size of entry ${scan.entries} at offset ${offset}`,
+        path,
+      );
     const payloadOffset = offset + 4;
     if (size > source.size - payloadOffset) {
-      return stop(scan, 'CRIU_TRUNCATED', `${path}: entry ${scan.entries} at offset ${offset} claims ${size} bytes, but only ${source.size - payloadOffset} remain`, path);
+      return stop(
+        scan,
+        'CRIU_TRUNCATED',
+        `${path}: entry ${scan.entries} at offset ${offset} claims ${size} bytes, but only ${source.size - payloadOffset} remain`,
+        path,
+      );
     }
-    if (size > limits.criuEntryBytes) return stop(scan, 'CRIU_TOO_MANY_ENTRIES', `${path}: entry ${scan.entries} is ${size} bytes, over the ${limits.criuEntryBytes}-byte limit (criuEntryBytes)`, path, 'warning');
+    if (size > limits.criuEntryBytes)
+      return stop(
+        scan,
+        'CRIU_TOO_MANY_ENTRIES',
+        `${path}: entry ${scan.entries} is ${size} bytes, over the ${limits.criuEntryBytes}-byte limit (criuEntryBytes)`,
+        path,
+        'warning',
+      );
     const payload = await reader.bytes(payloadOffset, size);
     visit?.({ index: scan.entries, offset: payloadOffset, payload });
     scan.entries++;
@@ -102,16 +137,36 @@ export async function walkImage(source: Source, header: ImageHeader, path: strin
     const extra = extraBytes(rule, payload);
     if (extra === 'rest' || extra === null) {
       scan.trailing = source.size - offset;
-      if (extra === null) scan.diagnostics.push(diagnostic('error', 'CRIU_DECODE_ERROR', `${path}: entry ${scan.entries - 1} does not say how much data follows it`, path));
+      if (extra === null)
+        scan.diagnostics.push(
+          diagnostic(
+            'error',
+            'CRIU_DECODE_ERROR',
+            `${path}: entry ${scan.entries - 1} does not say how much data follows it`,
+            path,
+          ),
+        );
       return scan;
     }
-    if (extra > source.size - offset) return stop(scan, 'CRIU_TRUNCATED', `${path}: entry ${scan.entries - 1} is followed by ${extra} bytes of data, past the end`, path);
+    if (extra > source.size - offset)
+      return stop(
+        scan,
+        'CRIU_TRUNCATED',
+        `${path}: entry ${scan.entries - 1} is followed by ${extra} bytes of data, past the end`,
+        path,
+      );
     offset += extra;
   }
   return scan;
 }
 
-function stop(scan: ImageScan, code: string, message: string, path: string, severity: 'error' | 'warning' = 'error'): ImageScan {
+function stop(
+  scan: ImageScan,
+  code: string,
+  message: string,
+  path: string,
+  severity: 'error' | 'warning' = 'error',
+): ImageScan {
   scan.diagnostics.push(diagnostic(severity, code, message, path));
   return scan;
 }
@@ -121,7 +176,8 @@ function extraBytes(rule: ExtraRule, payload: Uint8Array): number | 'rest' | nul
   if (rule === 'rest') return 'rest';
   try {
     const count = ProtoMessage.decode(payload).uint64(rule.field) ?? 0n;
-    const bytes = Number(count > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : count) * (rule.multiple ?? 1);
+    const bytes =
+      Number(count > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : count) * (rule.multiple ?? 1);
     const align = rule.align ?? 1;
     return Math.ceil(bytes / align) * align;
   } catch (error) {

@@ -3,20 +3,59 @@
 type Names = Record<number, string>;
 
 export const TASK_STATES: Names = { 1: 'alive', 2: 'dead', 3: 'stopped', 6: 'zombie' };
-export const MACHINES: Names = { 1: 'x86_64', 2: 'arm', 3: 'aarch64', 4: 'ppc64', 5: 's390', 6: 'mips', 7: 'loongarch64', 8: 'riscv64' };
+export const MACHINES: Names = {
+  1: 'x86_64',
+  2: 'arm',
+  3: 'aarch64',
+  4: 'ppc64',
+  5: 's390',
+  6: 'mips',
+  7: 'loongarch64',
+  8: 'riscv64',
+};
 export const LSM_TYPES: Names = { 0: 'none', 1: 'selinux', 2: 'apparmor' };
 export const PRE_DUMP_MODES: Names = { 1: 'splice', 2: 'read' };
 export const NETWORK_LOCK_METHODS: Names = { 1: 'iptables', 2: 'nftables', 3: 'skip' };
 export const FD_TYPES: Names = {
-  1: 'REG', 2: 'PIPE', 3: 'FIFO', 4: 'INETSK', 5: 'UNIXSK', 6: 'EVENTFD', 7: 'EVENTPOLL', 8: 'INOTIFY', 9: 'SIGNALFD', 10: 'PACKETSK',
-  11: 'TTY', 12: 'FANOTIFY', 13: 'NETLINKSK', 14: 'NS', 15: 'TUNF', 16: 'EXT', 17: 'TIMERFD', 18: 'MEMFD', 19: 'BPFMAP', 20: 'PIDFD',
+  1: 'REG',
+  2: 'PIPE',
+  3: 'FIFO',
+  4: 'INETSK',
+  5: 'UNIXSK',
+  6: 'EVENTFD',
+  7: 'EVENTPOLL',
+  8: 'INOTIFY',
+  9: 'SIGNALFD',
+  10: 'PACKETSK',
+  11: 'TTY',
+  12: 'FANOTIFY',
+  13: 'NETLINKSK',
+  14: 'NS',
+  15: 'TUNF',
+  16: 'EXT',
+  17: 'TIMERFD',
+  18: 'MEMFD',
+  19: 'BPFMAP',
+  20: 'PIDFD',
 };
 
 export const PAGEMAP_FLAGS: Names = { 1: 'PARENT', 2: 'LAZY', 4: 'PRESENT' };
 export const VMA_FLAGS: Names = { 0x1: 'SHARED', 0x2: 'PRIVATE', 0x20: 'ANON', 0x100: 'GROWSDOWN' };
 export const VMA_STATUS: Names = {
-  0x1: 'REGULAR', 0x2: 'STACK', 0x4: 'VSYSCALL', 0x8: 'VDSO', 0x20: 'HEAP', 0x40: 'FILE_PRIVATE', 0x80: 'FILE_SHARED',
-  0x100: 'ANON_SHARED', 0x200: 'ANON_PRIVATE', 0x400: 'SYSVIPC', 0x800: 'SOCKET', 0x1000: 'VVAR', 0x2000: 'AIORING', 0x4000: 'MEMFD',
+  0x1: 'REGULAR',
+  0x2: 'STACK',
+  0x4: 'VSYSCALL',
+  0x8: 'VDSO',
+  0x20: 'HEAP',
+  0x40: 'FILE_PRIVATE',
+  0x80: 'FILE_SHARED',
+  0x100: 'ANON_SHARED',
+  0x200: 'ANON_PRIVATE',
+  0x400: 'SYSVIPC',
+  0x800: 'SOCKET',
+  0x1000: 'VVAR',
+  0x2000: 'AIORING',
+  0x4000: 'MEMFD',
 };
 
 /** An enum value by name; unknown values stay visible as numbers. */

@@ -57,7 +57,11 @@ export function checkPagesSize(pagemap: Pagemap, pages: PagesFile, present: bigi
  */
 export function memoryNode(pages: PagesFile, present: bigint, pageSize: number): TreeNode {
   const wanted = present * BigInt(pageSize);
-  const content = new SliceSource(pages.source, 0, wanted < BigInt(pages.source.size) ? Number(wanted) : pages.source.size);
+  const content = new SliceSource(
+    pages.source,
+    0,
+    wanted < BigInt(pages.source.size) ? Number(wanted) : pages.source.size,
+  );
   return {
     name: 'memory',
     kind: 'memory',

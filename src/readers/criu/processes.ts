@@ -44,11 +44,24 @@ function commonPageSize(checkpoint: Checkpoint): number {
   return DEFAULT_PAGE_SIZE;
 }
 
-function processNode(checkpoint: Checkpoint, entry: PstreeEntry, fallback: number, diagnostics: Diagnostic[], files: Set<string>): TreeNode {
+function processNode(
+  checkpoint: Checkpoint,
+  entry: PstreeEntry,
+  fallback: number,
+  diagnostics: Diagnostic[],
+  files: Set<string>,
+): TreeNode {
   const { pid } = entry;
   const core = checkpoint.cores.get(pid);
   const ids = core?.ids ?? checkpoint.ids.get(pid);
-  const attrs: MetaRecord = { pid, ppid: entry.ppid, pgid: entry.pgid, sid: entry.sid, threads: entry.threads, ...core?.attrs };
+  const attrs: MetaRecord = {
+    pid,
+    ppid: entry.ppid,
+    pgid: entry.pgid,
+    sid: entry.sid,
+    threads: entry.threads,
+    ...core?.attrs,
+  };
   if (ids?.files !== undefined) attrs.files_id = ids.files;
   if (ids?.vm !== undefined) attrs.vm_id = ids.vm;
   const children: TreeNode[] = [];
@@ -67,10 +80,19 @@ function processNode(checkpoint: Checkpoint, entry: PstreeEntry, fallback: numbe
   diagnostics.push(...missingImages(checkpoint, entry, core?.state, fdKey));
   const comm = core?.comm;
   const state = typeof attrs.state === 'string' ? `, ${attrs.state}` : '';
-  return dirNode(comm === undefined ? String(pid) : `${pid} ${comm}`, children, { attrs, note: `process ${pid}${state}` });
+  return dirNode(comm === undefined ? String(pid) : `${pid} ${comm}`, children, {
+    attrs,
+    note: `process ${pid}${state}`,
+  });
 }
 
-function memoryNodes(checkpoint: Checkpoint, pid: number, fallback: number, diagnostics: Diagnostic[], files: Set<string>): TreeNode[] {
+function memoryNodes(
+  checkpoint: Checkpoint,
+  pid: number,
+  fallback: number,
+  diagnostics: Diagnostic[],
+  files: Set<string>,
+): TreeNode[] {
   const pagemap = checkpoint.pagemaps.get(pid);
   if (!pagemap) return [];
   const counts = pageCounts(pagemap);
@@ -83,15 +105,29 @@ function memoryNodes(checkpoint: Checkpoint, pid: number, fallback: number, diag
 }
 
 /** Images a restore of this task would need; dead and zombie tasks have no memory to restore. */
-function missingImages(checkpoint: Checkpoint, entry: PstreeEntry, state: number | undefined, fdKey: number | undefined): Diagnostic[] {
+function missingImages(
+  checkpoint: Checkpoint,
+  entry: PstreeEntry,
+  state: number | undefined,
+  fdKey: number | undefined,
+): Diagnostic[] {
   const wanted: string[] = [...new Set([entry.pid, ...entry.threads])].map((tid) => `core-${tid}.img`);
   if (state === TASK_ALIVE || state === TASK_STOPPED) wanted.push(`mm-${entry.pid}.img`, `pagemap-${entry.pid}.img`);
   const pagemap = checkpoint.pagemaps.get(entry.pid);
   if (pagemap?.pagesId !== undefined && pageCounts(pagemap).present > 0n) wanted.push(`pages-${pagemap.pagesId}.img`);
   const missing = wanted.filter((name) => !checkpoint.names.has(name));
-  const found = missing.map((name) => diagnostic('error', 'CRIU_MISSING_IMAGE', `pstree.img names task ${entry.pid}, but ${name} is missing`, name));
+  const found = missing.map((name) =>
+    diagnostic('error', 'CRIU_MISSING_IMAGE', `pstree.img names task ${entry.pid}, but ${name} is missing`, name),
+  );
   if (fdKey !== undefined && !checkpoint.names.has(`fdinfo-${fdKey}.img`)) {
-    found.push(diagnostic('warning', 'CRIU_MISSING_IMAGE', `task ${entry.pid} uses file table ${fdKey}, but fdinfo-${fdKey}.img is missing`, `fdinfo-${fdKey}.img`));
+    found.push(
+      diagnostic(
+        'warning',
+        'CRIU_MISSING_IMAGE',
+        `task ${entry.pid} uses file table ${fdKey}, but fdinfo-${fdKey}.img is missing`,
+        `fdinfo-${fdKey}.img`,
+      ),
+    );
   }
   return found;
 }
@@ -101,7 +137,13 @@ function mmNode(mm: MmInfo | undefined, vmas: Vma[], files: Map<number, OpenFile
     const file = vma.status & VMA_FILE ? files.get(Number(BigInt.asUintN(32, vma.shmid)))?.name : undefined;
     const attrs = file === undefined ? vma.attrs : { ...vma.attrs, file };
     const what = file ?? (Array.isArray(vma.attrs.status) ? vma.attrs.status.join(' ') : '');
-    return { name: `${vma.start.toString(16)}-${vma.end.toString(16)}`, kind: 'record', size: 0, attrs, note: `${vma.attrs.prot} ${what}` };
+    return {
+      name: `${vma.start.toString(16)}-${vma.end.toString(16)}`,
+      kind: 'record',
+      size: 0,
+      attrs,
+      note: `${vma.attrs.prot} ${what}`,
+    };
   });
   const attrs: MetaRecord = { ...(mm?.attrs ?? { vmas: vmas.length }) };
   const exe = typeof attrs.exe_file_id === 'number' ? files.get(attrs.exe_file_id)?.name : undefined;
@@ -110,16 +152,28 @@ function mmNode(mm: MmInfo | undefined, vmas: Vma[], files: Map<number, OpenFile
 }
 
 function fdsNode(infos: FdInfo[], files: Map<number, OpenFile>): TreeNode {
-  const records = [...infos].sort((a, b) => a.fd - b.fd).map((info): TreeNode => {
-    const name = files.get(info.id)?.name;
-    const attrs: MetaRecord = { fd: info.fd, type: enumName(FD_TYPES, info.type), id: info.id, flags: hex(BigInt(info.flags)) };
-    if (name !== undefined) attrs.name = name;
-    return { name: String(info.fd), kind: 'record', size: 0, attrs, note: name ?? enumName(FD_TYPES, info.type) };
-  });
+  const records = [...infos]
+    .sort((a, b) => a.fd - b.fd)
+    .map((info): TreeNode => {
+      const name = files.get(info.id)?.name;
+      const attrs: MetaRecord = {
+        fd: info.fd,
+        type: enumName(FD_TYPES, info.type),
+        id: info.id,
+        flags: hex(BigInt(info.flags)),
+      };
+      if (name !== undefined) attrs.name = name;
+      return { name: String(info.fd), kind: 'record', size: 0, attrs, note: name ?? enumName(FD_TYPES, info.type) };
+    });
   return dirNode('fds', uniqueNames(records), { note: `${infos.length} open file descriptors` });
 }
 
-function processSnapshot(node: TreeNode, entry: PstreeEntry, diagnostics: Diagnostic[], files: Set<string>): ChildSnapshot {
+function processSnapshot(
+  node: TreeNode,
+  entry: PstreeEntry,
+  diagnostics: Diagnostic[],
+  files: Set<string>,
+): ChildSnapshot {
   const summary: MetaRecord = { pid: entry.pid, ppid: entry.ppid };
   for (const key of ['comm', 'state']) {
     const value = node.attrs[key];

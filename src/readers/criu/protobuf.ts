@@ -140,7 +140,8 @@ function readField(bytes: Uint8Array, cursor: { position: number }): Field {
   const tag = readVarint(bytes, cursor);
   const number = Number(tag >> 3n);
   const wire = Number(tag & 7n);
-  if (number === 0 || tag >> 3n > BigInt(MAX_FIELD_NUMBER)) throw new DecodeError(`invalid field number ${tag >> 3n} at offset ${start}`);
+  if (number === 0 || tag >> 3n > BigInt(MAX_FIELD_NUMBER))
+    throw new DecodeError(`invalid field number ${tag >> 3n} at offset ${start}`);
   switch (wire) {
     case 0:
       return { number, wire, value: readVarint(bytes, cursor) };
@@ -148,7 +149,8 @@ function readField(bytes: Uint8Array, cursor: { position: number }): Field {
       return { number, wire, value: readFixed(bytes, cursor, 8) };
     case 2: {
       const length = readVarint(bytes, cursor);
-      if (length > BigInt(bytes.length - cursor.position)) throw new DecodeError(`field ${number} at offset ${start} claims ${length} bytes, past the end`);
+      if (length > BigInt(bytes.length - cursor.position))
+        throw new DecodeError(`field ${number} at offset ${start} claims ${length} bytes, past the end`);
       const value = bytes.subarray(cursor.position, cursor.position + Number(length));
       cursor.position += value.length;
       return { number, wire, bytes: value };
@@ -179,7 +181,8 @@ function readVarint(bytes: Uint8Array, cursor: { position: number }): bigint {
 }
 
 function readFixed(bytes: Uint8Array, cursor: { position: number }, size: 4 | 8): bigint {
-  if (bytes.length - cursor.position < size) throw new DecodeError(`${size * 8}-bit value at offset ${cursor.position} runs past the end`);
+  if (bytes.length - cursor.position < size)
+    throw new DecodeError(`${size * 8}-bit value at offset ${cursor.position} runs past the end`);
   let value = 0n;
   for (let i = size - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[cursor.position + i] ?? 0);
   cursor.position += size;

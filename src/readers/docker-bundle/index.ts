@@ -35,9 +35,12 @@ export function groupBundle(names: readonly string[]): BundleParts[] {
   for (const name of names) {
     if (!name.endsWith('.tar.gz')) continue;
     const prefix = prefixes.find((candidate) => name.startsWith(`${candidate}_vol_`));
-    if (prefix !== undefined) partFor(prefix).volumes.push({ name: name.slice(prefix.length + 5, -'.tar.gz'.length), file: name });
+    if (prefix !== undefined)
+      partFor(prefix).volumes.push({ name: name.slice(prefix.length + 5, -'.tar.gz'.length), file: name });
   }
-  return [...parts.values()].filter((part) => part.image && part.inspect).sort((a, b) => (a.prefix < b.prefix ? -1 : 1));
+  return [...parts.values()]
+    .filter((part) => part.image && part.inspect)
+    .sort((a, b) => (a.prefix < b.prefix ? -1 : 1));
 }
 
 export const dockerBundleReader: Reader = {
@@ -59,7 +62,15 @@ export const dockerBundleReader: Reader = {
     }));
     const metadata: MetaRecord = { snapshots: bundles.map((bundle) => bundle.prefix) };
     const root = dirNode('', []);
-    return { format: 'docker-bundle', variant: 'series', title: basename(probe.path), metadata, root, children, diagnostics: [] };
+    return {
+      format: 'docker-bundle',
+      variant: 'series',
+      title: basename(probe.path),
+      metadata,
+      root,
+      children,
+      diagnostics: [],
+    };
   },
 };
 
@@ -67,35 +78,77 @@ async function openBundle(dir: string, parts: BundleParts, options: OpenOptions)
   const diagnostics: Diagnostic[] = [];
   const image = await openWith(dockerImageReader, join(dir, parts.image ?? ''), options);
   const inspect = await openWith(dockerInspectReader, join(dir, parts.inspect ?? ''), options);
-  diagnostics.push(...image.diagnostics.map((d) => ({ ...d, path: `${parts.image}${d.path ? `:${d.path}` : ''}` })), ...inspect.diagnostics);
+  diagnostics.push(
+    ...image.diagnostics.map((d) => ({ ...d, path: `${parts.image}${d.path ? `:${d.path}` : ''}` })),
+    ...inspect.diagnostics,
+  );
   const mounts = Array.isArray(inspect.metadata.mounts) ? inspect.metadata.mounts.filter(isMetaRecord) : [];
   for (const volume of parts.volumes) {
     const mount = mounts.find((candidate) => candidate.Type === 'volume' && candidate.Name === volume.name);
     if (!mount || typeof mount.Destination !== 'string') {
-      diagnostics.push(diagnostic('warning', 'BUNDLE_VOLUME_UNMOUNTED', `volume archive ${volume.file} has no matching volume mount in ${parts.inspect}`, volume.file));
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'BUNDLE_VOLUME_UNMOUNTED',
+          `volume archive ${volume.file} has no matching volume mount in ${parts.inspect}`,
+          volume.file,
+        ),
+      );
       continue;
     }
     const tree = await openWith(tarFsReader, join(dir, volume.file), options);
     diagnostics.push(...tree.diagnostics.map((d) => ({ ...d, path: `${volume.file}${d.path ? `:${d.path}` : ''}` })));
-    await graftNode(image.root, normaliseMemberPath(mount.Destination).segments, { ...tree.root, note: `volume ${volume.name} (from ${volume.file})`, attrs: { ...tree.root.attrs, volume: volume.name } });
+    await graftNode(image.root, normaliseMemberPath(mount.Destination).segments, {
+      ...tree.root,
+      note: `volume ${volume.name} (from ${volume.file})`,
+      attrs: { ...tree.root.attrs, volume: volume.name },
+    });
   }
   reportUncaptured(mounts, parts, diagnostics);
   const container = isMetaRecord(image.metadata) ? image.metadata.container : undefined;
   if (typeof container === 'string' && container !== inspect.metadata.id) {
-    diagnostics.push(diagnostic('warning', 'BUNDLE_IMAGE_MISMATCH', `${parts.image} was committed from container ${container}, but ${parts.inspect} describes ${String(inspect.metadata.id)}`));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'BUNDLE_IMAGE_MISMATCH',
+        `${parts.image} was committed from container ${container}, but ${parts.inspect} describes ${String(inspect.metadata.id)}`,
+      ),
+    );
   }
-  const metadata: MetaRecord = { prefix: parts.prefix, container: inspect.metadata, image: image.metadata, volumes: parts.volumes.map((volume) => volume.name) };
+  const metadata: MetaRecord = {
+    prefix: parts.prefix,
+    container: inspect.metadata,
+    image: image.metadata,
+    volumes: parts.volumes.map((volume) => volume.name),
+  };
   // The image's checks stay bound to the image, whose diagnostics name its members without the bundle prefix.
-  return { format: 'docker-bundle', variant: 'snapshot', title: parts.prefix, metadata, root: image.root, children: image.children, diagnostics, ...(image.verify ? { verify: image.verify } : {}) };
+  return {
+    format: 'docker-bundle',
+    variant: 'snapshot',
+    title: parts.prefix,
+    metadata,
+    root: image.root,
+    children: image.children,
+    diagnostics,
+    ...(image.verify ? { verify: image.verify } : {}),
+  };
 }
 
 function reportUncaptured(mounts: MetaRecord[], parts: BundleParts, diagnostics: Diagnostic[]): void {
   for (const mount of mounts) {
     const destination = String(mount.Destination ?? '?');
     if (mount.Type === 'volume' && !parts.volumes.some((volume) => volume.name === mount.Name)) {
-      diagnostics.push(diagnostic('warning', 'BUNDLE_MOUNT_NOT_CAPTURED', `volume ${String(mount.Name)} mounted at ${destination} has no archive in the bundle`));
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'BUNDLE_MOUNT_NOT_CAPTURED',
+          `volume ${String(mount.Name)} mounted at ${destination} has no archive in the bundle`,
+        ),
+      );
     } else if (mount.Type === 'bind') {
-      diagnostics.push(diagnostic('info', 'BUNDLE_BIND_MOUNT', `bind mount at ${destination} is never captured by a snapshot`));
+      diagnostics.push(
+        diagnostic('info', 'BUNDLE_BIND_MOUNT', `bind mount at ${destination} is never captured by a snapshot`),
+      );
     }
   }
 }

@@ -10,10 +10,22 @@ import type { ImageVerifyData, LayerCheck } from './verify-data.js';
  * against its name, the config against the image ID, each decompressed layer against
  * `rootfs.diff_ids`, and descriptor sizes against the members.
  */
-export async function verifyDockerImage(snapshot: Snapshot, data: ImageVerifyData, { sha256All, progress }: VerifyContext): Promise<Diagnostic[]> {
+export async function verifyDockerImage(
+  snapshot: Snapshot,
+  data: ImageVerifyData,
+  { sha256All, progress }: VerifyContext,
+): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
   for (const { path, declared, actual } of data.sizes) {
-    if (BigInt(actual) !== declared) findings.push(diagnostic('error', 'IMAGE_SIZE_MISMATCH', `${path} is ${actual} bytes but its descriptor says ${declared}`, path));
+    if (BigInt(actual) !== declared)
+      findings.push(
+        diagnostic(
+          'error',
+          'IMAGE_SIZE_MISMATCH',
+          `${path} is ${actual} bytes but its descriptor says ${declared}`,
+          path,
+        ),
+      );
   }
   // Blobs and uncompressed layers are hashed as stored, each member once (a Docker 25 layer is both).
   const plain = new Map<string, Source>();
@@ -25,26 +37,63 @@ export async function verifyDockerImage(snapshot: Snapshot, data: ImageVerifyDat
     if (layer.blob && layer.diffId !== null && codecs.get(layer) === null) plain.set(layer.path, layer.blob);
   }
   const paths = [...plain.keys()];
-  const digests = new Map((await sha256All([...plain.values()], progress)).map((result, i) => [paths[i] ?? '', result]));
-  for (const blob of data.blobs) findings.push(...compare(digests.get(blob.path), blob.expected, blob.path, 'IMAGE_BLOB_DIGEST_MISMATCH', 'the blob name'));
-  if (data.config) findings.push(...compare(digests.get(data.config.path), data.config.expected, data.config.path, 'IMAGE_CONFIG_DIGEST_MISMATCH', 'the image ID'));
+  const digests = new Map(
+    (await sha256All([...plain.values()], progress)).map((result, i) => [paths[i] ?? '', result]),
+  );
+  for (const blob of data.blobs)
+    findings.push(
+      ...compare(digests.get(blob.path), blob.expected, blob.path, 'IMAGE_BLOB_DIGEST_MISMATCH', 'the blob name'),
+    );
+  if (data.config)
+    findings.push(
+      ...compare(
+        digests.get(data.config.path),
+        data.config.expected,
+        data.config.path,
+        'IMAGE_CONFIG_DIGEST_MISMATCH',
+        'the image ID',
+      ),
+    );
   for (const [layer, codec] of codecs) {
     if (!layer.blob || layer.diffId === null) continue;
     const result = codec === null ? digests.get(layer.path) : await sha256Decompressed(layer.blob, codec);
-    findings.push(...compare(result, layer.diffId.replace(/^sha256:/, ''), layer.path, 'IMAGE_DIFF_ID_MISMATCH', `rootfs.diff_ids[${layer.number - 1}]`));
+    findings.push(
+      ...compare(
+        result,
+        layer.diffId.replace(/^sha256:/, ''),
+        layer.path,
+        'IMAGE_DIFF_ID_MISMATCH',
+        `rootfs.diff_ids[${layer.number - 1}]`,
+      ),
+    );
   }
   return findings;
 }
 
 /** The reader reports a missing layer already; verify repeats it only for snapshots that lack it. */
 function missingLayer(snapshot: Snapshot, layer: LayerCheck): Diagnostic[] {
-  if (snapshot.diagnostics.some((found) => found.code === 'IMAGE_LAYER_MISSING' && found.path === layer.path)) return [];
-  return [diagnostic('error', 'IMAGE_LAYER_MISSING', `layer ${layer.number} (${layer.path}) is named by the manifest but is not in the archive`, layer.path)];
+  if (snapshot.diagnostics.some((found) => found.code === 'IMAGE_LAYER_MISSING' && found.path === layer.path))
+    return [];
+  return [
+    diagnostic(
+      'error',
+      'IMAGE_LAYER_MISSING',
+      `layer ${layer.number} (${layer.path}) is named by the manifest but is not in the archive`,
+      layer.path,
+    ),
+  ];
 }
 
-function compare(result: HashResult | undefined, expected: string, path: string, code: string, what: string): Diagnostic[] {
+function compare(
+  result: HashResult | undefined,
+  expected: string,
+  path: string,
+  code: string,
+  what: string,
+): Diagnostic[] {
   if (!result) return [];
-  if ('error' in result) return [diagnostic('error', code, `${path} cannot be read to check it against ${what}: ${result.error}`, path)];
+  if ('error' in result)
+    return [diagnostic('error', code, `${path} cannot be read to check it against ${what}: ${result.error}`, path)];
   if (result.digest === expected.toLowerCase()) return [];
   return [diagnostic('error', code, `sha256 of ${path} is ${result.digest}, but ${what} says ${expected}`, path)];
 }

@@ -5,7 +5,20 @@ import { looksSecret, REDACTED } from '../shared/secrets.js';
 
 /** The fields of docs/formats/containers.md, docker save, in the order `docker inspect` shows them. */
 const TOP_FIELDS = ['created', 'author', 'architecture', 'os', 'variant'];
-const CONFIG_FIELDS = ['User', 'ExposedPorts', 'Env', 'Entrypoint', 'Cmd', 'Volumes', 'WorkingDir', 'Labels', 'StopSignal', 'Healthcheck', 'OnBuild', 'Shell'];
+const CONFIG_FIELDS = [
+  'User',
+  'ExposedPorts',
+  'Env',
+  'Entrypoint',
+  'Cmd',
+  'Volumes',
+  'WorkingDir',
+  'Labels',
+  'StopSignal',
+  'Healthcheck',
+  'OnBuild',
+  'Shell',
+];
 const HISTORY_FIELDS = ['created', 'author', 'created_by', 'comment', 'empty_layer'];
 const DOCKER_FIELDS = ['container', 'docker_version'];
 
@@ -14,7 +27,8 @@ export function configMetadata(config: JsonObject, showSecrets: boolean): MetaRe
   const meta = pick(config, TOP_FIELDS);
   const inner = isJsonObject(config.config) ? config.config : {};
   const process = pick(inner, CONFIG_FIELDS);
-  if (Array.isArray(inner.Env)) process.Env = inner.Env.map((item) => (typeof item === 'string' ? redactEnv(item, showSecrets) : item));
+  if (Array.isArray(inner.Env))
+    process.Env = inner.Env.map((item) => (typeof item === 'string' ? redactEnv(item, showSecrets) : item));
   meta.config = process;
   meta.rootfs = { type: isJsonObject(config.rootfs) ? (config.rootfs.type ?? null) : null, diff_ids: diffIds(config) };
   meta.history = historyOf(config).map((entry) => pick(entry, HISTORY_FIELDS));
@@ -52,16 +66,31 @@ export function countProblems(layers: number, config: JsonObject | null, configP
   if (!config) return problems;
   const ids = diffIds(config).length;
   if (ids !== layers) {
-    problems.push(diagnostic('error', 'IMAGE_LAYER_COUNT_MISMATCH', `the manifest lists ${layers} layers but the config's rootfs.diff_ids has ${ids}; docker load would refuse the image`, configPath));
+    problems.push(
+      diagnostic(
+        'error',
+        'IMAGE_LAYER_COUNT_MISMATCH',
+        `the manifest lists ${layers} layers but the config's rootfs.diff_ids has ${ids}; docker load would refuse the image`,
+        configPath,
+      ),
+    );
   }
   const made = layerHistory(config).length;
   if (historyOf(config).length > 0 && made !== layers) {
-    problems.push(diagnostic('warning', 'IMAGE_LAYER_COUNT_MISMATCH', `the config's history has ${made} entries that made a layer, but the image has ${layers} layers`, configPath));
+    problems.push(
+      diagnostic(
+        'warning',
+        'IMAGE_LAYER_COUNT_MISMATCH',
+        `the config's history has ${made} entries that made a layer, but the image has ${layers} layers`,
+        configPath,
+      ),
+    );
   }
   return problems;
 }
 
 export function configProblem(path: string, reason: { missing: boolean; error: string }): Diagnostic {
-  if (reason.missing) return diagnostic('error', 'IMAGE_CONFIG_MISSING', `the image config ${path} is not in the archive`, path);
+  if (reason.missing)
+    return diagnostic('error', 'IMAGE_CONFIG_MISSING', `the image config ${path} is not in the archive`, path);
   return diagnostic('error', 'IMAGE_CONFIG_INVALID', `the image config is unreadable: ${reason.error}`, path);
 }

@@ -25,22 +25,31 @@ const BLOB = /^blobs\/sha256\/[0-9a-f]{64}$/;
 export async function detectImage(archive: TarArchive): Promise<Detection | null> {
   const members = memberTable(archive);
   const ociLayout = members.has('oci-layout') && members.has('index.json');
-  if (!members.has('manifest.json')) return ociLayout ? { variant: 'oci', save: null, manifestError: null } : damaged(members, 'manifest.json is missing: the archive is probably cut short');
+  if (!members.has('manifest.json'))
+    return ociLayout
+      ? { variant: 'oci', save: null, manifestError: null }
+      : damaged(members, 'manifest.json is missing: the archive is probably cut short');
   const read = await members.readJson('manifest.json');
   const save = read.ok ? parseSaveManifest(read.value) : null;
   // A manifest that names nothing here belongs to some other tar; one naming part of it is a damaged save.
   if (save?.some((image) => [image.config, ...image.layers].some((path) => members.resolve(path)))) {
     return { variant: saveVariant(members, save, ociLayout), save, manifestError: null };
   }
-  const manifestError = !read.ok ? read.error : save ? 'manifest.json names no member of this archive' : 'manifest.json is not a list of images with Config and Layers';
-  if (ociLayout) return { variant: members.has('repositories') ? 'oci-compat' : 'containerd', save: null, manifestError };
+  const manifestError = !read.ok
+    ? read.error
+    : save
+      ? 'manifest.json names no member of this archive'
+      : 'manifest.json is not a list of images with Config and Layers';
+  if (ociLayout)
+    return { variant: members.has('repositories') ? 'oci-compat' : 'containerd', save: null, manifestError };
   return damaged(members, manifestError);
 }
 
 /** Without a usable manifest, members only images have still identify a (truncated or damaged) save. */
 function damaged(members: MemberTable, manifestError: string): Detection | null {
   const paths = [...members.paths()];
-  if (members.has('repositories') || paths.some((path) => LEGACY_LAYER.test(path))) return { variant: 'legacy', save: null, manifestError };
+  if (members.has('repositories') || paths.some((path) => LEGACY_LAYER.test(path)))
+    return { variant: 'legacy', save: null, manifestError };
   // The OCI reading reports the missing index.json itself.
   return paths.some((path) => BLOB.test(path)) ? { variant: 'oci', save: null, manifestError: null } : null;
 }

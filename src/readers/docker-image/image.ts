@@ -31,24 +31,41 @@ interface ArchiveContext {
 }
 
 /** The default image of the archive, its root the merged filesystem; the other images are `#image:N`. */
-export async function openImageArchive(archive: TarArchive, detection: Detection, fileName: string, options: OpenOptions): Promise<Snapshot> {
+export async function openImageArchive(
+  archive: TarArchive,
+  detection: Detection,
+  fileName: string,
+  options: OpenOptions,
+): Promise<Snapshot> {
   const members = memberTable(archive);
   const diagnostics: Diagnostic[] = [...archive.diagnostics, ...archive.index.diagnostics];
-  if (detection.manifestError) diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', detection.manifestError, 'manifest.json'));
+  if (detection.manifestError)
+    diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', detection.manifestError, 'manifest.json'));
   let plan: ImagePlan = { images: [], chosen: 0 };
   if (detection.save) plan = await planFromSave(members, detection.save);
   else if (detection.variant !== 'legacy') plan = await planFromIndex(members, diagnostics);
   if (plan.images.length > 1) {
     const shown = plan.images[plan.chosen]?.title ?? `image ${plan.chosen + 1}`;
-    diagnostics.push(diagnostic('info', 'IMAGE_SEVERAL', `the archive holds ${plan.images.length} images; showing ${shown}, the others as #image:N`));
+    diagnostics.push(
+      diagnostic(
+        'info',
+        'IMAGE_SEVERAL',
+        `the archive holds ${plan.images.length} images; showing ${shown}, the others as #image:N`,
+      ),
+    );
   }
-  return openImage({ members, layers: new LayerStore(members), variant: detection.variant, fileName, options, plan, diagnostics }, plan.chosen);
+  return openImage(
+    { members, layers: new LayerStore(members), variant: detection.variant, fileName, options, plan, diagnostics },
+    plan.chosen,
+  );
 }
 
 async function openImage(context: ArchiveContext, index: number): Promise<Snapshot> {
   const diagnostics = [...context.diagnostics];
   const entry = context.plan.images[index];
-  const image: ImageRef = entry ? await entry.load(diagnostics) : { repoTags: [], config: null, manifest: null, layers: [] };
+  const image: ImageRef = entry
+    ? await entry.load(diagnostics)
+    : { repoTags: [], config: null, manifest: null, layers: [] };
   const config = await readConfig(context.members, image.config, diagnostics);
   const layers = await openLayers(context, image, diagnostics);
   diagnostics.push(...countProblems(image.layers.length, config, image.config?.path ?? 'manifest.json'));
@@ -58,38 +75,85 @@ async function openImage(context: ArchiveContext, index: number): Promise<Snapsh
   const records = layerRecords(image.layers, layers, config);
   const title = entry?.title ?? context.fileName;
   const metadata = imageMetadata(context, index, image, config, records, facts);
-  const snapshot: Snapshot = { format: 'docker-image', variant: context.variant, title, metadata, root: merged.root, children: [], diagnostics };
-  const layerChildren = records.map((record, i) => layerChild({ title, number: i + 1, count: records.length, path: image.layers[i]?.path ?? '', record, layer: layers[i] ?? null, facts }));
+  const snapshot: Snapshot = {
+    format: 'docker-image',
+    variant: context.variant,
+    title,
+    metadata,
+    root: merged.root,
+    children: [],
+    diagnostics,
+  };
+  const layerChildren = records.map((record, i) =>
+    layerChild({
+      title,
+      number: i + 1,
+      count: records.length,
+      path: image.layers[i]?.path ?? '',
+      record,
+      layer: layers[i] ?? null,
+      facts,
+    }),
+  );
   snapshot.children = [mergedChild(snapshot, records.length), ...layerChildren, ...imageChildren(context)];
   snapshot.verify = (verifyContext) => verifyDockerImage(snapshot, facts, verifyContext);
   return snapshot;
 }
 
 /** Each layer blob, indexed (once per archive), bottom first; null for the ones the archive lacks. */
-async function openLayers(context: ArchiveContext, image: ImageRef, diagnostics: Diagnostic[]): Promise<(OpenedLayer | null)[]> {
+async function openLayers(
+  context: ArchiveContext,
+  image: ImageRef,
+  diagnostics: Diagnostic[],
+): Promise<(OpenedLayer | null)[]> {
   if (image.layers.length > limits.imageLayers) {
-    diagnostics.push(diagnostic('error', 'IMAGE_TOO_MANY_LAYERS', `the manifest lists ${image.layers.length} layers; only the first ${limits.imageLayers} are read (limit imageLayers)`));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'IMAGE_TOO_MANY_LAYERS',
+        `the manifest lists ${image.layers.length} layers; only the first ${limits.imageLayers} are read (limit imageLayers)`,
+      ),
+    );
     image.layers = image.layers.slice(0, limits.imageLayers);
   }
   const layers: (OpenedLayer | null)[] = [];
   for (const [i, ref] of image.layers.entries()) {
     const layer = await context.layers.open(ref.path);
     layers.push(layer);
-    diagnostics.push(...layerProblems(i + 1, ref.path, layer), ...layerArchiveProblems(layer).map((found) => inLayer(i + 1, found)));
+    diagnostics.push(
+      ...layerProblems(i + 1, ref.path, layer),
+      ...layerArchiveProblems(layer).map((found) => inLayer(i + 1, found)),
+    );
   }
   return layers;
 }
 
-function imageMetadata(context: ArchiveContext, index: number, image: ImageRef, config: JsonObject | null, layers: MetaRecord[], facts: ImageVerifyData): MetaRecord {
+function imageMetadata(
+  context: ArchiveContext,
+  index: number,
+  image: ImageRef,
+  config: JsonObject | null,
+  layers: MetaRecord[],
+  facts: ImageVerifyData,
+): MetaRecord {
   const metadata: MetaRecord = { repo_tags: image.repoTags };
   if (facts.config) metadata.image_id = `sha256:${facts.config.expected}`;
   Object.assign(metadata, config ? configMetadata(config, context.options.showSecrets) : {}, { layers });
-  if (context.plan.images.length > 1) metadata.images = context.plan.images.map((other, i) => ({ selector: `image:${i + 1}`, ...other.summary, shown: i === index }));
+  if (context.plan.images.length > 1)
+    metadata.images = context.plan.images.map((other, i) => ({
+      selector: `image:${i + 1}`,
+      ...other.summary,
+      shown: i === index,
+    }));
   metadata.archive = archiveFacts(context.members.archive);
   return metadata;
 }
 
-async function readConfig(members: MemberTable, config: BlobRef | null, diagnostics: Diagnostic[]): Promise<JsonObject | null> {
+async function readConfig(
+  members: MemberTable,
+  config: BlobRef | null,
+  diagnostics: Diagnostic[],
+): Promise<JsonObject | null> {
   if (!config) return null;
   const read = await members.readJson(config.path);
   if (read.ok && isJsonObject(read.value)) return read.value;
@@ -98,7 +162,11 @@ async function readConfig(members: MemberTable, config: BlobRef | null, diagnost
 }
 
 /** `docker history` in layer order, with what the blob turned out to be. */
-function layerRecords(refs: readonly BlobRef[], layers: readonly (OpenedLayer | null)[], config: JsonObject | null): MetaRecord[] {
+function layerRecords(
+  refs: readonly BlobRef[],
+  layers: readonly (OpenedLayer | null)[],
+  config: JsonObject | null,
+): MetaRecord[] {
   const ids = diffIds(config);
   const history = layerHistory(config);
   return refs.map((ref, i) => {
@@ -120,7 +188,12 @@ function layerRecords(refs: readonly BlobRef[], layers: readonly (OpenedLayer | 
 }
 
 function mergedChild(snapshot: Snapshot, layers: number): ChildSnapshot {
-  return { selector: 'merged', title: `${snapshot.title}: merged filesystem (the default)`, summary: { layers }, open: async () => snapshot };
+  return {
+    selector: 'merged',
+    title: `${snapshot.title}: merged filesystem (the default)`,
+    summary: { layers },
+    open: async () => snapshot,
+  };
 }
 
 interface LayerChildParts {
@@ -137,9 +210,18 @@ interface LayerChildParts {
 function layerChild(parts: LayerChildParts): ChildSnapshot {
   let opened: Promise<Snapshot> | undefined;
   const { number, count, record } = parts;
-  const summary: MetaRecord = { diff_id: record.diff_id ?? null, size: record.size ?? null, compression: record.compression ?? null };
+  const summary: MetaRecord = {
+    diff_id: record.diff_id ?? null,
+    size: record.size ?? null,
+    compression: record.compression ?? null,
+  };
   if (record.comment !== undefined) summary.comment = record.comment;
-  return { selector: `layer:${number}`, title: `${parts.title}: layer ${number} of ${count}`, summary, open: () => (opened ??= openLayer(parts)) };
+  return {
+    selector: `layer:${number}`,
+    title: `${parts.title}: layer ${number} of ${count}`,
+    summary,
+    open: () => (opened ??= openLayer(parts)),
+  };
 }
 
 async function openLayer({ title, number, count, path, record, layer, facts }: LayerChildParts): Promise<Snapshot> {
@@ -147,7 +229,15 @@ async function openLayer({ title, number, count, path, record, layer, facts }: L
   const diagnostics = [...layerProblems(number, path, layer), ...layerArchiveProblems(layer), ...view.diagnostics];
   const metadata: MetaRecord = { layer: record };
   if (layer?.archive) metadata.archive = archiveFacts(layer.archive);
-  const snapshot: Snapshot = { format: 'docker-image', variant: 'layer', title: `${title}: layer ${number} of ${count}`, metadata, root: view.root, children: [], diagnostics };
+  const snapshot: Snapshot = {
+    format: 'docker-image',
+    variant: 'layer',
+    title: `${title}: layer ${number} of ${count}`,
+    metadata,
+    root: view.root,
+    children: [],
+    diagnostics,
+  };
   const layerFacts = layerVerifyFacts(facts, number);
   snapshot.verify = (context) => verifyDockerImage(snapshot, layerFacts, context);
   return snapshot;

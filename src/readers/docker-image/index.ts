@@ -21,7 +21,11 @@ export const dockerImageReader: Reader = {
   async open(probe: Probe, _variant: string | null, options: OpenOptions): Promise<Snapshot> {
     const archive = await probe.tar();
     const detection = archive ? await detectImage(archive) : null;
-    if (!archive || !detection) throw new SnapinspectError('UNREADABLE', `${probe.path} is not a docker save or OCI image archive (no manifest.json or index.json with oci-layout)`);
+    if (!archive || !detection)
+      throw new SnapinspectError(
+        'UNREADABLE',
+        `${probe.path} is not a docker save or OCI image archive (no manifest.json or index.json with oci-layout)`,
+      );
     return openImageArchive(archive, detection, basename(probe.path), options);
   },
 };

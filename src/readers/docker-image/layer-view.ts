@@ -15,7 +15,8 @@ export interface LayerView {
  * named after what they hide, so a listing reads "deleted os-release" rather than ".wh.os-release".
  */
 export async function layerView(layer: OpenedLayer | null): Promise<LayerView> {
-  if (!layer?.archive) return { root: { name: '', kind: 'dir', size: 0, attrs: {}, children: fixedChildren([]) }, diagnostics: [] };
+  if (!layer?.archive)
+    return { root: { name: '', kind: 'dir', size: 0, attrs: {}, children: fixedChildren([]) }, diagnostics: [] };
   const tree = buildTarTree(layer.archive.index.entries, layer.archive.source);
   const diagnostics = [...tree.diagnostics];
   const touched = new Set<TreeNode>();
@@ -41,14 +42,20 @@ function markWhiteout(node: TarNode, parentPath: string, diagnostics: Diagnostic
     name: name.kind === 'whiteout' ? name.target : marker,
     size: 0,
     attrs: { ...node.attrs, whiteout: marker },
-    note: name.kind === 'whiteout' ? `deletes ${hidden} from lower layers` : `opaque: hides lower contents of ${hidden}`,
+    note:
+      name.kind === 'whiteout' ? `deletes ${hidden} from lower layers` : `opaque: hides lower contents of ${hidden}`,
   });
   delete node.content;
   return true;
 }
 
 export function invalidWhiteout(path: string): Diagnostic {
-  return diagnostic('warning', 'IMAGE_INVALID_WHITEOUT', `${path} is not a valid whiteout (it names no file) and is ignored`, path);
+  return diagnostic(
+    'warning',
+    'IMAGE_INVALID_WHITEOUT',
+    `${path} is not a valid whiteout (it names no file) and is ignored`,
+    path,
+  );
 }
 
 export function sortByName<T extends TreeNode>(nodes: T[]): T[] {

@@ -35,7 +35,13 @@ export class LayerStore {
     const blob = this.members.source(entry);
     const codec = sniffCodec(await blob.read(0, 512));
     let archive = await openTarArchive(blob);
-    if (!archive && (await isEmptyTar(blob, codec))) archive = { codec, source: blob, index: { entries: [], diagnostics: [], size: blob.size, ended: true }, diagnostics: [] };
+    if (!archive && (await isEmptyTar(blob, codec)))
+      archive = {
+        codec,
+        source: blob,
+        index: { entries: [], diagnostics: [], size: blob.size, ended: true },
+        diagnostics: [],
+      };
     return { path, blob, compression: codec ?? 'none', archive };
   }
 }
@@ -62,12 +68,27 @@ async function firstChunk(blob: Source, codec: 'gzip' | 'zstd'): Promise<Uint8Ar
 
 /** Why layer `number` (1-based) contributes nothing, addressed by its member path in the save. */
 export function layerProblems(number: number, path: string, layer: OpenedLayer | null): Diagnostic[] {
-  if (!layer) return [diagnostic('error', 'IMAGE_LAYER_MISSING', `layer ${number} (${path}) is named by the manifest but is not in the archive`, path)];
+  if (!layer)
+    return [
+      diagnostic(
+        'error',
+        'IMAGE_LAYER_MISSING',
+        `layer ${number} (${path}) is named by the manifest but is not in the archive`,
+        path,
+      ),
+    ];
   if (layer.archive) return [];
   const what = ['xz', 'bzip2'].includes(layer.compression)
     ? `is ${layer.compression}-compressed, which snapinspect cannot decompress`
     : `is not a tar${layer.compression === 'none' ? '' : ` after ${layer.compression} decompression`}`;
-  return [diagnostic('error', 'IMAGE_LAYER_UNREADABLE', `layer ${number} (${path}) ${what}; its files are missing from the merged view`, path)];
+  return [
+    diagnostic(
+      'error',
+      'IMAGE_LAYER_UNREADABLE',
+      `layer ${number} (${path}) ${what}; its files are missing from the merged view`,
+      path,
+    ),
+  ];
 }
 
 /** Problems inside the layer's own tar (truncation, bad headers, corrupt compression), with paths inside the layer. */
@@ -77,5 +98,9 @@ export function layerArchiveProblems(layer: OpenedLayer | null): Diagnostic[] {
 
 /** A layer's own diagnostic as the whole image reports it: addressed `layer:N:PATH`, like the CLI selector. */
 export function inLayer(number: number, found: Diagnostic): Diagnostic {
-  return { ...found, path: `layer:${number}${found.path ? `:${found.path}` : ''}`, message: `layer ${number}: ${found.message}` };
+  return {
+    ...found,
+    path: `layer:${number}${found.path ? `:${found.path}` : ''}`,
+    message: `layer ${number}: ${found.message}`,
+  };
 }

@@ -30,9 +30,13 @@ export class MemberTable {
     let current = normalise(path);
     for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
       const entry = this.byPath.get(current);
-      if (!entry || entry.linkTarget === undefined) return entry?.kind === 'file' ? { path: current, entry } : undefined;
+      if (!entry || entry.linkTarget === undefined)
+        return entry?.kind === 'file' ? { path: current, entry } : undefined;
       if (entry.kind === 'hardlink') current = normalise(entry.linkTarget);
-      else if (entry.kind === 'symlink') current = normalise(entry.linkTarget.startsWith('/') ? entry.linkTarget : `${parentPath(current)}/${entry.linkTarget}`);
+      else if (entry.kind === 'symlink')
+        current = normalise(
+          entry.linkTarget.startsWith('/') ? entry.linkTarget : `${parentPath(current)}/${entry.linkTarget}`,
+        );
       else return undefined;
     }
     return undefined;
@@ -43,14 +47,28 @@ export class MemberTable {
   }
 
   /** A small JSON member; `missing` covers absent members and non-files, `error` bad or oversized JSON. */
-  async readJson(path: string): Promise<{ ok: true; value: JsonValue } | { ok: false; missing: boolean; error: string }> {
+  async readJson(
+    path: string,
+  ): Promise<{ ok: true; value: JsonValue } | { ok: false; missing: boolean; error: string }> {
     const found = this.resolve(path);
     if (!found) return { ok: false, missing: true, error: `${path} is not in the archive` };
-    if (found.entry.size > limits.metadataBytes) return { ok: false, missing: false, error: `${path} is ${found.entry.size} bytes, over the ${limits.metadataBytes}-byte limit for descriptors` };
+    if (found.entry.size > limits.metadataBytes)
+      return {
+        ok: false,
+        missing: false,
+        error: `${path} is ${found.entry.size} bytes, over the ${limits.metadataBytes}-byte limit for descriptors`,
+      };
     const bytes = await this.source(found.entry).read(0, found.entry.size);
-    if (bytes.length < found.entry.size) return { ok: false, missing: false, error: `${path} is cut short (${bytes.length} of ${found.entry.size} bytes)` };
+    if (bytes.length < found.entry.size)
+      return {
+        ok: false,
+        missing: false,
+        error: `${path} is cut short (${bytes.length} of ${found.entry.size} bytes)`,
+      };
     const parsed = parseJson(new TextDecoder().decode(bytes));
-    return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, missing: false, error: `${path} is not valid JSON: ${parsed.error}` };
+    return parsed.ok
+      ? { ok: true, value: parsed.value }
+      : { ok: false, missing: false, error: `${path} is not valid JSON: ${parsed.error}` };
   }
 }
 

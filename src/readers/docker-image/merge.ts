@@ -40,7 +40,11 @@ export async function mergeLayers(layers: readonly (TarArchive | null)[]): Promi
     const pass: LayerPass = { number: index + 1, diagnostics: [], links: [] };
     const tree = buildTarTree(archive.index.entries, archive.source);
     // Links to lower layers are legitimate here, and loops may span layers: both are judged on the merged tree below.
-    diagnostics.push(...tree.diagnostics.filter((found) => !JUDGED_ON_MERGED_TREE.has(found.code)).map((found) => inLayer(pass.number, found)));
+    diagnostics.push(
+      ...tree.diagnostics
+        .filter((found) => !JUDGED_ON_MERGED_TREE.has(found.code))
+        .map((found) => inLayer(pass.number, found)),
+    );
     if (tree.root.entry) takeAttributes(root.node, tree.root, pass.number);
     await applyDir(root, tree.root, '', pass);
     for (const link of pass.links) resolveLink(root, link, pass);
@@ -87,14 +91,24 @@ function place(lower: Map<string, Slot>, entry: TarNode, path: string, pass: Lay
     return existing;
   }
   const { children: _children, ...fields } = entry;
-  const slot: Slot = { node: { ...fields, attrs: { ...entry.attrs, layer: pass.number } }, children: entry.kind === 'dir' ? new Map() : null };
+  const slot: Slot = {
+    node: { ...fields, attrs: { ...entry.attrs, layer: pass.number } },
+    children: entry.kind === 'dir' ? new Map() : null,
+  };
   lower.set(entry.name, slot);
   if (entry.kind === 'hardlink' && !entry.content) pass.links.push({ node: slot.node, path });
   return slot;
 }
 
 function takeAttributes(node: TarNode, from: TarNode, layer: number): void {
-  Object.assign(node, { mode: from.mode, uid: from.uid, gid: from.gid, mtime: from.mtime, attrs: { ...from.attrs, layer }, entry: from.entry });
+  Object.assign(node, {
+    mode: from.mode,
+    uid: from.uid,
+    gid: from.gid,
+    mtime: from.mtime,
+    attrs: { ...from.attrs, layer },
+    entry: from.entry,
+  });
 }
 
 /** A hard link to a file of a lower layer shares that file's data, as the extracted filesystem would. */
@@ -107,7 +121,14 @@ function resolveLink(root: Slot, link: { node: TarNode; path: string }, pass: La
     return;
   }
   const message = `hard link ${link.path} points at ${target.join('/') || '/'}, which is not a file in this or a lower layer`;
-  pass.diagnostics.push(diagnostic('warning', 'TAR_HARDLINK_MISSING', `layer ${pass.number}: ${message}`, `layer:${pass.number}:${link.path}`));
+  pass.diagnostics.push(
+    diagnostic(
+      'warning',
+      'TAR_HARDLINK_MISSING',
+      `layer ${pass.number}: ${message}`,
+      `layer:${pass.number}:${link.path}`,
+    ),
+  );
 }
 
 /** Turns the maps into sorted child lists; iterative, since hostile paths can nest very deep. */

@@ -21,14 +21,22 @@ export interface ManifestCandidate {
   present: boolean;
 }
 
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
 /** Real images nest at most an index inside `index.json`; deeper is hostile. */
 
 export function parseDescriptor(value: JsonValue | undefined): Descriptor | null {
   if (!isJsonObject(value) || typeof value.digest !== 'string') return null;
   const annotations: Record<string, string> = {};
-  if (isJsonObject(value.annotations)) for (const [key, text] of Object.entries(value.annotations)) if (typeof text === 'string') annotations[key] = text;
-  const platform = isJsonObject(value.platform) ? [value.platform.os, value.platform.architecture, value.platform.variant].filter((part) => typeof part === 'string').join('/') || null : null;
+  if (isJsonObject(value.annotations))
+    for (const [key, text] of Object.entries(value.annotations)) if (typeof text === 'string') annotations[key] = text;
+  const platform = isJsonObject(value.platform)
+    ? [value.platform.os, value.platform.architecture, value.platform.variant]
+        .filter((part) => typeof part === 'string')
+        .join('/') || null
+    : null;
   return {
     mediaType: typeof value.mediaType === 'string' ? value.mediaType : null,
     digest: value.digest,
@@ -45,11 +53,19 @@ export async function listManifests(members: MemberTable, diagnostics: Diagnosti
   return candidates;
 }
 
-async function walkIndex(members: MemberTable, path: string, inheritedRef: string | null, depth: number, out: ManifestCandidate[], diagnostics: Diagnostic[]): Promise<void> {
+async function walkIndex(
+  members: MemberTable,
+  path: string,
+  inheritedRef: string | null,
+  depth: number,
+  out: ManifestCandidate[],
+  diagnostics: Diagnostic[],
+): Promise<void> {
   const index = await members.readJson(path);
   if (!index.ok) {
     // A platform index whose blob was left out is normal for a single-platform export (moby#49473).
-    if (!index.missing || depth === 0) diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', index.error, path));
+    if (!index.missing || depth === 0)
+      diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', index.error, path));
     return;
   }
   const list = isJsonObject(index.value) ? index.value.manifests : undefined;
@@ -60,29 +76,47 @@ async function walkIndex(members: MemberTable, path: string, inheritedRef: strin
   for (const item of list) {
     const descriptor = parseDescriptor(item);
     if (!descriptor) {
-      diagnostics.push(diagnostic('warning', 'IMAGE_MANIFEST_INVALID', `${path} lists a manifest without a digest`, path));
+      diagnostics.push(
+        diagnostic('warning', 'IMAGE_MANIFEST_INVALID', `${path} lists a manifest without a digest`, path),
+      );
       continue;
     }
     const ref = refName(descriptor) ?? inheritedRef;
     const blob = blobPath(descriptor.digest);
     if (descriptor.mediaType !== null && INDEX_TYPES.has(descriptor.mediaType) && blob !== null) {
       if (depth + 1 < limits.indexDepth) await walkIndex(members, blob, ref, depth + 1, out, diagnostics);
-      else diagnostics.push(diagnostic('warning', 'IMAGE_INDEX_TOO_DEEP', `${path}: image indexes nest more than ${limits.indexDepth} deep (limit indexDepth); ${blob} is not followed`, path));
+      else
+        diagnostics.push(
+          diagnostic(
+            'warning',
+            'IMAGE_INDEX_TOO_DEEP',
+            `${path}: image indexes nest more than ${limits.indexDepth} deep (limit indexDepth); ${blob} is not followed`,
+            path,
+          ),
+        );
       continue;
     }
-    const attestation = descriptor.annotations['vnd.docker.reference.type'] === 'attestation-manifest' || descriptor.platform === 'unknown/unknown';
+    const attestation =
+      descriptor.annotations['vnd.docker.reference.type'] === 'attestation-manifest' ||
+      descriptor.platform === 'unknown/unknown';
     out.push({ descriptor, ref, attestation, present: blob !== null && members.resolve(blob) !== undefined });
   }
 }
 
 /** The full reference when Docker or containerd wrote one, else the OCI ref name (a tag, or podman's full reference). */
 function refName(descriptor: Descriptor): string | null {
-  return descriptor.annotations['io.containerd.image.name'] ?? descriptor.annotations['org.opencontainers.image.ref.name'] ?? null;
+  return (
+    descriptor.annotations['io.containerd.image.name'] ??
+    descriptor.annotations['org.opencontainers.image.ref.name'] ??
+    null
+  );
 }
 
 /** linux/amd64 when present, else the first present image that is not an attestation. */
 export function defaultCandidate(candidates: readonly ManifestCandidate[]): number {
-  const usable = candidates.map((candidate, index) => ({ candidate, index })).filter(({ candidate }) => candidate.present && !candidate.attestation);
+  const usable = candidates
+    .map((candidate, index) => ({ candidate, index }))
+    .filter(({ candidate }) => candidate.present && !candidate.attestation);
   const amd64 = usable.find(({ candidate }) => candidate.descriptor.platform?.startsWith('linux/amd64'));
   return (amd64 ?? usable[0])?.index ?? 0;
 }
@@ -93,7 +127,11 @@ export interface ManifestDescriptors {
 }
 
 /** Config and layer descriptors of one image manifest blob; null (with a diagnostic) when unreadable. */
-export async function readManifest(members: MemberTable, descriptor: Descriptor, diagnostics: Diagnostic[]): Promise<ManifestDescriptors | null> {
+export async function readManifest(
+  members: MemberTable,
+  descriptor: Descriptor,
+  diagnostics: Diagnostic[],
+): Promise<ManifestDescriptors | null> {
   const path = blobPath(descriptor.digest);
   const manifest = path === null ? null : await members.readJson(path);
   if (!manifest?.ok || !isJsonObject(manifest.value)) {
@@ -102,6 +140,14 @@ export async function readManifest(members: MemberTable, descriptor: Descriptor,
     return null;
   }
   const layers = Array.isArray(manifest.value.layers) ? manifest.value.layers.map(parseDescriptor) : [];
-  if (layers.includes(null)) diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', `manifest ${descriptor.digest} has a layer without a digest`, path ?? undefined));
+  if (layers.includes(null))
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'IMAGE_MANIFEST_INVALID',
+        `manifest ${descriptor.digest} has a layer without a digest`,
+        path ?? undefined,
+      ),
+    );
   return { config: parseDescriptor(manifest.value.config), layers: layers.filter((layer) => layer !== null) };
 }

@@ -2,7 +2,14 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import { isJsonObject, type JsonValue } from '../shared/json.js';
 import { blobPath, digestInName, type MemberTable } from './members.js';
-import { defaultCandidate, listManifests, parseDescriptor, readManifest, type Descriptor, type ManifestCandidate } from './oci.js';
+import {
+  defaultCandidate,
+  listManifests,
+  parseDescriptor,
+  readManifest,
+  type Descriptor,
+  type ManifestCandidate,
+} from './oci.js';
 
 /** A member the image points at, with the descriptor that declares its digest and size when there is one. */
 export interface BlobRef {
@@ -68,7 +75,8 @@ function layerSources(value: JsonValue | undefined): Descriptor[] | null {
  */
 export async function planFromSave(members: MemberTable, entries: SaveEntry[]): Promise<ImagePlan> {
   const known = members.has('index.json') ? await ociDescriptors(members) : new Map<string, Descriptor>();
-  for (const entry of entries) for (const descriptor of entry.layerSources ?? []) known.set(descriptor.digest, descriptor);
+  for (const entry of entries)
+    for (const descriptor of entry.layerSources ?? []) known.set(descriptor.digest, descriptor);
   const images = entries.map((entry): ImageEntry => ({
     title: entry.repoTags[0] ?? null,
     summary: { repo_tags: entry.repoTags, config: entry.config, layers: entry.layers.length },
@@ -94,7 +102,8 @@ async function ociDescriptors(members: MemberTable): Promise<Map<string, Descrip
   for (const candidate of await listManifests(members, ignored)) {
     if (!candidate.present) continue;
     const manifest = await readManifest(members, candidate.descriptor, ignored);
-    for (const descriptor of [manifest?.config ?? null, ...(manifest?.layers ?? [])]) if (descriptor) known.set(descriptor.digest, descriptor);
+    for (const descriptor of [manifest?.config ?? null, ...(manifest?.layers ?? [])])
+      if (descriptor) known.set(descriptor.digest, descriptor);
   }
   return known;
 }
@@ -103,14 +112,21 @@ async function ociDescriptors(members: MemberTable): Promise<Map<string, Descrip
 export async function planFromIndex(members: MemberTable, diagnostics: Diagnostic[]): Promise<ImagePlan> {
   const candidates = await listManifests(members, diagnostics);
   if (candidates.length === 0 && !diagnostics.some((d) => d.code === 'IMAGE_MANIFEST_INVALID')) {
-    diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', 'index.json lists no image manifests', 'index.json'));
+    diagnostics.push(
+      diagnostic('error', 'IMAGE_MANIFEST_INVALID', 'index.json lists no image manifests', 'index.json'),
+    );
   }
   return { images: candidates.map((candidate) => ociEntry(members, candidate)), chosen: defaultCandidate(candidates) };
 }
 
 function ociEntry(members: MemberTable, candidate: ManifestCandidate): ImageEntry {
   const { descriptor } = candidate;
-  const summary: MetaRecord = { ref: candidate.ref, digest: descriptor.digest, platform: descriptor.platform, present: candidate.present };
+  const summary: MetaRecord = {
+    ref: candidate.ref,
+    digest: descriptor.digest,
+    platform: descriptor.platform,
+    present: candidate.present,
+  };
   if (candidate.attestation) summary.attestation = true;
   return {
     title: candidate.ref,
@@ -121,8 +137,16 @@ function ociEntry(members: MemberTable, candidate: ManifestCandidate): ImageEntr
       const manifest = await readManifest(members, descriptor, diagnostics);
       const blob = (ref: Descriptor): BlobRef => ({ path: blobPath(ref.digest) ?? ref.digest, descriptor: ref });
       const config = manifest?.config ? blob(manifest.config) : null;
-      if (manifest && !config) diagnostics.push(diagnostic('error', 'IMAGE_CONFIG_MISSING', `manifest ${descriptor.digest} names no config`, manifestPath));
-      return { repoTags, config, manifest: { path: manifestPath, descriptor }, layers: (manifest?.layers ?? []).map(blob) };
+      if (manifest && !config)
+        diagnostics.push(
+          diagnostic('error', 'IMAGE_CONFIG_MISSING', `manifest ${descriptor.digest} names no config`, manifestPath),
+        );
+      return {
+        repoTags,
+        config,
+        manifest: { path: manifestPath, descriptor },
+        layers: (manifest?.layers ?? []).map(blob),
+      };
     },
   };
 }

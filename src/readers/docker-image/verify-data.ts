@@ -39,19 +39,30 @@ export interface ImageVerifyData {
 }
 
 /** Everything `verifyDockerImage` checks for one image, gathered while the reader has the archive open. */
-export function imageVerifyFacts(members: MemberTable, image: ImageRef, layers: readonly (OpenedLayer | null)[], diffIds: readonly string[]): ImageVerifyData {
+export function imageVerifyFacts(
+  members: MemberTable,
+  image: ImageRef,
+  layers: readonly (OpenedLayer | null)[],
+  diffIds: readonly string[],
+): ImageVerifyData {
   const config = image.config ? configCheck(members, image.config) : null;
   const configMember = image.config ? members.resolve(image.config.path)?.path : undefined;
   const blobs: DigestCheck[] = [];
   for (const path of members.paths()) {
     const expected = path.startsWith('blobs/') ? digestInName(path) : null;
     const found = expected === null ? undefined : members.resolve(path);
-    if (expected !== null && found && found.path !== configMember) blobs.push({ path, source: members.source(found.entry), expected });
+    if (expected !== null && found && found.path !== configMember)
+      blobs.push({ path, source: members.source(found.entry), expected });
   }
   return {
     blobs,
     config,
-    layers: image.layers.map((layer, index) => ({ number: index + 1, path: layer.path, blob: layers[index]?.blob ?? null, diffId: diffIds[index] ?? null })),
+    layers: image.layers.map((layer, index) => ({
+      number: index + 1,
+      path: layer.path,
+      blob: layers[index]?.blob ?? null,
+      diffId: diffIds[index] ?? null,
+    })),
     sizes: [image.manifest, image.config, ...image.layers].flatMap((blob) => (blob ? sizeCheck(members, blob) : [])),
   };
 }
@@ -60,7 +71,12 @@ export function imageVerifyFacts(members: MemberTable, image: ImageRef, layers: 
 export function layerVerifyFacts(facts: ImageVerifyData, number: number): ImageVerifyData {
   const layers = facts.layers.filter((layer) => layer.number === number);
   const paths = new Set(layers.map((layer) => layer.path));
-  return { blobs: facts.blobs.filter((blob) => paths.has(blob.path)), config: null, layers, sizes: facts.sizes.filter((size) => paths.has(size.path)) };
+  return {
+    blobs: facts.blobs.filter((blob) => paths.has(blob.path)),
+    config: null,
+    layers,
+    sizes: facts.sizes.filter((size) => paths.has(size.path)),
+  };
 }
 
 /** The image ID is the config's sha256: promised by the descriptor when there is one, else by the file name. */
@@ -74,5 +90,7 @@ function configCheck(members: MemberTable, config: BlobRef): DigestCheck | null 
 function sizeCheck(members: MemberTable, blob: BlobRef): SizeCheck[] {
   const declared = blob.descriptor?.size;
   const found = members.resolve(blob.path);
-  return declared === undefined || declared === null || !found ? [] : [{ path: blob.path, declared, actual: found.entry.size }];
+  return declared === undefined || declared === null || !found
+    ? []
+    : [{ path: blob.path, declared, actual: found.entry.size }];
 }

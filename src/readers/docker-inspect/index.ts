@@ -9,7 +9,11 @@ import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../sha
 import { looksSecret, REDACTED } from '../shared/secrets.js';
 
 export function isContainerInspect(value: JsonValue): value is JsonObject[] {
-  return Array.isArray(value) && value.length > 0 && value.every((item) => isJsonObject(item) && 'Id' in item && 'State' in item && 'Config' in item);
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((item) => isJsonObject(item) && 'Id' in item && 'State' in item && 'Config' in item)
+  );
 }
 
 /** `docker inspect CONTAINER` output: identity, state, process config, mounts and networks as metadata. */
@@ -23,7 +27,8 @@ export const dockerInspectReader: Reader = {
   },
   async open(probe: Probe, _variant: string | null, options: OpenOptions): Promise<Snapshot> {
     const parsed = parseJson((await probe.readSmallFile()) ?? '');
-    if (!parsed.ok || !isContainerInspect(parsed.value)) throw new SnapinspectError('UNREADABLE', `${probe.path} is not docker inspect output`);
+    if (!parsed.ok || !isContainerInspect(parsed.value))
+      throw new SnapinspectError('UNREADABLE', `${probe.path} is not docker inspect output`);
     return inspectSnapshot(parsed.value, basename(probe.path), options);
   },
 };
@@ -31,11 +36,28 @@ export const dockerInspectReader: Reader = {
 export function inspectSnapshot(containers: JsonObject[], title: string, options: OpenOptions): Snapshot {
   const diagnostics: Diagnostic[] = [];
   const [first] = containers;
-  if (containers.length > 1) diagnostics.push(diagnostic('info', 'INSPECT_SEVERAL', `${containers.length} containers in one file; showing ${String(first?.Name ?? first?.Id)} first, the others under containers/`));
+  if (containers.length > 1)
+    diagnostics.push(
+      diagnostic(
+        'info',
+        'INSPECT_SEVERAL',
+        `${containers.length} containers in one file; showing ${String(first?.Name ?? first?.Id)} first, the others under containers/`,
+      ),
+    );
   const view = containerView(first ?? {}, options, diagnostics);
-  const others = containers.slice(1).map((container) => dirNode(containerName(container), containerView(container, options, diagnostics).nodes));
+  const others = containers
+    .slice(1)
+    .map((container) => dirNode(containerName(container), containerView(container, options, diagnostics).nodes));
   const nodes = others.length ? [...view.nodes, dirNode('containers', others)] : view.nodes;
-  return { format: 'docker-inspect', variant: 'container', title, metadata: view.metadata, root: dirNode('', nodes), children: [], diagnostics };
+  return {
+    format: 'docker-inspect',
+    variant: 'container',
+    title,
+    metadata: view.metadata,
+    root: dirNode('', nodes),
+    children: [],
+    diagnostics,
+  };
 }
 
 function containerName(container: JsonObject): string {
@@ -43,7 +65,11 @@ function containerName(container: JsonObject): string {
   return (name || String(container.Id ?? 'container').slice(0, 12)).replaceAll('/', '%2F');
 }
 
-function containerView(container: JsonObject, options: OpenOptions, diagnostics: Diagnostic[]): { metadata: MetaRecord; nodes: TreeNode[] } {
+function containerView(
+  container: JsonObject,
+  options: OpenOptions,
+  diagnostics: Diagnostic[],
+): { metadata: MetaRecord; nodes: TreeNode[] } {
   const config = isJsonObject(container.Config) ? container.Config : {};
   const env = environment(config.Env, options, diagnostics);
   const metadata: MetaRecord = {
@@ -52,31 +78,94 @@ function containerView(container: JsonObject, options: OpenOptions, diagnostics:
     created: container.Created ?? null,
     image: container.Image ?? null,
     config_image: config.Image ?? null,
-    state: pick(container.State, ['Status', 'Running', 'Paused', 'Restarting', 'OOMKilled', 'Dead', 'Pid', 'ExitCode', 'Error', 'StartedAt', 'FinishedAt', 'Health']),
+    state: pick(container.State, [
+      'Status',
+      'Running',
+      'Paused',
+      'Restarting',
+      'OOMKilled',
+      'Dead',
+      'Pid',
+      'ExitCode',
+      'Error',
+      'StartedAt',
+      'FinishedAt',
+      'Health',
+    ]),
     path: container.Path ?? null,
     args: container.Args ?? null,
-    config: { ...pick(config, ['Cmd', 'Entrypoint', 'User', 'WorkingDir', 'ExposedPorts', 'Labels', 'Volumes', 'Hostname', 'StopSignal', 'Healthcheck']), Env: env.values },
-    mounts: Array.isArray(container.Mounts) ? container.Mounts.map((mount) => pick(mount, ['Type', 'Name', 'Source', 'Destination', 'Driver', 'Mode', 'RW', 'Propagation'])) : [],
-    host_config: pick(container.HostConfig, ['Binds', 'NetworkMode', 'PortBindings', 'RestartPolicy', 'Privileged', 'CapAdd', 'CapDrop', 'Memory', 'NanoCpus']),
+    config: {
+      ...pick(config, [
+        'Cmd',
+        'Entrypoint',
+        'User',
+        'WorkingDir',
+        'ExposedPorts',
+        'Labels',
+        'Volumes',
+        'Hostname',
+        'StopSignal',
+        'Healthcheck',
+      ]),
+      Env: env.values,
+    },
+    mounts: Array.isArray(container.Mounts)
+      ? container.Mounts.map((mount) =>
+          pick(mount, ['Type', 'Name', 'Source', 'Destination', 'Driver', 'Mode', 'RW', 'Propagation']),
+        )
+      : [],
+    host_config: pick(container.HostConfig, [
+      'Binds',
+      'NetworkMode',
+      'PortBindings',
+      'RestartPolicy',
+      'Privileged',
+      'CapAdd',
+      'CapDrop',
+      'Memory',
+      'NanoCpus',
+    ]),
     network_settings: pick(container.NetworkSettings, ['Ports', 'Networks']),
     storage: pick(container, ['Driver', 'GraphDriver', 'Platform', 'RestartCount', 'SizeRw', 'SizeRootFs']),
   };
   const mounts = Array.isArray(metadata.mounts) ? metadata.mounts : [];
   const nodes = [
     dirNode('env', env.nodes, { note: 'environment variables; values that look like secrets are redacted' }),
-    dirNode('mounts', mounts.map((mount, index) => record(isMetaRecord(mount) && typeof mount.Destination === 'string' ? mount.Destination.replaceAll('/', '%2F') : String(index), isMetaRecord(mount) ? mount : {}))),
+    dirNode(
+      'mounts',
+      mounts.map((mount, index) =>
+        record(
+          isMetaRecord(mount) && typeof mount.Destination === 'string'
+            ? mount.Destination.replaceAll('/', '%2F')
+            : String(index),
+          isMetaRecord(mount) ? mount : {},
+        ),
+      ),
+    ),
   ];
   return { metadata, nodes };
 }
 
-function environment(value: JsonValue | undefined, options: OpenOptions, diagnostics: Diagnostic[]): { values: MetaValue; nodes: TreeNode[] } {
+function environment(
+  value: JsonValue | undefined,
+  options: OpenOptions,
+  diagnostics: Diagnostic[],
+): { values: MetaValue; nodes: TreeNode[] } {
   if (!Array.isArray(value)) return { values: value ?? null, nodes: [] };
   const nodes: TreeNode[] = [];
   const values = value.map((item) => {
     const text = String(item);
     const [name = '', ...rest] = text.split('=');
     const secret = looksSecret(name);
-    if (secret) diagnostics.push(diagnostic('warning', 'INSPECT_SECRET_ENV', `environment variable ${name} looks like a secret${options.showSecrets ? '' : ' (value redacted)'}`, `env/${name}`));
+    if (secret)
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'INSPECT_SECRET_ENV',
+          `environment variable ${name} looks like a secret${options.showSecrets ? '' : ' (value redacted)'}`,
+          `env/${name}`,
+        ),
+      );
     const shown = secret && !options.showSecrets ? REDACTED : rest.join('=');
     nodes.push(record(name.replaceAll('/', '%2F'), { value: shown }, secret ? ['secret'] : []));
     return `${name}=${shown}`;

@@ -49,7 +49,8 @@ async function openStandard(dir: string): Promise<Snapshot> {
     if (node) readable.push({ entry, node });
   }
   // The module goes first: its Candid interface names the fields of values stored in stable memory.
-  const moduleFile = readable.find(({ entry, node }) => entry.name === 'wasm_module.bin' && node.kind === 'file')?.node.content;
+  const moduleFile = readable.find(({ entry, node }) => entry.name === 'wasm_module.bin' && node.kind === 'file')?.node
+    .content;
   const view = moduleFile ? await readModule(moduleFile) : undefined;
   if (view) diagnostics.push(...view.diagnostics);
   const children: TreeNode[] = [];
@@ -58,7 +59,13 @@ async function openStandard(dir: string): Promise<Snapshot> {
     if (name === 'wasm_module.bin' && view) {
       node.note = 'canister wasm module';
       // Methods and the Candid text have their own child nodes; the rest describes the file.
-      const { methods: _methods, candid_service: _service, candid: _candid, motoko_stable_types: _stable, ...fileFacts } = view.summary;
+      const {
+        methods: _methods,
+        candid_service: _service,
+        candid: _candid,
+        motoko_stable_types: _stable,
+        ...fileFacts
+      } = view.summary;
       node.attrs = fileFacts;
       node.children = fixedChildren(view.children);
       children.push(node);
@@ -74,7 +81,9 @@ async function openStandard(dir: string): Promise<Snapshot> {
       children.push({ ...node, note: leftover.note, flags: leftover.flags, attrs: leftover.attrs });
     } else {
       if (name !== 'metadata.json') diagnostics.push(unexpectedEntry(name, node));
-      children.push(name === 'metadata.json' ? { ...node, note: 'snapshot metadata (management canister reply)' } : node);
+      children.push(
+        name === 'metadata.json' ? { ...node, note: 'snapshot metadata (management canister reply)' } : node,
+      );
     }
   }
   reportAbsentBlobs(names, record, diagnostics);
@@ -93,15 +102,32 @@ async function openStandard(dir: string): Promise<Snapshot> {
   return snapshot;
 }
 
-async function readMetadata(dir: string, diagnostics: Diagnostic[]): Promise<{ record: MetaRecord; shape: MetadataShape }> {
+async function readMetadata(
+  dir: string,
+  diagnostics: Diagnostic[],
+): Promise<{ record: MetaRecord; shape: MetadataShape }> {
   const text = await readTextFile(join(dir, 'metadata.json'), limits.metadataBytes);
   if (text === null) {
-    diagnostics.push(diagnostic('error', 'ICP_METADATA_MALFORMED', `metadata.json is missing, unreadable or larger than ${limits.metadataBytes} bytes`, 'metadata.json'));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ICP_METADATA_MALFORMED',
+        `metadata.json is missing, unreadable or larger than ${limits.metadataBytes} bytes`,
+        'metadata.json',
+      ),
+    );
     return { record: {}, shape: 'current' };
   }
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    diagnostics.push(diagnostic('error', 'ICP_METADATA_MALFORMED', `metadata.json is not valid JSON (truncated?): ${parsed.error}`, 'metadata.json'));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ICP_METADATA_MALFORMED',
+        `metadata.json is not valid JSON (truncated?): ${parsed.error}`,
+        'metadata.json',
+      ),
+    );
     return { record: {}, shape: 'current' };
   }
   const metadata = parseIcpMetadata(parsed.value);
@@ -118,8 +144,15 @@ async function chunkStoreNode(path: Buffer, node: TreeNode, diagnostics: Diagnos
 }
 
 function unexpectedEntry(name: string, node: TreeNode): Diagnostic {
-  const what = BLOB_FILES.includes(name) ? `${name} is a ${node.kind}, not a ${name === CHUNK_STORE ? 'folder' : 'file'}` : `unexpected entry ${name}: not written by icp-cli or dfx`;
-  return diagnostic(BLOB_FILES.includes(name) ? 'error' : 'info', BLOB_FILES.includes(name) ? 'ICP_BLOB_NOT_FILE' : 'ICP_UNEXPECTED_ENTRY', what, name);
+  const what = BLOB_FILES.includes(name)
+    ? `${name} is a ${node.kind}, not a ${name === CHUNK_STORE ? 'folder' : 'file'}`
+    : `unexpected entry ${name}: not written by icp-cli or dfx`;
+  return diagnostic(
+    BLOB_FILES.includes(name) ? 'error' : 'info',
+    BLOB_FILES.includes(name) ? 'ICP_BLOB_NOT_FILE' : 'ICP_UNEXPECTED_ENTRY',
+    what,
+    name,
+  );
 }
 
 function reportAbsentBlobs(names: string[], record: MetaRecord, diagnostics: Diagnostic[]): void {

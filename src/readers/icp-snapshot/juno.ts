@@ -33,12 +33,25 @@ export async function openJuno(dir: string): Promise<Snapshot> {
     const node = await readableNode(entry, diagnostics, entry.name);
     if (node) children.push(await junoChild(entry.name, node, metadata, diagnostics));
   }
-  const snapshot: Snapshot = { format: 'icp-snapshot', variant: 'juno', title: basename(dir), metadata, root: dirNode('', children), children: [], diagnostics };
+  const snapshot: Snapshot = {
+    format: 'icp-snapshot',
+    variant: 'juno',
+    title: basename(dir),
+    metadata,
+    root: dirNode('', children),
+    children: [],
+    diagnostics,
+  };
   snapshot.verify = (context) => verifyJuno(snapshot, context);
   return snapshot;
 }
 
-async function junoChild(name: string, node: TreeNode, metadata: MetaRecord, diagnostics: Diagnostic[]): Promise<TreeNode> {
+async function junoChild(
+  name: string,
+  node: TreeNode,
+  metadata: MetaRecord,
+  diagnostics: Diagnostic[],
+): Promise<TreeNode> {
   if (node.kind !== 'file' || !node.content) return node;
   if (name === 'wasm-code.bin') {
     const view = await readModule(node.content);
@@ -57,7 +70,9 @@ async function readJunoMetadata(dir: string, diagnostics: Diagnostic[]): Promise
   const parsed = text === null ? { ok: false as const, error: 'missing or too large' } : parseJson(text);
   if (!parsed.ok || !isJsonObject(parsed.value)) {
     const why = parsed.ok ? 'not a JSON object' : parsed.error;
-    diagnostics.push(diagnostic('error', 'ICP_METADATA_MALFORMED', `Juno metadata.json is unreadable: ${why}`, 'metadata.json'));
+    diagnostics.push(
+      diagnostic('error', 'ICP_METADATA_MALFORMED', `Juno metadata.json is unreadable: ${why}`, 'metadata.json'),
+    );
     return {};
   }
   const json = parsed.value;

@@ -22,19 +22,39 @@ export function isLeftoverName(name: string): boolean {
 const fixedLeftovers = new Map<string, (read: ReadText, sizes: MetaRecord) => Promise<LeftoverInfo>>([
   ['.lock', async () => lockInfo()],
   ['.download_progress.json', (read, sizes) => downloadProgress(read, sizes)],
-  ['.download_progress.json.tmp', async () => ({
-    note: 'icp-cli progress temp file: the download died while saving progress',
-    flags: ['leftover'],
-    attrs: {},
-    diagnostics: [diagnostic('error', 'ICP_PROGRESS_TMP', 'icp-cli died while saving download progress: the download is incomplete', '.download_progress.json.tmp')],
-  })],
+  [
+    '.download_progress.json.tmp',
+    async () => ({
+      note: 'icp-cli progress temp file: the download died while saving progress',
+      flags: ['leftover'],
+      attrs: {},
+      diagnostics: [
+        diagnostic(
+          'error',
+          'ICP_PROGRESS_TMP',
+          'icp-cli died while saving download progress: the download is incomplete',
+          '.download_progress.json.tmp',
+        ),
+      ],
+    }),
+  ],
   ['.upload_progress.json', (read) => uploadProgress(read, '.upload_progress.json', 'icp-cli')],
-  ['.snapshot_write_test', async () => ({
-    note: 'dfx writability probe: dfx died right after starting',
-    flags: ['leftover'],
-    attrs: {},
-    diagnostics: [diagnostic('warning', 'ICP_WRITE_TEST', 'dfx writability probe left behind: a dfx download died at its start', '.snapshot_write_test')],
-  })],
+  [
+    '.snapshot_write_test',
+    async () => ({
+      note: 'dfx writability probe: dfx died right after starting',
+      flags: ['leftover'],
+      attrs: {},
+      diagnostics: [
+        diagnostic(
+          'warning',
+          'ICP_WRITE_TEST',
+          'dfx writability probe left behind: a dfx download died at its start',
+          '.snapshot_write_test',
+        ),
+      ],
+    }),
+  ],
 ]);
 
 export async function describeLeftover(name: string, read: ReadText, sizes: MetaRecord): Promise<LeftoverInfo> {
@@ -45,7 +65,12 @@ export async function describeLeftover(name: string, read: ReadText, sizes: Meta
 
 function lockInfo(): LeftoverInfo {
   const note = 'icp-cli lock file: harmless, shows icp-cli downloaded or uploaded here';
-  return { note, flags: ['leftover'], attrs: {}, diagnostics: [diagnostic('info', 'ICP_LEFTOVER_LOCK', note, '.lock')] };
+  return {
+    note,
+    flags: ['leftover'],
+    attrs: {},
+    diagnostics: [diagnostic('info', 'ICP_LEFTOVER_LOCK', note, '.lock')],
+  };
 }
 
 async function readJsonObject(read: ReadText): Promise<JsonObject | string> {
@@ -69,7 +94,12 @@ async function downloadProgress(read: ReadText, sizes: MetaRecord): Promise<Left
       if (ranges.length > 0) missing.push(`${blob.file} bytes ${ranges.map(([s, e]) => `${s}-${e - 1}`).join(', ')}`);
     }
   }
-  const detail = typeof json === 'string' ? `progress file ${json}` : missing.length ? `not downloaded: ${missing.join('; ')}` : 'all slices marked done';
+  const detail =
+    typeof json === 'string'
+      ? `progress file ${json}`
+      : missing.length
+        ? `not downloaded: ${missing.join('; ')}`
+        : 'all slices marked done';
   return {
     note: 'icp-cli download progress: the download has not finished',
     flags: ['leftover'],
@@ -105,10 +135,20 @@ async function uploadProgress(read: ReadText, path: string, tool: 'icp-cli' | 'd
   const id = typeof json !== 'string' && typeof json.snapshot_id === 'string' ? json.snapshot_id : 'unknown';
   if (tool === 'icp-cli') {
     const message = `icp-cli upload was interrupted (new snapshot ${id}); resume it with --resume`;
-    return { note: 'icp-cli upload progress: an upload was interrupted', flags: ['leftover'], attrs, diagnostics: [diagnostic('warning', 'ICP_UPLOAD_INTERRUPTED', message, path)] };
+    return {
+      note: 'icp-cli upload progress: an upload was interrupted',
+      flags: ['leftover'],
+      attrs,
+      diagnostics: [diagnostic('warning', 'ICP_UPLOAD_INTERRUPTED', message, path)],
+    };
   }
   const message = `dfx upload record: this folder was uploaded at least once, as snapshot ${id}`;
-  return { note: 'dfx upload progress (kept after success)', flags: ['leftover'], attrs, diagnostics: [diagnostic('info', 'ICP_UPLOADED_BEFORE', message, path)] };
+  return {
+    note: 'dfx upload progress (kept after success)',
+    flags: ['leftover'],
+    attrs,
+    diagnostics: [diagnostic('info', 'ICP_UPLOADED_BEFORE', message, path)],
+  };
 }
 
 function summariseProgressValue(value: JsonValue): MetaValue {

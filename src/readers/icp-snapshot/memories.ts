@@ -7,7 +7,15 @@ import type { FieldNames } from './candid/didl-decoder.js';
 import { eopRoots, regionNodes } from './motoko.js';
 import type { EntryContext } from './stable/entry-pages.js';
 import { candidBlobEntries, structureEntries } from './stable/structure-entries.js';
-import { detectMotokoEop, detectMotokoRegions, detectStructure, readMemoryManager, WASM_PAGE, type StructureInfo, type VirtualMemory } from './stable-structures.js';
+import {
+  detectMotokoEop,
+  detectMotokoRegions,
+  detectStructure,
+  readMemoryManager,
+  WASM_PAGE,
+  type StructureInfo,
+  type VirtualMemory,
+} from './stable-structures.js';
 
 /** Turns a blob file node into a memory node and decodes what the memory is known to hold. */
 export async function wasmMemoryNode(file: TreeNode): Promise<TreeNode> {
@@ -25,7 +33,11 @@ export async function wasmMemoryNode(file: TreeNode): Promise<TreeNode> {
  * Stable memory with what it holds: the MemoryManager's virtual memories and the structures in them,
  * each listing its entries lazily, or Motoko regions. `names` label stored Candid fields.
  */
-export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[], names: FieldNames = new Map()): Promise<TreeNode> {
+export async function stableMemoryNode(
+  file: TreeNode,
+  diagnostics: Diagnostic[],
+  names: FieldNames = new Map(),
+): Promise<TreeNode> {
   const node = asMemory(file);
   const source = file.content;
   if (!source) return node;
@@ -40,7 +52,9 @@ export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]
       virtual_memories: manager.memories.length,
     });
     node.note = `MemoryManager with ${manager.memories.length} virtual memories`;
-    const found = await Promise.all(manager.memories.map(async (memory) => ({ memory, structure: await detectStructure(memory.source) })));
+    const found = await Promise.all(
+      manager.memories.map(async (memory) => ({ memory, structure: await detectStructure(memory.source) })),
+    );
     const logs = pairLogs(found);
     const children = await Promise.all(
       found.map(({ memory, structure }) => {
@@ -72,7 +86,12 @@ export async function stableMemoryNode(file: TreeNode, diagnostics: Diagnostic[]
 }
 
 function asMemory(file: TreeNode): TreeNode {
-  return { ...file, kind: 'memory', pageSize: WASM_PAGE, attrs: { ...file.attrs, pages: pageCount(file.size, WASM_PAGE) } };
+  return {
+    ...file,
+    kind: 'memory',
+    pageSize: WASM_PAGE,
+    attrs: { ...file.attrs, pages: pageCount(file.size, WASM_PAGE) },
+  };
 }
 
 interface FoundStructure {
@@ -96,7 +115,12 @@ function pairLogs(found: FoundStructure[]): Map<number, { id: number; source: So
   return pairs;
 }
 
-async function virtualMemoryNode(memory: VirtualMemory, structure: StructureInfo | null, context: EntryContext, logData?: { id: number; source: Source }): Promise<TreeNode> {
+async function virtualMemoryNode(
+  memory: VirtualMemory,
+  structure: StructureInfo | null,
+  context: EntryContext,
+  logData?: { id: number; source: Source },
+): Promise<TreeNode> {
   const node: TreeNode = {
     name: `memory ${memory.id}`,
     kind: 'memory',
@@ -118,7 +142,13 @@ async function describeCandidBlob(node: TreeNode, source: Source, context: Entry
   lazyFolder(node, entries);
 }
 
-function describeStructure(node: TreeNode, structure: StructureInfo, source: Source, context: EntryContext, logData?: { id: number; source: Source }): void {
+function describeStructure(
+  node: TreeNode,
+  structure: StructureInfo,
+  source: Source,
+  context: EntryContext,
+  logData?: { id: number; source: Source },
+): void {
   context.diagnostics.push(...structure.diagnostics.map((d) => ({ ...d, path: d.path ?? context.path })));
   node.note = `${structure.kind} (magic ${structure.magic}, version ${structure.version})`;
   const header: MetaRecord = { structure: structure.kind, ...structure.header };
@@ -138,7 +168,8 @@ export function compactList(values: readonly number[]): string {
       previous = value;
       continue;
     }
-    if (start !== undefined && previous !== undefined) parts.push(start === previous ? `${start}` : `${start}-${previous}`);
+    if (start !== undefined && previous !== undefined)
+      parts.push(start === previous ? `${start}` : `${start}-${previous}`);
     start = value;
     previous = value;
   }

@@ -66,12 +66,18 @@ class FieldReader {
 
 export function parseIcpMetadata(json: JsonValue): ParsedMetadata {
   if (!isJsonObject(json)) {
-    const diagnostics = [diagnostic('error', 'ICP_METADATA_MALFORMED', `metadata is ${describeJson(json)}, expected an object`, FILE)];
+    const diagnostics = [
+      diagnostic('error', 'ICP_METADATA_MALFORMED', `metadata is ${describeJson(json)}, expected an object`, FILE),
+    ];
     return { shape: 'current', record: {}, diagnostics };
   }
   const fields = new FieldReader(json);
   const shape = readSource(fields, json);
-  setIfDefined(fields.record, 'taken_at_timestamp', mapDefined(fields.u64('taken_at_timestamp'), (ns) => new Instant(ns)));
+  setIfDefined(
+    fields.record,
+    'taken_at_timestamp',
+    mapDefined(fields.u64('taken_at_timestamp'), (ns) => new Instant(ns)),
+  );
   setIfDefined(fields.record, 'wasm_module_size', fields.u64('wasm_module_size'));
   readGlobals(fields, shape);
   setIfDefined(fields.record, 'wasm_memory_size', fields.u64('wasm_memory_size'));
@@ -107,10 +113,18 @@ function readSource(fields: FieldReader, json: JsonObject): MetadataShape {
     fields.problem('warning', 'ICP_SOURCE_UNKNOWN', `source ${source} is not a known variant`);
   }
   if (source === 'metadata_upload') {
-    fields.problem('info', 'ICP_SOURCE_UPLOAD', 'snapshot was created by a metadata upload: timestamp and version describe the upload');
+    fields.problem(
+      'info',
+      'ICP_SOURCE_UPLOAD',
+      'snapshot was created by a metadata upload: timestamp and version describe the upload',
+    );
   }
   if (oldShape) {
-    fields.problem('warning', 'ICP_OLD_SHAPE', 'metadata has the dfx 0.29.0-0.29.1 shape: current icp-cli and dfx cannot upload it');
+    fields.problem(
+      'warning',
+      'ICP_OLD_SHAPE',
+      'metadata has the dfx 0.29.0-0.29.1 shape: current icp-cli and dfx cannot upload it',
+    );
   }
   return oldShape ? 'old-dfx' : 'current';
 }
@@ -142,7 +156,8 @@ function readGlobal(fields: FieldReader, element: JsonValue, index: number): Met
 function globalValue(type: string, raw: JsonValue): MetaValue | undefined {
   if (raw === null) return null;
   if (type === 'i32' || type === 'i64') return typeof raw === 'bigint' ? raw : undefined;
-  if (type === 'f32' || type === 'f64') return typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : undefined;
+  if (type === 'f32' || type === 'f64')
+    return typeof raw === 'number' || typeof raw === 'bigint' ? Number(raw) : undefined;
   if (type === 'v128') return natFromDigits(raw);
   return undefined;
 }
@@ -189,7 +204,8 @@ function readGlobalTimer(fields: FieldReader, json: JsonObject): void {
     return;
   }
   const active = isJsonObject(value) ? value.active : undefined;
-  if (typeof active === 'bigint' && active >= 0n && active <= U64_MAX) fields.record.global_timer = { active: new Instant(active) };
+  if (typeof active === 'bigint' && active >= 0n && active <= U64_MAX)
+    fields.record.global_timer = { active: new Instant(active) };
   else fields.invalid('global_timer', '"inactive" or {"active": <ns>}', value);
 }
 
@@ -230,6 +246,7 @@ export function describeJson(value: JsonValue | undefined): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'bigint') return `the integer ${value}`;
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return `the ${typeof value} ${String(value)}`;
 }

@@ -45,7 +45,10 @@ export async function readModule(file: Source): Promise<ModuleView> {
   summary.methods = methodSummary(methods);
   const service = await customText(wasm, info, CANDID_SECTIONS);
   if (service !== undefined) summary.candid_service = service;
-  const candid = service === undefined ? null : readInterface(service, await customText(wasm, info, ARGS_SECTIONS), FILE, diagnostics);
+  const candid =
+    service === undefined
+      ? null
+      : readInterface(service, await customText(wasm, info, ARGS_SECTIONS), FILE, diagnostics);
   if (candid) summary.candid = candid.summary;
   const stableTypes = await customText(wasm, info, STABLE_TYPES_SECTIONS);
   if (stableTypes !== undefined) summary.motoko_stable_types = stableTypes;
@@ -72,9 +75,13 @@ async function unwrap(file: Source, summary: MetaRecord, diagnostics: Diagnostic
   if (looksLikeGzip(head)) {
     summary.encoding = 'gzip';
     const compressed = await readAll(file, limits.wasmBytes);
-    const inflated = compressed ? await inflateBounded(new BytesSource(compressed), 'gzip', limits.wasmBytes) : { ok: false as const, error: 'too large to inflate' };
+    const inflated = compressed
+      ? await inflateBounded(new BytesSource(compressed), 'gzip', limits.wasmBytes)
+      : { ok: false as const, error: 'too large to inflate' };
     if (!inflated.ok) {
-      diagnostics.push(diagnostic('error', 'ICP_MODULE_INVALID', `gzip module cannot be inflated: ${inflated.error}`, FILE));
+      diagnostics.push(
+        diagnostic('error', 'ICP_MODULE_INVALID', `gzip module cannot be inflated: ${inflated.error}`, FILE),
+      );
       return undefined;
     }
     summary.decompressed_size = inflated.bytes.length;
@@ -87,7 +94,9 @@ async function unwrap(file: Source, summary: MetaRecord, diagnostics: Diagnostic
 function checkMagic(source: Source, head: Uint8Array, diagnostics: Diagnostic[]): Source | undefined {
   if (source.size === 0) return undefined;
   if (looksLikeWasm(head)) return source;
-  diagnostics.push(diagnostic('error', 'ICP_MODULE_NOT_WASM', 'wasm_module.bin is neither a wasm module nor gzip of one', FILE));
+  diagnostics.push(
+    diagnostic('error', 'ICP_MODULE_NOT_WASM', 'wasm_module.bin is neither a wasm module nor gzip of one', FILE),
+  );
   return undefined;
 }
 
@@ -105,12 +114,27 @@ function methodSummary(methods: CanisterMethods): MetaRecord {
   };
 }
 
-function moduleChildren(module: Source, info: WasmModuleInfo, methods: CanisterMethods, candid: InterfaceView | null): TreeNode[] {
-  const record = (name: string, attrs: MetaRecord, extra: Partial<TreeNode> = {}): TreeNode => ({ name, kind: 'record', size: 0, attrs, ...extra });
+function moduleChildren(
+  module: Source,
+  info: WasmModuleInfo,
+  methods: CanisterMethods,
+  candid: InterfaceView | null,
+): TreeNode[] {
+  const record = (name: string, attrs: MetaRecord, extra: Partial<TreeNode> = {}): TreeNode => ({
+    name,
+    kind: 'record',
+    size: 0,
+    attrs,
+    ...extra,
+  });
   const signatures = candid?.summary.methods;
   const method = (name: string, kind: string): TreeNode => {
     const signature = isMetaRecord(signatures) ? signatures[name] : undefined;
-    return record(name, { kind, ...(typeof signature === 'string' ? { signature } : {}) }, typeof signature === 'string' ? { note: signature } : {});
+    return record(
+      name,
+      { kind, ...(typeof signature === 'string' ? { signature } : {}) },
+      typeof signature === 'string' ? { note: signature } : {},
+    );
   };
   const methodNodes = [
     ...methods.query.map((name) => method(name, 'query')),
@@ -120,22 +144,76 @@ function moduleChildren(module: Source, info: WasmModuleInfo, methods: CanisterM
   const types = Object.entries(isMetaRecord(candid?.summary.types) ? candid.summary.types : {});
   return [
     dirNode('methods', methodNodes, { note: 'canister methods exported by the module, with their Candid signatures' }),
-    ...(candid ? [dirNode('types', uniqueNames(types.map(([name, definition]) => record(name, { definition }, { note: String(definition) }))), { note: 'named Candid types of the service' })] : []),
-    dirNode('system', methods.system.map((name) => record(name, { kind: 'system hook' })), { note: 'system hooks the IC calls' }),
-    dirNode('internal', methods.internal.map((name) => record(name, { kind: 'internal' })), { note: 'runtime-internal exports (Motoko)' }),
-    dirNode('sections', uniqueNames(info.sections.map((s) => record(s.customName === undefined ? s.kind : `custom ${s.customName}`, {
-      id: s.id, offset: s.offset, size: s.size,
-    }, { size: s.size, content: new SliceSource(module, s.payloadOffset, s.size) })))),
-    dirNode('custom', uniqueNames(info.customSections.map((s) => record(s.name, { offset: s.offset, size: s.size }, {
-      size: s.size,
-      content: new SliceSource(module, s.offset, s.size),
-      ...(TEXT_SECTIONS.test(s.name) ? { note: 'text' } : {}),
-    })))),
+    ...(candid
+      ? [
+          dirNode(
+            'types',
+            uniqueNames(types.map(([name, definition]) => record(name, { definition }, { note: String(definition) }))),
+            { note: 'named Candid types of the service' },
+          ),
+        ]
+      : []),
+    dirNode(
+      'system',
+      methods.system.map((name) => record(name, { kind: 'system hook' })),
+      { note: 'system hooks the IC calls' },
+    ),
+    dirNode(
+      'internal',
+      methods.internal.map((name) => record(name, { kind: 'internal' })),
+      { note: 'runtime-internal exports (Motoko)' },
+    ),
+    dirNode(
+      'sections',
+      uniqueNames(
+        info.sections.map((s) =>
+          record(
+            s.customName === undefined ? s.kind : `custom ${s.customName}`,
+            {
+              id: s.id,
+              offset: s.offset,
+              size: s.size,
+            },
+            { size: s.size, content: new SliceSource(module, s.payloadOffset, s.size) },
+          ),
+        ),
+      ),
+    ),
+    dirNode(
+      'custom',
+      uniqueNames(
+        info.customSections.map((s) =>
+          record(
+            s.name,
+            { offset: s.offset, size: s.size },
+            {
+              size: s.size,
+              content: new SliceSource(module, s.offset, s.size),
+              ...(TEXT_SECTIONS.test(s.name) ? { note: 'text' } : {}),
+            },
+          ),
+        ),
+      ),
+    ),
     dirNode('imports', uniqueNames(info.imports.map((i) => record(`${i.module}.${i.field}`, { kind: i.kind })))),
     dirNode('exports', uniqueNames(info.exports.map((e) => record(e.name, { kind: e.kind, index: e.index })))),
-    dirNode('memories', info.memories.map((m, index) => record(String(index), {
-      type: m.memory64 ? 'wasm64' : 'wasm32', imported: m.imported, shared: m.shared, min_pages: m.minPages, max_pages: m.maxPages ?? null,
-    }))),
-    dirNode('globals', info.globals.map((g, index) => record(String(index), { type: g.valtype, mutable: g.mutable, imported: g.imported }))),
+    dirNode(
+      'memories',
+      info.memories.map((m, index) =>
+        record(String(index), {
+          type: m.memory64 ? 'wasm64' : 'wasm32',
+          imported: m.imported,
+          shared: m.shared,
+          min_pages: m.minPages,
+          max_pages: m.maxPages ?? null,
+        }),
+      ),
+    ),
+    dirNode(
+      'globals',
+      info.globals.map((g, index) =>
+        record(String(index), { type: g.valtype, mutable: g.mutable, imported: g.imported }),
+      ),
+    ),
   ];
 }

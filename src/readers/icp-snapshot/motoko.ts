@@ -16,7 +16,12 @@ const EOP_POINTERS = 136;
 export async function eopRoots(wasmMemory: Source): Promise<MetaRecord> {
   const fields = new LittleEndian(await readFully(wasmMemory, EOP_OFFSET + EOP_POINTERS, 24));
   const hex = (offset: number): string => `0x${fields.u64(offset).toString(16).padStart(16, '0')}`;
-  return { metadata_address: `0x${EOP_OFFSET.toString(16)}`, stable_actor: hex(0), stable_type_candid: hex(8), stable_type_offsets: hex(16) };
+  return {
+    metadata_address: `0x${EOP_OFFSET.toString(16)}`,
+    stable_actor: hex(0),
+    stable_type_candid: hex(8),
+    stable_type_offsets: hex(16),
+  };
 }
 
 const TABLE = 34;
@@ -45,19 +50,24 @@ export async function regionNodes(stable: Source, header: MotokoRegions): Promis
   }
   const blockBytes = header.blockPages * WASM_PAGE;
   const base = Number(header.blockBase);
-  return [...regions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, { blocks }]) => {
-    const ordered = [...blocks].sort((a, b) => a.rank - b.rank);
-    const parts = ordered.map(({ block, usedPages }) => new SliceSource(stable, base + block * blockBytes, Math.min(usedPages, header.blockPages) * WASM_PAGE));
-    const content = new ConcatSource(parts);
-    const pages = ordered.reduce((sum, { usedPages }) => sum + usedPages, 0);
-    return {
-      name: `region ${id}`,
-      kind: 'memory',
-      size: content.size,
-      pageSize: WASM_PAGE,
-      content,
-      attrs: { id, blocks: ordered.map(({ block }) => block).join(', '), pages },
-      note: id === 0n ? 'Motoko region 0 (ExperimentalStableMemory)' : 'Motoko stable region',
-    };
-  });
+  return [...regions]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, { blocks }]) => {
+      const ordered = [...blocks].sort((a, b) => a.rank - b.rank);
+      const parts = ordered.map(
+        ({ block, usedPages }) =>
+          new SliceSource(stable, base + block * blockBytes, Math.min(usedPages, header.blockPages) * WASM_PAGE),
+      );
+      const content = new ConcatSource(parts);
+      const pages = ordered.reduce((sum, { usedPages }) => sum + usedPages, 0);
+      return {
+        name: `region ${id}`,
+        kind: 'memory',
+        size: content.size,
+        pageSize: WASM_PAGE,
+        content,
+        attrs: { id, blocks: ordered.map(({ block }) => block).join(', '), pages },
+        note: id === 0n ? 'Motoko region 0 (ExperimentalStableMemory)' : 'Motoko stable region',
+      };
+    });
 }

@@ -131,7 +131,8 @@ function assemble(stable: Source, info: MemoryManagerInfo, memory: MemoryLayout)
 function reportPastEnd(stableSize: number, info: MemoryManagerInfo, memory: MemoryLayout, cut: bigint): void {
   const bucketBytes = info.bucketSizePages * WASM_PAGE;
   const first = memory.buckets.find((bucket) => bucketStart(bucket, bucketBytes) + bucketBytes > stableSize);
-  const effect = cut > 0n ? `the memory is cut by ${cut} bytes` : 'its declared size does not reach that far, so no bytes are lost';
+  const effect =
+    cut > 0n ? `the memory is cut by ${cut} bytes` : 'its declared size does not reach that far, so no bytes are lost';
   const message = `Memory ${memory.id}'s bucket ${first} ends beyond the ${stableSize} bytes of stable memory; ${effect}.`;
   info.diagnostics.push(diagnostic(cut > 0n ? 'error' : 'warning', 'MGR_BUCKET_PAST_END', message));
 }

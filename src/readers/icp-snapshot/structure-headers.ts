@@ -89,7 +89,11 @@ export async function detectStructure(memory: Source): Promise<StructureInfo | n
   if (!layout.versions.includes(version)) {
     const known = layout.versions.join(' or ');
     info.diagnostics.push(
-      diagnostic('warning', 'STRUCT_UNKNOWN_VERSION', `The ${layout.kind} header has layout version ${version}, not ${known}.`),
+      diagnostic(
+        'warning',
+        'STRUCT_UNKNOWN_VERSION',
+        `The ${layout.kind} header has layout version ${version}, not ${known}.`,
+      ),
     );
   }
   if (fields.length < layout.size) {

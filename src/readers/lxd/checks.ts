@@ -29,7 +29,8 @@ function listingFindings({ listings, folders }: LxdVerifyData): Diagnostic[] {
   const present = new Set(folders.names);
   const findings: Diagnostic[] = [];
   const listers = new Map<string, string[]>();
-  for (const { file, names } of listings) for (const name of names) listers.set(name, [...(listers.get(name) ?? []), file]);
+  for (const { file, names } of listings)
+    for (const name of names) listers.set(name, [...(listers.get(name) ?? []), file]);
   for (const [name, files] of listers) {
     if (present.has(name)) continue;
     const message = `${files.join(' and ')} ${files.length > 1 ? 'list' : 'lists'} snapshot ${name}, but ${folders.where}/${name} is not there: the snapshot cannot be restored`;
@@ -40,7 +41,14 @@ function listingFindings({ listings, folders }: LxdVerifyData): Diagnostic[] {
   const files = listings.map((listing) => listing.file).join(' or ');
   for (const name of folders.names) {
     if (listers.has(name)) continue;
-    findings.push(diagnostic('warning', 'LXD_SNAPSHOT_UNLISTED', `${folders.where}/${name} is not listed in ${files}: LXD does not know it as a snapshot`, `${folders.where}/${name}`));
+    findings.push(
+      diagnostic(
+        'warning',
+        'LXD_SNAPSHOT_UNLISTED',
+        `${folders.where}/${name} is not listed in ${files}: LXD does not know it as a snapshot`,
+        `${folders.where}/${name}`,
+      ),
+    );
   }
   return findings;
 }
@@ -49,6 +57,8 @@ async function childProblems(selector: string, open: () => Promise<Snapshot>): P
   try {
     return (await open()).diagnostics;
   } catch (error) {
-    return [diagnostic('error', 'LXD_SNAPSHOT_UNREADABLE', `snapshot #${selector} cannot be opened: ${errorMessage(error)}`)];
+    return [
+      diagnostic('error', 'LXD_SNAPSHOT_UNREADABLE', `snapshot #${selector} cannot be opened: ${errorMessage(error)}`),
+    ];
   }
 }

@@ -1,6 +1,15 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
-import { badField, describeValue, field, isYamlMap, stringList, within, type YamlContext, type YamlMap } from './yaml.js';
+import {
+  badField,
+  describeValue,
+  field,
+  isYamlMap,
+  stringList,
+  within,
+  type YamlContext,
+  type YamlMap,
+} from './yaml.js';
 
 /** A mapping together with where it sits, so later field reads report the right file and key. */
 export interface Located {
@@ -59,16 +68,21 @@ export function readConfig(value: unknown, context: YamlContext): LxdConfig | nu
     return null;
   }
   const version = field(context, value, 'version', 'number');
-  if (version !== undefined && version !== 2) badField(within(context, 'version'), `is ${version}; only versions 1 and 2 are known, read as 2`);
+  if (version !== undefined && version !== 2)
+    badField(within(context, 'version'), `is ${version}; only versions 1 and 2 are known, read as 2`);
   const v2 = Object.hasOwn(value, 'version');
   const volumes = v2 ? locatedList(context, value, 'volumes') : locatedOne(context, value, 'volume');
-  const volumeSnapshots = v2 ? volumes.map((volume) => locatedList(volume.context, volume.map, 'snapshots')) : [locatedList(context, value, 'volume_snapshots')];
+  const volumeSnapshots = v2
+    ? volumes.map((volume) => locatedList(volume.context, volume.map, 'snapshots'))
+    : [locatedList(context, value, 'volume_snapshots')];
   return {
     shape: v2 ? 'v2' : 'v1',
     instance: locatedOne(context, value, v2 && Object.hasOwn(value, 'instance') ? 'instance' : 'container')[0] ?? null,
     snapshots: locatedList(context, value, 'snapshots'),
     pool: (v2 ? locatedList(context, value, 'pools') : locatedOne(context, value, 'pool'))[0] ?? null,
-    profiles: locatedList(context, value, 'profiles').flatMap((profile) => field(profile.context, profile.map, 'name', 'string') ?? []),
+    profiles: locatedList(context, value, 'profiles').flatMap(
+      (profile) => field(profile.context, profile.map, 'name', 'string') ?? [],
+    ),
     volumes: volumes.map((volume, i) => volumeSummary(volume, volumeSnapshots[i] ?? [])),
     volumeSnapshots: volumeSnapshots[0] ?? [],
   };

@@ -11,7 +11,16 @@ import { readTextFile } from '../shared/text-file.js';
 import { readConfig, recordNames, reportingTo, snapshotRecord, type Located, type LxdConfig } from './config.js';
 import { imageMetadata, instanceMetadata, snapshotMetadata, type SnapshotRow } from './metadata.js';
 import { verifyLxd } from './checks.js';
-import { configMissing, instanceIdentity, lazyChild, orderedNames, rowSummary, selfChild, snapshotSelector, uniqueDiagnostics } from './view.js';
+import {
+  configMissing,
+  instanceIdentity,
+  lazyChild,
+  orderedNames,
+  rowSummary,
+  selfChild,
+  snapshotSelector,
+  uniqueDiagnostics,
+} from './view.js';
 import { parseLxdYaml, yamlContext, yamlTooLarge } from './yaml.js';
 
 export type DirVariant = 'instance' | 'snapshot';
@@ -50,7 +59,14 @@ async function readYamlFile(path: string, display: string, diagnostics: Diagnost
   }
   const text = stats.isFile() ? await readTextFile(path, limits.metadataBytes) : null;
   if (text === null) {
-    diagnostics.push(diagnostic('warning', 'UNREADABLE_ENTRY', `cannot read ${display}${stats.isFile() ? ' (permissions? LXD makes it readable by root only)' : ': not a regular file'}`, display));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'UNREADABLE_ENTRY',
+        `cannot read ${display}${stats.isFile() ? ' (permissions? LXD makes it readable by root only)' : ': not a regular file'}`,
+        display,
+      ),
+    );
     return null;
   }
   return parseLxdYaml(text, display, diagnostics);
@@ -63,8 +79,14 @@ interface FolderFiles {
 
 async function folderFiles(folder: string, prefix: string, diagnostics: Diagnostic[]): Promise<FolderFiles> {
   const display = (name: string): string => (prefix ? `${prefix}/${name}` : name);
-  const config = readConfig(await readYamlFile(join(folder, 'backup.yaml'), display('backup.yaml'), diagnostics), yamlContext(display('backup.yaml'), diagnostics));
-  const image = imageMetadata(await readYamlFile(join(folder, 'metadata.yaml'), display('metadata.yaml'), diagnostics), yamlContext(display('metadata.yaml'), diagnostics));
+  const config = readConfig(
+    await readYamlFile(join(folder, 'backup.yaml'), display('backup.yaml'), diagnostics),
+    yamlContext(display('backup.yaml'), diagnostics),
+  );
+  const image = imageMetadata(
+    await readYamlFile(join(folder, 'metadata.yaml'), display('metadata.yaml'), diagnostics),
+    yamlContext(display('metadata.yaml'), diagnostics),
+  );
   return { config, image };
 }
 
@@ -76,10 +98,19 @@ async function rootfsNode(folder: string, display: string, diagnostics: Diagnost
   const rootfs = join(folder, 'rootfs');
   const stats = await lstat(rootfs, { bigint: true }).catch(() => null);
   if (!stats?.isDirectory()) {
-    diagnostics.push(diagnostic('error', 'LXD_ROOTFS_MISSING', `${display} is ${stats ? 'not a folder' : 'missing'}: this volume has no filesystem to show`, display));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'LXD_ROOTFS_MISSING',
+        `${display} is ${stats ? 'not a folder' : 'missing'}: this volume has no filesystem to show`,
+        display,
+      ),
+    );
     return dirNode('', []);
   }
-  return lazyFolder({ name: '', kind: 'dir', size: 0, attrs: {}, ...statFields(stats) }, (raised) => diskChildren(rootfs, raised, ''));
+  return lazyFolder({ name: '', kind: 'dir', size: 0, attrs: {}, ...statFields(stats) }, (raised) =>
+    diskChildren(rootfs, raised, ''),
+  );
 }
 
 async function openInstance(folder: string, options: OpenOptions): Promise<Snapshot> {
@@ -96,9 +127,24 @@ async function openInstance(folder: string, options: OpenOptions): Promise<Snaps
   metadata.snapshots_folder = where;
   const diagnostics = uniqueDiagnostics(collected);
   const root = await rootfsNode(folder, 'rootfs', diagnostics);
-  const snapshot: Snapshot = { format: 'lxd-dir', variant: 'instance', title: volume, metadata, root, children: [], diagnostics };
+  const snapshot: Snapshot = {
+    format: 'lxd-dir',
+    variant: 'instance',
+    title: volume,
+    metadata,
+    root,
+    children: [],
+    diagnostics,
+  };
   const rows = metadata.snapshots as SnapshotRow[];
-  const children = folderChildren(folders ?? [], { title: volume, config: files.config, rows, identity: instanceIdentity(metadata), where: where ?? '', options });
+  const children = folderChildren(folders ?? [], {
+    title: volume,
+    config: files.config,
+    rows,
+    identity: instanceIdentity(metadata),
+    where: where ?? '',
+    options,
+  });
   snapshot.children = [selfChild(snapshot, SELF, children.length), ...children];
   const listings = files.config ? [{ file: 'backup.yaml', names: recordNames(files.config.snapshots) }] : [];
   const found = where === null ? null : { where, names: (folders ?? []).map((entry) => entry.name) };
@@ -128,13 +174,24 @@ interface InstanceParts {
 
 function folderChildren(folders: readonly DirEntry[], parts: InstanceParts): ChildSnapshot[] {
   const byName = new Map(folders.map((entry) => [entry.name, entry]));
-  return orderedNames(parts.rows.map((row) => row.name), byName.keys()).map((name): ChildSnapshot => {
+  return orderedNames(
+    parts.rows.map((row) => row.name),
+    byName.keys(),
+  ).map((name): ChildSnapshot => {
     const row = parts.rows.find((candidate) => candidate.name === name);
     const title = `${parts.title}/${name}`;
     const path = byName.get(name)?.path.toString() ?? '';
     const record = parts.config ? snapshotRecord(parts.config.snapshots, name) : null;
     return lazyChild(snapshotSelector(name, SELF), title, rowSummary(row), () =>
-      openSnapshotFolder({ folder: path, display: `${parts.where}/${name}`, name, title, identity: parts.identity, record, options: parts.options }),
+      openSnapshotFolder({
+        folder: path,
+        display: `${parts.where}/${name}`,
+        name,
+        title,
+        identity: parts.identity,
+        record,
+        options: parts.options,
+      }),
     );
   });
 }
@@ -160,7 +217,10 @@ async function openSnapshotFolder(parts: SnapshotParts): Promise<Snapshot> {
   const record = parts.record && reportingTo(parts.record, collected);
   const instance = typeof parts.identity.instance === 'string' ? parts.identity.instance : configName(files.config);
   const metadata: MetaRecord = { name: parts.name, ...parts.identity, instance };
-  Object.assign(metadata, snapshotMetadata({ name: parts.name, instance, record, own: files.config }, parts.options.showSecrets));
+  Object.assign(
+    metadata,
+    snapshotMetadata({ name: parts.name, instance, record, own: files.config }, parts.options.showSecrets),
+  );
   if (files.image) metadata.image = files.image;
   // LXD keeps a stateful snapshot's CRIU checkpoint in <snapshot>/state.
   if ((await lstat(join(parts.folder, 'state')).catch(() => null))?.isDirectory()) metadata.state_folder = true;
@@ -180,9 +240,22 @@ async function openLoneSnapshot(folder: string, options: OpenOptions): Promise<S
   const volume = basename(dirname(folder));
   const earlier: Diagnostic[] = [];
   const display = `../../../containers/${volume}/backup.yaml`;
-  const value = await readYamlFile(join(folder, '..', '..', '..', 'containers', volume, 'backup.yaml'), display, earlier);
+  const value = await readYamlFile(
+    join(folder, '..', '..', '..', 'containers', volume, 'backup.yaml'),
+    display,
+    earlier,
+  );
   const config = readConfig(value, yamlContext(display, earlier));
   const record = config ? snapshotRecord(config.snapshots, name) : null;
   const identity = instanceIdentity(config ? instanceMetadata(null, config, 'container', options.showSecrets) : null);
-  return openSnapshotFolder({ folder, display: '', name, title: `${volume}/${name}`, identity, record, options, earlier });
+  return openSnapshotFolder({
+    folder,
+    display: '',
+    name,
+    title: `${volume}/${name}`,
+    identity,
+    record,
+    options,
+    earlier,
+  });
 }

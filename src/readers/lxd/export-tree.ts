@@ -52,16 +52,26 @@ export function volumeTree(found: VolumeMembers, kind: InstanceKind, source: Sou
 
 function pickRootfs(found: VolumeMembers): Picked {
   const from = `${found.prefix}/rootfs`;
-  const entries = found.members.filter(({ rel }) => rel[0] === 'rootfs').map(({ entry, rel }) => relocated(entry, rel.slice(1), from));
-  return { from, entries, missing: entries.length === 0 ? `${from} is not in the archive: this volume has no filesystem to show` : null };
+  const entries = found.members
+    .filter(({ rel }) => rel[0] === 'rootfs')
+    .map(({ entry, rel }) => relocated(entry, rel.slice(1), from));
+  return {
+    from,
+    entries,
+    missing: entries.length === 0 ? `${from} is not in the archive: this volume has no filesystem to show` : null,
+  };
 }
 
 function pickFolder(found: VolumeMembers, kind: InstanceKind): Picked {
-  const entries = found.members.filter(({ rel }) => rel.length > 0).map(({ entry, rel }) => relocated(entry, rel, found.prefix));
+  const entries = found.members
+    .filter(({ rel }) => rel.length > 0)
+    .map(({ entry, rel }) => relocated(entry, rel, found.prefix));
   if (found.disk) entries.push({ ...found.disk, path: DISK_NAME });
   let missing: string | null = null;
-  if (kind === 'virtual-machine' && !found.disk) missing = `${found.prefix}.img, the VM's root disk, is not in the archive`;
-  if (kind === 'custom' && entries.length === 0 && found.members.length === 0) missing = `${found.prefix} is not in the archive: the volume has no content to show`;
+  if (kind === 'virtual-machine' && !found.disk)
+    missing = `${found.prefix}.img, the VM's root disk, is not in the archive`;
+  if (kind === 'custom' && entries.length === 0 && found.members.length === 0)
+    missing = `${found.prefix} is not in the archive: the volume has no content to show`;
   return { from: found.prefix, entries, missing };
 }
 

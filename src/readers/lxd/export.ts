@@ -9,13 +9,39 @@ import type { TarArchive } from '../shared/tar-archive.js';
 import type { TarEntry } from '../shared/tar/types.js';
 import { archiveFacts } from '../shared/tar-snapshot.js';
 import { normaliseMemberPath } from '../shared/tar-tree.js';
-import { readConfig, readIndex, recordNames, reportingTo, snapshotRecord, type LxdConfig, type LxdIndex } from './config.js';
+import {
+  readConfig,
+  readIndex,
+  recordNames,
+  reportingTo,
+  snapshotRecord,
+  type LxdConfig,
+  type LxdIndex,
+} from './config.js';
 import { volumeTree } from './export-tree.js';
-import { exportKind, exportLayout, isOptimized, KIND_FOLDERS, memberFile, scanMembers, type ExportLayout, type VolumeMembers } from './members.js';
+import {
+  exportKind,
+  exportLayout,
+  isOptimized,
+  KIND_FOLDERS,
+  memberFile,
+  scanMembers,
+  type ExportLayout,
+  type VolumeMembers,
+} from './members.js';
 import { imageMetadata, instanceMetadata, snapshotMetadata, snapshotRecords, type SnapshotRow } from './metadata.js';
 import { verifyLxd } from './checks.js';
 import type { SnapshotListing } from './verify-data.js';
-import { configMissing, instanceIdentity, lazyChild, orderedNames, rowSummary, selfChild, snapshotSelector, uniqueDiagnostics } from './view.js';
+import {
+  configMissing,
+  instanceIdentity,
+  lazyChild,
+  orderedNames,
+  rowSummary,
+  selfChild,
+  snapshotSelector,
+  uniqueDiagnostics,
+} from './view.js';
 import { parseLxdYaml, yamlContext, yamlTooLarge } from './yaml.js';
 
 const INDEX = 'backup/index.yaml';
@@ -49,7 +75,12 @@ export function configShape(index: LxdIndex | null): string {
   return index.config?.shape ?? 'none';
 }
 
-async function readYamlMember(source: Source, entry: TarEntry, file: string, diagnostics: Diagnostic[]): Promise<unknown> {
+async function readYamlMember(
+  source: Source,
+  entry: TarEntry,
+  file: string,
+  diagnostics: Diagnostic[],
+): Promise<unknown> {
   if (entry.size > limits.metadataBytes) {
     diagnostics.push(yamlTooLarge(file, entry.size));
     return null;
@@ -101,13 +132,22 @@ export async function openExport(archive: TarArchive, fileName: string, options:
   const read = await readInstance(archive, fileName, options);
   const { layout, index, config, files, instance } = read;
   const diagnostics = [...read.shared, ...files.diagnostics];
-  if (!config && layout.kind !== 'custom') diagnostics.push(configMissing(`neither ${INDEX} nor ${layout.instance.prefix}/backup.yaml holds it`));
+  if (!config && layout.kind !== 'custom')
+    diagnostics.push(configMissing(`neither ${INDEX} nor ${layout.instance.prefix}/backup.yaml holds it`));
   const tree = volumeTree(layout.instance, layout.kind, archive.source);
   diagnostics.push(...tree.diagnostics);
   const metadata: MetaRecord = { ...instance };
   if (files.image) metadata.image = files.image;
   Object.assign(metadata, { tree: tree.facts, export: read.facts, archive: archiveFacts(archive) });
-  const snapshot: Snapshot = { format: 'lxd-export', variant: configShape(index), title: read.title, metadata, root: tree.root, children: [], diagnostics: uniqueDiagnostics(diagnostics) };
+  const snapshot: Snapshot = {
+    format: 'lxd-export',
+    variant: configShape(index),
+    title: read.title,
+    metadata,
+    root: tree.root,
+    children: [],
+    diagnostics: uniqueDiagnostics(diagnostics),
+  };
   const folders = KIND_FOLDERS[layout.kind];
   const children = snapshotChildren(read, folders.instance, instance.snapshots as SnapshotRow[]);
   snapshot.children = [selfChild(snapshot, folders.instance, children.length), ...children];
@@ -127,7 +167,11 @@ function listings(index: LxdIndex | null, config: LxdConfig | null, layout: Expo
   const found: SnapshotListing[] = [];
   if (index) found.push({ file: `${INDEX} snapshots`, names: index.snapshots ?? [] });
   const records = snapshotRecords(config, layout.kind);
-  if (config) found.push({ file: index?.config ? `${INDEX} config` : `${layout.instance.prefix}/backup.yaml`, names: recordNames(records) });
+  if (config)
+    found.push({
+      file: index?.config ? `${INDEX} config` : `${layout.instance.prefix}/backup.yaml`,
+      names: recordNames(records),
+    });
   return found;
 }
 
@@ -153,13 +197,19 @@ function snapshotChildren(context: ExportContext, selfSelector: string, rows: re
   const listed = [...(context.index?.snapshots ?? []), ...rows.map((row) => row.name)];
   return orderedNames(listed, context.layout.snapshots.keys()).map((name) => {
     const row = rows.find((candidate) => candidate.name === name);
-    return lazyChild(snapshotSelector(name, selfSelector), `${context.title}/${name}`, rowSummary(row), () => openSnapshot(context, name));
+    return lazyChild(snapshotSelector(name, selfSelector), `${context.title}/${name}`, rowSummary(row), () =>
+      openSnapshot(context, name),
+    );
   });
 }
 
 async function openSnapshot(context: ExportContext, name: string): Promise<Snapshot> {
   const { archive, layout, instance } = context;
-  const found = layout.snapshots.get(name) ?? { prefix: `backup/${KIND_FOLDERS[layout.kind].snapshots}/${name}`, members: [], blobs: [] };
+  const found = layout.snapshots.get(name) ?? {
+    prefix: `backup/${KIND_FOLDERS[layout.kind].snapshots}/${name}`,
+    members: [],
+    blobs: [],
+  };
   const files = await volumeFiles(archive.source, found);
   const problems: Diagnostic[] = [];
   const listed = snapshotRecord(snapshotRecords(context.config, layout.kind), name);
@@ -172,5 +222,13 @@ async function openSnapshot(context: ExportContext, name: string): Promise<Snaps
   metadata.tree = tree.facts;
   metadata.archive = archiveFacts(archive);
   const diagnostics = uniqueDiagnostics([...context.shared, ...files.diagnostics, ...problems, ...tree.diagnostics]);
-  return { format: 'lxd-export', variant: 'snapshot', title: `${context.title}/${name}`, metadata, root: tree.root, children: [], diagnostics };
+  return {
+    format: 'lxd-export',
+    variant: 'snapshot',
+    title: `${context.title}/${name}`,
+    metadata,
+    root: tree.root,
+    children: [],
+    diagnostics,
+  };
 }

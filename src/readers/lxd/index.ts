@@ -21,7 +21,11 @@ export const lxdExportReader: Reader = {
   },
   async open(probe: Probe, _variant: string | null, options: OpenOptions): Promise<Snapshot> {
     const archive = await probe.tar();
-    if (!archive || !isLxdExport(archive)) throw new SnapinspectError('UNREADABLE', `${probe.path} is not an LXD export (its first member is not backup/index.yaml)`);
+    if (!archive || !isLxdExport(archive))
+      throw new SnapinspectError(
+        'UNREADABLE',
+        `${probe.path} is not an LXD export (its first member is not backup/index.yaml)`,
+      );
     return openExport(archive, basename(probe.path), options);
   },
 };
@@ -34,7 +38,8 @@ export const lxdDirReader: Reader = {
     return dirVariant(probe);
   },
   async open(probe: Probe, variant: string | null, options: OpenOptions): Promise<Snapshot> {
-    if (!probe.isDirectory) throw new SnapinspectError('UNREADABLE', `${probe.path} is not a folder; an LXD dir-pool volume is one`);
+    if (!probe.isDirectory)
+      throw new SnapinspectError('UNREADABLE', `${probe.path} is not a folder; an LXD dir-pool volume is one`);
     const known = variant === 'instance' || variant === 'snapshot' ? variant : dirVariant(probe);
     return openDirVolume(probe.path, known ?? 'instance', options);
   },

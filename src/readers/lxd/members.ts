@@ -115,7 +115,9 @@ function placeSnapshot(scan: MemberScan, entry: TarEntry, dir: string, name: str
 export function exportKind(scan: MemberScan, declared: string | undefined): InstanceKind {
   if (declared === 'container' || declared === 'virtual-machine' || declared === 'custom') return declared;
   const holds = (kind: InstanceKind): boolean =>
-    [...scan.volumes.keys()].some((key) => key === KIND_FOLDERS[kind].instance || key.startsWith(`${KIND_FOLDERS[kind].snapshots}/`));
+    [...scan.volumes.keys()].some(
+      (key) => key === KIND_FOLDERS[kind].instance || key.startsWith(`${KIND_FOLDERS[kind].snapshots}/`),
+    );
   return KINDS.find(holds) ?? 'container';
 }
 
@@ -125,17 +127,28 @@ export function exportLayout(scan: MemberScan, kind: InstanceKind): ExportLayout
   for (const [key, found] of scan.volumes) {
     if (key.startsWith(`${folders.snapshots}/`)) snapshots.set(key.slice(folders.snapshots.length + 1), found);
   }
-  const instance = scan.volumes.get(folders.instance) ?? { prefix: `backup/${folders.instance}`, members: [], blobs: [] };
+  const instance = scan.volumes.get(folders.instance) ?? {
+    prefix: `backup/${folders.instance}`,
+    members: [],
+    blobs: [],
+  };
   return { kind, instance, snapshots };
 }
 
 /** Any sign of `--optimized-storage`: the index flag, the header file or a send stream. */
 export function isOptimized(scan: MemberScan, flagged: boolean | undefined): boolean {
-  return flagged === true || scan.optimizedHeader !== undefined || scan.looseBlobs.length > 0 || [...scan.volumes.values()].some((found) => found.blobs.length > 0);
+  return (
+    flagged === true ||
+    scan.optimizedHeader !== undefined ||
+    scan.looseBlobs.length > 0 ||
+    [...scan.volumes.values()].some((found) => found.blobs.length > 0)
+  );
 }
 
 /** A file directly in the volume folder; the last copy wins, as on extraction. */
 export function memberFile(found: VolumeMembers, name: string): TarEntry | undefined {
-  const copies = found.members.filter((member) => member.rel.length === 1 && member.rel[0] === name && member.entry.kind === 'file');
+  const copies = found.members.filter(
+    (member) => member.rel.length === 1 && member.rel[0] === name && member.entry.kind === 'file',
+  );
   return copies[copies.length - 1]?.entry;
 }

@@ -1,7 +1,16 @@
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import { recordNames, snapshotRecord, type Located, type LxdConfig, type LxdIndex } from './config.js';
 import { lxdTime, redactedRecord, unixTime } from './values.js';
-import { badField, describeValue, field, isYamlMap, stringList, toMeta, toMetaRecord, type YamlContext } from './yaml.js';
+import {
+  badField,
+  describeValue,
+  field,
+  isYamlMap,
+  stringList,
+  toMeta,
+  toMetaRecord,
+  type YamlContext,
+} from './yaml.js';
 
 export type InstanceKind = 'container' | 'virtual-machine' | 'custom';
 
@@ -31,9 +40,15 @@ function sharedFields(record: MetaRecord, { map, context }: Located, showSecrets
 }
 
 /** The instance as `lxc info` and `lxc config show` describe it. */
-export function instanceMetadata(index: LxdIndex | null, config: LxdConfig | null, kind: InstanceKind, showSecrets: boolean): MetaRecord {
+export function instanceMetadata(
+  index: LxdIndex | null,
+  config: LxdConfig | null,
+  kind: InstanceKind,
+  showSecrets: boolean,
+): MetaRecord {
   const instance = config?.instance ?? null;
-  const text = (located: Located | null | undefined, key: string): string | undefined => (located ? field(located.context, located.map, key, 'string') : undefined);
+  const text = (located: Located | null | undefined, key: string): string | undefined =>
+    located ? field(located.context, located.map, key, 'string') : undefined;
   const firstVolume = config?.volumes[0]?.name;
   const record: MetaRecord = {
     name: index?.name ?? text(instance, 'name') ?? (typeof firstVolume === 'string' ? firstVolume : null),
@@ -65,14 +80,20 @@ export function snapshotRecords(config: LxdConfig | null, kind: InstanceKind): L
  */
 export function snapshotRows(index: LxdIndex | null, config: LxdConfig | null, kind: InstanceKind): SnapshotRow[] {
   const records = snapshotRecords(config, kind);
-  if (records.length === 0) return (index?.snapshots ?? []).map((name) => ({ name, taken_at: null, expires_at: null, stateful: null }));
+  if (records.length === 0)
+    return (index?.snapshots ?? []).map((name) => ({ name, taken_at: null, expires_at: null, stateful: null }));
   return recordNames(records).map((name) => snapshotRow(name, snapshotRecord(records, name)));
 }
 
 function snapshotRow(name: string, record: Located | null): SnapshotRow {
   if (!record) return { name, taken_at: null, expires_at: null, stateful: null };
   const { map, context } = record;
-  const row: SnapshotRow = { name, taken_at: lxdTime(context, map, 'created_at') ?? null, expires_at: lxdTime(context, map, 'expires_at') ?? null, stateful: null };
+  const row: SnapshotRow = {
+    name,
+    taken_at: lxdTime(context, map, 'created_at') ?? null,
+    expires_at: lxdTime(context, map, 'expires_at') ?? null,
+    stateful: null,
+  };
   row.stateful = field(context, map, 'stateful', 'boolean') ?? null;
   return row;
 }
@@ -95,7 +116,8 @@ export function snapshotMetadata({ name, instance, record, own }: SnapshotFacts,
   }
   const source = record ?? own?.instance ?? null;
   if (source) sharedFields(metadata, source, showSecrets);
-  if (!record && own?.instance) metadata.config_source = 'the snapshot folder\'s backup.yaml (no record in the instance config)';
+  if (!record && own?.instance)
+    metadata.config_source = "the snapshot folder's backup.yaml (no record in the instance config)";
   return metadata;
 }
 

@@ -41,16 +41,30 @@ export function rowSummary(row: SnapshotRow | undefined): MetaRecord {
 }
 
 export function configMissing(where: string): Diagnostic {
-  return diagnostic('warning', 'LXD_CONFIG_MISSING', `no instance config found (${where}): name, profiles, devices and snapshot times are unknown`);
+  return diagnostic(
+    'warning',
+    'LXD_CONFIG_MISSING',
+    `no instance config found (${where}): name, profiles, devices and snapshot times are unknown`,
+  );
 }
 
 /** Lazily opened, once. */
-export function lazyChild(selector: string, title: string, summary: MetaRecord, open: () => Promise<Snapshot>): ChildSnapshot {
+export function lazyChild(
+  selector: string,
+  title: string,
+  summary: MetaRecord,
+  open: () => Promise<Snapshot>,
+): ChildSnapshot {
   let opened: Promise<Snapshot> | undefined;
   return { selector, title, summary, open: () => (opened ??= open()) };
 }
 
 /** What a snapshot view repeats from its instance: whose snapshot it is and where it is stored. */
 export function instanceIdentity(instance: MetaRecord | null): MetaRecord {
-  return { instance: instance?.name ?? null, type: instance?.type ?? null, pool: instance?.pool ?? null, backend: instance?.backend ?? null };
+  return {
+    instance: instance?.name ?? null,
+    type: instance?.type ?? null,
+    pool: instance?.pool ?? null,
+    backend: instance?.backend ?? null,
+  };
 }

@@ -34,7 +34,9 @@ export function parseLxdYaml(text: string, file: string, diagnostics: Diagnostic
     try {
       return parse(text, { schema: 'core', maxAliasCount: MAX_ALIASES, logLevel: 'error' }) as unknown;
     } catch (error) {
-      diagnostics.push(diagnostic('error', 'LXD_BAD_YAML', `${file} is not valid YAML: ${firstLine(errorMessage(error))}`, file));
+      diagnostics.push(
+        diagnostic('error', 'LXD_BAD_YAML', `${file} is not valid YAML: ${firstLine(errorMessage(error))}`, file),
+      );
       return null;
     }
   }
@@ -53,7 +55,9 @@ function sizeProblem(size: number): string {
 
 function guardProblem(text: string): string | null {
   if (text.length > limits.metadataBytes) return sizeProblem(text.length);
-  return nestingDepth(text) > limits.jsonDepth ? `nests more than ${limits.jsonDepth} levels deep, far beyond any LXD file` : null;
+  return nestingDepth(text) > limits.jsonDepth
+    ? `nests more than ${limits.jsonDepth} levels deep, far beyond any LXD file`
+    : null;
 }
 
 /**
@@ -87,7 +91,13 @@ interface FieldKinds {
   number: number;
 }
 
-const kindNames: Record<keyof FieldKinds, string> = { map: 'a mapping', list: 'a list', string: 'a string', boolean: 'true or false', number: 'a number' };
+const kindNames: Record<keyof FieldKinds, string> = {
+  map: 'a mapping',
+  list: 'a list',
+  string: 'a string',
+  boolean: 'true or false',
+  number: 'a number',
+};
 
 function hasKind(value: unknown, kind: keyof FieldKinds): boolean {
   if (kind === 'map') return isYamlMap(value);
@@ -103,7 +113,12 @@ export function describeValue(value: unknown): string {
 }
 
 /** A key of a mapping with the expected type; absent and null are quietly undefined, anything else is reported. */
-export function field<K extends keyof FieldKinds>(context: YamlContext, map: YamlMap | undefined, key: string, kind: K): FieldKinds[K] | undefined {
+export function field<K extends keyof FieldKinds>(
+  context: YamlContext,
+  map: YamlMap | undefined,
+  key: string,
+  kind: K,
+): FieldKinds[K] | undefined {
   const value = map && Object.hasOwn(map, key) ? map[key] : undefined;
   if (value === undefined || value === null) return undefined;
   if (hasKind(value, kind)) return value as FieldKinds[K];
@@ -112,7 +127,9 @@ export function field<K extends keyof FieldKinds>(context: YamlContext, map: Yam
 }
 
 export function badField(context: YamlContext, problem: string): void {
-  context.diagnostics.push(diagnostic('warning', 'LXD_BAD_FIELD', `${context.file}: ${context.at || 'the document'} ${problem}`, context.file));
+  context.diagnostics.push(
+    diagnostic('warning', 'LXD_BAD_FIELD', `${context.file}: ${context.at || 'the document'} ${problem}`, context.file),
+  );
 }
 
 /** Strings of a list; other elements are reported and skipped. */
@@ -120,7 +137,8 @@ export function stringList(context: YamlContext, map: YamlMap | undefined, key: 
   const list = field(context, map, key, 'list');
   if (!list) return undefined;
   const strings = list.filter((item): item is string => typeof item === 'string');
-  if (strings.length < list.length) badField(within(context, key), `has ${list.length - strings.length} elements that are not strings`);
+  if (strings.length < list.length)
+    badField(within(context, key), `has ${list.length - strings.length} elements that are not strings`);
   return strings;
 }
 
@@ -131,7 +149,8 @@ export function stringList(context: YamlContext, map: YamlMap | undefined, key: 
 export function toMeta(value: unknown, depth = 0): MetaValue {
   if (depth > limits.jsonDepth) return '(nested too deep)';
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return value;
   if (value instanceof Uint8Array) return new Uint8Array(value);
   if (Array.isArray(value)) return value.map((item) => toMeta(item, depth + 1));
   if (isYamlMap(value)) return toMetaRecord(value, depth);

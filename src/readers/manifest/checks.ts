@@ -15,21 +15,38 @@ export function checkManifest(manifest: JsonObject): Diagnostic[] {
   const findings: Diagnostic[] = [];
   for (const entry of files) {
     if (entry.sha256 !== undefined && !(typeof entry.sha256 === 'string' && SHA256.test(entry.sha256))) {
-      findings.push(diagnostic('error', 'MANIFEST_BAD_DIGEST', `sha256 of ${String(entry.path)} is not 64 hex digits`, String(entry.path)));
+      findings.push(
+        diagnostic(
+          'error',
+          'MANIFEST_BAD_DIGEST',
+          `sha256 of ${String(entry.path)} is not 64 hex digits`,
+          String(entry.path),
+        ),
+      );
     }
   }
-  for (const memory of Array.isArray(manifest.memories) ? manifest.memories : []) findings.push(...memoryFindings(memory, sizes));
+  for (const memory of Array.isArray(manifest.memories) ? manifest.memories : [])
+    findings.push(...memoryFindings(memory, sizes));
   return findings;
 }
 
 function memoryFindings(memory: JsonValue, sizes: ReadonlyMap<string, number>): Diagnostic[] {
-  if (!isJsonObject(memory) || typeof memory.path !== 'string') return [diagnostic('error', 'MANIFEST_BAD_MEMORY', 'a memory entry has no path')];
+  if (!isJsonObject(memory) || typeof memory.path !== 'string')
+    return [diagnostic('error', 'MANIFEST_BAD_MEMORY', 'a memory entry has no path')];
   const { path, xxh64 } = memory;
-  if (typeof xxh64 !== 'string' || !HEX_PAGES.test(xxh64)) return [diagnostic('error', 'MANIFEST_BAD_PAGES', `page hashes of ${path} are not 16 hex digits each`, path)];
+  if (typeof xxh64 !== 'string' || !HEX_PAGES.test(xxh64))
+    return [diagnostic('error', 'MANIFEST_BAD_PAGES', `page hashes of ${path} are not 16 hex digits each`, path)];
   const pageSize = Number(memory.pageSize ?? 65536);
   const size = sizes.get(path);
   const expected = size === undefined || !(pageSize > 0) ? undefined : Math.ceil(size / pageSize);
   const listed = xxh64.length / 16;
   if (expected === undefined || expected === listed) return [];
-  return [diagnostic('error', 'MANIFEST_PAGE_COUNT', `${path} has ${listed} page hashes but its ${size} bytes make ${expected} pages of ${pageSize}`, path)];
+  return [
+    diagnostic(
+      'error',
+      'MANIFEST_PAGE_COUNT',
+      `${path} has ${listed} page hashes but its ${size} bytes make ${expected} pages of ${pageSize}`,
+      path,
+    ),
+  ];
 }

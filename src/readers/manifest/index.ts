@@ -60,11 +60,17 @@ function memoryHashes(value: JsonValue | undefined): Map<string, { pageSize: num
 function nodeFor(entry: JsonObject, memories: Map<string, { pageSize: number; tokens: BigUint64Array }>): TreeNode {
   const path = String(entry.path);
   const kind = KINDS.includes(entry.kind as NodeKind) ? (entry.kind as NodeKind) : 'file';
-  const node: TreeNode = { name: path.slice(path.lastIndexOf('/') + 1), kind, size: Number(entry.size ?? 0), attrs: {} };
+  const node: TreeNode = {
+    name: path.slice(path.lastIndexOf('/') + 1),
+    kind,
+    size: Number(entry.size ?? 0),
+    attrs: {},
+  };
   if (typeof entry.mode === 'string') node.mode = Number.parseInt(entry.mode, 8);
   if (typeof entry.uid === 'bigint') node.uid = Number(entry.uid);
   if (typeof entry.gid === 'bigint') node.gid = Number(entry.gid);
-  if (typeof entry.mtime === 'string' && !Number.isNaN(Date.parse(entry.mtime))) node.mtime = instantFromIso(entry.mtime);
+  if (typeof entry.mtime === 'string' && !Number.isNaN(Date.parse(entry.mtime)))
+    node.mtime = instantFromIso(entry.mtime);
   if (typeof entry.linkTarget === 'string') node.linkTarget = entry.linkTarget;
   if (typeof entry.sha256 === 'string') node.sha256 = entry.sha256;
   if (isJsonObject(entry.attrs)) node.attrs = entry.attrs;
@@ -81,10 +87,11 @@ function linkChildren(nodes: Map<string, TreeNode>): TreeNode {
   const lists = new Map<string, TreeNode[]>();
   const linked = new Set<string>();
   for (const path of [...nodes.keys()]) {
-    for (let child = path; child !== '' && !linked.has(child); ) {
+    for (let child = path; child !== '' && !linked.has(child);) {
       linked.add(child);
       const parent = parentPath(child);
-      if (!nodes.has(parent)) nodes.set(parent, { name: parent.slice(parent.lastIndexOf('/') + 1), kind: 'dir', size: 0, attrs: {} });
+      if (!nodes.has(parent))
+        nodes.set(parent, { name: parent.slice(parent.lastIndexOf('/') + 1), kind: 'dir', size: 0, attrs: {} });
       const list = lists.get(parent) ?? [];
       const node = nodes.get(child);
       if (node) list.push(node);

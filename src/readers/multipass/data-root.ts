@@ -22,10 +22,17 @@ export async function isInstanceFolder(dir: string, names: readonly string[]): P
 }
 
 /** `vault/instances` below a data root (or `instances` below `vault`), when at least one instance folder is in it. */
-export async function instancesFolder(dir: string, names: readonly string[]): Promise<{ path: string; prefix: string } | null> {
+export async function instancesFolder(
+  dir: string,
+  names: readonly string[],
+): Promise<{ path: string; prefix: string } | null> {
   const candidates = [
     { present: names.includes('vault'), path: join(dir, 'vault', 'instances'), prefix: 'vault/instances/' },
-    { present: names.includes('instances') && basename(dir) === 'vault', path: join(dir, 'instances'), prefix: 'instances/' },
+    {
+      present: names.includes('instances') && basename(dir) === 'vault',
+      path: join(dir, 'instances'),
+      prefix: 'instances/',
+    },
   ];
   for (const candidate of candidates) {
     if (candidate.present && (await instanceFolders(candidate.path)).length > 0) return candidate;
@@ -38,7 +45,10 @@ async function instanceFolders(path: string): Promise<string[]> {
   const found: string[] = [];
   for (const name of names.sort().slice(0, MAX_INSTANCES)) {
     const dir = join(path, name);
-    const isDir = await stat(dir).then((stats) => stats.isDirectory(), () => false);
+    const isDir = await stat(dir).then(
+      (stats) => stats.isDirectory(),
+      () => false,
+    );
     if (isDir && (await isInstanceFolder(dir, await readdir(dir).catch(() => [])))) found.push(name);
   }
   return found;
@@ -47,9 +57,14 @@ async function instanceFolders(path: string): Promise<string[]> {
 /** Every instance as `#<instance>`, and each instance's own children as `#<instance>:<selector>`. */
 export async function openDataRoot(dir: string): Promise<Snapshot> {
   const diagnostics: Diagnostic[] = [];
-  const folder = await instancesFolder(dir, (await listDir(dir, diagnostics, '')).map((entry) => entry.name));
+  const folder = await instancesFolder(
+    dir,
+    (await listDir(dir, diagnostics, '')).map((entry) => entry.name),
+  );
   const instances: MultipassInstance[] = [];
-  if (folder) for (const name of await instanceFolders(folder.path)) instances.push(await readInstance(join(folder.path, name), `${folder.prefix}${name}/`));
+  if (folder)
+    for (const name of await instanceFolders(folder.path))
+      instances.push(await readInstance(join(folder.path, name), `${folder.prefix}${name}/`));
   const opened = await Promise.all(instances.map(instanceSnapshot));
   const children: ChildSnapshot[] = [];
   opened.forEach((snapshot, index) => {

@@ -6,7 +6,17 @@ import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../sha
 export const DESCRIPTION_NAME = /^(\d{4,})\.snapshot\.json$/;
 
 /** Multipass's VirtualMachine::State; a snapshot may only record off or stopped. */
-const STATES = ['off', 'stopped', 'starting', 'restarting', 'running', 'delayed_shutdown', 'suspending', 'suspended', 'unknown'];
+const STATES = [
+  'off',
+  'stopped',
+  'starting',
+  'restarting',
+  'running',
+  'delayed_shutdown',
+  'suspending',
+  'suspended',
+  'unknown',
+];
 
 /** One snapshot description, with every field that had the wrong type left null (and reported). */
 export interface SnapshotDescription {
@@ -40,13 +50,21 @@ export function isDescription(value: JsonValue): boolean {
 }
 
 /** Never throws: unreadable text or JSON becomes MULTIPASS_BAD_JSON, wrong field types MULTIPASS_BAD_FIELD. */
-export function parseDescription(text: string | null, file: string, where: string): { description: SnapshotDescription | null; diagnostics: Diagnostic[] } {
+export function parseDescription(
+  text: string | null,
+  file: string,
+  where: string,
+): { description: SnapshotDescription | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const bad = (message: string): { description: null; diagnostics: Diagnostic[] } => ({ description: null, diagnostics: [diagnostic('error', 'MULTIPASS_BAD_JSON', message, where)] });
+  const bad = (message: string): { description: null; diagnostics: Diagnostic[] } => ({
+    description: null,
+    diagnostics: [diagnostic('error', 'MULTIPASS_BAD_JSON', message, where)],
+  });
   if (text === null) return bad(`${file} is unreadable, not a regular file, or larger than 1 MiB`);
   const parsed = parseJson(text);
   if (!parsed.ok) return bad(`${file} is not valid JSON (truncated?): ${parsed.error}`);
-  if (!isJsonObject(parsed.value) || !isJsonObject(parsed.value.snapshot)) return bad(`${file} has no top-level "snapshot" object`);
+  if (!isJsonObject(parsed.value) || !isJsonObject(parsed.value.snapshot))
+    return bad(`${file} has no top-level "snapshot" object`);
   const fields = new FieldReader(parsed.value.snapshot, where, diagnostics);
   const description: SnapshotDescription = {
     file,
@@ -67,9 +85,24 @@ export function parseDescription(text: string | null, file: string, where: strin
   };
   const named = fileIndex(file);
   if (named !== null && description.index !== null && named !== description.index) {
-    diagnostics.push(diagnostic('warning', 'MULTIPASS_INDEX_MISMATCH', `${file} holds index ${description.index}; Multipass names the file after the index`, where));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'MULTIPASS_INDEX_MISMATCH',
+        `${file} holds index ${description.index}; Multipass names the file after the index`,
+        where,
+      ),
+    );
   }
-  if (description.legacy) diagnostics.push(diagnostic('info', 'MULTIPASS_LEGACY', `${file} lacks extra_interfaces or cloud_init_instance_id: written by an older Multipass, the daemon rewrites it`, where));
+  if (description.legacy)
+    diagnostics.push(
+      diagnostic(
+        'info',
+        'MULTIPASS_LEGACY',
+        `${file} lacks extra_interfaces or cloud_init_instance_id: written by an older Multipass, the daemon rewrites it`,
+        where,
+      ),
+    );
   return { description, diagnostics };
 }
 
@@ -87,8 +120,13 @@ class FieldReader {
 
   private wrong(key: string, expected: string): null {
     const value = this.object[key];
-    const shown = value === undefined ? 'missing' : `${JSON.stringify(typeof value === 'bigint' ? Number(value) : value)?.slice(0, 60)}`;
-    this.diagnostics.push(diagnostic('error', 'MULTIPASS_BAD_FIELD', `${key} should be ${expected}, found ${shown}`, this.where));
+    const shown =
+      value === undefined
+        ? 'missing'
+        : `${JSON.stringify(typeof value === 'bigint' ? Number(value) : value)?.slice(0, 60)}`;
+    this.diagnostics.push(
+      diagnostic('error', 'MULTIPASS_BAD_FIELD', `${key} should be ${expected}, found ${shown}`, this.where),
+    );
     return null;
   }
 
@@ -100,13 +138,17 @@ class FieldReader {
 
   integer(key: string, minimum: number): number | null {
     const value = this.object[key];
-    return typeof value === 'bigint' && value >= BigInt(minimum) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : this.wrong(key, `an integer ≥ ${minimum}`);
+    return typeof value === 'bigint' && value >= BigInt(minimum) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : this.wrong(key, `an integer ≥ ${minimum}`);
   }
 
   /** Multipass writes sizes as strings of decimal bytes ("1073741824"), not JSON numbers. */
   byteCount(key: string): bigint | null {
     const value = this.object[key];
-    return typeof value === 'string' && /^\d{1,20}$/.test(value) ? BigInt(value) : this.wrong(key, 'a string of decimal bytes');
+    return typeof value === 'string' && /^\d{1,20}$/.test(value)
+      ? BigInt(value)
+      : this.wrong(key, 'a string of decimal bytes');
   }
 
   timestamp(key: string): Instant | null {

@@ -29,7 +29,8 @@ export const multipassReader: Reader = {
     return (await instancesFolder(probe.path, probe.entries)) ? 'data-root' : null;
   },
   async open(probe: Probe, variant: string | null): Promise<Snapshot> {
-    if (!probe.isDirectory) throw new SnapinspectError('UNREADABLE', `${probe.path} is a file; a Multipass instance is a folder`);
+    if (!probe.isDirectory)
+      throw new SnapinspectError('UNREADABLE', `${probe.path} is a file; a Multipass instance is a folder`);
     return variant === 'data-root' ? openDataRoot(probe.path) : instanceSnapshot(await readInstance(probe.path));
   },
 };
@@ -39,7 +40,12 @@ export const multipassSnapshotReader: Reader = {
   id: 'multipass-snapshot',
   label: 'Multipass snapshot description (NNNN.snapshot.json)',
   async detect(probe: Probe): Promise<string | null> {
-    if (probe.isDirectory || probe.size > limits.leftoverBytes || !/^\s*\{/.test(new TextDecoder().decode(probe.head.subarray(0, 64)))) return null;
+    if (
+      probe.isDirectory ||
+      probe.size > limits.leftoverBytes ||
+      !/^\s*\{/.test(new TextDecoder().decode(probe.head.subarray(0, 64)))
+    )
+      return null;
     if (!new TextDecoder().decode(probe.head).includes('"snapshot"')) return null;
     const parsed = parseJson((await probe.readSmallFile()) ?? '');
     return parsed.ok && isDescription(parsed.value) ? 'description' : null;
@@ -49,16 +55,41 @@ export const multipassSnapshotReader: Reader = {
     const { description, diagnostics } = parseDescription(await probe.readSmallFile(), file, file);
     const node = await readableNode({ name: file, path: Buffer.from(probe.path) }, diagnostics, file);
     const root = dirNode('', node ? [{ ...node, note: 'Multipass snapshot description' }] : []);
-    if (!description) return { format: 'multipass-snapshot', variant: 'description', title: file, metadata: {}, root, children: [], diagnostics };
+    if (!description)
+      return {
+        format: 'multipass-snapshot',
+        variant: 'description',
+        title: file,
+        metadata: {},
+        root,
+        children: [],
+        diagnostics,
+      };
     const family = await relatives(probe.path, description);
-    const info = snapshotDetailsLines(basename(dirname(probe.path)), description, family.parent ?? (description.parent ? `index ${description.parent}` : ''), family.children);
+    const info = snapshotDetailsLines(
+      basename(dirname(probe.path)),
+      description,
+      family.parent ?? (description.parent ? `index ${description.parent}` : ''),
+      family.children,
+    );
     const metadata = { ...descriptionRecord(description, family.parent), info: info.join('\n') };
-    return { format: 'multipass-snapshot', variant: 'description', title: description.name ?? file, metadata, root, children: [], diagnostics };
+    return {
+      format: 'multipass-snapshot',
+      variant: 'description',
+      title: description.name ?? file,
+      metadata,
+      root,
+      children: [],
+      diagnostics,
+    };
   },
 };
 
 /** Parent and children by name, from the other descriptions beside this one (none when it sits alone). */
-async function relatives(path: string, description: SnapshotDescription): Promise<{ parent: string | null; children: string[] }> {
+async function relatives(
+  path: string,
+  description: SnapshotDescription,
+): Promise<{ parent: string | null; children: string[] }> {
   if (!DESCRIPTION_NAME.test(basename(path))) return { parent: null, children: [] };
   const ignored: Diagnostic[] = [];
   const entries = await listDir(dirname(path), ignored, '').catch(() => []);

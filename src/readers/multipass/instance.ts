@@ -50,7 +50,18 @@ export async function isQcow2File(path: string | Buffer): Promise<boolean> {
 export async function readInstance(dir: string, prefix = ''): Promise<MultipassInstance> {
   const diagnostics: Diagnostic[] = [];
   const entries = await listDir(dir, diagnostics, prefix.replace(/\/$/, ''));
-  const instance: MultipassInstance = { dir, name: basename(dir), entries, prefix, head: null, count: null, descriptions: [], imageName: null, image: null, diagnostics };
+  const instance: MultipassInstance = {
+    dir,
+    name: basename(dir),
+    entries,
+    prefix,
+    head: null,
+    count: null,
+    descriptions: [],
+    imageName: null,
+    image: null,
+    diagnostics,
+  };
   instance.head = await readCounter(instance, 'snapshot-head');
   instance.count = await readCounter(instance, 'snapshot-count');
   await readDescriptions(instance);
@@ -61,13 +72,27 @@ export async function readInstance(dir: string, prefix = ''): Promise<MultipassI
 async function readCounter(instance: MultipassInstance, name: (typeof COUNTERS)[number]): Promise<number | null> {
   if (!instance.entries.some((entry) => entry.name === name)) {
     if (instance.entries.some((entry) => DESCRIPTION_NAME.test(entry.name))) {
-      instance.diagnostics.push(diagnostic('warning', 'MULTIPASS_COUNTER_MISSING', `${name} is missing although snapshot descriptions exist`, instance.prefix + name));
+      instance.diagnostics.push(
+        diagnostic(
+          'warning',
+          'MULTIPASS_COUNTER_MISSING',
+          `${name} is missing although snapshot descriptions exist`,
+          instance.prefix + name,
+        ),
+      );
     }
     return null;
   }
   const text = await readTextFile(join(instance.dir, name), 64);
   if (text !== null && /^\d{1,9}\n?$/.test(text)) return Number(text.trim());
-  instance.diagnostics.push(diagnostic('error', 'MULTIPASS_BAD_FIELD', `${name} should hold a decimal number and a newline, found ${JSON.stringify(text?.slice(0, 20) ?? 'unreadable')}`, instance.prefix + name));
+  instance.diagnostics.push(
+    diagnostic(
+      'error',
+      'MULTIPASS_BAD_FIELD',
+      `${name} should hold a decimal number and a newline, found ${JSON.stringify(text?.slice(0, 20) ?? 'unreadable')}`,
+      instance.prefix + name,
+    ),
+  );
   return null;
 }
 
@@ -76,18 +101,34 @@ async function readDescriptions(instance: MultipassInstance): Promise<void> {
 }
 
 /** Every `NNNN.snapshot.json` among `entries`, parsed, by index then file name. */
-export async function readDescriptionFiles(entries: readonly DirEntry[], prefix: string, diagnostics: Diagnostic[]): Promise<SnapshotDescription[]> {
+export async function readDescriptionFiles(
+  entries: readonly DirEntry[],
+  prefix: string,
+  diagnostics: Diagnostic[],
+): Promise<SnapshotDescription[]> {
   const files = entries.filter((entry) => DESCRIPTION_NAME.test(entry.name));
   if (files.length > MAX_DESCRIPTIONS) {
-    diagnostics.push(diagnostic('warning', 'MULTIPASS_TOO_MANY_SNAPSHOTS', `${files.length} snapshot descriptions; only the first ${MAX_DESCRIPTIONS} are read`, prefix.replace(/\/$/, '')));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'MULTIPASS_TOO_MANY_SNAPSHOTS',
+        `${files.length} snapshot descriptions; only the first ${MAX_DESCRIPTIONS} are read`,
+        prefix.replace(/\/$/, ''),
+      ),
+    );
   }
   const descriptions: SnapshotDescription[] = [];
   for (const entry of files.slice(0, MAX_DESCRIPTIONS)) {
-    const parsed = parseDescription(await readTextFile(entry.path, limits.leftoverBytes), entry.name, prefix + entry.name);
+    const parsed = parseDescription(
+      await readTextFile(entry.path, limits.leftoverBytes),
+      entry.name,
+      prefix + entry.name,
+    );
     diagnostics.push(...parsed.diagnostics);
     if (parsed.description) descriptions.push(parsed.description);
   }
-  const order = (description: SnapshotDescription): number => description.index ?? fileIndex(description.file) ?? Number.MAX_SAFE_INTEGER;
+  const order = (description: SnapshotDescription): number =>
+    description.index ?? fileIndex(description.file) ?? Number.MAX_SAFE_INTEGER;
   return descriptions.sort((a, b) => order(a) - order(b) || (a.file < b.file ? -1 : 1));
 }
 
@@ -101,5 +142,12 @@ async function openImage(instance: MultipassInstance): Promise<void> {
     instance.diagnostics.push(...instance.image.diagnostics);
     return;
   }
-  instance.diagnostics.push(diagnostic('error', 'MULTIPASS_NO_IMAGE', `no qcow2 disk image (*.img starting with QFI\\xfb) in the instance folder: snapshots cannot be joined to disk states`, instance.prefix.replace(/\/$/, '') || undefined));
+  instance.diagnostics.push(
+    diagnostic(
+      'error',
+      'MULTIPASS_NO_IMAGE',
+      `no qcow2 disk image (*.img starting with QFI\\xfb) in the instance folder: snapshots cannot be joined to disk states`,
+      instance.prefix.replace(/\/$/, '') || undefined,
+    ),
+  );
 }

@@ -32,7 +32,8 @@ function descriptionsByIndex(instance: MultipassInstance): Map<number, SnapshotD
   let indexes = indexCache.get(instance);
   if (indexes) return indexes;
   indexes = new Map();
-  for (const description of instance.descriptions) if (description.index !== null && !indexes.has(description.index)) indexes.set(description.index, description);
+  for (const description of instance.descriptions)
+    if (description.index !== null && !indexes.has(description.index)) indexes.set(description.index, description);
   indexCache.set(instance, indexes);
   return indexes;
 }
@@ -49,17 +50,25 @@ export function nameOf(instance: MultipassInstance, index: number | null): strin
  */
 export function joinChecks(instance: MultipassInstance): Diagnostic[] {
   const findings: Diagnostic[] = [];
-  const add = (code: string, message: string, path: string, severity: Diagnostic['severity'] = 'error'): void => void findings.push(diagnostic(severity, code, message, instance.prefix + path));
+  const add = (code: string, message: string, path: string, severity: Diagnostic['severity'] = 'error'): void =>
+    void findings.push(diagnostic(severity, code, message, instance.prefix + path));
   const indexes = descriptionsByIndex(instance);
   const names = new Map<string, SnapshotDescription>();
   for (const description of instance.descriptions) {
     const { index, name, file, parent } = description;
     const first = index === null ? undefined : indexes.get(index);
-    if (first && first !== description) add('MULTIPASS_DUPLICATE_INDEX', `${file} and ${first.file} both hold index ${index}`, file);
+    if (first && first !== description)
+      add('MULTIPASS_DUPLICATE_INDEX', `${file} and ${first.file} both hold index ${index}`, file);
     const sameName = name === null ? undefined : names.get(name);
     if (sameName) add('MULTIPASS_DUPLICATE_NAME', `${file} and ${sameName.file} are both named ${name}`, file);
     else if (name !== null) names.set(name, description);
-    if (parent !== null && parent !== 0 && !indexes.has(parent)) add('MULTIPASS_PARENT_MISSING', `${name ?? file}: parent index ${parent} has no snapshot description`, file, 'warning');
+    if (parent !== null && parent !== 0 && !indexes.has(parent))
+      add(
+        'MULTIPASS_PARENT_MISSING',
+        `${name ?? file}: parent index ${parent} has no snapshot description`,
+        file,
+        'warning',
+      );
   }
   findings.push(...tagChecks(instance, indexes), ...counterChecks(instance, indexes));
   return findings;
@@ -78,7 +87,9 @@ function tagChecks(instance: MultipassInstance, indexes: Map<number, SnapshotDes
   for (const entry of image.snapshots) {
     const match = TAG.exec(entry.name);
     if (match && indexes.has(Number(match[1])) && tags.get(Number(match[1])) === entry) continue;
-    const why = match ? `no ${String(match[1]).padStart(4, '0')}.snapshot.json describes it` : 'Multipass tags its snapshots @s<index>, so it did not make this one';
+    const why = match
+      ? `no ${String(match[1]).padStart(4, '0')}.snapshot.json describes it`
+      : 'Multipass tags its snapshots @s<index>, so it did not make this one';
     const message = `qcow2 snapshot ${entry.name} (id ${entry.id}) in ${instance.imageName} is unknown to Multipass: ${why}; it only takes space`;
     findings.push(diagnostic('warning', 'MULTIPASS_ORPHAN_TAG', message, instance.prefix + instance.imageName));
   }
@@ -89,7 +100,14 @@ function counterChecks(instance: MultipassInstance, indexes: Map<number, Snapsho
   const findings: Diagnostic[] = [];
   const { head, count } = instance;
   if (head !== null && head !== 0 && !indexes.has(head)) {
-    findings.push(diagnostic('error', 'MULTIPASS_HEAD_MISSING', `snapshot-head is ${head} but no snapshot has that index: the next snapshot's parent would dangle`, `${instance.prefix}snapshot-head`));
+    findings.push(
+      diagnostic(
+        'error',
+        'MULTIPASS_HEAD_MISSING',
+        `snapshot-head is ${head} but no snapshot has that index: the next snapshot's parent would dangle`,
+        `${instance.prefix}snapshot-head`,
+      ),
+    );
   }
   const highest = Math.max(0, ...indexes.keys());
   if (count !== null && count < highest) {

@@ -21,14 +21,29 @@ const MAX_COMMENT = 50;
  */
 export function snapshotsTable(rows: readonly SnapshotListRow[]): string[] {
   if (rows.length === 0) return ['No snapshots found.'];
-  const width = (header: string, values: string[]): number => Math.max(header.length, ...values.map((value) => value.length)) + COLUMN_GAP;
-  const instanceWidth = width('Instance', rows.map((row) => row.instance));
-  const snapshotWidth = width('Snapshot', rows.map((row) => row.snapshot));
-  const parentWidth = width('Parent', rows.map((row) => orDashes(row.parent)));
+  const width = (header: string, values: string[]): number =>
+    Math.max(header.length, ...values.map((value) => value.length)) + COLUMN_GAP;
+  const instanceWidth = width(
+    'Instance',
+    rows.map((row) => row.instance),
+  );
+  const snapshotWidth = width(
+    'Snapshot',
+    rows.map((row) => row.snapshot),
+  );
+  const parentWidth = width(
+    'Parent',
+    rows.map((row) => orDashes(row.parent)),
+  );
   const line = (instance: string, snapshot: string, parent: string, comment: string): string =>
     `${instance.padEnd(instanceWidth)}${snapshot.padEnd(snapshotWidth)}${parent.padEnd(parentWidth)}${comment}`;
-  const sorted = [...rows].sort((a, b) => (a.instance === b.instance ? compare(a.created, b.created) : a.instance < b.instance ? -1 : 1));
-  return [line('Instance', 'Snapshot', 'Parent', 'Comment'), ...sorted.map((row) => line(row.instance, row.snapshot, orDashes(row.parent), shortComment(row.comment)))];
+  const sorted = [...rows].sort((a, b) =>
+    a.instance === b.instance ? compare(a.created, b.created) : a.instance < b.instance ? -1 : 1,
+  );
+  return [
+    line('Instance', 'Snapshot', 'Parent', 'Comment'),
+    ...sorted.map((row) => line(row.instance, row.snapshot, orDashes(row.parent), shortComment(row.comment))),
+  ];
 }
 
 function compare(a: bigint, b: bigint): number {
@@ -53,12 +68,18 @@ export function multipassSize(bytes: bigint): string {
     [1024 ** 2, 'MiB'],
     [1024, 'KiB'],
   ];
-  for (const [unit, suffix] of units) if (Number(bytes) / unit >= 1) return `${(Number(bytes) / unit).toFixed(1)}${suffix}`;
+  for (const [unit, suffix] of units)
+    if (Number(bytes) / unit >= 1) return `${(Number(bytes) / unit).toFixed(1)}${suffix}`;
   return `${bytes}B`;
 }
 
 /** The block `multipass info INSTANCE.SNAPSHOT` prints for one snapshot. */
-export function snapshotDetailsLines(instance: string, description: SnapshotDescription, parent: string, children: string[]): string[] {
+export function snapshotDetailsLines(
+  instance: string,
+  description: SnapshotDescription,
+  parent: string,
+  children: string[],
+): string[] {
   const row = (label: string, value: string): string => `${label.padEnd(16)}${value}`;
   const mounts = description.mounts.map(mountText);
   const lines = [
@@ -67,10 +88,14 @@ export function snapshotDetailsLines(instance: string, description: SnapshotDesc
     row('CPU(s):', description.cores?.toString() ?? '--'),
     row('Disk space:', description.disk === null ? '--' : multipassSize(description.disk)),
     row('Memory size:', description.memory === null ? '--' : multipassSize(description.memory)),
-    ...(mounts.length ? mounts.map((mount, index) => row(index === 0 ? 'Mounts:' : '', mount)) : [row('Mounts:', '--')]),
+    ...(mounts.length
+      ? mounts.map((mount, index) => row(index === 0 ? 'Mounts:' : '', mount))
+      : [row('Mounts:', '--')]),
     row('Created:', description.created?.toISOString() ?? '--'),
     row('Parent:', orDashes(parent)),
-    ...(children.length ? children.map((child, index) => row(index === 0 ? 'Children:' : '', child)) : [row('Children:', '--')]),
+    ...(children.length
+      ? children.map((child, index) => row(index === 0 ? 'Children:' : '', child))
+      : [row('Children:', '--')]),
   ];
   const comment = description.comment === '' ? ['--'] : description.comment.split(/\r?\n/);
   lines.push(...comment.map((text, index) => row(index === 0 ? 'Comment:' : '', text)));

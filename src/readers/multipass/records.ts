@@ -10,7 +10,12 @@ const MAX_INDENT = 32;
 export function snapshotRecord(instance: MultipassInstance, description: SnapshotDescription): MetaRecord {
   const tag = description.index === null ? undefined : tagsByIndex(instance).get(description.index);
   const { file: _file, ...fields } = descriptionRecord(description, parentName(instance, description));
-  return { ...fields, head: description.index !== null && description.index === instance.head, qcow2_tag: tag ? tag.name : null, file: description.file };
+  return {
+    ...fields,
+    head: description.index !== null && description.index === instance.head,
+    qcow2_tag: tag ? tag.name : null,
+    file: description.file,
+  };
 }
 
 /** The fields one description holds by itself; `parent` is the parent's name when the caller knows it. */
@@ -99,7 +104,14 @@ export function instanceMetadata(instance: MultipassInstance): MetaRecord {
   const image = instance.image;
   const header = image?.header;
   const disk: MetaValue = header
-    ? { file: instance.imageName, format: 'qcow2', version: header.version, virtual_size: exactInteger(header.size), cluster_size: 2 ** Math.min(header.clusterBits, 63), internal_snapshots: image.snapshots.map((entry) => entry.name) }
+    ? {
+        file: instance.imageName,
+        format: 'qcow2',
+        version: header.version,
+        virtual_size: exactInteger(header.size),
+        cluster_size: 2 ** Math.min(header.clusterBits, 63),
+        internal_snapshots: image.snapshots.map((entry) => entry.name),
+      }
     : null;
   return {
     instance: instance.name,
@@ -112,4 +124,3 @@ export function instanceMetadata(instance: MultipassInstance): MetaRecord {
     info: snapshotsTable(listRows(instance)).join('\n'),
   };
 }
-

@@ -43,9 +43,12 @@ async function folderNodes(instance: MultipassInstance, diagnostics: Diagnostic[
 function noteFor(instance: MultipassInstance, name: string): string | undefined {
   const index = fileIndex(name);
   if (index !== null) return `snapshot description${nameOf(instance, index) ? `: ${nameOf(instance, index)}` : ''}`;
-  if (name === 'snapshot-head') return instance.head ? `head: ${nameOf(instance, instance.head) ?? '?'} (index ${instance.head})` : 'head: none';
-  if (name === 'snapshot-count') return instance.count === null ? undefined : `${instance.count} snapshots taken so far`;
-  if (name === instance.imageName) return `qcow2 disk, ${instance.image?.snapshots.length ?? 0} internal snapshots (see #current and #@s<index>)`;
+  if (name === 'snapshot-head')
+    return instance.head ? `head: ${nameOf(instance, instance.head) ?? '?'} (index ${instance.head})` : 'head: none';
+  if (name === 'snapshot-count')
+    return instance.count === null ? undefined : `${instance.count} snapshots taken so far`;
+  if (name === instance.imageName)
+    return `qcow2 disk, ${instance.image?.snapshots.length ?? 0} internal snapshots (see #current and #@s<index>)`;
   return name === 'cloud-init-config.iso' ? 'cloud-init seed ISO' : undefined;
 }
 
@@ -59,32 +62,65 @@ function instanceChildren(instance: MultipassInstance): ChildSnapshot[] {
   };
   for (const description of instance.descriptions) {
     const open = (): Promise<Snapshot> => descriptionSnapshot(instance, description);
-    const summary = { index: description.index, parent: parentName(instance, description), comment: description.comment, created: description.created, head: description.index === instance.head };
+    const summary = {
+      index: description.index,
+      parent: parentName(instance, description),
+      comment: description.comment,
+      created: description.created,
+      head: description.index === instance.head,
+    };
     const title = `${instance.name}.${description.name ?? description.file}`;
     if (description.name !== null) add({ selector: description.name, title, summary, open });
-    if (description.index !== null) add({ selector: tagName(description.index), title: `${title} (qcow2 tag ${tagName(description.index)})`, summary, open });
+    if (description.index !== null)
+      add({
+        selector: tagName(description.index),
+        title: `${title} (qcow2 tag ${tagName(description.index)})`,
+        summary,
+        open,
+      });
   }
   for (const entry of instance.image?.snapshots ?? []) {
     const image = instance.image;
     if (!image || used.has(entry.name) || entry.name === '') continue;
-    add({ selector: entry.name, title: `qcow2 snapshot ${entry.name} (not a Multipass snapshot)`, summary: snapshotDetails(entry), open: () => openEntry(image, entry, `${instance.name}#${entry.name}`) });
+    add({
+      selector: entry.name,
+      title: `qcow2 snapshot ${entry.name} (not a Multipass snapshot)`,
+      summary: snapshotDetails(entry),
+      open: () => openEntry(image, entry, `${instance.name}#${entry.name}`),
+    });
   }
-  children.push({ selector: 'current', title: `${instance.name}: current disk state`, summary: { parent: nameOf(instance, instance.head) }, open: () => currentSnapshot(instance) });
+  children.push({
+    selector: 'current',
+    title: `${instance.name}: current disk state`,
+    summary: { parent: nameOf(instance, instance.head) },
+    open: () => currentSnapshot(instance),
+  });
   return children;
 }
 
 async function descriptionSnapshot(instance: MultipassInstance, description: SnapshotDescription): Promise<Snapshot> {
   const own = new Set([instance.prefix + description.file, instance.prefix + (instance.imageName ?? '')]);
-  const diagnostics = [...instance.diagnostics, ...joinChecks(instance)].filter((finding) => finding.path !== undefined && own.has(finding.path));
+  const diagnostics = [...instance.diagnostics, ...joinChecks(instance)].filter(
+    (finding) => finding.path !== undefined && own.has(finding.path),
+  );
   const tag = description.index === null ? undefined : tagsByIndex(instance).get(description.index);
   const image = instance.image;
   const disk = tag && image ? [await diskNode(image, snapshotView(tag), diagnostics)] : [];
-  const details = snapshotDetailsLines(instance.name, description, parentName(instance, description) ?? '', childNames(instance, description));
+  const details = snapshotDetailsLines(
+    instance.name,
+    description,
+    parentName(instance, description) ?? '',
+    childNames(instance, description),
+  );
   const snapshot: Snapshot = {
     format: 'multipass',
     variant: 'snapshot',
     title: `${instance.name}.${description.name ?? description.file}`,
-    metadata: { ...snapshotRecord(instance, description), qcow2: tag ? snapshotDetails(tag) : null, info: details.join('\n') },
+    metadata: {
+      ...snapshotRecord(instance, description),
+      qcow2: tag ? snapshotDetails(tag) : null,
+      info: details.join('\n'),
+    },
     root: dirNode('', disk),
     children: [],
     diagnostics,
@@ -94,7 +130,9 @@ async function descriptionSnapshot(instance: MultipassInstance, description: Sna
 }
 
 async function currentSnapshot(instance: MultipassInstance): Promise<Snapshot> {
-  const diagnostics = instance.diagnostics.filter((finding) => finding.path === instance.prefix + (instance.imageName ?? ''));
+  const diagnostics = instance.diagnostics.filter(
+    (finding) => finding.path === instance.prefix + (instance.imageName ?? ''),
+  );
   const image = instance.image;
   const snapshot: Snapshot = {
     format: 'multipass',

@@ -4,7 +4,11 @@ export function be16(bytes: Uint8Array, at: number): number {
 }
 
 export function be32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] ?? 0) * 0x1000000 + (((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0))) >>> 0;
+  return (
+    ((bytes[at] ?? 0) * 0x1000000 +
+      (((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0))) >>>
+    0
+  );
 }
 
 export function be64(bytes: Uint8Array, at: number): bigint {

@@ -30,7 +30,15 @@ const TWO_32 = 2 ** 32;
 
 export function geometryOf(clusterBits: number, extendedL2: boolean, virtualSize: number, fileSize: number): Geometry {
   const clusterSize = 2 ** clusterBits;
-  return { clusterBits, clusterSize, extendedL2, l2Entries: clusterSize / (extendedL2 ? 16 : 8), virtualSize, guestClusters: Math.ceil(virtualSize / clusterSize), fileSize };
+  return {
+    clusterBits,
+    clusterSize,
+    extendedL2,
+    l2Entries: clusterSize / (extendedL2 ? 16 : 8),
+    virtualSize,
+    guestClusters: Math.ceil(virtualSize / clusterSize),
+    fileSize,
+  };
 }
 
 /** Bits 9–55 of an L1 or standard L2 entry, split in two 32-bit halves to stay clear of BigInt in hot loops. */
@@ -72,7 +80,8 @@ function clusterToken(cluster: Cluster): bigint {
   if (cluster.type !== 'data') return 0n;
   if (cluster.alloc === ALL_SUBCLUSTERS && cluster.zero === 0) return BigInt(cluster.offset);
   // Same host cluster, different subcluster bitmap: different bytes, so mix the bitmap in.
-  const mixed = (BigInt(cluster.offset) * 0x9e3779b97f4a7c15n) ^ ((BigInt(cluster.alloc) << 32n) | BigInt(cluster.zero));
+  const mixed =
+    (BigInt(cluster.offset) * 0x9e3779b97f4a7c15n) ^ ((BigInt(cluster.alloc) << 32n) | BigInt(cluster.zero));
   return (1n << 62n) | (mixed & ((1n << 62n) - 1n));
 }
 
@@ -126,7 +135,9 @@ export class ClusterMap {
     if (table) {
       this.cache.delete(offset);
     } else {
-      table = this.file.read(offset, this.geometry.clusterSize).then((bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.length));
+      table = this.file
+        .read(offset, this.geometry.clusterSize)
+        .then((bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.length));
       if (this.cache.size >= this.cacheLimit) this.cache.delete(this.cache.keys().next().value ?? offset);
     }
     this.cache.set(offset, table);
@@ -139,11 +150,15 @@ export class ClusterMap {
    */
   scan(where?: string, skip?: Set<number>): Promise<MapScan> {
     const counts = { allocated: 0, zero: 0, compressed: 0 };
-    return this.walk((_, cluster) => {
-      if (cluster.type === 'zero') counts.zero++;
-      else if (cluster.type === 'compressed') counts.compressed++;
-      if (cluster.type === 'data' || cluster.type === 'compressed') counts.allocated++;
-    }, where, skip).then((scan) => ({ ...scan, ...counts }));
+    return this.walk(
+      (_, cluster) => {
+        if (cluster.type === 'zero') counts.zero++;
+        else if (cluster.type === 'compressed') counts.compressed++;
+        if (cluster.type === 'data' || cluster.type === 'compressed') counts.allocated++;
+      },
+      where,
+      skip,
+    ).then((scan) => ({ ...scan, ...counts }));
   }
 
   async tokens(): Promise<BigUint64Array> {
@@ -163,10 +178,16 @@ export class ClusterMap {
       const offset = this.l2Offset(l1Index);
       if (offset === 0) continue;
       const first = l1Index * l2Entries;
-      if (offset >= fileSize) problems.add('QCOW2_TABLE_PAST_END', `L2 table at ${hex(offset)} (guest offset ${hex(first * clusterSize)}) is past the end of the file`);
-      else if (offset % clusterSize !== 0) problems.add('QCOW2_UNALIGNED', `L2 table offset ${hex(offset)} is not cluster-aligned`);
+      if (offset >= fileSize)
+        problems.add(
+          'QCOW2_TABLE_PAST_END',
+          `L2 table at ${hex(offset)} (guest offset ${hex(first * clusterSize)}) is past the end of the file`,
+        );
+      else if (offset % clusterSize !== 0)
+        problems.add('QCOW2_UNALIGNED', `L2 table offset ${hex(offset)} is not cluster-aligned`);
       // Two L1 entries sharing an L2 table is corruption; reading it again would let a hostile L1 cost far more than the file.
-      else if (seen.has(offset)) problems.add('QCOW2_SHARED_L2', `L2 table at ${hex(offset)} is referenced by more than one L1 entry`);
+      else if (seen.has(offset))
+        problems.add('QCOW2_SHARED_L2', `L2 table at ${hex(offset)} is referenced by more than one L1 entry`);
       if (offset >= fileSize || seen.has(offset) || skip?.has(offset)) continue;
       seen.add(offset);
       skip?.add(offset);
@@ -181,13 +202,20 @@ export class ClusterMap {
     const entries = Math.min(count, Math.floor(table.byteLength / stride));
     for (let index = 0; index < entries; index++) {
       const at = index * stride;
-      if (table.getUint32(at) === 0 && table.getUint32(at + 4) === 0 && (stride === 8 || table.getUint32(at + 8) === 0)) continue;
+      if (table.getUint32(at) === 0 && table.getUint32(at + 4) === 0 && (stride === 8 || table.getUint32(at + 8) === 0))
+        continue;
       const cluster = classify(this.geometry, table, at);
       if (cluster.type === 'unallocated') continue;
       if ((cluster.type === 'data' || cluster.type === 'compressed') && cluster.offset >= this.geometry.fileSize) {
-        problems.add('QCOW2_CLUSTER_PAST_END', `guest offset ${hex((first + index) * this.geometry.clusterSize)} maps to ${hex(cluster.offset)}, past the end of the file`);
+        problems.add(
+          'QCOW2_CLUSTER_PAST_END',
+          `guest offset ${hex((first + index) * this.geometry.clusterSize)} maps to ${hex(cluster.offset)}, past the end of the file`,
+        );
       } else if (cluster.type === 'data' && cluster.offset % this.geometry.clusterSize !== 0) {
-        problems.add('QCOW2_UNALIGNED', `guest offset ${hex((first + index) * this.geometry.clusterSize)} maps to unaligned host offset ${hex(cluster.offset)}`);
+        problems.add(
+          'QCOW2_UNALIGNED',
+          `guest offset ${hex((first + index) * this.geometry.clusterSize)} maps to unaligned host offset ${hex(cluster.offset)}`,
+        );
       }
       visit(first + index, cluster);
     }
@@ -207,6 +235,8 @@ class Problems {
   }
 
   list(): Diagnostic[] {
-    return [...this.byCode].map(([code, { first, count }]) => diagnostic('error', code, count > 1 ? `${first} (and ${count - 1} more like it)` : first, this.where));
+    return [...this.byCode].map(([code, { first, count }]) =>
+      diagnostic('error', code, count > 1 ? `${first} (and ${count - 1} more like it)` : first, this.where),
+    );
   }
 }

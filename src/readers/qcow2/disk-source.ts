@@ -35,11 +35,15 @@ export class Qcow2DiskSource implements Source {
     if (offset < 0 || offset >= end) return new Uint8Array(0);
     const out = new Uint8Array(end - offset);
     const { clusterSize } = this.map.geometry;
-    for (let position = offset; position < end; ) {
+    for (let position = offset; position < end;) {
       const guestCluster = Math.floor(position / clusterSize);
       const within = position - guestCluster * clusterSize;
       const count = Math.min(clusterSize - within, end - position);
-      await this.copy(await this.map.cluster(guestCluster), out.subarray(position - offset, position - offset + count), within);
+      await this.copy(
+        await this.map.cluster(guestCluster),
+        out.subarray(position - offset, position - offset + count),
+        within,
+      );
       position += count;
     }
     return out;
@@ -47,7 +51,8 @@ export class Qcow2DiskSource implements Source {
 
   private async copy(cluster: Cluster, target: Uint8Array, within: number): Promise<void> {
     if (cluster.type === 'data') await this.copyData(cluster, target, within);
-    else if (cluster.type === 'compressed') target.set((await this.inflate(cluster)).subarray(within, within + target.length));
+    else if (cluster.type === 'compressed')
+      target.set((await this.inflate(cluster)).subarray(within, within + target.length));
   }
 
   /** Whole clusters in one read; with extended L2, each allocated subcluster on its own (zeroed ones stay zero). */
@@ -74,8 +79,16 @@ export class Qcow2DiskSource implements Source {
     if (this.codec === null) {
       this.report('QCOW2_BAD_COMPRESSED', 'compressed clusters use an unknown compression type and read as zeros');
     } else {
-      const result = await inflateCluster(await this.file.read(cluster.offset, cluster.length), this.codec, clusterSize);
-      if (typeof result === 'string') this.report('QCOW2_BAD_COMPRESSED', `compressed cluster at host offset 0x${cluster.offset.toString(16)} cannot be inflated (${result}); it reads as zeros`);
+      const result = await inflateCluster(
+        await this.file.read(cluster.offset, cluster.length),
+        this.codec,
+        clusterSize,
+      );
+      if (typeof result === 'string')
+        this.report(
+          'QCOW2_BAD_COMPRESSED',
+          `compressed cluster at host offset 0x${cluster.offset.toString(16)} cannot be inflated (${result}); it reads as zeros`,
+        );
       else bytes = result;
     }
     this.inflated = { offset: cluster.offset, bytes };
@@ -84,14 +97,22 @@ export class Qcow2DiskSource implements Source {
 }
 
 /** One cluster's compressed bytes to exactly one cluster, or why not. Trailing sector padding is ignored, as QEMU does. */
-async function inflateCluster(input: Uint8Array, codec: ClusterCodec, clusterSize: number): Promise<Uint8Array | string> {
+async function inflateCluster(
+  input: Uint8Array,
+  codec: ClusterCodec,
+  clusterSize: number,
+): Promise<Uint8Array | string> {
   let output: Uint8Array;
   try {
-    output = codec === 'zlib' ? inflateRawSync(input, { maxOutputLength: clusterSize, finishFlush: constants.Z_SYNC_FLUSH }) : await unzstdCluster(input, clusterSize);
+    output =
+      codec === 'zlib'
+        ? inflateRawSync(input, { maxOutputLength: clusterSize, finishFlush: constants.Z_SYNC_FLUSH })
+        : await unzstdCluster(input, clusterSize);
   } catch (error) {
     return errorMessage(error);
   }
-  if (output.length < clusterSize) return `${codec} data inflates to ${output.length} bytes, not a whole ${clusterSize}-byte cluster`;
+  if (output.length < clusterSize)
+    return `${codec} data inflates to ${output.length} bytes, not a whole ${clusterSize}-byte cluster`;
   return output.subarray(0, clusterSize);
 }
 

@@ -21,11 +21,21 @@ export interface DiskView {
 
 export function activeView(image: Qcow2Image): DiskView {
   const header = image.header;
-  return { label: 'current', l1TableOffset: header?.l1TableOffset ?? 0n, l1Size: header?.l1Size ?? 0, virtualSize: header?.size ?? 0n };
+  return {
+    label: 'current',
+    l1TableOffset: header?.l1TableOffset ?? 0n,
+    l1Size: header?.l1Size ?? 0,
+    virtualSize: header?.size ?? 0n,
+  };
 }
 
 export function snapshotView(entry: Qcow2SnapshotEntry): DiskView {
-  return { label: `snapshot ${entry.name}`, l1TableOffset: entry.l1TableOffset, l1Size: entry.l1Size, virtualSize: entry.diskSize };
+  return {
+    label: `snapshot ${entry.name}`,
+    l1TableOffset: entry.l1TableOffset,
+    l1Size: entry.l1Size,
+    virtualSize: entry.diskSize,
+  };
 }
 
 /** The cluster map of one view, or null when the header leaves nothing to map. */
@@ -33,7 +43,12 @@ export async function clusterMap(image: Qcow2Image, view: DiskView): Promise<Clu
   const header = image.header;
   if (!header || !image.mappable) return null;
   const extendedL2 = hasFeature(header.incompatibleFeatures, INCOMPATIBLE.extendedL2);
-  const geometry = geometryOf(header.clusterBits, extendedL2, Math.min(Number(view.virtualSize), Number.MAX_SAFE_INTEGER), image.file.size);
+  const geometry = geometryOf(
+    header.clusterBits,
+    extendedL2,
+    Math.min(Number(view.virtualSize), Number.MAX_SAFE_INTEGER),
+    image.file.size,
+  );
   // Only the entries the disk size needs are read, and never more than the file holds: l1_size is not trusted.
   const wanted = Math.min(view.l1Size, MAX_L1_ENTRIES, Math.ceil(geometry.guestClusters / geometry.l2Entries));
   const bytes = await image.file.read(fileOffset(view.l1TableOffset), wanted * 8);
@@ -48,7 +63,13 @@ export async function clusterMap(image: Qcow2Image, view: DiskView): Promise<Clu
  */
 export async function diskNode(image: Qcow2Image, view: DiskView, diagnostics: Diagnostic[]): Promise<TreeNode> {
   const map = await clusterMap(image, view);
-  const node: TreeNode = { name: 'disk', kind: 'memory', size: Math.min(Number(view.virtualSize), Number.MAX_SAFE_INTEGER), attrs: {}, note: `guest disk, ${view.label}` };
+  const node: TreeNode = {
+    name: 'disk',
+    kind: 'memory',
+    size: Math.min(Number(view.virtualSize), Number.MAX_SAFE_INTEGER),
+    attrs: {},
+    note: `guest disk, ${view.label}`,
+  };
   if (!map) {
     node.note += ` (not readable: ${image.unreadable ?? 'no header'})`;
     return node;
@@ -67,19 +88,33 @@ export async function diskNode(image: Qcow2Image, view: DiskView, diagnostics: D
   };
   const readProblems: Diagnostic[] = [];
   node.raised = readProblems;
-  if (image.unreadable === null) node.content = new Qcow2DiskSource(map, image.file, image.codec, onceEach(readProblems, image.where));
+  if (image.unreadable === null)
+    node.content = new Qcow2DiskSource(map, image.file, image.codec, onceEach(readProblems, image.where));
   else node.note += ` (contents not readable: ${image.unreadable})`;
   node.pageTokens = tokensOf(image, map, view, diagnostics);
   return node;
 }
 
 /** The cluster scan with each finding naming the view it was found in. */
-export async function scanView(map: ClusterMap, image: Qcow2Image, view: DiskView, skip?: Set<number>): Promise<MapScan> {
+export async function scanView(
+  map: ClusterMap,
+  image: Qcow2Image,
+  view: DiskView,
+  skip?: Set<number>,
+): Promise<MapScan> {
   const scan = await map.scan(image.where, skip);
-  return { ...scan, findings: scan.findings.map((finding) => ({ ...finding, message: `${view.label}: ${finding.message}` })) };
+  return {
+    ...scan,
+    findings: scan.findings.map((finding) => ({ ...finding, message: `${view.label}: ${finding.message}` })),
+  };
 }
 
-function tokensOf(image: Qcow2Image, map: ClusterMap, view: DiskView, diagnostics: Diagnostic[]): TreeNode['pageTokens'] {
+function tokensOf(
+  image: Qcow2Image,
+  map: ClusterMap,
+  view: DiskView,
+  diagnostics: Diagnostic[],
+): TreeNode['pageTokens'] {
   const clusters = map.geometry.guestClusters;
   if (clusters > MAX_TOKEN_CLUSTERS) {
     const message = `${view.label} has ${clusters} clusters; cluster-by-cluster comparison stops at ${MAX_TOKEN_CLUSTERS}, so diff reads its data instead`;

@@ -53,19 +53,33 @@ export interface Extensions {
  * it comes first), as QEMU reads them: `{type, length, data, padding}` until type 0.
  */
 export function parseExtensions(bytes: Uint8Array, header: Qcow2Header, clusterSize: number): Extensions {
-  const found: Extensions = { list: [], featureNames: new Map(), backingFormat: null, externalDataFile: null, bitmaps: null, encryption: null, problems: [] };
+  const found: Extensions = {
+    list: [],
+    featureNames: new Map(),
+    backingFormat: null,
+    externalDataFile: null,
+    bitmaps: null,
+    encryption: null,
+    problems: [],
+  };
   const backing = Number(header.backingFileOffset);
   const end = Math.min(header.backingFileOffset > 0n && backing < clusterSize ? backing : clusterSize, bytes.length);
   let at = header.headerLength;
   while (at < end) {
     if (found.list.length >= MAX_EXTENSIONS) {
-      found.problems.push({ code: 'QCOW2_TABLE_TOO_LARGE', message: `more than ${MAX_EXTENSIONS} header extensions; the rest are ignored` });
+      found.problems.push({
+        code: 'QCOW2_TABLE_TOO_LARGE',
+        message: `more than ${MAX_EXTENSIONS} header extensions; the rest are ignored`,
+      });
       break;
     }
     const type = be32(bytes, at);
     const length = be32(bytes, at + 4);
     if (at + 8 > end || length > end - at - 8) {
-      found.problems.push({ code: 'QCOW2_BAD_HEADER', message: `header extension at byte ${at} runs past the end of the header area (byte ${end})` });
+      found.problems.push({
+        code: 'QCOW2_BAD_HEADER',
+        message: `header extension at byte ${at} runs past the end of the header area (byte ${end})`,
+      });
       break;
     }
     if (type === 0) break;
@@ -81,21 +95,30 @@ function decodeExtension(type: number, data: Uint8Array, found: Extensions): voi
   if (type === 0xe2792aca) found.backingFormat = decodeName(data);
   else if (type === 0x44415441) found.externalDataFile = decodeName(data);
   else if (type === 0x6803f857) readFeatureNames(data, found);
-  else if (type === 0x23852875 && data.length >= 24) found.bitmaps = { count: be32(data, 0), directorySize: be64(data, 8), directoryOffset: be64(data, 16) };
-  else if (type === 0x0537be77 && data.length >= 16) found.encryption = { offset: be64(data, 0), length: be64(data, 8) };
+  else if (type === 0x23852875 && data.length >= 24)
+    found.bitmaps = { count: be32(data, 0), directorySize: be64(data, 8), directoryOffset: be64(data, 16) };
+  else if (type === 0x0537be77 && data.length >= 16)
+    found.encryption = { offset: be64(data, 0), length: be64(data, 8) };
 }
 
 function readFeatureNames(data: Uint8Array, found: Extensions): void {
   const entries = Math.floor(data.length / FEATURE_NAME_ENTRY);
   if (entries > MAX_FEATURE_NAMES) {
-    found.problems.push({ code: 'QCOW2_TABLE_TOO_LARGE', message: `feature name table has ${entries} entries; only the first ${MAX_FEATURE_NAMES} are read` });
+    found.problems.push({
+      code: 'QCOW2_TABLE_TOO_LARGE',
+      message: `feature name table has ${entries} entries; only the first ${MAX_FEATURE_NAMES} are read`,
+    });
   }
   for (let i = 0; i < Math.min(entries, MAX_FEATURE_NAMES); i++) {
     const entry = data.subarray(i * FEATURE_NAME_ENTRY, (i + 1) * FEATURE_NAME_ENTRY);
     const nameBytes = entry.subarray(2);
     const nul = nameBytes.indexOf(0);
     const type = FEATURE_TYPES[entry[0] ?? 0xff];
-    if (type) found.featureNames.set(`${type}:${entry[1] ?? 0}`, decodeName(nameBytes.subarray(0, nul < 0 ? nameBytes.length : nul)));
+    if (type)
+      found.featureNames.set(
+        `${type}:${entry[1] ?? 0}`,
+        decodeName(nameBytes.subarray(0, nul < 0 ? nameBytes.length : nul)),
+      );
   }
 }
 

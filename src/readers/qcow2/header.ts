@@ -75,15 +75,24 @@ export function parseHeader(bytes: Uint8Array): { header: Qcow2Header; problems:
 
 /** Whether clusters can be mapped at all: an unknown version or cluster size leaves nothing to trust. */
 export function isMappable(header: Qcow2Header): boolean {
-  return (header.version === 2 || header.version === 3) && header.clusterBits >= MIN_CLUSTER_BITS && header.clusterBits <= MAX_CLUSTER_BITS;
+  return (
+    (header.version === 2 || header.version === 3) &&
+    header.clusterBits >= MIN_CLUSTER_BITS &&
+    header.clusterBits <= MAX_CLUSTER_BITS
+  );
 }
 
 function headerProblems(header: Qcow2Header, available: number): HeaderProblem[] {
   const bad = (message: string): HeaderProblem => ({ code: 'QCOW2_BAD_HEADER', message });
   const problems: HeaderProblem[] = [];
-  if (header.version !== 2 && header.version !== 3) problems.push(bad(`unsupported qcow2 version ${header.version} (2 and 3 exist)`));
+  if (header.version !== 2 && header.version !== 3)
+    problems.push(bad(`unsupported qcow2 version ${header.version} (2 and 3 exist)`));
   if (header.clusterBits < MIN_CLUSTER_BITS || header.clusterBits > MAX_CLUSTER_BITS) {
-    problems.push(bad(`cluster_bits ${header.clusterBits} is outside ${MIN_CLUSTER_BITS}..${MAX_CLUSTER_BITS}; clusters cannot be mapped`));
+    problems.push(
+      bad(
+        `cluster_bits ${header.clusterBits} is outside ${MIN_CLUSTER_BITS}..${MAX_CLUSTER_BITS}; clusters cannot be mapped`,
+      ),
+    );
   }
   if (header.version >= 3) problems.push(...v3Problems(header, available).map(bad));
   if (header.backingFileSize > 1023) problems.push(bad(`backing_file_size ${header.backingFileSize} exceeds 1023`));
@@ -91,7 +100,10 @@ function headerProblems(header: Qcow2Header, available: number): HeaderProblem[]
   if (isMappable(header)) problems.push(...alignmentProblems(header).map(bad));
   const unknown = header.incompatibleFeatures & ~KNOWN_INCOMPATIBLE;
   if (unknown !== 0n) {
-    problems.push({ code: 'QCOW2_UNKNOWN_FEATURE', message: `unknown incompatible feature bits ${hex(unknown)}: QEMU refuses to open this image and guest data may be misread` });
+    problems.push({
+      code: 'QCOW2_UNKNOWN_FEATURE',
+      message: `unknown incompatible feature bits ${hex(unknown)}: QEMU refuses to open this image and guest data may be misread`,
+    });
   }
   return problems;
 }
@@ -104,18 +116,24 @@ function alignmentProblems(header: Qcow2Header): string[] {
     ['refcount_table_offset', header.refcountTableOffset],
     ['snapshots_offset', header.snapshotsOffset],
   ];
-  return aligned.filter(([, value]) => (value & clusterMask) !== 0n).map(([field, value]) => `${field} ${hex(value)} is not cluster-aligned`);
+  return aligned
+    .filter(([, value]) => (value & clusterMask) !== 0n)
+    .map(([field, value]) => `${field} ${hex(value)} is not cluster-aligned`);
 }
 
 function v3Problems(header: Qcow2Header, available: number): string[] {
   const problems: string[] = [];
-  if (available < V3_HEADER_LENGTH) problems.push(`the file ends after ${available} bytes, inside the ${V3_HEADER_LENGTH}-byte v3 header`);
-  if (header.headerLength < V3_HEADER_LENGTH) problems.push(`header_length ${header.headerLength} is below the v3 minimum of ${V3_HEADER_LENGTH}`);
+  if (available < V3_HEADER_LENGTH)
+    problems.push(`the file ends after ${available} bytes, inside the ${V3_HEADER_LENGTH}-byte v3 header`);
+  if (header.headerLength < V3_HEADER_LENGTH)
+    problems.push(`header_length ${header.headerLength} is below the v3 minimum of ${V3_HEADER_LENGTH}`);
   else if (header.headerLength % 8 !== 0) problems.push(`header_length ${header.headerLength} is not a multiple of 8`);
   if (header.refcountOrder > 6) problems.push(`refcount_order ${header.refcountOrder} exceeds 6 (64-bit refcounts)`);
   const flagged = hasFeature(header.incompatibleFeatures, INCOMPATIBLE.compressionType);
   if (header.compressionType > 1) problems.push(`unknown compression_type ${header.compressionType} (0 zlib, 1 zstd)`);
-  else if (header.compressionType !== 0 && !flagged) problems.push('compression_type is zstd but the compression type feature bit is clear');
-  else if (header.compressionType === 0 && flagged) problems.push('the compression type feature bit is set but compression_type is zlib');
+  else if (header.compressionType !== 0 && !flagged)
+    problems.push('compression_type is zstd but the compression type feature bit is clear');
+  else if (header.compressionType === 0 && flagged)
+    problems.push('the compression type feature bit is set but compression_type is zlib');
   return problems;
 }

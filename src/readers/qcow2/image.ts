@@ -38,11 +38,30 @@ export async function openQcow2Image(path: string | Buffer, where?: string): Pro
   const size = (await stat(path)).size;
   const file = new FileSource(path, size);
   const scope = await realpath(path).catch(() => resolve(path.toString()));
-  const image: Qcow2Image = { scope, file, header: null, extensions: null, backingFile: null, snapshots: [], diagnostics: [], mappable: false, unreadable: null, codec: null, where };
+  const image: Qcow2Image = {
+    scope,
+    file,
+    header: null,
+    extensions: null,
+    backingFile: null,
+    snapshots: [],
+    diagnostics: [],
+    mappable: false,
+    unreadable: null,
+    codec: null,
+    where,
+  };
   const parsed = parseHeader(await file.read(0, PROBE_BYTES));
   if (!parsed) {
     image.unreadable = 'no qcow2 header';
-    image.diagnostics.push(diagnostic('error', 'QCOW2_BAD_HEADER', `not a qcow2 image: ${size < 72 ? `only ${size} bytes, the header alone is 72` : 'no QFI\\xfb magic'}`, where));
+    image.diagnostics.push(
+      diagnostic(
+        'error',
+        'QCOW2_BAD_HEADER',
+        `not a qcow2 image: ${size < 72 ? `only ${size} bytes, the header alone is 72` : 'no QFI\\xfb magic'}`,
+        where,
+      ),
+    );
     return image;
   }
   const { header, problems } = parsed;
@@ -66,15 +85,30 @@ export async function openQcow2Image(path: string | Buffer, where?: string): Pro
 async function readHeaderArea(image: Qcow2Image, header: Qcow2Header): Promise<void> {
   const clusterSize = 2 ** header.clusterBits;
   if (header.headerLength > clusterSize) {
-    image.diagnostics.push(diagnostic('error', 'QCOW2_BAD_HEADER', `header_length ${header.headerLength} is larger than a cluster (${clusterSize})`, image.where));
+    image.diagnostics.push(
+      diagnostic(
+        'error',
+        'QCOW2_BAD_HEADER',
+        `header_length ${header.headerLength} is larger than a cluster (${clusterSize})`,
+        image.where,
+      ),
+    );
   }
   const area = await image.file.read(0, clusterSize);
   image.extensions = parseExtensions(area, header, clusterSize);
-  for (const problem of image.extensions.problems) image.diagnostics.push(diagnostic('error', problem.code, problem.message, image.where));
+  for (const problem of image.extensions.problems)
+    image.diagnostics.push(diagnostic('error', problem.code, problem.message, image.where));
   if (header.backingFileOffset === 0n) return;
   const name = await image.file.read(fileOffset(header.backingFileOffset), Math.min(header.backingFileSize, 1023));
   if (name.length < Math.min(header.backingFileSize, 1023)) {
-    image.diagnostics.push(diagnostic('error', 'QCOW2_BAD_HEADER', `the backing file name at ${hex(header.backingFileOffset)} runs past the end of the file`, image.where));
+    image.diagnostics.push(
+      diagnostic(
+        'error',
+        'QCOW2_BAD_HEADER',
+        `the backing file name at ${hex(header.backingFileOffset)} runs past the end of the file`,
+        image.where,
+      ),
+    );
   }
   image.backingFile = decodeName(name);
   const format = image.extensions.backingFormat === null ? '' : ` (${image.extensions.backingFormat})`;
@@ -83,18 +117,37 @@ async function readHeaderArea(image: Qcow2Image, header: Qcow2Header): Promise<v
 }
 
 function checkFeatures(image: Qcow2Image, header: Qcow2Header): void {
-  const add = (severity: Diagnostic['severity'], code: string, message: string): void => void image.diagnostics.push(diagnostic(severity, code, message, image.where));
+  const add = (severity: Diagnostic['severity'], code: string, message: string): void =>
+    void image.diagnostics.push(diagnostic(severity, code, message, image.where));
   const bits = header.incompatibleFeatures;
-  if (hasFeature(bits, INCOMPATIBLE.dirty)) add('warning', 'QCOW2_DIRTY', 'dirty bit set: QEMU did not close the image cleanly, so refcounts may be stale (QEMU repairs them on the next read-write open; qemu-img check -r all does it now)');
-  if (hasFeature(bits, INCOMPATIBLE.corrupt)) add('error', 'QCOW2_CORRUPT', 'corrupt bit set: QEMU found inconsistent metadata and refuses to open the image read-write until qemu-img check -r repairs it');
+  if (hasFeature(bits, INCOMPATIBLE.dirty))
+    add(
+      'warning',
+      'QCOW2_DIRTY',
+      'dirty bit set: QEMU did not close the image cleanly, so refcounts may be stale (QEMU repairs them on the next read-write open; qemu-img check -r all does it now)',
+    );
+  if (hasFeature(bits, INCOMPATIBLE.corrupt))
+    add(
+      'error',
+      'QCOW2_CORRUPT',
+      'corrupt bit set: QEMU found inconsistent metadata and refuses to open the image read-write until qemu-img check -r repairs it',
+    );
   if (header.cryptMethod !== 0) {
     image.unreadable = 'the guest data is encrypted';
-    add('info', 'QCOW2_ENCRYPTED', `guest data is encrypted (${cryptName(header.cryptMethod)}): contents are not readable here; the cluster map still is`);
+    add(
+      'info',
+      'QCOW2_ENCRYPTED',
+      `guest data is encrypted (${cryptName(header.cryptMethod)}): contents are not readable here; the cluster map still is`,
+    );
   }
   if (hasFeature(bits, INCOMPATIBLE.externalData)) {
     image.unreadable = 'the guest data lives in an external data file';
     const name = image.extensions?.externalDataFile;
-    add('info', 'QCOW2_EXTERNAL_DATA', `guest data lives in an external data file${name ? ` (${name})` : ''}: contents are not readable here; the cluster map still is`);
+    add(
+      'info',
+      'QCOW2_EXTERNAL_DATA',
+      `guest data lives in an external data file${name ? ` (${name})` : ''}: contents are not readable here; the cluster map still is`,
+    );
   }
   if (header.compressionType === 0) image.codec = 'zlib';
   else if (header.compressionType === 1) image.codec = 'zstd';
@@ -108,9 +161,18 @@ function checkTables(image: Qcow2Image, header: Qcow2Header): void {
   checkL1(image, header.l1TableOffset, header.l1Size, 'the active L1 table');
   const clusterSize = 2 ** header.clusterBits;
   const guestClusters = Math.ceil(Number(header.size) / clusterSize);
-  const needed = Math.ceil(guestClusters / (clusterSize / (hasFeature(header.incompatibleFeatures, INCOMPATIBLE.extendedL2) ? 16 : 8)));
+  const needed = Math.ceil(
+    guestClusters / (clusterSize / (hasFeature(header.incompatibleFeatures, INCOMPATIBLE.extendedL2) ? 16 : 8)),
+  );
   if (header.l1Size < needed) {
-    image.diagnostics.push(diagnostic('error', 'QCOW2_BAD_HEADER', `l1_size ${header.l1Size} is too small for a ${header.size}-byte disk (needs ${needed}); the rest reads as zeros`, image.where));
+    image.diagnostics.push(
+      diagnostic(
+        'error',
+        'QCOW2_BAD_HEADER',
+        `l1_size ${header.l1Size} is too small for a ${header.size}-byte disk (needs ${needed}); the rest reads as zeros`,
+        image.where,
+      ),
+    );
   }
   const refcountBytes = header.refcountTableClusters * clusterSize;
   if (refcountBytes > limits.qcow2RefcountTableBytes) {
@@ -118,17 +180,38 @@ function checkTables(image: Qcow2Image, header: Qcow2Header): void {
     image.diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', message, image.where));
   }
   if (fileOffset(header.refcountTableOffset) + refcountBytes > image.file.size) {
-    image.diagnostics.push(diagnostic('error', 'QCOW2_TABLE_PAST_END', `refcount table at ${hex(header.refcountTableOffset)} (${refcountBytes} bytes) runs past the end of the file (${image.file.size} bytes)`, image.where));
+    image.diagnostics.push(
+      diagnostic(
+        'error',
+        'QCOW2_TABLE_PAST_END',
+        `refcount table at ${hex(header.refcountTableOffset)} (${refcountBytes} bytes) runs past the end of the file (${image.file.size} bytes)`,
+        image.where,
+      ),
+    );
   }
 }
 
 /** Size and bounds of an L1 table; reading it later takes only what is there. */
 function checkL1(image: Qcow2Image, offset: bigint, entries: number, what: string): void {
   if (entries > MAX_L1_ENTRIES) {
-    image.diagnostics.push(diagnostic('error', 'QCOW2_TABLE_TOO_LARGE', `${what} has ${entries} entries; QEMU allows ${MAX_L1_ENTRIES}, only those needed for the disk size are read`, image.where));
+    image.diagnostics.push(
+      diagnostic(
+        'error',
+        'QCOW2_TABLE_TOO_LARGE',
+        `${what} has ${entries} entries; QEMU allows ${MAX_L1_ENTRIES}, only those needed for the disk size are read`,
+        image.where,
+      ),
+    );
   }
   const end = fileOffset(offset) + Math.min(entries, MAX_L1_ENTRIES) * 8;
   if (entries > 0 && end > image.file.size) {
-    image.diagnostics.push(diagnostic('error', 'QCOW2_TABLE_PAST_END', `${what} at ${hex(offset)} (${entries} entries) runs past the end of the file (${image.file.size} bytes)`, image.where));
+    image.diagnostics.push(
+      diagnostic(
+        'error',
+        'QCOW2_TABLE_PAST_END',
+        `${what} at ${hex(offset)} (${entries} entries) runs past the end of the file (${image.file.size} bytes)`,
+        image.where,
+      ),
+    );
   }
 }

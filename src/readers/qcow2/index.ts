@@ -62,7 +62,10 @@ async function openQcow2Snapshot(path: string): Promise<Snapshot> {
 function snapshotSelectors(entries: readonly Qcow2SnapshotEntry[]): string[] {
   const used = new Set(['current']);
   return entries.map((entry, index) => {
-    const selector = [entry.name, `id:${entry.id}`, `entry:${index + 1}`].find((candidate) => candidate !== '' && candidate !== 'id:' && !used.has(candidate)) ?? `entry:${index + 1}`;
+    const selector =
+      [entry.name, `id:${entry.id}`, `entry:${index + 1}`].find(
+        (candidate) => candidate !== '' && candidate !== 'id:' && !used.has(candidate),
+      ) ?? `entry:${index + 1}`;
     used.add(selector);
     return selector;
   });
@@ -84,14 +87,37 @@ function qcow2Children(image: Qcow2Image, title: string): ChildSnapshot[] {
 export async function openEntry(image: Qcow2Image, entry: Qcow2SnapshotEntry, title: string): Promise<Snapshot> {
   const diagnostics = [...image.diagnostics];
   const root = dirNode('', [await diskNode(image, snapshotView(entry), diagnostics)]);
-  return withImageChecks({ format: 'qcow2', variant: variantOf(image.header?.version), title, metadata: snapshotDetails(entry), root, children: [], diagnostics }, image);
+  return withImageChecks(
+    {
+      format: 'qcow2',
+      variant: variantOf(image.header?.version),
+      title,
+      metadata: snapshotDetails(entry),
+      root,
+      children: [],
+      diagnostics,
+    },
+    image,
+  );
 }
 
 function currentChild(image: Qcow2Image, title: string, root: TreeNode, diagnostics: Diagnostic[]): ChildSnapshot {
   const view = activeView(image);
-  const summary = { l1_table_offset: exactInteger(view.l1TableOffset), l1_size: view.l1Size, disk_size: exactInteger(view.virtualSize) };
+  const summary = {
+    l1_table_offset: exactInteger(view.l1TableOffset),
+    l1_size: view.l1Size,
+    disk_size: exactInteger(view.virtualSize),
+  };
   const open = async (): Promise<Snapshot> => {
-    const snapshot: Snapshot = { format: 'qcow2', variant: variantOf(image.header?.version), title: `${title}#current`, metadata: summary, root, children: [], diagnostics };
+    const snapshot: Snapshot = {
+      format: 'qcow2',
+      variant: variantOf(image.header?.version),
+      title: `${title}#current`,
+      metadata: summary,
+      root,
+      children: [],
+      diagnostics,
+    };
     return withImageChecks(snapshot, image);
   };
   return { selector: 'current', title: 'current state (the active L1 table)', summary, open };

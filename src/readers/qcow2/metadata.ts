@@ -42,7 +42,11 @@ function headerFields(header: Qcow2Header, image: Qcow2Image): MetaRecord {
     refcount_bits: 2 ** Math.min(header.refcountOrder, 63),
     header_length: header.headerLength,
     compression_type: ['zlib', 'zstd'][header.compressionType] ?? `unknown (${header.compressionType})`,
-    header_extensions: (image.extensions?.list ?? []).map((extension) => ({ type: hex(extension.type), name: extension.name, length: extension.length })),
+    header_extensions: (image.extensions?.list ?? []).map((extension) => ({
+      type: hex(extension.type),
+      name: extension.name,
+      length: extension.length,
+    })),
   };
   return { ...record, ...extensionFields(image) };
 }
@@ -53,9 +57,17 @@ function extensionFields(image: Qcow2Image): MetaRecord {
   if (extensions?.externalDataFile != null) record.external_data_file = extensions.externalDataFile;
   if (extensions?.bitmaps) {
     const { count, directoryOffset, directorySize } = extensions.bitmaps;
-    record.bitmaps = { count, directory_offset: exactInteger(directoryOffset), directory_size: exactInteger(directorySize) };
+    record.bitmaps = {
+      count,
+      directory_offset: exactInteger(directoryOffset),
+      directory_size: exactInteger(directorySize),
+    };
   }
-  if (extensions?.encryption) record.encryption_header = { offset: exactInteger(extensions.encryption.offset), length: exactInteger(extensions.encryption.length) };
+  if (extensions?.encryption)
+    record.encryption_header = {
+      offset: exactInteger(extensions.encryption.offset),
+      length: exactInteger(extensions.encryption.length),
+    };
   return record;
 }
 

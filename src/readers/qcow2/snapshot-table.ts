@@ -38,7 +38,11 @@ export function snapshotDate(entry: Qcow2SnapshotEntry): Instant {
  * Reads entries one at a time, so a table that ends at an unpadded end of file (as `qemu-img
  * snapshot -c` can leave it) reads in full, and a lying nb_snapshots costs nothing it cannot find.
  */
-export async function readSnapshotTable(file: Source, header: Qcow2Header, where?: string): Promise<{ entries: Qcow2SnapshotEntry[]; diagnostics: Diagnostic[] }> {
+export async function readSnapshotTable(
+  file: Source,
+  header: Qcow2Header,
+  where?: string,
+): Promise<{ entries: Qcow2SnapshotEntry[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const entries: Qcow2SnapshotEntry[] = [];
   if (header.nbSnapshots === 0) return { entries, diagnostics };
@@ -57,7 +61,14 @@ export async function readSnapshotTable(file: Source, header: Qcow2Header, where
     const read = await readEntry(file, header, at);
     if ('problem' in read) {
       const code = read.past ? 'QCOW2_TABLE_PAST_END' : 'QCOW2_BAD_SNAPSHOT';
-      diagnostics.push(diagnostic('error', code, `snapshot table entry #${index + 1} at ${hex(at)}: ${read.problem}; ${header.nbSnapshots - index} of ${header.nbSnapshots} entries unreadable`, where));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          code,
+          `snapshot table entry #${index + 1} at ${hex(at)}: ${read.problem}; ${header.nbSnapshots - index} of ${header.nbSnapshots} entries unreadable`,
+          where,
+        ),
+      );
       break;
     }
     entries.push(read.entry);
@@ -70,16 +81,19 @@ export async function readSnapshotTable(file: Source, header: Qcow2Header, where
 type EntryRead = { entry: Qcow2SnapshotEntry; next: number } | { problem: string; past: boolean };
 
 async function readEntry(file: Source, header: Qcow2Header, at: number): Promise<EntryRead> {
-  if (!Number.isFinite(at) || at >= file.size) return { problem: `it starts past the end of the file (${file.size} bytes)`, past: true };
+  if (!Number.isFinite(at) || at >= file.size)
+    return { problem: `it starts past the end of the file (${file.size} bytes)`, past: true };
   const fixed = await file.read(at, ENTRY_HEADER);
   if (fixed.length < ENTRY_HEADER) return { problem: `the file ends inside it (${file.size} bytes)`, past: true };
   const idSize = be16(fixed, 12);
   const nameSize = be16(fixed, 14);
   const extraDataSize = be32(fixed, 36);
-  if (extraDataSize > MAX_EXTRA_DATA) return { problem: `extra_data_size ${extraDataSize} exceeds QEMU's limit of ${MAX_EXTRA_DATA}`, past: false };
+  if (extraDataSize > MAX_EXTRA_DATA)
+    return { problem: `extra_data_size ${extraDataSize} exceeds QEMU's limit of ${MAX_EXTRA_DATA}`, past: false };
   const variable = extraDataSize + idSize + nameSize;
   const rest = await file.read(at + ENTRY_HEADER, variable);
-  if (rest.length < variable) return { problem: `the file ends inside its id or name (${file.size} bytes)`, past: true };
+  if (rest.length < variable)
+    return { problem: `the file ends inside its id or name (${file.size} bytes)`, past: true };
   const extra = rest.subarray(0, extraDataSize);
   const icount = extraDataSize >= 24 ? be64(extra, 16) : NO_ICOUNT;
   const entry: Qcow2SnapshotEntry = {
@@ -104,9 +118,24 @@ function entryProblems(entry: Qcow2SnapshotEntry, header: Qcow2Header, index: nu
   const problems: Diagnostic[] = [];
   const label = `snapshot ${entry.name} (entry #${index + 1})`;
   if (header.version >= 3 && entry.extraDataSize < 16) {
-    problems.push(diagnostic('warning', 'QCOW2_BAD_SNAPSHOT', `${label} has ${entry.extraDataSize} bytes of extra data; v3 requires at least 16 (VM state size and disk size)`, where));
+    problems.push(
+      diagnostic(
+        'warning',
+        'QCOW2_BAD_SNAPSHOT',
+        `${label} has ${entry.extraDataSize} bytes of extra data; v3 requires at least 16 (VM state size and disk size)`,
+        where,
+      ),
+    );
   }
   const clusterMask = (1n << BigInt(Math.min(header.clusterBits, 63))) - 1n;
-  if ((entry.l1TableOffset & clusterMask) !== 0n) problems.push(diagnostic('error', 'QCOW2_BAD_SNAPSHOT', `${label}: l1_table_offset ${hex(entry.l1TableOffset)} is not cluster-aligned`, where));
+  if ((entry.l1TableOffset & clusterMask) !== 0n)
+    problems.push(
+      diagnostic(
+        'error',
+        'QCOW2_BAD_SNAPSHOT',
+        `${label}: l1_table_offset ${hex(entry.l1TableOffset)} is not cluster-aligned`,
+        where,
+      ),
+    );
   return problems;
 }

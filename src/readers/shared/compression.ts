@@ -7,7 +7,8 @@ import { looksLikeGzip } from './gzip.js';
 
 export type Codec = 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
-export type DecompressErrorCode = 'DECOMPRESS_CORRUPT' | 'DECOMPRESS_TRUNCATED' | 'DECOMPRESS_LIMIT' | 'DECOMPRESS_UNSUPPORTED';
+export type DecompressErrorCode =
+  'DECOMPRESS_CORRUPT' | 'DECOMPRESS_TRUNCATED' | 'DECOMPRESS_LIMIT' | 'DECOMPRESS_UNSUPPORTED';
 
 /** The only error decompression throws for bad input bytes; the message is one line. */
 export class DecompressionError extends Error {
@@ -28,7 +29,10 @@ export interface DecompressLimits {
 
 // Deflate tops out near 1032:1 and zstd near 32768:1 (all-RLE blocks); real data, even sparse disk images, stays far below.
 // zstd turns a run of zeros into ~1/32000 of its size, so the ratio cap only stops absurd bombs.
-const decompressLimits = (): DecompressLimits => ({ maxOutputBytes: limits.decompressedBytes, maxRatio: limits.decompressRatio });
+const decompressLimits = (): DecompressLimits => ({
+  maxOutputBytes: limits.decompressedBytes,
+  maxRatio: limits.decompressRatio,
+});
 
 export function sniffCodec(head: Uint8Array): Codec | null {
   if (looksLikeGzip(head)) return 'gzip';
@@ -44,9 +48,16 @@ export function sniffCodec(head: Uint8Array): Codec | null {
 export type StreamCodec = Codec | 'deflate-raw';
 
 /** Decompressed bytes as a stream of chunks; multi-member gzip and multi-frame zstd are concatenated. */
-export async function* decompress(source: Source, codec: StreamCodec, bounds = decompressLimits()): AsyncGenerator<Uint8Array> {
+export async function* decompress(
+  source: Source,
+  codec: StreamCodec,
+  bounds = decompressLimits(),
+): AsyncGenerator<Uint8Array> {
   if (codec === 'xz' || codec === 'bzip2') {
-    throw new DecompressionError('DECOMPRESS_UNSUPPORTED', `${codec} compression is not supported; decompress it first: ${codec} -dk FILE`);
+    throw new DecompressionError(
+      'DECOMPRESS_UNSUPPORTED',
+      `${codec} compression is not supported; decompress it first: ${codec} -dk FILE`,
+    );
   }
   const guard = new OutputGuard(bounds);
   if (codec === 'zstd') yield* unzstd(source, guard);
@@ -82,7 +93,9 @@ export async function inflateBounded(source: Source, codec: StreamCodec, maxOutp
 }
 
 function zlibPump(codec: 'gzip' | 'deflate-raw'): ZlibPump {
-  return codec === 'gzip' ? new ZlibPump(createGunzip({ chunkSize: PUMP_CHUNK }), 'gzip') : new ZlibPump(createInflateRaw({ chunkSize: PUMP_CHUNK }), 'deflate');
+  return codec === 'gzip'
+    ? new ZlibPump(createGunzip({ chunkSize: PUMP_CHUNK }), 'gzip')
+    : new ZlibPump(createInflateRaw({ chunkSize: PUMP_CHUNK }), 'deflate');
 }
 
 const MiB = 1024 * 1024;
@@ -149,9 +162,10 @@ class ZlibPump {
     });
     this.stream.on('error', (error: Error & { code?: string }) => {
       const at = `near byte ${this.stream.bytesWritten}`;
-      this.failure ??= error.code === 'Z_BUF_ERROR'
-        ? new DecompressionError('DECOMPRESS_TRUNCATED', `${this.label} stream ends early ${at}`)
-        : new DecompressionError('DECOMPRESS_CORRUPT', `${this.label} data is corrupt ${at}: ${error.message}`);
+      this.failure ??=
+        error.code === 'Z_BUF_ERROR'
+          ? new DecompressionError('DECOMPRESS_TRUNCATED', `${this.label} stream ends early ${at}`)
+          : new DecompressionError('DECOMPRESS_CORRUPT', `${this.label} data is corrupt ${at}: ${error.message}`);
     });
     this.stream.on('close', () => {
       this.closed = true;
@@ -219,7 +233,7 @@ async function* zstdFrame(input: ReadAhead, start: number, guard: OutputGuard): 
   let produced = 0;
   let pushed = start;
   let offset = start + header.length;
-  for (let last = false; !last; ) {
+  for (let last = false; !last;) {
     const block = blockHeader(await input.need(offset, 3), offset, header.windowSize);
     last = block.last;
     offset += 3;
@@ -234,7 +248,10 @@ async function* zstdFrame(input: ReadAhead, start: number, guard: OutputGuard): 
     if (!last) offset += block.bodyLength;
   }
   if (header.contentSize !== undefined && produced !== header.contentSize) {
-    throw new DecompressionError('DECOMPRESS_CORRUPT', `zstd frame at byte ${start} declares ${header.contentSize} bytes but holds ${produced}`);
+    throw new DecompressionError(
+      'DECOMPRESS_CORRUPT',
+      `zstd frame at byte ${start} declares ${header.contentSize} bytes but holds ${produced}`,
+    );
   }
   return offset;
 }
@@ -243,7 +260,10 @@ function pushZstd(decoder: Decompress, bytes: Uint8Array, final: boolean, frameS
   try {
     decoder.push(bytes, final);
   } catch (error) {
-    throw new DecompressionError('DECOMPRESS_CORRUPT', `zstd data is corrupt in the frame at byte ${frameStart}: ${errorMessage(error)}`);
+    throw new DecompressionError(
+      'DECOMPRESS_CORRUPT',
+      `zstd data is corrupt in the frame at byte ${frameStart}: ${errorMessage(error)}`,
+    );
   }
 }
 
@@ -256,7 +276,8 @@ interface FrameHeader {
 
 async function frameHeader(input: ReadAhead, start: number): Promise<FrameHeader> {
   const descriptor = (await input.need(start, 5))[4] ?? 0;
-  if (descriptor & 0x08) throw new DecompressionError('DECOMPRESS_CORRUPT', `zstd frame at byte ${start} sets a reserved bit`);
+  if (descriptor & 0x08)
+    throw new DecompressionError('DECOMPRESS_CORRUPT', `zstd frame at byte ${start} sets a reserved bit`);
   const singleSegment = (descriptor & 0x20) !== 0;
   const dictionaryBytes = [0, 1, 2, 4][descriptor & 3] ?? 0;
   const contentSizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][descriptor >> 6] ?? 0;
@@ -264,10 +285,14 @@ async function frameHeader(input: ReadAhead, start: number): Promise<FrameHeader
   const bytes = await input.need(start, length);
   let at = singleSegment ? 5 : 6;
   if (readLE(bytes, at, dictionaryBytes) !== 0) {
-    throw new DecompressionError('DECOMPRESS_UNSUPPORTED', `zstd frame at byte ${start} needs a dictionary, which is not supported`);
+    throw new DecompressionError(
+      'DECOMPRESS_UNSUPPORTED',
+      `zstd frame at byte ${start} needs a dictionary, which is not supported`,
+    );
   }
   at += dictionaryBytes;
-  const contentSize = contentSizeBytes === 0 ? undefined : readLE(bytes, at, contentSizeBytes) + (contentSizeBytes === 2 ? 256 : 0);
+  const contentSize =
+    contentSizeBytes === 0 ? undefined : readLE(bytes, at, contentSizeBytes) + (contentSizeBytes === 2 ? 256 : 0);
   const windowSize = singleSegment ? (contentSize ?? 0) : windowFromDescriptor(bytes[5] ?? 0);
   if (windowSize > MAX_ZSTD_WINDOW) {
     const message = `zstd frame at byte ${start} needs a ${Math.ceil(windowSize / MiB)} MiB window (the limit is 128 MiB); decompress it first: zstd -d --long=31 FILE`;
@@ -287,7 +312,10 @@ function blockHeader(bytes: Uint8Array, at: number, windowSize: number): { last:
   const size = value >> 3;
   if (type === 3) throw new DecompressionError('DECOMPRESS_CORRUPT', `zstd block at byte ${at} has the reserved type`);
   if (size > Math.min(MAX_ZSTD_BLOCK, windowSize)) {
-    throw new DecompressionError('DECOMPRESS_CORRUPT', `zstd block at byte ${at} is larger than its frame allows (${size} bytes)`);
+    throw new DecompressionError(
+      'DECOMPRESS_CORRUPT',
+      `zstd block at byte ${at} is larger than its frame allows (${size} bytes)`,
+    );
   }
   return { last: (value & 1) === 1, bodyLength: type === 1 ? 1 : size };
 }

@@ -46,7 +46,13 @@ function kindOf(stats: BigIntStats): NodeKind {
 export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode> {
   const stats = await lstat(entry.path, { bigint: true });
   const kind = kindOf(stats);
-  const node: TreeNode = { name: entry.name, kind, size: kind === 'file' ? Number(stats.size) : 0, attrs: {}, ...statFields(stats) };
+  const node: TreeNode = {
+    name: entry.name,
+    kind,
+    size: kind === 'file' ? Number(stats.size) : 0,
+    attrs: {},
+    ...statFields(stats),
+  };
   if (kind === 'file') node.content = new FileSource(entry.path, node.size);
   if (kind === 'symlink') node.linkTarget = decodeName(await readlink(entry.path, { encoding: 'buffer' }));
   if (kind === 'dir') lazyFolder(node, (raised) => diskChildren(entry.path, raised, displayPath));
@@ -54,7 +60,11 @@ export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displ
 }
 
 /** Nodes of a directory's entries; an entry that vanished or cannot be read becomes a diagnostic. */
-export async function diskChildren(dir: Buffer | string, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode[]> {
+export async function diskChildren(
+  dir: Buffer | string,
+  diagnostics: Diagnostic[],
+  displayPath: string,
+): Promise<TreeNode[]> {
   const nodes: TreeNode[] = [];
   const byPath = new Map<string, TreeNode>();
   for (const entry of await listDir(dir, diagnostics, displayPath)) {
@@ -69,17 +79,32 @@ export async function diskChildren(dir: Buffer | string, diagnostics: Diagnostic
   return nodes;
 }
 
-export async function readableNode(entry: DirEntry, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode | undefined> {
+export async function readableNode(
+  entry: DirEntry,
+  diagnostics: Diagnostic[],
+  displayPath: string,
+): Promise<TreeNode | undefined> {
   try {
     return await diskNode(entry, diagnostics, displayPath);
   } catch (error) {
-    diagnostics.push(diagnostic('warning', 'UNREADABLE_ENTRY', `cannot read ${displayPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, displayPath));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'UNREADABLE_ENTRY',
+        `cannot read ${displayPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        displayPath,
+      ),
+    );
     return undefined;
   }
 }
 
 /** Entries of a directory in byte order, cut at the entry limit with a diagnostic. */
-export async function listDir(dir: Buffer | string, diagnostics: Diagnostic[], displayPath: string): Promise<DirEntry[]> {
+export async function listDir(
+  dir: Buffer | string,
+  diagnostics: Diagnostic[],
+  displayPath: string,
+): Promise<DirEntry[]> {
   const names = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
   if (names.length > limits.dirEntries) {
     const message = `${displayPath || 'folder'} has ${names.length} entries; only the first ${limits.dirEntries} are listed`;

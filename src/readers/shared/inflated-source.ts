@@ -21,7 +21,12 @@ export class InflatedSource implements Source {
   ) {}
 
   /** Measures the size with one full pass, unless the caller already counted it while reading the stream. */
-  static async open(compressed: Source, codec: Exclude<StreamCodec, 'xz' | 'bzip2'>, limits?: DecompressLimits, size?: number): Promise<InflatedSource> {
+  static async open(
+    compressed: Source,
+    codec: Exclude<StreamCodec, 'xz' | 'bzip2'>,
+    limits?: DecompressLimits,
+    size?: number,
+  ): Promise<InflatedSource> {
     let measured = size ?? 0;
     if (size === undefined) for await (const chunk of decompress(compressed, codec, limits)) measured += chunk.length;
     return new InflatedSource(compressed, codec, limits, measured);
@@ -30,11 +35,13 @@ export class InflatedSource implements Source {
   read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(this.size, offset + Math.max(0, length));
     if (offset < 0 || offset >= end) return Promise.resolve(new Uint8Array(0));
-    const result = this.turn.then(() => this.copy(offset, end)).catch((error: unknown) => {
-      // A failed stream cannot continue; the next read starts over and meets the same error.
-      this.chunks = undefined;
-      throw error;
-    });
+    const result = this.turn
+      .then(() => this.copy(offset, end))
+      .catch((error: unknown) => {
+        // A failed stream cannot continue; the next read starts over and meets the same error.
+        this.chunks = undefined;
+        throw error;
+      });
     this.turn = result.catch(() => undefined);
     return result;
   }

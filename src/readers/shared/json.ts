@@ -17,7 +17,8 @@ function parseNumber(text: string): number | bigint {
 /** Never throws: malformed, truncated or absurdly nested text comes back as an error message. */
 export function parseJson(text: string): JsonParse {
   const depth = nestingDepth(text);
-  if (depth > limits.jsonDepth) return { ok: false, error: `nested ${depth} levels deep; the limit is ${limits.jsonDepth}` };
+  if (depth > limits.jsonDepth)
+    return { ok: false, error: `nested ${depth} levels deep; the limit is ${limits.jsonDepth}` };
   try {
     return { ok: true, value: parse(text, null, parseNumber) as JsonValue };
   } catch (error) {

@@ -45,7 +45,9 @@ class LineBuffer {
 
   take(): DumpLine {
     this.number++;
-    const line: DumpLine = this.overflow ? { tooLong: true, number: this.number } : { text: Buffer.concat(this.parts).toString('utf8'), number: this.number };
+    const line: DumpLine = this.overflow
+      ? { tooLong: true, number: this.number }
+      : { text: Buffer.concat(this.parts).toString('utf8'), number: this.number };
     this.parts = [];
     this.bytes = 0;
     this.overflow = false;

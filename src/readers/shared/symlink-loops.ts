@@ -22,7 +22,7 @@ export function symlinkLoops(byPath: ReadonlyMap<string, TreeNode>, code = 'TAR_
   for (const [path, node] of byPath) {
     if (node.kind !== 'symlink' || reported.has(path)) continue;
     const chain = [path];
-    for (let current = node; current.linkTarget !== undefined && chain.length <= MAX_HOPS; ) {
+    for (let current = node; current.linkTarget !== undefined && chain.length <= MAX_HOPS;) {
       const next = resolveTarget(chain[chain.length - 1] ?? '', current.linkTarget);
       if (next === path) {
         chain.forEach((member) => reported.add(member));

@@ -19,7 +19,8 @@ export interface TarArchive {
 export async function openTarArchive(file: Source): Promise<TarArchive | null> {
   const head = await file.read(0, 512);
   const codec = sniffCodec(head);
-  if (codec === null) return looksLikeTar(head) ? { codec, source: file, index: await indexTar(file), diagnostics: [] } : null;
+  if (codec === null)
+    return looksLikeTar(head) ? { codec, source: file, index: await indexTar(file), diagnostics: [] } : null;
   if (codec === 'xz' || codec === 'bzip2') return null;
   return openCompressed(file, codec);
 }

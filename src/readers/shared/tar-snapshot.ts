@@ -28,7 +28,22 @@ export interface TarSnapshotParts {
   tree?: TarTree;
 }
 
-export function tarSnapshot({ format, variant, title, metadata, archive, tree = buildTarTree(archive.index.entries, archive.source) }: TarSnapshotParts): Snapshot {
+export function tarSnapshot({
+  format,
+  variant,
+  title,
+  metadata,
+  archive,
+  tree = buildTarTree(archive.index.entries, archive.source),
+}: TarSnapshotParts): Snapshot {
   const diagnostics: Diagnostic[] = [...archive.diagnostics, ...archive.index.diagnostics, ...tree.diagnostics];
-  return { format, ...(variant ? { variant } : {}), title, metadata: { ...metadata, archive: archiveFacts(archive) }, root: tree.root, children: [], diagnostics };
+  return {
+    format,
+    ...(variant ? { variant } : {}),
+    title,
+    metadata: { ...metadata, archive: archiveFacts(archive) },
+    root: tree.root,
+    children: [],
+    diagnostics,
+  };
 }

@@ -59,10 +59,25 @@ export function buildTarTree(entries: readonly TarEntry[], archive: Source): Tar
   for (const entry of entries) {
     const { segments, escaped } = normaliseMemberPath(entry.path);
     const path = segments.join('/');
-    if (escaped) diagnostics.push(diagnostic('warning', 'TAR_PATH_ESCAPE', `member ${entry.path} points outside the archive root; shown as ${path || '/'}`, path));
+    if (escaped)
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'TAR_PATH_ESCAPE',
+          `member ${entry.path} points outside the archive root; shown as ${path || '/'}`,
+          path,
+        ),
+      );
     const node = nodeFor(entry, segments[segments.length - 1] ?? '', archive);
     if (path === '') {
-      Object.assign(root, { mode: node.mode, uid: node.uid, gid: node.gid, mtime: node.mtime, attrs: node.attrs, entry });
+      Object.assign(root, {
+        mode: node.mode,
+        uid: node.uid,
+        gid: node.gid,
+        mtime: node.mtime,
+        attrs: node.attrs,
+        entry,
+      });
       continue;
     }
     const parent = ensureParents(segments.slice(0, -1), byPath, childMaps, diagnostics);
@@ -106,7 +121,8 @@ function entryAttrs(entry: TarEntry): MetaRecord {
   const attrs: MetaRecord = {};
   if (entry.uname) attrs.uname = entry.uname;
   if (entry.gname) attrs.gname = entry.gname;
-  if (entry.kind === 'chardev' || entry.kind === 'blockdev') attrs.device = `${entry.kind} ${entry.devMajor ?? 0}:${entry.devMinor ?? 0}`;
+  if (entry.kind === 'chardev' || entry.kind === 'blockdev')
+    attrs.device = `${entry.kind} ${entry.devMajor ?? 0}:${entry.devMinor ?? 0}`;
   if (entry.kind === 'sparse') attrs.sparse = true;
   for (const [key, value] of Object.entries(entry.xattrs)) attrs[`xattr ${key}`] = value;
   return attrs;
@@ -125,7 +141,14 @@ export function ensureParents(
     const path = segments.slice(0, i + 1).join('/');
     let node = byPath.get(path);
     if (node && node.kind !== 'dir') {
-      diagnostics.push(diagnostic('warning', notADirectory, `${path} is a ${node.kind} but later members sit below it; it is shown as a directory`, path));
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          notADirectory,
+          `${path} is a ${node.kind} but later members sit below it; it is shown as a directory`,
+          path,
+        ),
+      );
       node = undefined;
     }
     if (!node) {
@@ -139,20 +162,45 @@ export function ensureParents(
   return parent;
 }
 
-function replaceExisting(existing: TarNode, node: TarNode, path: string, byPath: Map<string, TarNode>, childMaps: Map<TarNode, Map<string, TarNode>>, diagnostics: Diagnostic[]): void {
+function replaceExisting(
+  existing: TarNode,
+  node: TarNode,
+  path: string,
+  byPath: Map<string, TarNode>,
+  childMaps: Map<TarNode, Map<string, TarNode>>,
+  diagnostics: Diagnostic[],
+): void {
   if (existing.kind === 'dir' && node.kind === 'dir') {
     // A directory listed twice keeps its children and takes the later attributes.
-    Object.assign(existing, { mode: node.mode, uid: node.uid, gid: node.gid, mtime: node.mtime, attrs: node.attrs, entry: node.entry });
+    Object.assign(existing, {
+      mode: node.mode,
+      uid: node.uid,
+      gid: node.gid,
+      mtime: node.mtime,
+      attrs: node.attrs,
+      entry: node.entry,
+    });
     return;
   }
-  diagnostics.push(diagnostic('info', 'TAR_DUPLICATE', `${path} appears more than once; the later member wins, as on extraction`, path));
+  diagnostics.push(
+    diagnostic(
+      'info',
+      'TAR_DUPLICATE',
+      `${path} appears more than once; the later member wins, as on extraction`,
+      path,
+    ),
+  );
   if (existing.kind === 'dir') removeSubtree(path, byPath, childMaps);
   const parentPath = parentOf(path);
   const parent = byPath.get(parentPath);
   if (parent) childMaps.get(parent)?.set(node.name, node);
 }
 
-function removeSubtree(path: string, byPath: Map<string, TarNode>, childMaps: Map<TarNode, Map<string, TarNode>>): void {
+function removeSubtree(
+  path: string,
+  byPath: Map<string, TarNode>,
+  childMaps: Map<TarNode, Map<string, TarNode>>,
+): void {
   for (const key of [...byPath.keys()]) {
     if (key !== path && !key.startsWith(`${path}/`)) continue;
     const node = byPath.get(key);
@@ -174,5 +222,12 @@ function resolveHardlink(link: TarNode, byPath: Map<string, TarNode>, diagnostic
     return;
   }
   const path = [...byPath].find(([, node]) => node === link)?.[0] ?? link.name;
-  diagnostics.push(diagnostic('warning', 'TAR_HARDLINK_MISSING', `hard link ${path} points at ${targetPath || '/'}, which is not a file in the archive`, path));
+  diagnostics.push(
+    diagnostic(
+      'warning',
+      'TAR_HARDLINK_MISSING',
+      `hard link ${path} points at ${targetPath || '/'}, which is not a file in the archive`,
+      path,
+    ),
+  );
 }

@@ -14,13 +14,35 @@ export interface WasmSection {
   customName?: string;
 }
 
-export interface WasmImport { module: string; field: string; kind: WasmExternKind }
-export interface WasmExport { name: string; kind: WasmExternKind; index: number }
-export interface WasmMemory { imported: boolean; memory64: boolean; shared: boolean; minPages: bigint; maxPages?: bigint }
-export interface WasmGlobal { valtype: WasmValType; mutable: boolean; imported: boolean }
+export interface WasmImport {
+  module: string;
+  field: string;
+  kind: WasmExternKind;
+}
+export interface WasmExport {
+  name: string;
+  kind: WasmExternKind;
+  index: number;
+}
+export interface WasmMemory {
+  imported: boolean;
+  memory64: boolean;
+  shared: boolean;
+  minPages: bigint;
+  maxPages?: bigint;
+}
+export interface WasmGlobal {
+  valtype: WasmValType;
+  mutable: boolean;
+  imported: boolean;
+}
 
 /** `offset` and `size` cover the payload after the name. */
-export interface WasmCustomSection { name: string; offset: number; size: number }
+export interface WasmCustomSection {
+  name: string;
+  offset: number;
+  size: number;
+}
 
 export interface WasmModuleInfo {
   version: number;
@@ -35,7 +57,10 @@ export interface WasmModuleInfo {
   startFunction?: number;
 }
 
-export interface WasmParseResult { info: WasmModuleInfo; problems: string[] }
+export interface WasmParseResult {
+  info: WasmModuleInfo;
+  problems: string[];
+}
 
 export const WASM_MAGIC = new Uint8Array([0x00, 0x61, 0x73, 0x6d]);
 
@@ -44,23 +69,50 @@ const HEADER_SIZE = 8;
 const SECTION_HEADER_MAX = 6;
 const MAX_PROBLEMS = 20;
 const SECTION_KINDS = [
-  'custom', 'type', 'import', 'function', 'table', 'memory', 'global',
-  'export', 'start', 'element', 'code', 'data', 'datacount', 'tag',
+  'custom',
+  'type',
+  'import',
+  'function',
+  'table',
+  'memory',
+  'global',
+  'export',
+  'start',
+  'element',
+  'code',
+  'data',
+  'datacount',
+  'tag',
 ] as const;
 const EXTERN_KINDS: readonly WasmExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 const VALTYPES = new Map<number, WasmValType>([
-  [0x7f, 'i32'], [0x7e, 'i64'], [0x7d, 'f32'], [0x7c, 'f64'], [0x7b, 'v128'], [0x70, 'funcref'], [0x6f, 'externref'],
+  [0x7f, 'i32'],
+  [0x7e, 'i64'],
+  [0x7d, 'f32'],
+  [0x7c, 'f64'],
+  [0x7b, 'v128'],
+  [0x70, 'funcref'],
+  [0x6f, 'externref'],
 ]);
 
 export function looksLikeWasm(head: Uint8Array): boolean {
-  return head.length >= HEADER_SIZE && WASM_MAGIC.every((byte, i) => head[i] === byte) && littleEndianU32(head, 4) === 1;
+  return (
+    head.length >= HEADER_SIZE && WASM_MAGIC.every((byte, i) => head[i] === byte) && littleEndianU32(head, 4) === 1
+  );
 }
 
 /** Never throws on bad input: every defect becomes a problem, and `info` keeps what was decoded before it. */
 export async function parseWasm(source: Source): Promise<WasmParseResult> {
   const info: WasmModuleInfo = {
-    version: 0, sections: [], typeCount: 0, imports: [], functionCount: 0,
-    memories: [], globals: [], exports: [], customSections: [],
+    version: 0,
+    sections: [],
+    typeCount: 0,
+    imports: [],
+    functionCount: 0,
+    memories: [],
+    globals: [],
+    exports: [],
+    customSections: [],
   };
   const problems: string[] = [];
   await reportDecodeErrors(problems, async () => {
@@ -91,7 +143,8 @@ async function readHeader(source: Source, info: WasmModuleInfo): Promise<void> {
   if (!WASM_MAGIC.every((byte, i) => i >= head.length || head[i] === byte)) {
     throw new DecodeError('not a wasm module: bad magic');
   }
-  if (head.length < HEADER_SIZE) throw new DecodeError(`wasm header is truncated (${head.length} of ${HEADER_SIZE} bytes)`);
+  if (head.length < HEADER_SIZE)
+    throw new DecodeError(`wasm header is truncated (${head.length} of ${HEADER_SIZE} bytes)`);
   info.version = littleEndianU32(head, 4);
   if (info.version !== 1) throw new DecodeError(`unsupported wasm version ${info.version}`);
 }
@@ -102,7 +155,9 @@ async function readSections(source: Source, info: WasmModuleInfo, problems: stri
   while (offset < source.size) {
     // A damaged module (zeros, say) can parse as millions of empty sections; stop early instead.
     if (problems.length >= MAX_PROBLEMS || info.sections.length >= limits.wasmSections) {
-      throw new DecodeError(`stopped at offset ${offset}: too many ${problems.length >= MAX_PROBLEMS ? 'problems' : 'sections'}`);
+      throw new DecodeError(
+        `stopped at offset ${offset}: too many ${problems.length >= MAX_PROBLEMS ? 'problems' : 'sections'}`,
+      );
     }
     const section = await readSectionHeader(source, offset);
     info.sections.push(section);
@@ -118,7 +173,9 @@ async function readSectionHeader(source: Source, offset: number): Promise<WasmSe
   const payloadOffset = cursor.offset;
   const left = source.size - payloadOffset;
   if (size > left) {
-    throw new DecodeError(`section ${id} at offset ${offset} runs past the end of the module (size ${size}, ${left} bytes left)`);
+    throw new DecodeError(
+      `section ${id} at offset ${offset} runs past the end of the module (size ${size}, ${left} bytes left)`,
+    );
   }
   return { id, kind: SECTION_KINDS[id] ?? 'unknown', offset, payloadOffset, size };
 }
@@ -126,11 +183,23 @@ async function readSectionHeader(source: Source, offset: number): Promise<WasmSe
 type Decoder = (cursor: ByteCursor, info: WasmModuleInfo) => void;
 
 const DECODERS: ReadonlyMap<number, Decoder> = new Map<number, Decoder>([
-  [1, decodeTypes], [2, decodeImports], [3, decodeFunctions], [4, decodeTables], [5, decodeMemories],
-  [6, decodeGlobals], [7, decodeExports], [8, decodeStart], [12, (cursor) => cursor.u32()],
+  [1, decodeTypes],
+  [2, decodeImports],
+  [3, decodeFunctions],
+  [4, decodeTables],
+  [5, decodeMemories],
+  [6, decodeGlobals],
+  [7, decodeExports],
+  [8, decodeStart],
+  [12, (cursor) => cursor.u32()],
 ]);
 
-async function readSection(source: Source, section: WasmSection, info: WasmModuleInfo, seen: Set<number>): Promise<void> {
+async function readSection(
+  source: Source,
+  section: WasmSection,
+  info: WasmModuleInfo,
+  seen: Set<number>,
+): Promise<void> {
   if (section.id === 0) return readCustomSection(source, section, info);
   if (section.kind === 'unknown') throw new DecodeError(`unknown section id ${section.id} at offset ${section.offset}`);
   if (seen.has(section.id)) throw new DecodeError(`duplicate ${section.kind} section at offset ${section.offset}`);
@@ -141,7 +210,9 @@ async function readSection(source: Source, section: WasmSection, info: WasmModul
   const cursor = await readCursor(source, section.payloadOffset, section.size, what);
   decode(cursor, info);
   if (cursor.remaining > 0) {
-    throw new DecodeError(`${what} at offset ${section.offset} has ${cursor.remaining} unused bytes after its last entry`);
+    throw new DecodeError(
+      `${what} at offset ${section.offset} has ${cursor.remaining} unused bytes after its last entry`,
+    );
   }
 }
 
@@ -168,7 +239,9 @@ function readCount(cursor: ByteCursor, kind: string): number {
     throw new DecodeError(`${kind} section: ${count} entries exceed the limit of ${limits.wasmItems}`);
   }
   if (count > cursor.remaining) {
-    throw new DecodeError(`${kind} section: ${count} entries at offset ${offset} cannot fit in ${cursor.remaining} bytes`);
+    throw new DecodeError(
+      `${kind} section: ${count} entries at offset ${offset} cannot fit in ${cursor.remaining} bytes`,
+    );
   }
   return count;
 }
@@ -320,5 +393,7 @@ function skipInstruction(cursor: ByteCursor, opcode: number, offset: number): vo
 }
 
 function littleEndianU32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0;
+  return (
+    ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0
+  );
 }

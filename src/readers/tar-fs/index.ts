@@ -32,13 +32,27 @@ export const tarFsReader: Reader = {
   async open(probe: Probe, variant: string | null): Promise<Snapshot> {
     if (variant === 'unsupported-compression') {
       const codec = sniffCodec(probe.head);
-      throw new SnapinspectError('UNREADABLE', `${probe.path} is ${codec}-compressed, which snapinspect does not read; decompress it first (${codec === 'xz' ? 'xz' : 'bzip2'} -dk FILE)`);
+      throw new SnapinspectError(
+        'UNREADABLE',
+        `${probe.path} is ${codec}-compressed, which snapinspect does not read; decompress it first (${codec === 'xz' ? 'xz' : 'bzip2'} -dk FILE)`,
+      );
     }
     const archive = await probe.tar();
     if (!archive) throw new SnapinspectError('UNREADABLE', `${probe.path} is not a tar archive`);
     const tree = buildTarTree(archive.index.entries, archive.source);
     const metadata: MetaRecord = { writer: guessWriter(archive) };
-    if (tree.root.entry) Object.assign(metadata, { root_mode: `0${(tree.root.mode ?? 0).toString(8)}`, root_owner: `${tree.root.uid}:${tree.root.gid}` });
-    return tarSnapshot({ format: 'tar', variant: archive.codec ? `${archive.codec}` : 'plain', title: basename(probe.path), metadata, archive, tree });
+    if (tree.root.entry)
+      Object.assign(metadata, {
+        root_mode: `0${(tree.root.mode ?? 0).toString(8)}`,
+        root_owner: `${tree.root.uid}:${tree.root.gid}`,
+      });
+    return tarSnapshot({
+      format: 'tar',
+      variant: archive.codec ? `${archive.codec}` : 'plain',
+      title: basename(probe.path),
+      metadata,
+      archive,
+      tree,
+    });
   },
 };

@@ -28,7 +28,15 @@ export const toyReader: Reader = {
       children: [],
       diagnostics: [],
       verify: async () =>
-        probe.size > toyLimits.values.toyBytes ? [diagnostic('error', 'TOY_TOO_LARGE', `${probe.size} bytes; a toy holds at most ${toyLimits.values.toyBytes}`)] : [],
+        probe.size > toyLimits.values.toyBytes
+          ? [
+              diagnostic(
+                'error',
+                'TOY_TOO_LARGE',
+                `${probe.size} bytes; a toy holds at most ${toyLimits.values.toyBytes}`,
+              ),
+            ]
+          : [],
     };
   },
 };

@@ -33,28 +33,78 @@ const esMembers: ZipMember[] = [
   {
     name: 'es_data',
     data: [
-      { _index: 'cloudify_storage', _type: 'blueprint', _id: 'hello', _source: { id: 'hello', main_file_name: 'bp.yaml', created_at: '2015-01-01' } },
-      { _index: 'cloudify_storage', _type: 'execution', _id: 'e1', _source: { id: 'e1', workflow_id: 'install', status: 'terminated', deployment_id: 'd1' } },
-      { _index: 'cloudify_events', _type: 'cloudify_log', _id: 'l1', _source: { message: { text: `config {u'postgresql_password': u'${SECRET.dbPassword}'}` } } },
-    ].map((line) => JSON.stringify(line)).join('\n'),
+      {
+        _index: 'cloudify_storage',
+        _type: 'blueprint',
+        _id: 'hello',
+        _source: { id: 'hello', main_file_name: 'bp.yaml', created_at: '2015-01-01' },
+      },
+      {
+        _index: 'cloudify_storage',
+        _type: 'execution',
+        _id: 'e1',
+        _source: { id: 'e1', workflow_id: 'install', status: 'terminated', deployment_id: 'd1' },
+      },
+      {
+        _index: 'cloudify_events',
+        _type: 'cloudify_log',
+        _id: 'l1',
+        _source: { message: { text: `config {u'postgresql_password': u'${SECRET.dbPassword}'}` } },
+      },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join('\n'),
   },
 ];
 
 const flatMembers: ZipMember[] = [
   { name: 'metadata.json', data: '{"snapshot_version": "7.0.4", "execution_id": "abc"}' },
-  { name: 'mgmt/00000001.json', data: JSON.stringify({ type: 'users', items: [{ username: 'admin', role: 'sys_admin', password_hash: SECRET.adminHash }] }) },
-  { name: 'mgmt/00000002.json', data: JSON.stringify({ type: 'tenants', items: [{ name: 'default_tenant', rabbitmq_password: SECRET.tenantRabbit }] }) },
+  {
+    name: 'mgmt/00000001.json',
+    data: JSON.stringify({
+      type: 'users',
+      items: [{ username: 'admin', role: 'sys_admin', password_hash: SECRET.adminHash }],
+    }),
+  },
+  {
+    name: 'mgmt/00000002.json',
+    data: JSON.stringify({
+      type: 'tenants',
+      items: [{ name: 'default_tenant', rabbitmq_password: SECRET.tenantRabbit }],
+    }),
+  },
   { name: 'tenants/default_tenant/', data: '' },
-  { name: 'tenants/default_tenant/00000001.json', data: JSON.stringify({ type: 'secrets', items: [{ key: 'db', value: SECRET.secretValue, visibility: 'tenant' }] }) },
-  { name: 'tenants/default_tenant/00000002.json', data: JSON.stringify({ type: 'executions', items: [{ id: 'x1', workflow_id: 'install', status: 'scheduled', scheduled_for: '2050-01-01T00:00:00Z' }] }) },
-  { name: 'tenants/default_tenant/00000003.json', data: JSON.stringify({ type: 'executions', items: [{ id: 'x1', workflow_id: 'install', status: 'terminated' }] }) },
+  {
+    name: 'tenants/default_tenant/00000001.json',
+    data: JSON.stringify({ type: 'secrets', items: [{ key: 'db', value: SECRET.secretValue, visibility: 'tenant' }] }),
+  },
+  {
+    name: 'tenants/default_tenant/00000002.json',
+    data: JSON.stringify({
+      type: 'executions',
+      items: [{ id: 'x1', workflow_id: 'install', status: 'scheduled', scheduled_for: '2050-01-01T00:00:00Z' }],
+    }),
+  },
+  {
+    name: 'tenants/default_tenant/00000003.json',
+    data: JSON.stringify({ type: 'executions', items: [{ id: 'x1', workflow_id: 'install', status: 'terminated' }] }),
+  },
 ];
 
 const typedMembers: ZipMember[] = [
   { name: 'metadata.json', data: '{"snapshot_version": "7.0.0"}' },
-  { name: 'mgmt/tenants/0.json', data: JSON.stringify({ type: 'tenants', items: [{ name: 't1', rabbitmq_password: SECRET.tenantRabbit }] }) },
-  { name: 'tenants/t1/blueprints/0.json', data: JSON.stringify({ type: 'blueprints', items: [{ id: 'bp', main_file_name: 'bp.yaml' }] }) },
-  { name: 'tenants/t1/deployments_archives/d1.b64zip', data: buildZip([{ name: 'inputs.yaml', data: 'x: 1\n' }]).toString('base64') },
+  {
+    name: 'mgmt/tenants/0.json',
+    data: JSON.stringify({ type: 'tenants', items: [{ name: 't1', rabbitmq_password: SECRET.tenantRabbit }] }),
+  },
+  {
+    name: 'tenants/t1/blueprints/0.json',
+    data: JSON.stringify({ type: 'blueprints', items: [{ id: 'bp', main_file_name: 'bp.yaml' }] }),
+  },
+  {
+    name: 'tenants/t1/deployments_archives/d1.b64zip',
+    data: buildZip([{ name: 'inputs.yaml', data: 'x: 1\n' }]).toString('base64'),
+  },
 ];
 
 describe('Cloudify families built from the documented layouts', () => {
@@ -66,7 +116,17 @@ describe('Cloudify families built from the documented layouts', () => {
       snapshot_version: '5.0.5',
       schema_release: '5.0.5',
       stage_schema_revision: '20190423064931-5_0-CreateWidgetBackendTable.js',
-      counts: { tenants: 1, users: 1, blueprints: 1, deployments: 1, executions: 3, agents: 1, secrets: 1, plugins: 0, sites: 0 },
+      counts: {
+        tenants: 1,
+        users: 1,
+        blueprints: 1,
+        deployments: 1,
+        executions: 3,
+        agents: 1,
+        secrets: 1,
+        plugins: 0,
+        sites: 0,
+      },
     });
     expect(info.diagnostics.map((d: { code: string }) => d.code)).toEqual(['CLOUDIFY_STAGE_REVISION_NOISE']);
     const later = await cli(['info', `${legacy}:Manager/executions/ex-later`]);
@@ -81,51 +141,120 @@ describe('Cloudify families built from the documented layouts', () => {
 
   it('flags every secret-bearing entry in ls -l', async () => {
     const { stdout } = await cli(['ls', '-lR', legacy]);
-    const flagged = stdout.split('\n').filter((line) => line.endsWith('[secret]')).map((line) => line.split(/\s+/).slice(-2, -1)[0]);
-    expect(flagged).toEqual(['admin_account.json', 'agents.json', 'pg_data', 'rest-security.conf', 'Manager/secrets/db_password', 'snapshot-credentials/default_tenant_dep1_vm/agent_key', 'ssl/cloudify_internal_key.pem', 'stage/conf/app.json'].sort((a, b) => stdout.indexOf(` ${a}`) - stdout.indexOf(` ${b}`)));
+    const flagged = stdout
+      .split('\n')
+      .filter((line) => line.endsWith('[secret]'))
+      .map((line) => line.split(/\s+/).slice(-2, -1)[0]);
+    expect(flagged).toEqual(
+      [
+        'admin_account.json',
+        'agents.json',
+        'pg_data',
+        'rest-security.conf',
+        'Manager/secrets/db_password',
+        'snapshot-credentials/default_tenant_dep1_vm/agent_key',
+        'ssl/cloudify_internal_key.pem',
+        'stage/conf/app.json',
+      ].sort((a, b) => stdout.indexOf(` ${a}`) - stdout.indexOf(` ${b}`)),
+    );
   });
 
   it('reads the 3.x Elasticsearch family', async () => {
     const info = await infoJson(write('es.zip', buildZip(esMembers)));
     expect(info.variant).toBe('es-3x');
-    expect(info.metadata).toMatchObject({ version: '3.3.0', events: { cloudify_log: 1 }, counts: { blueprints: 1, executions: 1 }, secrets: { es_data: 'credentials in log and event messages' } });
+    expect(info.metadata).toMatchObject({
+      version: '3.3.0',
+      events: { cloudify_log: 1 },
+      counts: { blueprints: 1, executions: 1 },
+      secrets: { es_data: 'credentials in log and event messages' },
+    });
     expect(info.metadata.restore).toContain('5.0 and later reject it');
   });
 
   it('reads the 4.0 development hybrid (es_data beside pg_data) without tenants', async () => {
-    const members = [...legacySnapshot().filter((member) => member.name !== 'metadata.json'), ...esMembers.slice(1), { name: 'metadata.json', data: '{"snapshot_version": "4.0.0", "has_cloudify_events": false}' }];
+    const members = [
+      ...legacySnapshot().filter((member) => member.name !== 'metadata.json'),
+      ...esMembers.slice(1),
+      { name: 'metadata.json', data: '{"snapshot_version": "4.0.0", "has_cloudify_events": false}' },
+    ];
     const info = await infoJson(write('hybrid.zip', buildZip(members)));
     expect(info.variant).toBe('hybrid-4.0dev');
-    expect(info.metadata).toMatchObject({ has_cloudify_events: false, events: { cloudify_log: 1 }, counts: { executions: 4, blueprints: 2 } });
+    expect(info.metadata).toMatchObject({
+      has_cloudify_events: false,
+      events: { cloudify_log: 1 },
+      counts: { executions: 4, blueprints: 2 },
+    });
   });
 
   it('lists a snapshot of no known family and says so in verify', async () => {
-    const path = write('unknown.zip', buildZip([{ name: 'metadata.json', data: '{"snapshot_version": "9.9"}' }, { name: 'something.bin', data: 'x' }]));
+    const path = write(
+      'unknown.zip',
+      buildZip([
+        { name: 'metadata.json', data: '{"snapshot_version": "9.9"}' },
+        { name: 'something.bin', data: 'x' },
+      ]),
+    );
     expect((await infoJson(path)).variant).toBe('unknown');
-    expect((await cli(['verify', path])).stdout).toContain('warning CLOUDIFY_UNKNOWN_FAMILY: no es_data, pg_data, mgmt/ or tenants/');
+    expect((await cli(['verify', path])).stdout).toContain(
+      'warning CLOUDIFY_UNKNOWN_FAMILY: no es_data, pg_data, mgmt/ or tenants/',
+    );
   });
 
   it('shows a pickle outside the subset as opaque, with a diagnostic', async () => {
-    const members = legacySnapshot().map((member) => (member.name === 'pg_data' ? { ...member, data: String(member.data).replace('\\\\x80027d71012e\t1\t0\n', '\\\\x8002930a2e\t1\t0\n') } : member));
+    const members = legacySnapshot().map((member) =>
+      member.name === 'pg_data'
+        ? { ...member, data: String(member.data).replace('\\\\x80027d71012e\t1\t0\n', '\\\\x8002930a2e\t1\t0\n') }
+        : member,
+    );
     const path = write('opaque.zip', buildZip(members));
     const info = await infoJson(path);
-    expect(info.diagnostics).toContainEqual({ severity: 'info', code: 'CLOUDIFY_OPAQUE_PICKLE', path: 'pg_data', message: '1 pickled value in pg_data could not be decoded and is shown as opaque (first: unsupported opcode 0x93 at byte 2)' });
-    expect((await cli(['info', `${path}:Manager/deployments/dep1`])).stdout).toContain('  inputs: (opaque pickle, 5 bytes: unsupported opcode 0x93 at byte 2)\n');
+    expect(info.diagnostics).toContainEqual({
+      severity: 'info',
+      code: 'CLOUDIFY_OPAQUE_PICKLE',
+      path: 'pg_data',
+      message:
+        '1 pickled value in pg_data could not be decoded and is shown as opaque (first: unsupported opcode 0x93 at byte 2)',
+    });
+    expect((await cli(['info', `${path}:Manager/deployments/dep1`])).stdout).toContain(
+      '  inputs: (opaque pickle, 5 bytes: unsupported opcode 0x93 at byte 2)\n',
+    );
   });
 
   it.each([
     ['expanding', `80024e${'7100680086'.repeat(40)}2e`, 'pickle expands to more than 1000000 items'],
     ['cyclic', Buffer.from(']q\0h\0a.', 'latin1').toString('hex'), 'pickle contains itself'],
-  ])('shows a %s memo-recall pickle as opaque, quickly, and keeps the rest of the Manager view', async (name, hex, reason) => {
-    const members = legacySnapshot().map((member) => (member.name === 'pg_data' ? { ...member, data: String(member.data).replace('\\\\x80027d71012e\t1\t0\n', `\\\\x${hex}\t1\t0\n`) } : member));
-    const path = write(`${name}-pickle.zip`, buildZip(members));
-    const started = Date.now();
-    const info = await infoJson(path);
-    expect(Date.now() - started).toBeLessThan(4000);
-    expect(info.diagnostics).toContainEqual({ severity: 'info', code: 'CLOUDIFY_OPAQUE_PICKLE', path: 'pg_data', message: `1 pickled value in pg_data could not be decoded and is shown as opaque (first: ${reason})` });
-    expect(info.metadata.counts).toMatchObject({ tenants: 1, users: 1, blueprints: 1, deployments: 1, executions: 3, agents: 1, secrets: 1 });
-    expect((await cli(['info', `${path}:Manager/deployments/dep1`])).stdout).toContain(`  inputs: (opaque pickle, ${hex.length / 2} bytes: ${reason})\n`);
-  });
+  ])(
+    'shows a %s memo-recall pickle as opaque, quickly, and keeps the rest of the Manager view',
+    async (name, hex, reason) => {
+      const members = legacySnapshot().map((member) =>
+        member.name === 'pg_data'
+          ? { ...member, data: String(member.data).replace('\\\\x80027d71012e\t1\t0\n', `\\\\x${hex}\t1\t0\n`) }
+          : member,
+      );
+      const path = write(`${name}-pickle.zip`, buildZip(members));
+      const started = Date.now();
+      const info = await infoJson(path);
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(info.diagnostics).toContainEqual({
+        severity: 'info',
+        code: 'CLOUDIFY_OPAQUE_PICKLE',
+        path: 'pg_data',
+        message: `1 pickled value in pg_data could not be decoded and is shown as opaque (first: ${reason})`,
+      });
+      expect(info.metadata.counts).toMatchObject({
+        tenants: 1,
+        users: 1,
+        blueprints: 1,
+        deployments: 1,
+        executions: 3,
+        agents: 1,
+        secrets: 1,
+      });
+      expect((await cli(['info', `${path}:Manager/deployments/dep1`])).stdout).toContain(
+        `  inputs: (opaque pickle, ${hex.length / 2} bytes: ${reason})\n`,
+      );
+    },
+  );
 
   it('reads the 7.0.1+ flattened family, the last copy of an item winning', async () => {
     const path = write('flat.zip', buildZip(flatMembers));
@@ -155,13 +284,14 @@ describe('Cloudify families built from the documented layouts', () => {
   });
 });
 
-
 describe('zip integrity', () => {
   it('reads a zip64 archive through its zip64 end record and extra fields', async () => {
     const path = write('zip64.zip', buildZip(legacySnapshot(), { zip64: true }));
     const info = await infoJson(path);
     expect(info.metadata.zip).toMatchObject({ entries: 11, zip64: true, central_directory: true });
-    expect((await cli(['cat', `${path}:blueprints/default_tenant/bp1/bp.yaml`])).stdout).toBe('tosca_definitions_version: cloudify_dsl_1_3\n');
+    expect((await cli(['cat', `${path}:blueprints/default_tenant/bp1/bp.yaml`])).stdout).toBe(
+      'tosca_definitions_version: cloudify_dsl_1_3\n',
+    );
   });
 
   it('recovers the members of a truncated zip and fails verify', async () => {
@@ -176,11 +306,15 @@ describe('zip integrity', () => {
   });
 
   it('reports a CRC mismatch in verify and refuses to cat the damaged member', async () => {
-    const members = legacySnapshot().map((member) => (member.name === 'blueprints/default_tenant/bp1/bp.yaml' ? { ...member, crc: 0x12345678 } : member));
+    const members = legacySnapshot().map((member) =>
+      member.name === 'blueprints/default_tenant/bp1/bp.yaml' ? { ...member, crc: 0x12345678 } : member,
+    );
     const path = write('crc.zip', buildZip(members));
     const verify = await cli(['verify', path]);
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toMatch(/error {3}ZIP_CRC blueprints\/default_tenant\/bp1\/bp\.yaml: .* fails its CRC32 check \(data [0-9a-f]{8}, directory 12345678\)/);
+    expect(verify.stdout).toMatch(
+      /error {3}ZIP_CRC blueprints\/default_tenant\/bp1\/bp\.yaml: .* fails its CRC32 check \(data [0-9a-f]{8}, directory 12345678\)/,
+    );
     const cat = await cli(['cat', `${path}:blueprints/default_tenant/bp1/bp.yaml`]);
     expect(cat.code).toBe(2);
     expect(cat.stderr).toContain('fails its CRC32 check');
@@ -197,7 +331,10 @@ describe('zip integrity', () => {
   });
 
   it('reads zero-length deflate members (no stream at all) as empty, as the 5.1 sample stores directories', async () => {
-    const path = write('empty-deflate.zip', buildZip([...legacySnapshot(), { name: 'plugins/', method: 8 }, { name: 'plugins/empty.txt', method: 8 }]));
+    const path = write(
+      'empty-deflate.zip',
+      buildZip([...legacySnapshot(), { name: 'plugins/', method: 8 }, { name: 'plugins/empty.txt', method: 8 }]),
+    );
     const verify = await cli(['verify', '--json', path]);
     expect(JSON.parse(verify.stdout).findings.filter((f: { code: string }) => f.code.startsWith('ZIP_'))).toEqual([]);
     expect((await cli(['cat', `${path}:plugins/empty.txt`])).bytes.length).toBe(0);
@@ -215,26 +352,53 @@ describe('zip integrity', () => {
 
   it('withholds pg_data whole when a line was too long to check, even with no secret column elsewhere', async () => {
     const dump = `COPY blueprints (_storage_id, id, plan) FROM stdin;\n1\tbp1\t{"inputs": {"db": "${'x'.repeat(200)}hunter2"}}\n\\.\n`;
-    const path = write('long-line.zip', buildZip([{ name: 'metadata.json', data: '{"snapshot_version": "5.0.5"}' }, { name: 'pg_data', data: dump }]));
+    const path = write(
+      'long-line.zip',
+      buildZip([
+        { name: 'metadata.json', data: '{"snapshot_version": "5.0.5"}' },
+        { name: 'pg_data', data: dump },
+      ]),
+    );
     const limit = ['--limit', 'dumpLineBytes=200'];
     const { stdout } = await cli(['info', '--json', ...limit, path]);
     const info = JSON.parse(stdout);
-    expect(info.diagnostics).toContainEqual({ severity: 'info', code: 'CLOUDIFY_WITHHELD', path: 'pg_data', message: 'pg_data has lines longer than the dumpLineBytes limit of 200 bytes that could not be checked for credentials, so it is withheld whole (--show-secrets shows it)' });
-    expect(info.metadata.secrets).toEqual({ pg_data: 'database dump that could not be fully checked for credentials (withheld whole)' });
-    expect((await cli(['cat', ...limit, `${path}:pg_data`])).stdout).toBe('<redacted: --show-secrets reveals it> (withheld whole: too large or damaged to redact)\n');
+    expect(info.diagnostics).toContainEqual({
+      severity: 'info',
+      code: 'CLOUDIFY_WITHHELD',
+      path: 'pg_data',
+      message:
+        'pg_data has lines longer than the dumpLineBytes limit of 200 bytes that could not be checked for credentials, so it is withheld whole (--show-secrets shows it)',
+    });
+    expect(info.metadata.secrets).toEqual({
+      pg_data: 'database dump that could not be fully checked for credentials (withheld whole)',
+    });
+    expect((await cli(['cat', ...limit, `${path}:pg_data`])).stdout).toBe(
+      '<redacted: --show-secrets reveals it> (withheld whole: too large or damaged to redact)\n',
+    );
     expect((await cli(['cat', '--show-secrets', ...limit, `${path}:pg_data`])).stdout).toBe(dump);
   });
 
   it('lists encrypted members but does not read them', async () => {
-    const path = write('encrypted.zip', buildZip([...legacySnapshot(), { name: 'plugins/locked.bin', data: 'x', method: 0, encrypted: true }]));
+    const path = write(
+      'encrypted.zip',
+      buildZip([...legacySnapshot(), { name: 'plugins/locked.bin', data: 'x', method: 0, encrypted: true }]),
+    );
     const info = await infoJson(path);
-    expect(info.diagnostics).toContainEqual({ severity: 'warning', code: 'ZIP_ENCRYPTED', path: 'plugins/locked.bin', message: 'plugins/locked.bin is encrypted; it is listed but cannot be read' });
+    expect(info.diagnostics).toContainEqual({
+      severity: 'warning',
+      code: 'ZIP_ENCRYPTED',
+      path: 'plugins/locked.bin',
+      message: 'plugins/locked.bin is encrypted; it is listed but cannot be read',
+    });
   });
 
   it('stops nested archives at the depth limit', async () => {
     let inner = buildZip([{ name: 'bottom.txt', data: 'deep' }]);
     for (let level = 0; level < 6; level++) inner = buildZip([{ name: 'again.zip', data: inner, method: 0 }]);
-    const path = write('nested.zip', buildZip([...legacySnapshot(), { name: 'blueprints/default_tenant/loop/loop.zip', data: inner, method: 0 }]));
+    const path = write(
+      'nested.zip',
+      buildZip([...legacySnapshot(), { name: 'blueprints/default_tenant/loop/loop.zip', data: inner, method: 0 }]),
+    );
     const { stdout } = await cli(['ls', '-R', `${path}:blueprints/default_tenant/loop`]);
     expect(stdout.split('\n').filter(Boolean)).toEqual([
       'blueprints/default_tenant/loop/loop.zip',
@@ -267,38 +431,66 @@ describe('verify checks metadata and family', () => {
   });
 
   it('reports metadata.json that is not JSON', async () => {
-    const members = legacySnapshot().map((member) => (member.name === 'metadata.json' ? { ...member, data: '{"snapshot_version": ' } : member));
+    const members = legacySnapshot().map((member) =>
+      member.name === 'metadata.json' ? { ...member, data: '{"snapshot_version": ' } : member,
+    );
     const info = await infoJson(write('bad-meta.zip', buildZip(members)));
     expect(info.diagnostics[0]).toMatchObject({ severity: 'error', code: 'CLOUDIFY_METADATA', path: 'metadata.json' });
   });
 
   it('reads the rest of a snapshot whose metadata.json fails its CRC check', async () => {
-    const members = legacySnapshot().map((member) => (member.name === 'metadata.json' ? { ...member, crc: 0x12345678 } : member));
+    const members = legacySnapshot().map((member) =>
+      member.name === 'metadata.json' ? { ...member, crc: 0x12345678 } : member,
+    );
     const path = write('crc-meta.zip', buildZip(members));
     const info = await cli(['info', path]);
     expect(info.code).toBe(0);
-    expect(info.stdout).toMatch(/error {3}CLOUDIFY_METADATA metadata\.json: metadata\.json cannot be read: zip member metadata\.json fails its CRC32 check \(data [0-9a-f]{8}, directory 12345678\)\n/);
+    expect(info.stdout).toMatch(
+      /error {3}CLOUDIFY_METADATA metadata\.json: metadata\.json cannot be read: zip member metadata\.json fails its CRC32 check \(data [0-9a-f]{8}, directory 12345678\)\n/,
+    );
     expect(info.stdout).toContain('  Manager/');
   });
 
   it('warns when the layout and the version disagree', async () => {
-    const members = esMembers.map((member) => (member.name === 'metadata.json' ? { ...member, data: '{"snapshot_version": "5.0.5"}' } : member));
+    const members = esMembers.map((member) =>
+      member.name === 'metadata.json' ? { ...member, data: '{"snapshot_version": "5.0.5"}' } : member,
+    );
     const verify = await cli(['verify', write('mismatch.zip', buildZip(members))]);
-    expect(verify.stdout).toContain('warning CLOUDIFY_FAMILY_MISMATCH metadata.json: the layout is es-3x but metadata.json says version 5.0.5');
+    expect(verify.stdout).toContain(
+      'warning CLOUDIFY_FAMILY_MISMATCH metadata.json: the layout is es-3x but metadata.json says version 5.0.5',
+    );
   });
 });
 
 describe('hostile zips', () => {
   it('keeps escaping names inside the snapshot and escapes control characters', async () => {
-    const path = write('hostile.zip', buildZip([...legacySnapshot(), { name: '../../etc/evil', data: 'x' }, { name: 'blueprints/\u001b[31mred', data: 'y' }]));
+    const path = write(
+      'hostile.zip',
+      buildZip([
+        ...legacySnapshot(),
+        { name: '../../etc/evil', data: 'x' },
+        { name: 'blueprints/\u001b[31mred', data: 'y' },
+      ]),
+    );
     const info = await infoJson(path);
-    expect(info.diagnostics).toContainEqual({ severity: 'warning', code: 'ZIP_PATH_ESCAPE', path: 'etc/evil', message: 'member ../../etc/evil points outside the archive root; shown as etc/evil' });
+    expect(info.diagnostics).toContainEqual({
+      severity: 'warning',
+      code: 'ZIP_PATH_ESCAPE',
+      path: 'etc/evil',
+      message: 'member ../../etc/evil points outside the archive root; shown as etc/evil',
+    });
     const ls = await cli(['ls', `${path}:blueprints`]);
     expect(ls.stdout).not.toContain('\u001b');
   });
 
   it('leaves other zips alone, even with a metadata.json and a tenants/ folder', async () => {
-    const path = write('other.zip', buildZip([{ name: 'metadata.json', data: '{"name": "app"}' }, { name: 'tenants/a.txt', data: 'x' }]));
+    const path = write(
+      'other.zip',
+      buildZip([
+        { name: 'metadata.json', data: '{"name": "app"}' },
+        { name: 'tenants/a.txt', data: 'x' },
+      ]),
+    );
     const result = await cli(['info', path]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('(UNKNOWN_FORMAT)');
@@ -313,18 +505,59 @@ describe('hostile zips', () => {
 });
 
 describe('secrets never reach stdout unless --show-secrets', () => {
-  const fixtures = [legacy, extracted, write('es-s.zip', buildZip(esMembers)), write('flat-s.zip', buildZip(flatMembers)), write('typed-s.zip', buildZip(typedMembers))];
-  const secretEntries = ['rest-security.conf', 'admin_account.json', 'agents.json', 'pg_data', 'ssl/cloudify_internal_key.pem', 'snapshot-credentials/default_tenant_dep1_vm/agent_key', 'stage/conf/app.json', 'es_data', 'mgmt/00000001.json', 'mgmt/00000002.json', 'tenants/default_tenant/00000001.json', 'mgmt/tenants/0.json'];
+  const fixtures = [
+    legacy,
+    extracted,
+    write('es-s.zip', buildZip(esMembers)),
+    write('flat-s.zip', buildZip(flatMembers)),
+    write('typed-s.zip', buildZip(typedMembers)),
+  ];
+  const secretEntries = [
+    'rest-security.conf',
+    'admin_account.json',
+    'agents.json',
+    'pg_data',
+    'ssl/cloudify_internal_key.pem',
+    'snapshot-credentials/default_tenant_dep1_vm/agent_key',
+    'stage/conf/app.json',
+    'es_data',
+    'mgmt/00000001.json',
+    'mgmt/00000002.json',
+    'tenants/default_tenant/00000001.json',
+    'mgmt/tenants/0.json',
+  ];
 
   async function everyOutput(path: string, extra: string[]): Promise<string> {
-    const runs = [['info'], ['info', '--json'], ['ls', '-lR'], ['ls', '-R', '--json'], ['verify'], ['verify', '--json'], ['diff', legacy], ['diff', '--json', legacy]];
+    const runs = [
+      ['info'],
+      ['info', '--json'],
+      ['ls', '-lR'],
+      ['ls', '-R', '--json'],
+      ['verify'],
+      ['verify', '--json'],
+      ['diff', legacy],
+      ['diff', '--json', legacy],
+    ];
     const outputs: string[] = [];
     for (const args of runs) {
       const [command = '', ...rest] = args;
-      outputs.push((await cli([command, ...extra, ...(command === 'diff' ? [path, ...rest.filter((a) => a !== legacy), legacy] : [...rest, path])])).stdout);
+      outputs.push(
+        (
+          await cli([
+            command,
+            ...extra,
+            ...(command === 'diff' ? [path, ...rest.filter((a) => a !== legacy), legacy] : [...rest, path]),
+          ])
+        ).stdout,
+      );
     }
     for (const entry of secretEntries) outputs.push((await cli(['cat', ...extra, `${path}:${entry}`])).stdout);
-    for await (const record of ['Manager/secrets/db_password', 'Manager/executions/ex-install', 'Manager/tenants/default_tenant', 'Manager/users/admin']) {
+    for await (const record of [
+      'Manager/secrets/db_password',
+      'Manager/executions/ex-install',
+      'Manager/tenants/default_tenant',
+      'Manager/users/admin',
+    ]) {
       outputs.push((await cli(['info', ...extra, `${path}:${record}`])).stdout);
     }
     return outputs.join('\n');
@@ -337,10 +570,26 @@ describe('secrets never reach stdout unless --show-secrets', () => {
 
   it('redacts secrets written as escaped JSON or KEY=value inside es_data log messages', async () => {
     const lines = [
-      { _index: 'cloudify_events', _type: 'cloudify_log', _id: 'l2', _source: { message: { text: 'inputs: {"password": "hunter2", "port": 80}' } } },
-      { _index: 'cloudify_events', _type: 'cloudify_log', _id: 'l3', _source: { message: { text: 'running install.sh --db_password=hunter3 --port=80' } } },
+      {
+        _index: 'cloudify_events',
+        _type: 'cloudify_log',
+        _id: 'l2',
+        _source: { message: { text: 'inputs: {"password": "hunter2", "port": 80}' } },
+      },
+      {
+        _index: 'cloudify_events',
+        _type: 'cloudify_log',
+        _id: 'l3',
+        _source: { message: { text: 'running install.sh --db_password=hunter3 --port=80' } },
+      },
     ];
-    const path = write('es-escaped.zip', buildZip([...esMembers.filter((member) => member.name !== 'es_data'), { name: 'es_data', data: lines.map((line) => JSON.stringify(line)).join('\n') }]));
+    const path = write(
+      'es-escaped.zip',
+      buildZip([
+        ...esMembers.filter((member) => member.name !== 'es_data'),
+        { name: 'es_data', data: lines.map((line) => JSON.stringify(line)).join('\n') },
+      ]),
+    );
     const cat = await cli(['cat', `${path}:es_data`]);
     expect(cat.stdout.split('\n')).toEqual([
       '{"_index":"cloudify_events","_type":"cloudify_log","_id":"l2","_source":{"message":{"text":"inputs: {\\"password\\": \\"<redacted: --show-secrets reveals it>\\", \\"port\\": 80}"}}}',
@@ -353,7 +602,15 @@ describe('secrets never reach stdout unless --show-secrets', () => {
 
   it('--show-secrets reveals them', async () => {
     const all = await everyOutput(legacy, ['--show-secrets']);
-    for (const secret of [SECRET.encryptionKey, SECRET.pemBody, SECRET.agentKey, SECRET.brokerPass, SECRET.secretValue, SECRET.token]) expect(all).toContain(secret);
+    for (const secret of [
+      SECRET.encryptionKey,
+      SECRET.pemBody,
+      SECRET.agentKey,
+      SECRET.brokerPass,
+      SECRET.secretValue,
+      SECRET.token,
+    ])
+      expect(all).toContain(secret);
   });
 
   it('verify warns that the snapshot contains plaintext secrets, with the list', async () => {
@@ -362,6 +619,14 @@ describe('secrets never reach stdout unless --show-secrets', () => {
     const warning = JSON.parse(stdout).findings.find((f: { code: string }) => f.code === 'CLOUDIFY_PLAINTEXT_SECRETS');
     expect(warning.severity).toBe('warning');
     expect(warning.message).toMatch(/^snapshot contains plaintext secrets: /);
-    for (const entry of ['rest-security.conf', 'admin_account.json', 'agents.json', 'pg_data', 'ssl/cloudify_internal_key.pem', 'stage/conf/app.json']) expect(warning.message).toContain(`${entry} (`);
+    for (const entry of [
+      'rest-security.conf',
+      'admin_account.json',
+      'agents.json',
+      'pg_data',
+      'ssl/cloudify_internal_key.pem',
+      'stage/conf/app.json',
+    ])
+      expect(warning.message).toContain(`${entry} (`);
   });
 });

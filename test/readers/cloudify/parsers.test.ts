@@ -13,10 +13,35 @@ function str(text: string): number[] {
 
 /** `dsl_parser.models.Plan({'inputs': {'port': 8080}, 'nodes': [{'name': 'vm'}]})` as Cloudify pickles a blueprint plan. */
 const plan = Uint8Array.from([
-  0x80, 0x02, 0x63, ...Buffer.from('dsl_parser.models\nPlan\n'), 0x71, 0x01, 0x29, 0x81, 0x71, 0x02, 0x28,
-  ...str('inputs'), 0x7d, 0x28, ...str('port'), 0x4d, 0x90, 0x1f, 0x75,
-  ...str('nodes'), 0x5d, 0x7d, 0x28, ...str('name'), ...str('vm'), 0x75, 0x61,
-  0x75, 0x2e,
+  0x80,
+  0x02,
+  0x63,
+  ...Buffer.from('dsl_parser.models\nPlan\n'),
+  0x71,
+  0x01,
+  0x29,
+  0x81,
+  0x71,
+  0x02,
+  0x28,
+  ...str('inputs'),
+  0x7d,
+  0x28,
+  ...str('port'),
+  0x4d,
+  0x90,
+  0x1f,
+  0x75,
+  ...str('nodes'),
+  0x5d,
+  0x7d,
+  0x28,
+  ...str('name'),
+  ...str('vm'),
+  0x75,
+  0x61,
+  0x75,
+  0x2e,
 ]);
 
 describe('pickle subset', () => {
@@ -25,29 +50,58 @@ describe('pickle subset', () => {
   });
 
   it('decodes the empty dict COPY writes as \\\\x80027d71012e', () => {
-    expect(unpickle(byteaHex(unescapeCopy('\\\\x80027d71012e') ?? '') ?? new Uint8Array())).toEqual({ ok: true, value: {} });
+    expect(unpickle(byteaHex(unescapeCopy('\\\\x80027d71012e') ?? '') ?? new Uint8Array())).toEqual({
+      ok: true,
+      value: {},
+    });
   });
 
   it('is opaque, never a crash, when cut at any byte or fed unknown opcodes', () => {
     for (let cut = 0; cut < plan.length; cut++) expect(unpickle(plan.subarray(0, cut)).ok).toBe(false);
-    expect(unpickle(Uint8Array.from([0x80, 0x02, 0x93, 0x2e]))).toEqual({ ok: false, reason: 'unsupported opcode 0x93 at byte 2' });
+    expect(unpickle(Uint8Array.from([0x80, 0x02, 0x93, 0x2e]))).toEqual({
+      ok: false,
+      reason: 'unsupported opcode 0x93 at byte 2',
+    });
   });
 
   it('keeps a hostile __proto__ key as a plain key', () => {
-    const decoded = unpickle(Uint8Array.from([0x80, 0x02, 0x7d, 0x28, ...str('__proto__'), 0x7d, 0x28, ...str('polluted'), 0x88, 0x75, 0x75, 0x2e]));
+    const decoded = unpickle(
+      Uint8Array.from([
+        0x80,
+        0x02,
+        0x7d,
+        0x28,
+        ...str('__proto__'),
+        0x7d,
+        0x28,
+        ...str('polluted'),
+        0x88,
+        0x75,
+        0x75,
+        0x2e,
+      ]),
+    );
     expect(decoded.ok && Object.keys(decoded.value as object)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('keeps a __proto__ key in BUILD state as a plain key', () => {
     const state = [0x7d, 0x28, ...str('__proto__'), 0x7d, 0x28, ...str('polluted'), 0x88, 0x75, 0x75];
-    const decoded = unpickle(Uint8Array.from([0x80, 0x02, 0x63, ...Buffer.from('m\nC\n'), 0x29, 0x81, ...state, 0x62, 0x2e]));
+    const decoded = unpickle(
+      Uint8Array.from([0x80, 0x02, 0x63, ...Buffer.from('m\nC\n'), 0x29, 0x81, ...state, 0x62, 0x2e]),
+    );
     expect(decoded.ok && Object.keys(decoded.value as object)).toEqual(['__proto__']);
     expect(decoded.ok && Object.getPrototypeOf(decoded.value)).toBe(Object.prototype);
   });
 
   it('makes memo recalls that expand to 2^40 items, contain themselves or nest too deep opaque', () => {
-    const expanding = Uint8Array.from([0x80, 0x02, 0x4e, ...Array.from({ length: 40 }, () => [0x71, 0x00, 0x68, 0x00, 0x86]).flat(), 0x2e]);
+    const expanding = Uint8Array.from([
+      0x80,
+      0x02,
+      0x4e,
+      ...Array.from({ length: 40 }, () => [0x71, 0x00, 0x68, 0x00, 0x86]).flat(),
+      0x2e,
+    ]);
     expect(unpickle(expanding)).toEqual({ ok: false, reason: 'pickle expands to more than 1000000 items' });
     expect(unpickle(Buffer.from(']q\0h\0a.', 'latin1'))).toEqual({ ok: false, reason: 'pickle contains itself' });
     const deep = Uint8Array.from([...Array<number>(300).fill(0x5d), ...Array<number>(299).fill(0x61), 0x2e]);
@@ -101,7 +155,15 @@ describe('COPY text and dump lines', () => {
     try {
       const dump = await readPgDump(new BytesSource(Buffer.from(text)), 'pg_data');
       expect(dump.redacted).toBeNull();
-      expect(dump.diagnostics).toEqual([{ severity: 'info', code: 'CLOUDIFY_WITHHELD', path: 'pg_data', message: 'pg_data is larger than the redactBytes limit of 150 bytes, so it is not redacted but withheld whole (--show-secrets shows it)' }]);
+      expect(dump.diagnostics).toEqual([
+        {
+          severity: 'info',
+          code: 'CLOUDIFY_WITHHELD',
+          path: 'pg_data',
+          message:
+            'pg_data is larger than the redactBytes limit of 150 bytes, so it is not redacted but withheld whole (--show-secrets shows it)',
+        },
+      ]);
     } finally {
       applyLimits([]);
     }
@@ -110,6 +172,13 @@ describe('COPY text and dump lines', () => {
   it('reports a dump cut inside a COPY block', async () => {
     const text = pgData();
     const dump = await readPgDump(new BytesSource(Buffer.from(text.slice(0, text.indexOf('ex-later')))), 'pg_data');
-    expect(dump.diagnostics).toEqual([{ severity: 'error', code: 'CLOUDIFY_DUMP_TRUNCATED', path: 'pg_data', message: 'pg_data ends inside the COPY block of executions' }]);
+    expect(dump.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'CLOUDIFY_DUMP_TRUNCATED',
+        path: 'pg_data',
+        message: 'pg_data ends inside the COPY block of executions',
+      },
+    ]);
   });
 });

@@ -8,7 +8,21 @@ import { DecodeError, MAX_DEPTH, ProtoMessage, zigzag } from '../../../src/reade
 import { probePath } from '../../../src/readers/probe.js';
 import { tempDir } from '../../helpers/cli.js';
 import {
-  checkpointFiles, criuImage, EXAMPLE, exercise, MAGIC, openPath, pagesFile, pb, PROCESSES, random, u32, writeCheckpoint, writeFiles, writeImageFile, type Files,
+  checkpointFiles,
+  criuImage,
+  EXAMPLE,
+  exercise,
+  MAGIC,
+  openPath,
+  pagesFile,
+  pb,
+  PROCESSES,
+  random,
+  u32,
+  writeCheckpoint,
+  writeFiles,
+  writeImageFile,
+  type Files,
 } from '../../helpers/criu-builder.js';
 
 const root = tempDir('snapinspect-criu-');
@@ -26,27 +40,75 @@ async function openFolder(change: (files: Files) => void = () => undefined, spec
 }
 
 const writeOne = (name: string, bytes: Uint8Array): string => writeImageFile(freshDir(), name, bytes);
-const node = async (snapshot: Snapshot, path: string): Promise<TreeNode> => (await findNode(snapshot.root, path.split('/'))) ?? expect.fail(`no ${path}`);
-const names = async (snapshot: Snapshot, path = ''): Promise<string[]> => (await childrenOf(path ? await node(snapshot, path) : snapshot.root)).map((n) => n.name);
+const node = async (snapshot: Snapshot, path: string): Promise<TreeNode> =>
+  (await findNode(snapshot.root, path.split('/'))) ?? expect.fail(`no ${path}`);
+const names = async (snapshot: Snapshot, path = ''): Promise<string[]> =>
+  (await childrenOf(path ? await node(snapshot, path) : snapshot.root)).map((n) => n.name);
 const codes = (snapshot: Snapshot): string[] => snapshot.diagnostics.map((d) => d.code);
-const bytesOf = async (target: TreeNode, offset = 0, length = target.size): Promise<Buffer> => Buffer.from((await target.content?.read(offset, length)) ?? []);
+const bytesOf = async (target: TreeNode, offset = 0, length = target.size): Promise<Buffer> =>
+  Buffer.from((await target.content?.read(offset, length)) ?? []);
 const image = (files: Files, name: string): Uint8Array => files.get(name) as Uint8Array;
 
 describe('protobuf wire reader', () => {
   it('decodes 10-byte varints, zigzag, 64-bit, 32-bit, length-delimited and packed fields', () => {
-    const m = ProtoMessage.decode(Uint8Array.from([
-      0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, // 1: -1 as int64
-      0x10, 0x03, 0x19, 1, 2, 3, 4, 5, 6, 7, 8, 0x25, 0x78, 0x56, 0x34, 0x12, 0x2a, 0x02, 0x68, 0x69, // 2: zigzag -2, 3: fixed64, 4: fixed32, 5: "hi"
-    ]));
-    expect([m.uint64(1), m.int32(1), m.sint64(2), m.uint64(3), m.uint32(4), m.string(5)]).toEqual([2n ** 64n - 1n, -1, -2n, 0x0807060504030201n, 0x12345678, 'hi']);
+    const m = ProtoMessage.decode(
+      Uint8Array.from([
+        0x08,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0xff,
+        0x01, // 1: -1 as int64
+        0x10,
+        0x03,
+        0x19,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        0x25,
+        0x78,
+        0x56,
+        0x34,
+        0x12,
+        0x2a,
+        0x02,
+        0x68,
+        0x69, // 2: zigzag -2, 3: fixed64, 4: fixed32, 5: "hi"
+      ]),
+    );
+    expect([m.uint64(1), m.int32(1), m.sint64(2), m.uint64(3), m.uint32(4), m.string(5)]).toEqual([
+      2n ** 64n - 1n,
+      -1,
+      -2n,
+      0x0807060504030201n,
+      0x12345678,
+      'hi',
+    ]);
     expect([zigzag(4294967294n), zigzag(1n)]).toEqual([2147483647n, -1n]);
-    const repeated = ProtoMessage.decode(pb.message(pb.uint(5, 1), pb.packed(5, [2, 300]), pb.uint(5, 4), pb.uint(1, 7), pb.uint(1, 9)));
+    const repeated = ProtoMessage.decode(
+      pb.message(pb.uint(5, 1), pb.packed(5, [2, 300]), pb.uint(5, 4), pb.uint(1, 7), pb.uint(1, 9)),
+    );
     expect([repeated.varints(5), repeated.uint32(1)]).toEqual([[1n, 2n, 300n, 4n], 9]);
   });
 
   it.each([
-    ['a group', [0x0b, 0x0c]], ['an 11-byte varint', [0x08, ...Array(10).fill(0x80), 0x01]], ['a varint over 64 bits', [0x08, ...Array(9).fill(0xff), 0x02]],
-    ['a length past the end', [0x0a, 0x05, 0x01]], ['a cut fixed64', [0x09, 1, 2, 3]], ['field number 0', [0x00, 0x01]], ['wire type 7', [0x0f]],
+    ['a group', [0x0b, 0x0c]],
+    ['an 11-byte varint', [0x08, ...Array(10).fill(0x80), 0x01]],
+    ['a varint over 64 bits', [0x08, ...Array(9).fill(0xff), 0x02]],
+    ['a length past the end', [0x0a, 0x05, 0x01]],
+    ['a cut fixed64', [0x09, 1, 2, 3]],
+    ['field number 0', [0x00, 0x01]],
+    ['wire type 7', [0x0f]],
   ])('rejects %s with a DecodeError', (_what, bytes) => {
     expect(() => ProtoMessage.decode(Uint8Array.from(bytes))).toThrow(DecodeError);
   });
@@ -66,7 +128,11 @@ describe('protobuf wire reader', () => {
       try {
         const m = ProtoMessage.decode(bytes);
         // Each round tries the getters in a different order, so that each is reached despite the others' errors.
-        const reads = [() => m.message(1 + (round % 4)), () => m.varints(1 + (round % 3)), () => m.string(1 + (round % 5))];
+        const reads = [
+          () => m.message(1 + (round % 4)),
+          () => m.varints(1 + (round % 3)),
+          () => m.string(1 + (round % 5)),
+        ];
         for (const read of round % 2 ? reads : reads.reverse()) read();
       } catch (error) {
         expect(error).toBeInstanceOf(DecodeError);
@@ -79,14 +145,28 @@ describe('single CRIU image files', () => {
   it('decodes the §10 example pagemap exactly', async () => {
     const { variant, snapshot } = await openPath(writeOne('pagemap-1.img', EXAMPLE));
     expect([variant, snapshot.diagnostics]).toEqual(['image', []]);
-    expect(snapshot.metadata).toEqual({ image: 'pagemap-1.img', magic: 'PAGEMAP', magic_hex: '0x56084025', header: 'common', byte_order: 'little-endian', entries: 2 });
+    expect(snapshot.metadata).toEqual({
+      image: 'pagemap-1.img',
+      magic: 'PAGEMAP',
+      magic_hex: '0x56084025',
+      header: 'common',
+      byte_order: 'little-endian',
+      entries: 2,
+    });
     const entries = await childrenOf(snapshot.root);
-    expect(entries.map((e) => [e.name, e.kind, e.attrs])).toEqual([['0', 'record', { pages_id: 1 }], ['1', 'record', PAGEMAP_ENTRY]]);
+    expect(entries.map((e) => [e.name, e.kind, e.attrs])).toEqual([
+      ['0', 'record', { pages_id: 1 }],
+      ['1', 'record', PAGEMAP_ENTRY],
+    ]);
     expect(entries[1] && (await bytesOf(entries[1]))).toEqual(Buffer.from(EXAMPLE.subarray(18)));
   });
 
   it('reads big-endian images (s390x) and says so', async () => {
-    const be = criuImage(MAGIC.pagemap, [pb.uint(1, 1), pb.message(pb.uint(1, 0x400000), pb.uint(2, 2), pb.uint(4, 4))], { bigEndian: true });
+    const be = criuImage(
+      MAGIC.pagemap,
+      [pb.uint(1, 1), pb.message(pb.uint(1, 0x400000), pb.uint(2, 2), pb.uint(4, 4))],
+      { bigEndian: true },
+    );
     expect([...be.subarray(0, 8)]).toEqual([0x54, 0x56, 0x43, 0x19, 0x56, 0x08, 0x40, 0x25]);
     const { variant, snapshot } = await openPath(writeOne('pagemap-1.img', be));
     expect([variant, snapshot.metadata.byte_order]).toEqual(['image', 'big-endian']);
@@ -97,9 +177,20 @@ describe('single CRIU image files', () => {
     const files = checkpointFiles();
     const inventory = (await openPath(writeOne('inventory.img', image(files, 'inventory.img')))).snapshot;
     expect(inventory.metadata).toMatchObject({ magic: 'INVENTORY', header: 'inventory', entries: 1 });
-    expect((await childrenOf(inventory.root))[0]?.attrs).toMatchObject({ img_version: 2, lsm_type: 'apparmor', criu_run_id: 'run-42' });
-    expect((await openPath(writeOne('stats-dump', image(files, 'stats-dump')))).snapshot.metadata).toMatchObject({ magic: 'STATS', header: 'service' });
-    const others = [Uint8Array.from([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]), new TextEncoder().encode('hello'), new Uint8Array(0)];
+    expect((await childrenOf(inventory.root))[0]?.attrs).toMatchObject({
+      img_version: 2,
+      lsm_type: 'apparmor',
+      criu_run_id: 'run-42',
+    });
+    expect((await openPath(writeOne('stats-dump', image(files, 'stats-dump')))).snapshot.metadata).toMatchObject({
+      magic: 'STATS',
+      header: 'service',
+    });
+    const others = [
+      Uint8Array.from([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3]),
+      new TextEncoder().encode('hello'),
+      new Uint8Array(0),
+    ];
     for (const bytes of others) expect(await criuReader.detect(await probePath(writeOne('x.img', bytes)))).toBeNull();
   });
 });
@@ -115,17 +206,58 @@ describe('CRIU checkpoint folder', () => {
     expect(await names(snapshot)).toEqual(['processes', ...[...checkpointFiles().keys()].sort()]);
     expect(await names(snapshot, 'processes')).toEqual(['1 init', '2 worker']);
     expect(snapshot.metadata).toEqual({
-      byte_order: 'little-endian', img_version: 2, fdinfo_per_id: true, ns_per_id: true, root_cg_set: 1, lsm_type: 'apparmor', dump_uptime_us: 123456789000,
-      network_lock_method: 'iptables', criu_run_id: 'run-42', processes: 2, present_pages: 4, descriptors: ['/dev/null', 'pipe:[12345]', '/var/log/app.log'],
-      dump_stats: { freezing_time_us: 100, frozen_time_us: 2000, memdump_time_us: 300, memwrite_time_us: 400, pages_scanned: 10, pages_skipped_parent: 2, pages_written: 4, pages_lazy: 1 },
+      byte_order: 'little-endian',
+      img_version: 2,
+      fdinfo_per_id: true,
+      ns_per_id: true,
+      root_cg_set: 1,
+      lsm_type: 'apparmor',
+      dump_uptime_us: 123456789000,
+      network_lock_method: 'iptables',
+      criu_run_id: 'run-42',
+      processes: 2,
+      present_pages: 4,
+      descriptors: ['/dev/null', 'pipe:[12345]', '/var/log/app.log'],
+      dump_stats: {
+        freezing_time_us: 100,
+        frozen_time_us: 2000,
+        memdump_time_us: 300,
+        memwrite_time_us: 400,
+        pages_scanned: 10,
+        pages_skipped_parent: 2,
+        pages_written: 4,
+        pages_lazy: 1,
+      },
     });
   });
 
   it('joins pstree with core: ids, threads, comm, state, exit code', async () => {
     const { snapshot } = await opened;
-    expect((await node(snapshot, 'processes/1 init')).attrs).toEqual({ pid: 1, ppid: 0, pgid: 1, sid: 1, threads: [1, 3], comm: 'init', state: 'alive', exit_code: 0,
-      arch: 'x86_64', personality: '0x0', flags: '0x402140', oom_score_adj: -500, sched_nice: -5, uid: 1000, gid: 1001, files_id: 21, vm_id: 11 });
-    expect((await node(snapshot, 'processes/2 worker')).attrs).toMatchObject({ pid: 2, ppid: 1, threads: [2], comm: 'worker' });
+    expect((await node(snapshot, 'processes/1 init')).attrs).toEqual({
+      pid: 1,
+      ppid: 0,
+      pgid: 1,
+      sid: 1,
+      threads: [1, 3],
+      comm: 'init',
+      state: 'alive',
+      exit_code: 0,
+      arch: 'x86_64',
+      personality: '0x0',
+      flags: '0x402140',
+      oom_score_adj: -500,
+      sched_nice: -5,
+      uid: 1000,
+      gid: 1001,
+      files_id: 21,
+      vm_id: 11,
+    });
+    expect((await node(snapshot, 'processes/2 worker')).attrs).toMatchObject({
+      pid: 2,
+      ppid: 1,
+      threads: [2],
+      comm: 'worker',
+    });
     expect(await names(snapshot, 'processes/1 init')).toEqual(['mm', 'pagemap', 'memory', 'fds']);
   });
 
@@ -135,12 +267,35 @@ describe('CRIU checkpoint folder', () => {
     expect(mm.attrs).toMatchObject({ exe_file_id: 1, exe: '/usr/bin/init', vmas: 3 });
     const vmas = await childrenOf(mm);
     expect(vmas.map((v) => v.name)).toEqual(['400000-402000', '600000-601000', '7ffffffde000-7ffffffff000']);
-    expect(vmas[0]?.attrs).toEqual({ start: '0x400000', end: '0x402000', size: 8192, prot: 'r-x', flags: ['PRIVATE'], status: ['REGULAR', 'FILE_PRIVATE'],
-      pgoff: '0x0', shmid: 1, fd: -1, file: '/usr/bin/init' });
-    expect(vmas[2]?.attrs).toMatchObject({ prot: 'rw-', flags: ['PRIVATE', 'ANON', 'GROWSDOWN'], status: ['REGULAR', 'STACK', 'ANON_PRIVATE'] });
+    expect(vmas[0]?.attrs).toEqual({
+      start: '0x400000',
+      end: '0x402000',
+      size: 8192,
+      prot: 'r-x',
+      flags: ['PRIVATE'],
+      status: ['REGULAR', 'FILE_PRIVATE'],
+      pgoff: '0x0',
+      shmid: 1,
+      fd: -1,
+      file: '/usr/bin/init',
+    });
+    expect(vmas[2]?.attrs).toMatchObject({
+      prot: 'rw-',
+      flags: ['PRIVATE', 'ANON', 'GROWSDOWN'],
+      status: ['REGULAR', 'STACK', 'ANON_PRIVATE'],
+    });
     const fds = await childrenOf(await node(snapshot, 'processes/1 init/fds'));
-    expect(fds.map((fd) => [fd.name, fd.attrs.type, fd.attrs.name])).toEqual([['0', 'REG', '/dev/null'], ['1', 'REG', '/var/log/app.log'], ['2', 'PIPE', 'pipe:[12345]']]);
-    expect((await childrenOf(await node(snapshot, 'files.img'))).map((f) => f.attrs.name)).toEqual(['/usr/bin/init', '/var/log/app.log', 'pipe:[12345]', '/dev/null']);
+    expect(fds.map((fd) => [fd.name, fd.attrs.type, fd.attrs.name])).toEqual([
+      ['0', 'REG', '/dev/null'],
+      ['1', 'REG', '/var/log/app.log'],
+      ['2', 'PIPE', 'pipe:[12345]'],
+    ]);
+    expect((await childrenOf(await node(snapshot, 'files.img'))).map((f) => f.attrs.name)).toEqual([
+      '/usr/bin/init',
+      '/var/log/app.log',
+      'pipe:[12345]',
+      '/dev/null',
+    ]);
   });
 
   it('counts present, parent and lazy pages and places each present entry in the memory', async () => {
@@ -148,10 +303,19 @@ describe('CRIU checkpoint folder', () => {
     const pagemap = await node(snapshot, 'processes/1 init/pagemap');
     expect(pagemap.attrs).toEqual({ pages_id: 1, entries: 4, present_pages: 3, parent_pages: 1, lazy_pages: 1 });
     expect((await childrenOf(pagemap)).map((e) => [e.name, e.attrs.flags, e.attrs.memory_offset])).toEqual([
-      ['0x400000', ['PRESENT'], 0], ['0x600000', ['PARENT'], undefined], ['0x7ffffffde000', ['LAZY'], undefined], ['0x7fffffffe000', ['PRESENT'], 8192],
+      ['0x400000', ['PRESENT'], 0],
+      ['0x600000', ['PARENT'], undefined],
+      ['0x7ffffffde000', ['LAZY'], undefined],
+      ['0x7fffffffe000', ['PRESENT'], 8192],
     ]);
-    expect(await bytesOf(await node(snapshot, 'processes/1 init/memory'), 8192, 4096)).toEqual(Buffer.from(pagesFile(1, 3, 4096).subarray(8192)));
-    expect((await node(snapshot, 'processes/2 worker/pagemap')).attrs).toMatchObject({ present_pages: 1, parent_pages: 1, lazy_pages: 0 });
+    expect(await bytesOf(await node(snapshot, 'processes/1 init/memory'), 8192, 4096)).toEqual(
+      Buffer.from(pagesFile(1, 3, 4096).subarray(8192)),
+    );
+    expect((await node(snapshot, 'processes/2 worker/pagemap')).attrs).toMatchObject({
+      present_pages: 1,
+      parent_pages: 1,
+      lazy_pages: 0,
+    });
     // Each process's memory node reads exactly its dumped pages.
     for (const process of PROCESSES) {
       const memory = await node(snapshot, `processes/${process.pid} ${process.comm}/memory`);
@@ -163,11 +327,29 @@ describe('CRIU checkpoint folder', () => {
 
   it('labels every image by magic, unknown magics in hex with their entry count, raw images as raw', async () => {
     const { snapshot } = await opened;
-    const notes = await Promise.all(['mystery.img', 'fs-1.img', 'ifaddr-9.img', 'tmpfs-dev-5.tar.gz'].map(async (name) => (await node(snapshot, name)).note));
-    expect(notes).toEqual(['CRIU image with unknown magic 0x12345678, 3 entries', 'CRIU FS image, 1 entry', 'raw CRIU image: ifaddr dump', 'raw CRIU image: tmpfs contents (tar.gz)']);
-    expect((await node(snapshot, 'core-1.img')).attrs).toMatchObject({ magic: 'CORE', magic_hex: '0x55053847', header: 'common', entries: 1 });
+    const notes = await Promise.all(
+      ['mystery.img', 'fs-1.img', 'ifaddr-9.img', 'tmpfs-dev-5.tar.gz'].map(
+        async (name) => (await node(snapshot, name)).note,
+      ),
+    );
+    expect(notes).toEqual([
+      'CRIU image with unknown magic 0x12345678, 3 entries',
+      'CRIU FS image, 1 entry',
+      'raw CRIU image: ifaddr dump',
+      'raw CRIU image: tmpfs contents (tar.gz)',
+    ]);
+    expect((await node(snapshot, 'core-1.img')).attrs).toMatchObject({
+      magic: 'CORE',
+      magic_hex: '0x55053847',
+      header: 'common',
+      entries: 1,
+    });
     expect((await node(snapshot, 'pipes-data.img')).attrs).toMatchObject({ magic: 'PIPES_DATA', entries: 1 });
-    expect((await node(snapshot, 'descriptors.json')).attrs).toEqual({ 'fd 0': '/dev/null', 'fd 1': 'pipe:[12345]', 'fd 2': '/var/log/app.log' });
+    expect((await node(snapshot, 'descriptors.json')).attrs).toEqual({
+      'fd 0': '/dev/null',
+      'fd 1': 'pipe:[12345]',
+      'fd 2': '/var/log/app.log',
+    });
   });
 
   it('opens one child snapshot per process', async () => {
@@ -187,7 +369,9 @@ describe('CRIU checkpoint folder', () => {
     const le = (await opened).snapshot;
     const be = await openFolder(undefined, { bigEndian: true });
     expect([be.diagnostics, be.metadata]).toEqual([[], { ...le.metadata, byte_order: 'big-endian' }]);
-    expect((await node(be, 'processes/1 init/pagemap')).attrs).toEqual((await node(le, 'processes/1 init/pagemap')).attrs);
+    expect((await node(be, 'processes/1 init/pagemap')).attrs).toEqual(
+      (await node(le, 'processes/1 init/pagemap')).attrs,
+    );
     expect((await node(be, 'core-1.img')).attrs.byte_order).toBe('big-endian');
   });
 
@@ -197,8 +381,14 @@ describe('CRIU checkpoint folder', () => {
     symlinkSync(target, join(cp, 'parent'));
     const { snapshot } = await openPath(cp);
     const parent = await node(snapshot, 'parent');
-    expect([parent.kind, parent.linkTarget, parent.children, snapshot.diagnostics]).toEqual(['symlink', target, undefined, []]);
-    for await (const entry of walk(snapshot.root)) expect(entry.segments[0] !== 'parent' || entry.segments.length === 1).toBe(true);
+    expect([parent.kind, parent.linkTarget, parent.children, snapshot.diagnostics]).toEqual([
+      'symlink',
+      target,
+      undefined,
+      [],
+    ]);
+    for await (const entry of walk(snapshot.root))
+      expect(entry.segments[0] !== 'parent' || entry.segments.length === 1).toBe(true);
   });
 });
 
@@ -215,8 +405,16 @@ describe('broken checkpoints become diagnostics', () => {
     ['CRIU_MISSING_IMAGE', 'pages-2.img', (f) => f.delete('pages-2.img')],
     ['CRIU_MISSING_IMAGE', 'mm-1.img', (f) => f.delete('mm-1.img')],
     ['CRIU_MISSING_IMAGE', 'fdinfo-22.img', (f) => f.delete('fdinfo-22.img')],
-    ['CRIU_DECODE_ERROR', 'pstree.img', (f) => f.set('pstree.img', criuImage(MAGIC.pstree, [pb.uint(1, 1), Uint8Array.from([0x0b, 0x0c])]))],
-    ['CRIU_DECODE_ERROR', 'core-1.img', (f) => f.set('core-1.img', criuImage(MAGIC.core, [pb.message(pb.uint(1, 1), pb.uint(3, 5))]))],
+    [
+      'CRIU_DECODE_ERROR',
+      'pstree.img',
+      (f) => f.set('pstree.img', criuImage(MAGIC.pstree, [pb.uint(1, 1), Uint8Array.from([0x0b, 0x0c])])),
+    ],
+    [
+      'CRIU_DECODE_ERROR',
+      'core-1.img',
+      (f) => f.set('core-1.img', criuImage(MAGIC.core, [pb.message(pb.uint(1, 1), pb.uint(3, 5))])),
+    ],
     ['CRIU_DECODE_ERROR', 'descriptors.json', (f) => f.set('descriptors.json', '{"0": ')],
   ])('%s for %s', async (code, path, change) => {
     const snapshot = await openFolder(change);
@@ -225,35 +423,63 @@ describe('broken checkpoints become diagnostics', () => {
   });
 
   it('says what size a pages file should have, and that an entry claims more than the file holds', async () => {
-    const snapshot = await openFolder((f) => f.set('pages-1.img', Uint8Array.from([...image(f, 'pages-1.img'), 1, 2, 3])));
+    const snapshot = await openFolder((f) =>
+      f.set('pages-1.img', Uint8Array.from([...image(f, 'pages-1.img'), 1, 2, 3])),
+    );
     expect(snapshot.diagnostics.map((d) => [d.severity, d.code, d.message])).toEqual([
-      ['error', 'CRIU_PAGES_SIZE_MISMATCH', 'pages-1.img is 12291 bytes, but pagemap-1.img lists 3 present pages (3 × 4096 = 12288 bytes)'],
+      [
+        'error',
+        'CRIU_PAGES_SIZE_MISMATCH',
+        'pages-1.img is 12291 bytes, but pagemap-1.img lists 3 present pages (3 × 4096 = 12288 bytes)',
+      ],
     ]);
     expect((await node(snapshot, 'processes/1 init/memory')).size).toBe(12288);
-    const cut = await openFolder((f) => f.set('pstree.img', Uint8Array.from([...u32(MAGIC.common), ...u32(MAGIC.pstree), 0xff, 0xff, 0xff, 0xff])));
-    expect(cut.diagnostics.map((d) => d.message)).toEqual(['pstree.img: entry 0 at offset 8 claims 4294967295 bytes, but only 0 remain']);
+    const cut = await openFolder((f) =>
+      f.set('pstree.img', Uint8Array.from([...u32(MAGIC.common), ...u32(MAGIC.pstree), 0xff, 0xff, 0xff, 0xff])),
+    );
+    expect(cut.diagnostics.map((d) => d.message)).toEqual([
+      'pstree.img: entry 0 at offset 8 claims 4294967295 bytes, but only 0 remain',
+    ]);
   });
 
   it('caps the entries read from one image, and entry sizes at 64 MiB without reading them', async () => {
     const many = new Uint8Array(8 + 1_000_001 * 4);
     many.set([...u32(MAGIC.common), ...u32(MAGIC.unknown)]);
     const snapshot = await openFolder((f) => f.set('mystery.img', many));
-    expect([codes(snapshot), (await node(snapshot, 'mystery.img')).attrs.entries]).toEqual([['CRIU_TOO_MANY_ENTRIES'], 1_000_000]);
+    expect([codes(snapshot), (await node(snapshot, 'mystery.img')).attrs.entries]).toEqual([
+      ['CRIU_TOO_MANY_ENTRIES'],
+      1_000_000,
+    ]);
     const dir = freshDir();
     writeCheckpoint(dir);
-    writeFileSync(join(dir, 'mystery.img'), Uint8Array.from([...u32(MAGIC.common), ...u32(MAGIC.unknown), ...u32(65 << 20)]));
+    writeFileSync(
+      join(dir, 'mystery.img'),
+      Uint8Array.from([...u32(MAGIC.common), ...u32(MAGIC.unknown), ...u32(65 << 20)]),
+    );
     truncateSync(join(dir, 'mystery.img'), 12 + (65 << 20));
     const huge = (await openPath(dir)).snapshot;
-    expect(huge.diagnostics.map((d) => [d.code, d.message])).toEqual([['CRIU_TOO_MANY_ENTRIES', 'mystery.img: entry 0 is 68157440 bytes, over the 67108864-byte limit (criuEntryBytes)']]);
+    expect(huge.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        'CRIU_TOO_MANY_ENTRIES',
+        'mystery.img: entry 0 is 68157440 bytes, over the 67108864-byte limit (criuEntryBytes)',
+      ],
+    ]);
     await exercise(huge);
   });
 });
 
 describe('hostile bytes never throw', () => {
-  const images = [...checkpointFiles()].filter((entry): entry is [string, Uint8Array] => entry[1] instanceof Uint8Array && !entry[0].startsWith('pages-'));
+  const images = [...checkpointFiles()].filter(
+    (entry): entry is [string, Uint8Array] => entry[1] instanceof Uint8Array && !entry[0].startsWith('pages-'),
+  );
 
   /** Every length up to 48 bytes, then 24 more spread over the rest. */
-  const lengths = (size: number): number[] => [...new Set([...Array(Math.min(size, 48) + 1).keys(), ...Array.from({ length: 24 }, (_, i) => Math.floor((size * i) / 24))])];
+  const lengths = (size: number): number[] => [
+    ...new Set([
+      ...Array(Math.min(size, 48) + 1).keys(),
+      ...Array.from({ length: 24 }, (_, i) => Math.floor((size * i) / 24)),
+    ]),
+  ];
 
   it.each(images.map(([name]) => name))('truncating %s at every length', async (name) => {
     const dir = freshDir();
@@ -271,7 +497,11 @@ describe('hostile bytes never throw', () => {
     for (let round = 0; round < 8; round++) {
       rmSync(dir, { recursive: true, force: true });
       const files = checkpointFiles();
-      for (const [name, bytes] of images) files.set(name, Uint8Array.from(bytes, (byte, i) => (round % 2 === 0 && i < 8 ? byte : next())));
+      for (const [name, bytes] of images)
+        files.set(
+          name,
+          Uint8Array.from(bytes, (byte, i) => (round % 2 === 0 && i < 8 ? byte : next())),
+        );
       writeFiles(dir, files);
       const { snapshot } = await openPath(dir);
       await exercise(snapshot);
@@ -280,7 +510,10 @@ describe('hostile bytes never throw', () => {
     const files = writeCheckpoint(dir);
     for (const [name, bytes] of images) {
       for (let i = 0; i < bytes.length; i += 4) {
-        writeFileSync(join(dir, name), Uint8Array.from(bytes, (byte, at) => (at === i ? byte ^ 0xff : byte)));
+        writeFileSync(
+          join(dir, name),
+          Uint8Array.from(bytes, (byte, at) => (at === i ? byte ^ 0xff : byte)),
+        );
         await exercise((await openPath(dir)).snapshot);
       }
       writeFileSync(join(dir, name), image(files, name));
@@ -289,8 +522,19 @@ describe('hostile bytes never throw', () => {
 
   it('an empty inventory and no pstree when the format is forced', async () => {
     const dir = freshDir();
-    writeFiles(dir, new Map([...checkpointFiles()].filter(([name]) => name !== 'pstree.img').map(([name, data]) => [name, name === 'inventory.img' ? '' : data])));
+    writeFiles(
+      dir,
+      new Map(
+        [...checkpointFiles()]
+          .filter(([name]) => name !== 'pstree.img')
+          .map(([name, data]) => [name, name === 'inventory.img' ? '' : data]),
+      ),
+    );
     const { variant, snapshot } = await openPath(dir);
-    expect([variant, codes(snapshot), await names(snapshot, 'processes')]).toEqual([null, ['CRIU_TRUNCATED', 'CRIU_MISSING_IMAGE'], []]);
+    expect([variant, codes(snapshot), await names(snapshot, 'processes')]).toEqual([
+      null,
+      ['CRIU_TRUNCATED', 'CRIU_MISSING_IMAGE'],
+      [],
+    ]);
   });
 });

@@ -32,7 +32,12 @@ describe('docker export tar', () => {
   it('lists the container filesystem with Docker stubs flagged', async () => {
     const { code, stdout } = await cli(['ls', '-R', '-l', path]);
     expect(code).toBe(0);
-    expect(stdout.split('\n').filter(Boolean).map((line) => line.replace(/^\S+ +\S+ +\S+ +\d+ +\S+ \S+ /, ''))).toEqual([
+    expect(
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.replace(/^\S+ +\S+ +\S+ +\d+ +\S+ \S+ /, '')),
+    ).toEqual([
       '.dockerenv  [stub]',
       'etc/',
       'etc/hostname  [stub]',
@@ -44,7 +49,14 @@ describe('docker export tar', () => {
     ]);
     const info = JSON.parse((await cli(['info', '--json', path])).stdout);
     expect(info.format).toBe('docker-export');
-    expect(info.metadata.archive).toEqual({ compression: 'none', members: 8, kinds: { file: 5, dir: 2, symlink: 1 }, header_format: 'ustar', pax: false, end_marker: true });
+    expect(info.metadata.archive).toEqual({
+      compression: 'none',
+      members: 8,
+      kinds: { file: 5, dir: 2, symlink: 1 },
+      header_format: 'ustar',
+      pax: false,
+      end_marker: true,
+    });
     expect((await cli(['cat', `${path}:root/notes.txt`])).stdout).toBe('hello\n');
   });
 
@@ -63,16 +75,29 @@ describe('docker export tar', () => {
     broken[512 * 2 + 10] = 0x41;
     const result = JSON.parse((await cli(['verify', '--json', write('bad-checksum.tar', broken)])).stdout);
     expect(result.ok).toBe(false);
-    expect(result.findings).toContainEqual(expect.objectContaining({ code: 'TAR_BAD_CHECKSUM', message: expect.stringContaining('1024') }));
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ code: 'TAR_BAD_CHECKSUM', message: expect.stringContaining('1024') }),
+    );
   });
 });
 
 describe('volume tarballs and other filesystem tars', () => {
   it('normalises ./ prefixes of a GNU tar.gz and names the writer', async () => {
-    const members = [dir('./'), file('./app.conf', 'cfg\n'), dir('./db/'), file('./db/rows.txt', '1\n2\n'), symlink('./latest', 'db/rows.txt')].map((spec) => tarEntry({ ...spec, style: 'gnu', uname: 'root', gname: 'root' }));
+    const members = [
+      dir('./'),
+      file('./app.conf', 'cfg\n'),
+      dir('./db/'),
+      file('./db/rows.txt', '1\n2\n'),
+      symlink('./latest', 'db/rows.txt'),
+    ].map((spec) => tarEntry({ ...spec, style: 'gnu', uname: 'root', gname: 'root' }));
     const path = write('vol.tar.gz', gzipSync(buildTar(members, { padTo10240: true })));
     const info = JSON.parse((await cli(['info', '--json', path])).stdout);
-    expect([info.format, info.variant, info.metadata.writer, info.metadata.root_mode]).toEqual(['tar', 'gzip', 'GNU tar', '0755']);
+    expect([info.format, info.variant, info.metadata.writer, info.metadata.root_mode]).toEqual([
+      'tar',
+      'gzip',
+      'GNU tar',
+      '0755',
+    ]);
     expect((await cli(['ls', '-R', path])).stdout).toBe('app.conf\ndb/\ndb/rows.txt\nlatest\n');
     expect((await cli(['cat', `${path}:db/rows.txt`])).stdout).toBe('1\n2\n');
   });
@@ -88,20 +113,35 @@ describe('volume tarballs and other filesystem tars', () => {
       return;
     }
     const info = JSON.parse((await cli(['info', '--json', zst])).stdout);
-    expect([info.format, info.metadata.archive.compression, info.metadata.archive.members]).toEqual(['docker-export', 'zstd', 8]);
+    expect([info.format, info.metadata.archive.compression, info.metadata.archive.members]).toEqual([
+      'docker-export',
+      'zstd',
+      8,
+    ]);
   });
 
   it('refuses xz with a one-line hint instead of "unknown format"', async () => {
     const path = write('x.tar.xz', Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0, 0, 0]));
     const { code, stderr } = await cli(['ls', path]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`snapinspect: ${path} is xz-compressed, which snapinspect does not read; decompress it first (xz -dk FILE) (UNREADABLE)\n`);
+    expect(stderr).toBe(
+      `snapinspect: ${path} is xz-compressed, which snapinspect does not read; decompress it first (xz -dk FILE) (UNREADABLE)\n`,
+    );
   });
 
   it('keeps hostile member names as data: escapes, .. and absolute paths stay inside', async () => {
-    const members = [file('\u001b[2J\u001b[31mevil.txt', 'x'), file('../../etc/shadow', 'nope'), file('/abs/path', 'abs')].map((spec) => tarEntry(spec));
+    const members = [
+      file('\u001b[2J\u001b[31mevil.txt', 'x'),
+      file('../../etc/shadow', 'nope'),
+      file('/abs/path', 'abs'),
+    ].map((spec) => tarEntry(spec));
     const path = write('hostile.tar', buildTar(members));
-    for (const args of [['ls', '-R', '-l', path], ['info', path], ['verify', path], ['ls', '--json', '-R', path]]) {
+    for (const args of [
+      ['ls', '-R', '-l', path],
+      ['info', path],
+      ['verify', path],
+      ['ls', '--json', '-R', path],
+    ]) {
       const { stdout } = await cli(args);
       expect(stdout.includes('\u001b'), args.join(' ')).toBe(false);
     }
@@ -112,21 +152,51 @@ describe('volume tarballs and other filesystem tars', () => {
   });
 });
 
-const inspectJson = (mounts: object[], env: string[] = ['PATH=/bin', 'DB_PASSWORD=hunter2', 'API_TOKEN=abc123']): string =>
-  JSON.stringify([{ Id: 'c0ffee', Name: '/web', Created: '2026-11-22T01:11:18.2638591Z', Image: 'sha256:base', State: { Status: 'running', Running: true, ExitCode: 0 }, Config: { Image: 'web:1', Env: env, Cmd: ['serve'] }, Mounts: mounts }], null, 4);
+const inspectJson = (
+  mounts: object[],
+  env: string[] = ['PATH=/bin', 'DB_PASSWORD=hunter2', 'API_TOKEN=abc123'],
+): string =>
+  JSON.stringify(
+    [
+      {
+        Id: 'c0ffee',
+        Name: '/web',
+        Created: '2026-11-22T01:11:18.2638591Z',
+        Image: 'sha256:base',
+        State: { Status: 'running', Running: true, ExitCode: 0 },
+        Config: { Image: 'web:1', Env: env, Cmd: ['serve'] },
+        Mounts: mounts,
+      },
+    ],
+    null,
+    4,
+  );
 
 describe('docker inspect JSON', () => {
   const path = write('inspect.json', inspectJson([]));
 
   it('redacts secret-looking environment values unless --show-secrets', async () => {
-    for (const args of [['info', path], ['info', '--json', path], ['ls', '-R', '-l', path], ['verify', '--json', path], ['info', `${path}:env/DB_PASSWORD`]]) {
+    for (const args of [
+      ['info', path],
+      ['info', '--json', path],
+      ['ls', '-R', '-l', path],
+      ['verify', '--json', path],
+      ['info', `${path}:env/DB_PASSWORD`],
+    ]) {
       const { stdout } = await cli(args);
       expect(stdout, args.join(' ')).not.toContain('hunter2');
       expect(stdout, args.join(' ')).not.toContain('abc123');
     }
     const info = JSON.parse((await cli(['info', '--json', path])).stdout);
-    expect(info.metadata.config.Env).toEqual(['PATH=/bin', 'DB_PASSWORD=<redacted: --show-secrets reveals it>', 'API_TOKEN=<redacted: --show-secrets reveals it>']);
-    expect(info.diagnostics.map((d: { code: string; path: string }) => `${d.code} ${d.path}`)).toEqual(['INSPECT_SECRET_ENV env/DB_PASSWORD', 'INSPECT_SECRET_ENV env/API_TOKEN']);
+    expect(info.metadata.config.Env).toEqual([
+      'PATH=/bin',
+      'DB_PASSWORD=<redacted: --show-secrets reveals it>',
+      'API_TOKEN=<redacted: --show-secrets reveals it>',
+    ]);
+    expect(info.diagnostics.map((d: { code: string; path: string }) => `${d.code} ${d.path}`)).toEqual([
+      'INSPECT_SECRET_ENV env/DB_PASSWORD',
+      'INSPECT_SECRET_ENV env/API_TOKEN',
+    ]);
     expect((await cli(['ls', '-l', `${path}:env`])).stdout).toMatch(/DB_PASSWORD {2}\[secret\]\n/);
     const shown = await cli(['info', '--json', '--show-secrets', path]);
     expect(JSON.parse(shown.stdout).metadata.config.Env).toContain('DB_PASSWORD=hunter2');
@@ -138,20 +208,32 @@ describe('full-snapshot bundle', () => {
   execFileSync('mkdir', ['-p', bundle]);
   const image = buildImage('legacy', {
     layers: [
-      [dir('var'), dir('var/lib'), dir('var/lib/data'), file('var/lib/data/from-image.txt', 'image'), file('etc-os', 'os')],
+      [
+        dir('var'),
+        dir('var/lib'),
+        dir('var/lib/data'),
+        file('var/lib/data/from-image.txt', 'image'),
+        file('etc-os', 'os'),
+      ],
       [whiteout('.wh.etc-os'), file('app.txt', 'v2')],
     ],
     repoTags: ['web:snap'],
     config: { container: 'c0ffee' },
   });
   writeFileSync(join(bundle, 'web_image.tar'), image);
-  writeFileSync(join(bundle, 'web_vol_data.tar.gz'), gzipSync(buildTar([dir('./'), file('./rows.txt', '1\n')].map(tarEntry))));
+  writeFileSync(
+    join(bundle, 'web_vol_data.tar.gz'),
+    gzipSync(buildTar([dir('./'), file('./rows.txt', '1\n')].map(tarEntry))),
+  );
   writeFileSync(join(bundle, 'web_vol_orphan.tar.gz'), gzipSync(buildTar([dir('./')].map(tarEntry))));
-  writeFileSync(join(bundle, 'web_inspect.json'), inspectJson([
-    { Type: 'volume', Name: 'data', Destination: '/var/lib/data' },
-    { Type: 'volume', Name: 'cache', Destination: '/cache' },
-    { Type: 'bind', Source: '/host', Destination: '/host' },
-  ]));
+  writeFileSync(
+    join(bundle, 'web_inspect.json'),
+    inspectJson([
+      { Type: 'volume', Name: 'data', Destination: '/var/lib/data' },
+      { Type: 'volume', Name: 'cache', Destination: '/cache' },
+      { Type: 'bind', Source: '/host', Destination: '/host' },
+    ]),
+  );
 
   it('mounts each volume at its destination over the merged image', async () => {
     const { code, stdout } = await cli(['ls', '-R', bundle]);
@@ -176,7 +258,10 @@ describe('full-snapshot bundle', () => {
   });
 
   it('flags an image committed from another container', async () => {
-    writeFileSync(join(bundle, 'web_inspect.json'), inspectJson([{ Type: 'volume', Name: 'data', Destination: '/var/lib/data' }]).replace('c0ffee', 'deadbeef'));
+    writeFileSync(
+      join(bundle, 'web_inspect.json'),
+      inspectJson([{ Type: 'volume', Name: 'data', Destination: '/var/lib/data' }]).replace('c0ffee', 'deadbeef'),
+    );
     const info = JSON.parse((await cli(['info', '--json', bundle])).stdout);
     expect(info.diagnostics).toContainEqual(expect.objectContaining({ code: 'BUNDLE_IMAGE_MISMATCH' }));
   });

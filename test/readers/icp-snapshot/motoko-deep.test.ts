@@ -22,7 +22,11 @@ function regionsImage(owners: { region: number; rank: number; pages: number }[])
     view.setBigUint64(34 + 11 * block, BigInt(region + 1), true);
     view.setUint16(34 + 11 * block + 8, rank, true);
     view.setUint8(34 + 11 * block + 10, pages);
-    image.fill(0xa0 + block, BLOCK_BASE + block * BLOCK_PAGES * PAGE, BLOCK_BASE + block * BLOCK_PAGES * PAGE + pages * PAGE);
+    image.fill(
+      0xa0 + block,
+      BLOCK_BASE + block * BLOCK_PAGES * PAGE,
+      BLOCK_BASE + block * BLOCK_PAGES * PAGE + pages * PAGE,
+    );
   });
   return image;
 }
@@ -42,12 +46,18 @@ describe('Motoko persistence in the tree', () => {
 
   it('lists each region as a memory whose bytes are its blocks in rank order', async () => {
     const listing = await cli(['ls', '-l', `${dir}:stable_memory.bin`]);
-    expect(listing.stdout.split('\n').filter(Boolean).map((line) => line.replace(/\s+/g, ' ').split(' ').slice(3).join(' '))).toEqual([
-      '131072 - region 0',
-      '196608 - region 16',
-    ]);
+    expect(
+      listing.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.replace(/\s+/g, ' ').split(' ').slice(3).join(' ')),
+    ).toEqual(['131072 - region 0', '196608 - region 16']);
     const region = JSON.parse((await cli(['info', '--json', `${dir}:stable_memory.bin/region 16`])).stdout);
-    expect(region).toMatchObject({ kind: 'memory', note: 'Motoko stable region', attrs: { id: 16, blocks: '2, 0', pages: 3 } });
+    expect(region).toMatchObject({
+      kind: 'memory',
+      note: 'Motoko stable region',
+      attrs: { id: 16, blocks: '2, 0', pages: 3 },
+    });
     const bytes = (await cli(['cat', `${dir}:stable_memory.bin/region 16`])).bytes;
     expect([bytes[0], bytes[2 * PAGE - 1], bytes[2 * PAGE], bytes.length]).toEqual([0xa2, 0xa2, 0xa0, 3 * PAGE]);
   });

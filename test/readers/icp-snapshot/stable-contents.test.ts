@@ -24,11 +24,22 @@ const user = (i: number): Uint8Array => IDL.encode([User], [{ name: `user ${i}`,
 const pad = (n: number): string => String(n).padStart(3, '0');
 
 /** 40 users in a V1 map: a root with leaves under it. */
-const usersV1 = btreeMapImage({ v1: { maxKeySize: 16, maxValueSize: 64 }, entries: Array.from({ length: 40 }, (_, i) => [text(`user-${pad(i)}`), user(i)]) });
+const usersV1 = btreeMapImage({
+  v1: { maxKeySize: 16, maxValueSize: 64 },
+  entries: Array.from({ length: 40 }, (_, i) => [text(`user-${pad(i)}`), user(i)]),
+});
 /** u64 keys stored without a length (fixed size) in 128-byte pages; key 7's value needs three overflow pages. */
 const big = Uint8Array.from({ length: 400 }, (_, i) => i & 0xff);
-const countersV2 = btreeMapImage({ v2: { pageSize: 128, fixedKeySize: true }, entries: Array.from({ length: 30 }, (_, i) => [u64(i * 1000), i === 7 ? big : text(`n${i}`)]) });
-const cell = cellImage(IDL.encode([IDL.Record({ owner: IDL.Principal, balance: IDL.Nat })], [{ owner: Principal.fromText('aaaaa-aa'), balance: 2n ** 64n }]));
+const countersV2 = btreeMapImage({
+  v2: { pageSize: 128, fixedKeySize: true },
+  entries: Array.from({ length: 30 }, (_, i) => [u64(i * 1000), i === 7 ? big : text(`n${i}`)]),
+});
+const cell = cellImage(
+  IDL.encode(
+    [IDL.Record({ owner: IDL.Principal, balance: IDL.Nat })],
+    [{ owner: Principal.fromText('aaaaa-aa'), balance: 2n ** 64n }],
+  ),
+);
 const replies = vecImage('SVC', [IDL.encode([Reply], [{ ok: 5n }]), IDL.encode([Reply], [{ err: 'no' }])], 40, false);
 /** A raw Candid value at the start of a memory (no structure header), followed by leftover bytes. */
 const rawCandid = Buffer.concat([IDL.encode([User], [{ name: 'raw', age: 1 }]), Buffer.from('trailing')]);
@@ -36,7 +47,14 @@ const log = logImages([text('first'), text('DIDL\x00garbage'), new Uint8Array([0
 
 function folder(name: string, memories: { id: number; data: Uint8Array }[], candidService = SERVICE): string {
   const dir = join(tempDir(), name);
-  writeFiles(dir, icpFolderFiles({ flavour: 'icp-cli', candidService, stableMemory: buildMemoryManager({ bucketSizePages: 1, memories }) }));
+  writeFiles(
+    dir,
+    icpFolderFiles({
+      flavour: 'icp-cli',
+      candidService,
+      stableMemory: buildMemoryManager({ bucketSizePages: 1, memories }),
+    }),
+  );
   return dir;
 }
 
@@ -81,10 +99,19 @@ describe('stable structures walked entry by entry', () => {
 
   it('reads V2 nodes with fixed-size big-endian keys and values continued in overflow pages', async () => {
     expect(await names(memory(1))).toEqual(Array.from({ length: 30 }, (_, i) => String(i * 1000)));
-    expect(await attrs(`${memory(1)}/29000`)).toMatchObject({ index: 29, key: '29000', key_encoding: 'integer', value: 'n29', value_encoding: 'text' });
+    expect(await attrs(`${memory(1)}/29000`)).toMatchObject({
+      index: 29,
+      key: '29000',
+      key_encoding: 'integer',
+      value: 'n29',
+      value_encoding: 'text',
+    });
     const overflowing = await cli(['cat', `${memory(1)}/7000`]);
     expect(Buffer.compare(overflowing.bytes, big)).toBe(0);
-    expect(await attrs(`${memory(1)}/7000`)).toMatchObject({ value_encoding: 'hex', value: Buffer.from(big).toString('hex') });
+    expect(await attrs(`${memory(1)}/7000`)).toMatchObject({
+      value_encoding: 'hex',
+      value: Buffer.from(big).toString('hex'),
+    });
   });
 
   it('shows a Cell value (field names from a method argument), Vec elements and Log entries', async () => {
@@ -105,7 +132,11 @@ describe('stable structures walked entry by entry', () => {
   });
 
   it('decodes a Candid value written to a memory without a structure', async () => {
-    expect(await attrs(`${memory(6)}/candid`)).toEqual({ index: 0, value: '(record { age = 1; name = "raw" })', value_encoding: 'candid' });
+    expect(await attrs(`${memory(6)}/candid`)).toEqual({
+      index: 0,
+      value: '(record { age = 1; name = "raw" })',
+      value_encoding: 'candid',
+    });
     expect((await cli(['cat', `${memory(6)}/candid`])).bytes.length).toBe(rawCandid.length - 'trailing'.length);
   });
 
@@ -119,13 +150,18 @@ describe('stable structures walked entry by entry', () => {
   });
 
   it('shows the interface in the module tree with signatures and named types', async () => {
-    expect(await attrs(`${dir}:wasm_module.bin/methods/set`)).toEqual({ kind: 'update', signature: '(text, User) -> (Reply)' });
+    expect(await attrs(`${dir}:wasm_module.bin/methods/set`)).toEqual({
+      kind: 'update',
+      signature: '(text, User) -> (Reply)',
+    });
     expect(await attrs(`${dir}:wasm_module.bin/methods/lookup`)).toEqual({
       kind: 'composite query',
       signature: '(record { owner : principal; balance : nat }) -> () composite_query',
     });
     expect(await names(`${dir}:wasm_module.bin/types`)).toEqual(['User', 'Reply']);
-    expect(await attrs(`${dir}:wasm_module.bin/types/Reply`)).toEqual({ definition: 'variant { ok : nat; err : text }' });
+    expect(await attrs(`${dir}:wasm_module.bin/types/Reply`)).toEqual({
+      definition: 'variant { ok : nat; err : text }',
+    });
   });
 });
 
@@ -139,7 +175,12 @@ describe('large maps page lazily', () => {
 
   it('groups entries in page folders of 1000 and reads any page, also out of order', async () => {
     const listing = await cli(['ls', '-l', map]);
-    expect(listing.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/).at(-2) + ' ' + line.split(/\s+/).at(-1))).toEqual(['page 1/', 'page 2/', 'page 3/']);
+    expect(
+      listing.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(/\s+/).at(-2) + ' ' + line.split(/\s+/).at(-1)),
+    ).toEqual(['page 1/', 'page 2/', 'page 3/']);
     expect(await names(`${map}/page 3`)).toEqual(Array.from({ length: 500 }, (_, i) => String(2000 + i)));
     expect((await names(`${map}/page 2`)).slice(0, 2)).toEqual(['1000', '1001']);
     const page = await cli(['info', '--json', `${map}/page 2`]);
@@ -160,17 +201,24 @@ describe('diff of two snapshots of one canister', () => {
     return btreeMapImage({ v1: { maxKeySize: 16, maxValueSize: 64 }, entries });
   };
   const before = folder('before', [{ id: 0, data: users(() => undefined) }]);
-  const laterService = SERVICE.replace('set : (text, User) -> (Reply);', 'set : (text, User, opt nat) -> (Reply);\n  drop : (text) -> ();').replace(/ *lookup[^\n]*\n/, '');
-  const after = folder('after', [
-    {
-      id: 0,
-      data: users((entries) => {
-        entries[5] = [text('user-005'), user(55)];
-        entries.splice(10, 1);
-        entries.push([text('user-040'), user(40)]);
-      }),
-    },
-  ], laterService);
+  const laterService = SERVICE.replace(
+    'set : (text, User) -> (Reply);',
+    'set : (text, User, opt nat) -> (Reply);\n  drop : (text) -> ();',
+  ).replace(/ *lookup[^\n]*\n/, '');
+  const after = folder(
+    'after',
+    [
+      {
+        id: 0,
+        data: users((entries) => {
+          entries[5] = [text('user-005'), user(55)];
+          entries.splice(10, 1);
+          entries.push([text('user-040'), user(40)]);
+        }),
+      },
+    ],
+    laterService,
+  );
 
   it('reports added, removed and changed keys of a stable map, and the interface method by method', async () => {
     const { code, stdout } = await cli(['diff', '--json', before, after]);
@@ -184,8 +232,16 @@ describe('diff of two snapshots of one canister', () => {
     ]);
     const candid = report.metadata.filter((change: { key: string }) => change.key.startsWith('module.candid.'));
     expect(candid).toEqual([
-      { key: 'module.candid.methods.set', before: '(text, User) -> (Reply)', after: '(text, User, opt nat) -> (Reply)' },
-      { key: 'module.candid.methods.lookup', before: '(record { owner : principal; balance : nat }) -> () composite_query', after: null },
+      {
+        key: 'module.candid.methods.set',
+        before: '(text, User) -> (Reply)',
+        after: '(text, User, opt nat) -> (Reply)',
+      },
+      {
+        key: 'module.candid.methods.lookup',
+        before: '(record { owner : principal; balance : nat }) -> () composite_query',
+        after: null,
+      },
       { key: 'module.candid.methods.drop', before: null, after: '(text) -> ()' },
     ]);
   });
@@ -193,7 +249,9 @@ describe('diff of two snapshots of one canister', () => {
   it('matches keys across page folders, so a removal that shifts every later page is one change', async () => {
     const { code, stdout } = await cli(['diff', '--json', '--limit', 'entriesPerPage=8', before, after]);
     expect(code).toBe(1);
-    const entries = JSON.parse(stdout).files.filter((file: { path: string }) => file.path.startsWith('stable_memory.bin/'));
+    const entries = JSON.parse(stdout).files.filter((file: { path: string }) =>
+      file.path.startsWith('stable_memory.bin/'),
+    );
     expect(entries.map((file: { path: string; change: string }) => `${file.change} ${file.path}`)).toEqual([
       'modified stable_memory.bin/memory 0/page 1/user-005',
       'removed stable_memory.bin/memory 0/page 2/user-010',

@@ -8,14 +8,17 @@ import { btreeMapImage } from '../../helpers/btree-builder.js';
 import { vecImage } from '../../helpers/stable-builder.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
-const entries = (count: number): [Uint8Array, Uint8Array][] => Array.from({ length: count }, (_, i) => [text(`k${String(i).padStart(4, '0')}`), text(`v${i}`)]);
+const entries = (count: number): [Uint8Array, Uint8Array][] =>
+  Array.from({ length: count }, (_, i) => [text(`k${String(i).padStart(4, '0')}`), text(`v${i}`)]);
 
 /** Every entry node of a structure image, page folders opened, with the diagnostics the walk reported. */
 async function listAll(image: Uint8Array): Promise<{ names: string[]; diagnostics: Diagnostic[] }> {
   const memory = new BytesSource(image);
   const structure = await detectStructure(memory);
   const diagnostics: Diagnostic[] = [];
-  const load = structure ? structureEntries(structure, memory, { names: new Map(), diagnostics, path: 'm' }) : undefined;
+  const load = structure
+    ? structureEntries(structure, memory, { names: new Map(), diagnostics, path: 'm' })
+    : undefined;
   const names: string[] = [];
   const visit = async (nodes: TreeNode[]): Promise<void> => {
     for (const node of nodes) {
@@ -43,7 +46,14 @@ describe('hostile stable structures', () => {
     const broken = patched(map, (view) => view.setUint8(root, 0x58));
     expect(await listAll(broken)).toEqual({
       names: ['(unreadable)'],
-      diagnostics: [{ severity: 'error', code: 'STABLE_UNREADABLE', path: 'm', message: `entries cannot be read: no B-tree node ("BTN") at address ${root}` }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'STABLE_UNREADABLE',
+          path: 'm',
+          message: `entries cannot be read: no B-tree node ("BTN") at address ${root}`,
+        },
+      ],
     });
   });
 
@@ -53,7 +63,9 @@ describe('hostile stable structures', () => {
     const keys = new DataView(map.buffer).getUint16(root + 5, true);
     const looped = patched(map, (view) => view.setBigUint64(root + 7 + keys * 24, BigInt(root), true));
     const { diagnostics } = await listAll(looped);
-    expect(diagnostics.map((d) => d.message)).toEqual(['entries cannot be read: the tree is deeper than 64 levels (a cycle of child addresses?)']);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'entries cannot be read: the tree is deeper than 64 levels (a cycle of child addresses?)',
+    ]);
   });
 
   it('survives a header that claims billions of entries and a Vec whose slots run past the memory', async () => {
@@ -61,7 +73,9 @@ describe('hostile stable structures', () => {
     const { names, diagnostics } = await listAll(claims);
     expect(names.slice(0, 30)).toEqual(entries(30).map(([key]) => new TextDecoder().decode(key)));
     expect(diagnostics.map((d) => d.code)).toEqual(['STABLE_TOO_MANY_ENTRIES']);
-    const vec = patched(vecImage('SVC', [text('a'), text('b')], 10, false), (view) => view.setBigUint64(4, 1n << 40n, true));
+    const vec = patched(vecImage('SVC', [text('a'), text('b')], 10, false), (view) =>
+      view.setBigUint64(4, 1n << 40n, true),
+    );
     expect((await listAll(vec)).names).toEqual(['0', '1']);
   });
 
@@ -85,7 +99,14 @@ describe('hostile V2 overflow chains', () => {
     const huge = patched(image, (view) => view.setBigUint64(60, 1n << 40n, true));
     expect(await listAll(huge)).toEqual({
       names: ['(unreadable)'],
-      diagnostics: [{ severity: 'error', code: 'STABLE_UNREADABLE', path: 'm', message: 'entries cannot be read: V2 page size 1099511627776 is over the stableNodeBytes limit of 16777216' }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'STABLE_UNREADABLE',
+          path: 'm',
+          message: 'entries cannot be read: V2 page size 1099511627776 is over the stableNodeBytes limit of 16777216',
+        },
+      ],
     });
   });
 
@@ -97,6 +118,8 @@ describe('hostile V2 overflow chains', () => {
     const looped = patched(image, (view) => view.setBigUint64(overflow + 3, BigInt(overflow), true));
     const { names, diagnostics } = await listAll(looped);
     expect(names).toEqual(['(unreadable)']);
-    expect(diagnostics.map((d) => d.message)).toEqual([`entries cannot be read: the overflow pages of node ${root} loop back to address ${overflow}`]);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      `entries cannot be read: the overflow pages of node ${root} loop back to address ${overflow}`,
+    ]);
   });
 });

@@ -162,7 +162,9 @@ describe('builder round trips', () => {
   });
 
   it('decodes a V2 BTreeMap with an explicit page size', async () => {
-    const info = await detectStructure(new BytesSource(btreeMapHeaderV2({ pageSize: 1024, rootAddr: 116n, length: 1n })));
+    const info = await detectStructure(
+      new BytesSource(btreeMapHeaderV2({ pageSize: 1024, rootAddr: 116n, length: 1n })),
+    );
     expect(info).toEqual({
       magic: 'BTR',
       kind: 'BTreeMap',
@@ -315,11 +317,18 @@ describe('hostile MemoryManager input', () => {
 
   async function expectPrefixOfFull(info: MemoryManagerInfo | null, length: number): Promise<void> {
     const cut = length < interleaved.length;
-    expect(codes(info).every((code) => code === 'MGR_BUCKET_PAST_END'), `length ${length}`).toBe(true);
+    expect(
+      codes(info).every((code) => code === 'MGR_BUCKET_PAST_END'),
+      `length ${length}`,
+    ).toBe(true);
     expect(codes(info).length > 0, `length ${length}`).toBe(cut);
     for (const memory of info?.memories ?? []) {
       const bytes = await contents(memory);
-      expectBytes(bytes, fullMemories.get(memory.id)?.subarray(0, bytes.length), `memory ${memory.id} at length ${length}`);
+      expectBytes(
+        bytes,
+        fullMemories.get(memory.id)?.subarray(0, bytes.length),
+        `memory ${memory.id} at length ${length}`,
+      );
     }
   }
 
@@ -360,7 +369,9 @@ describe('hostile MemoryManager input', () => {
     });
     const info = await readMemoryManager(huge);
     expect(codes(info)).toEqual(['MGR_MEMORY_SHORT', 'MGR_MEMORY_SHORT']);
-    expect(info?.diagnostics[0]?.message).toBe('Memory 0 declares 18446744073709551615 page(s) but its 2 bucket(s) hold only 2.');
+    expect(info?.diagnostics[0]?.message).toBe(
+      'Memory 0 declares 18446744073709551615 page(s) but its 2 bucket(s) hold only 2.',
+    );
     expect(layout(info).at(-1)).toEqual({ id: 200, sizePages: 2n ** 64n - 1n, buckets: [] });
     expect(info?.memories.map((memory) => memory.source.size)).toEqual([2 * PAGE, 4 * PAGE, PAGE, 0]);
   });
@@ -397,7 +408,10 @@ describe('hostile MemoryManager input', () => {
       const bytes = randomBytes(Math.max(3, length), next);
       bytes.set([0x4d, 0x47, 0x52]);
       const info = await readMemoryManager(new BytesSource(bytes));
-      expect(codes(info).every((code) => known.has(code)), `seed ${seed}`).toBe(true);
+      expect(
+        codes(info).every((code) => known.has(code)),
+        `seed ${seed}`,
+      ).toBe(true);
       for (const memory of info?.memories ?? []) {
         expect(memory.source.size).toBeLessThanOrEqual(bytes.length);
         expect((await memory.source.read(Math.max(0, memory.source.size - 16), 16)).length).toBeLessThanOrEqual(16);
@@ -418,7 +432,9 @@ describe('hostile structure headers', () => {
   it('reports a Cell value that runs past the memory', async () => {
     const info = await detectStructure(new BytesSource(cell.subarray(0, 1000)));
     expect(codes(info)).toEqual(['STRUCT_CELL_OVERRUN']);
-    expect(info?.diagnostics[0]?.message).toBe('The Cell value is 70000 bytes long but only 992 bytes follow its header.');
+    expect(info?.diagnostics[0]?.message).toBe(
+      'The Cell value is 70000 bytes long but only 992 bytes follow its header.',
+    );
   });
 
   it('survives every truncation of every header', async () => {
@@ -457,10 +473,13 @@ describe('Motoko', () => {
     expect(() => motokoEopMemory(72)).toThrow();
   });
 
-  it.skipIf(wasmBefore === null)('finds no fingerprint in the synthetic corpus heap (2.5 MiB, below 0x480000)', async () => {
-    expect((wasmBefore as Source).size).toBe(2_621_440);
-    expect(await detectMotokoEop(wasmBefore as Source)).toBeNull();
-  });
+  it.skipIf(wasmBefore === null)(
+    'finds no fingerprint in the synthetic corpus heap (2.5 MiB, below 0x480000)',
+    async () => {
+      expect((wasmBefore as Source).size).toBe(2_621_440);
+      expect(await detectMotokoEop(wasmBefore as Source)).toBeNull();
+    },
+  );
 
   it('decodes a regions header', async () => {
     const header = new Uint8Array(34 + 11);

@@ -27,10 +27,14 @@ describe('gzip wasm module', () => {
   it('stops a module that decompresses past wasmBytes or decompressedBytes', async () => {
     applyLimits(['wasmBytes=1M']);
     const big = await readModule(new BytesSource(bomb(4 * 1024 * 1024)));
-    expect(big.diagnostics.map((d) => d.message)).toEqual([`gzip module cannot be inflated: decompresses to more than ${1024 * 1024} bytes`]);
+    expect(big.diagnostics.map((d) => d.message)).toEqual([
+      `gzip module cannot be inflated: decompresses to more than ${1024 * 1024} bytes`,
+    ]);
     applyLimits(['decompressedBytes=2M']);
     const total = await readModule(new BytesSource(bomb(4 * 1024 * 1024)));
-    expect(total.diagnostics.map((d) => d.message)).toEqual([`gzip module cannot be inflated: decompresses to more than ${2 * 1024 * 1024} bytes`]);
+    expect(total.diagnostics.map((d) => d.message)).toEqual([
+      `gzip module cannot be inflated: decompresses to more than ${2 * 1024 * 1024} bytes`,
+    ]);
   });
 
   it('still inflates an ordinary gzip module', async () => {

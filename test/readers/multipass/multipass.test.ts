@@ -57,11 +57,24 @@ function description(index: number, name: string, parent: number, fields: Record
   return JSON.stringify({ snapshot }, null, 4);
 }
 
-const MOUNT = { source_path: '/home/me/src', target_path: 'src', mount_type: 0, uid_mappings: [{ host_uid: 1000, instance_uid: -1 }], gid_mappings: [{ host_gid: 1000, instance_gid: -1 }] };
+const MOUNT = {
+  source_path: '/home/me/src',
+  target_path: 'src',
+  mount_type: 0,
+  uid_mappings: [{ host_uid: 1000, instance_uid: -1 }],
+  gid_mappings: [{ host_gid: 1000, instance_gid: -1 }],
+};
 const DEFAULT_FILES: Record<string, string> = {
   '0001.snapshot.json': description(1, 'snapshot1', 0),
-  '0002.snapshot.json': description(2, 'before-upgrade', 1, { comment: 'Snapshot before config migration', mem_size: '2147483648', num_cores: 2 }),
-  '0003.snapshot.json': description(3, 'experiment', 1, { comment: 'try the other branch\nsecond line', mounts: [MOUNT] }),
+  '0002.snapshot.json': description(2, 'before-upgrade', 1, {
+    comment: 'Snapshot before config migration',
+    mem_size: '2147483648',
+    num_cores: 2,
+  }),
+  '0003.snapshot.json': description(3, 'experiment', 1, {
+    comment: 'try the other branch\nsecond line',
+    mounts: [MOUNT],
+  }),
   'snapshot-head': '3\n',
   'snapshot-count': '3\n',
   'cloud-init-config.iso': 'seed',
@@ -74,11 +87,20 @@ const DEFAULT_TAGS: SnapshotSpec[] = [
 
 let folders = 0;
 /** An instance folder: JSON and counter files (undefined deletes one) beside a byte-built qcow2 with the given tags. */
-function instance(files: Record<string, string | undefined> = {}, tags = DEFAULT_TAGS, parent = root, name = `vm${++folders}`): string {
+function instance(
+  files: Record<string, string | undefined> = {},
+  tags = DEFAULT_TAGS,
+  parent = root,
+  name = `vm${++folders}`,
+): string {
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries({ ...DEFAULT_FILES, ...files })) if (text !== undefined) writeFileSync(join(dir, file), text);
-  writeFileSync(join(dir, 'ubuntu-24.04-server-cloudimg-amd64.img'), buildQcow2({ clusterBits: 12, virtualSize: 65536, clusters: { 0: ONE, 2: THREE, 3: LIVE }, snapshots: tags }).bytes);
+  for (const [file, text] of Object.entries({ ...DEFAULT_FILES, ...files }))
+    if (text !== undefined) writeFileSync(join(dir, file), text);
+  writeFileSync(
+    join(dir, 'ubuntu-24.04-server-cloudimg-amd64.img'),
+    buildQcow2({ clusterBits: 12, virtualSize: 65536, clusters: { 0: ONE, 2: THREE, 3: LIVE }, snapshots: tags }).bytes,
+  );
   return dir;
 }
 
@@ -88,11 +110,42 @@ describe('a Multipass instance folder built in code', () => {
   it('joins each description to its qcow2 tag and shows names, parents, sizes and the head', async () => {
     const snapshot = await open(dir);
     expect(snapshot).toMatchObject({ format: 'multipass', variant: 'instance', title: 'primary', diagnostics: [] });
-    expect(snapshot.metadata).toMatchObject({ instance: 'primary', snapshot_count: 3, snapshot_head: 3, head: 'experiment' });
+    expect(snapshot.metadata).toMatchObject({
+      instance: 'primary',
+      snapshot_count: 3,
+      snapshot_head: 3,
+      head: 'experiment',
+    });
     expect(snapshot.metadata.snapshots).toEqual([
-      expect.objectContaining({ name: 'snapshot1', index: 1, parent: null, comment: '', cores: 1, memory: 1073741824, memory_human: '1.0GiB', head: false, qcow2_tag: '@s1' }),
-      expect.objectContaining({ name: 'before-upgrade', index: 2, parent: 'snapshot1', cores: 2, memory: 2147483648, memory_human: '2.0GiB', disk: 268435456, disk_human: '256.0MiB', state: 'stopped' }),
-      expect.objectContaining({ name: 'experiment', parent: 'snapshot1', head: true, created: new Instant(1795309893120000000n), mounts: [expect.objectContaining({ source_path: '/home/me/src' })] }),
+      expect.objectContaining({
+        name: 'snapshot1',
+        index: 1,
+        parent: null,
+        comment: '',
+        cores: 1,
+        memory: 1073741824,
+        memory_human: '1.0GiB',
+        head: false,
+        qcow2_tag: '@s1',
+      }),
+      expect.objectContaining({
+        name: 'before-upgrade',
+        index: 2,
+        parent: 'snapshot1',
+        cores: 2,
+        memory: 2147483648,
+        memory_human: '2.0GiB',
+        disk: 268435456,
+        disk_human: '256.0MiB',
+        state: 'stopped',
+      }),
+      expect.objectContaining({
+        name: 'experiment',
+        parent: 'snapshot1',
+        head: true,
+        created: new Instant(1795309893120000000n),
+        mounts: [expect.objectContaining({ source_path: '/home/me/src' })],
+      }),
     ]);
     expect(snapshot.metadata.tree).toBe('snapshot1\n  before-upgrade\n  experiment  [head]');
   });
@@ -107,13 +160,24 @@ describe('a Multipass instance folder built in code', () => {
       ].join('\n'),
     );
     const long = 'x'.repeat(60);
-    expect(snapshotsTable([{ instance: 'a', snapshot: 's', parent: '', comment: long, created: 0n }])).toEqual(['Instance   Snapshot   Parent   Comment', `a          s          --       ${'x'.repeat(49)}…`]);
+    expect(snapshotsTable([{ instance: 'a', snapshot: 's', parent: '', comment: long, created: 0n }])).toEqual([
+      'Instance   Snapshot   Parent   Comment',
+      `a          s          --       ${'x'.repeat(49)}…`,
+    ]);
     expect(snapshotsTable([])).toEqual(['No snapshots found.']);
   });
 
   it('exposes each snapshot as #<name> and #@s<index> with that qcow2 snapshot disk, and #current', async () => {
     const snapshot = await open(dir);
-    expect(snapshot.children.map((c) => c.selector)).toEqual(['snapshot1', '@s1', 'before-upgrade', '@s2', 'experiment', '@s3', 'current']);
+    expect(snapshot.children.map((c) => c.selector)).toEqual([
+      'snapshot1',
+      '@s1',
+      'before-upgrade',
+      '@s2',
+      'experiment',
+      '@s3',
+      'current',
+    ]);
     const named = await child(snapshot, 'before-upgrade');
     const tagged = await child(snapshot, '@s2');
     for (const view of [named, tagged]) {
@@ -121,16 +185,29 @@ describe('a Multipass instance folder built in code', () => {
       expect(node?.attrs.allocated_clusters).toBe(2);
       expect(Buffer.from((await node?.content?.read(0, 2 * CS)) ?? []).equals(Buffer.concat([ONE, TWO]))).toBe(true);
     }
-    expect(named.metadata.info).toContain('Memory size:    2.0GiB\nMounts:         --\nCreated:        2026-11-22T01:11:32.120Z\nParent:         snapshot1\nChildren:       --\n');
+    expect(named.metadata.info).toContain(
+      'Memory size:    2.0GiB\nMounts:         --\nCreated:        2026-11-22T01:11:32.120Z\nParent:         snapshot1\nChildren:       --\n',
+    );
     const experiment = await child(snapshot, 'experiment');
     expect(experiment.metadata.info).toContain('Mounts:         /home/me/src => src\n');
     expect(experiment.metadata.info).toContain('Comment:        try the other branch\n                second line');
-    expect((await child(snapshot, 'snapshot1')).metadata.info).toContain('Children:       before-upgrade\n                experiment\n');
+    expect((await child(snapshot, 'snapshot1')).metadata.info).toContain(
+      'Children:       before-upgrade\n                experiment\n',
+    );
     const current = await disk(await child(snapshot, 'current'));
     expect(current?.attrs.allocated_clusters).toBe(3);
-    const [t1, t3, live] = await Promise.all([child(snapshot, '@s1'), child(snapshot, '@s3'), child(snapshot, 'current')].map(async (view) => (await disk(await view))?.pageTokens?.()));
+    const [t1, t3, live] = await Promise.all(
+      [child(snapshot, '@s1'), child(snapshot, '@s3'), child(snapshot, 'current')].map(async (view) =>
+        (await disk(await view))?.pageTokens?.(),
+      ),
+    );
     expect(t1?.scope).toBe(live?.scope);
-    expect([t1?.tokens[0] === live?.tokens[0], t3?.tokens[2] === live?.tokens[2], live?.tokens[3] !== 0n, t3?.tokens[3]]).toEqual([true, true, true, 0n]);
+    expect([
+      t1?.tokens[0] === live?.tokens[0],
+      t3?.tokens[2] === live?.tokens[2],
+      live?.tokens[3] !== 0n,
+      t3?.tokens[3],
+    ]).toEqual([true, true, true, 0n]);
   });
 
   it('lists the folder with notes and verifies clean', async () => {
@@ -150,32 +227,62 @@ describe('a Multipass instance folder built in code', () => {
 });
 
 describe('broken Multipass folders', () => {
-  const finding = (snapshot: Snapshot, code: string): string[] => snapshot.diagnostics.filter((d) => d.code === code).map((d) => `${d.path}: ${d.message}`);
+  const finding = (snapshot: Snapshot, code: string): string[] =>
+    snapshot.diagnostics.filter((d) => d.code === code).map((d) => `${d.path}: ${d.message}`);
 
   it('reports a description whose qcow2 tag is missing, and qcow2 tags no description claims', async () => {
     const missing = await open(instance({}, [DEFAULT_TAGS[0] as SnapshotSpec, DEFAULT_TAGS[2] as SnapshotSpec]));
-    expect(finding(missing, 'MULTIPASS_TAG_MISSING')).toEqual([expect.stringMatching(/^0002\.snapshot\.json: snapshot before-upgrade \(index 2\) has no qcow2 snapshot tagged @s2/)]);
+    expect(finding(missing, 'MULTIPASS_TAG_MISSING')).toEqual([
+      expect.stringMatching(
+        /^0002\.snapshot\.json: snapshot before-upgrade \(index 2\) has no qcow2 snapshot tagged @s2/,
+      ),
+    ]);
     expect(await disk(await child(missing, 'before-upgrade'))).toBeUndefined();
-    const orphans = await open(instance({}, [...DEFAULT_TAGS, { name: '@s9', clusters: {} }, { name: 'manual', clusters: {} }]));
+    const orphans = await open(
+      instance({}, [...DEFAULT_TAGS, { name: '@s9', clusters: {} }, { name: 'manual', clusters: {} }]),
+    );
     expect(codes(orphans)).toEqual(['MULTIPASS_ORPHAN_TAG', 'MULTIPASS_ORPHAN_TAG']);
     expect(orphans.children.map((c) => c.selector)).toContain('manual');
   });
 
   it('reports bad JSON and wrong types without losing the other snapshots', async () => {
-    const broken = await open(instance({ '0002.snapshot.json': description(2, 'b', 1).slice(0, 80), '0003.snapshot.json': description(3, 'c', 1, { num_cores: '2', mem_size: 2147483648, state: 4 }) }));
-    expect(codes(broken)).toEqual(['MULTIPASS_BAD_JSON', 'MULTIPASS_BAD_FIELD', 'MULTIPASS_BAD_FIELD', 'MULTIPASS_BAD_FIELD', 'MULTIPASS_ORPHAN_TAG']);
-    expect(finding(broken, 'MULTIPASS_BAD_FIELD')[0]).toBe('0003.snapshot.json: num_cores should be an integer ≥ 1, found "2"');
+    const broken = await open(
+      instance({
+        '0002.snapshot.json': description(2, 'b', 1).slice(0, 80),
+        '0003.snapshot.json': description(3, 'c', 1, { num_cores: '2', mem_size: 2147483648, state: 4 }),
+      }),
+    );
+    expect(codes(broken)).toEqual([
+      'MULTIPASS_BAD_JSON',
+      'MULTIPASS_BAD_FIELD',
+      'MULTIPASS_BAD_FIELD',
+      'MULTIPASS_BAD_FIELD',
+      'MULTIPASS_ORPHAN_TAG',
+    ]);
+    expect(finding(broken, 'MULTIPASS_BAD_FIELD')[0]).toBe(
+      '0003.snapshot.json: num_cores should be an integer ≥ 1, found "2"',
+    );
     expect((broken.metadata.snapshots as unknown[]).length).toBe(2);
-    expect(broken.metadata.snapshots).toContainEqual(expect.objectContaining({ name: 'c', cores: null, memory: null, state: 'running' }));
+    expect(broken.metadata.snapshots).toContainEqual(
+      expect.objectContaining({ name: 'c', cores: null, memory: null, state: 'running' }),
+    );
   });
 
   it('reports a head pointing nowhere, a count below the highest index and a missing parent', async () => {
-    const counters = await open(instance({ 'snapshot-head': '7\n', 'snapshot-count': '1\n', '0003.snapshot.json': description(3, 'experiment', 5) }));
+    const counters = await open(
+      instance({
+        'snapshot-head': '7\n',
+        'snapshot-count': '1\n',
+        '0003.snapshot.json': description(3, 'experiment', 5),
+      }),
+    );
     expect(codes(counters)).toEqual(['MULTIPASS_PARENT_MISSING', 'MULTIPASS_HEAD_MISSING', 'MULTIPASS_COUNT_LOW']);
     expect(counters.metadata.tree).toBe('snapshot1\n  before-upgrade\nexperiment');
     const cycle = await open(instance({ '0001.snapshot.json': description(1, 'snapshot1', 2) }));
     expect(cycle.metadata.tree).toBe('snapshot1\n  before-upgrade\n  experiment  [head]');
-    const garbage = await open(instance({ 'snapshot-head': 'two', '0003.snapshot.json': undefined }, DEFAULT_TAGS.slice(0, 2)));
+    const garbage = await open(
+      instance({ 'snapshot-head': 'two', '0003.snapshot.json': undefined }, DEFAULT_TAGS.slice(0, 2)),
+    );
     expect(codes(garbage)).toEqual(['MULTIPASS_BAD_FIELD']);
   });
 
@@ -189,7 +296,9 @@ describe('broken Multipass folders', () => {
     view.setBigUint64(l2, 0x7fff0000n);
     writeFileSync(path, bytes);
     const findings = await checkFindings(await open(dir));
-    expect(findings).toEqual([expect.objectContaining({ code: 'QCOW2_CLUSTER_PAST_END', path: 'ubuntu-24.04-server-cloudimg-amd64.img' })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ code: 'QCOW2_CLUSTER_PAST_END', path: 'ubuntu-24.04-server-cloudimg-amd64.img' }),
+    ]);
   });
 });
 
@@ -198,9 +307,17 @@ describe('a single snapshot description and a data root', () => {
     const dir = instance();
     const snapshot = await open(join(dir, '0002.snapshot.json'), multipassSnapshotReader);
     expect(snapshot).toMatchObject({ format: 'multipass-snapshot', title: 'before-upgrade', diagnostics: [] });
-    expect(snapshot.metadata).toMatchObject({ name: 'before-upgrade', index: 2, parent: 'snapshot1', memory_human: '2.0GiB', cores: 2 });
+    expect(snapshot.metadata).toMatchObject({
+      name: 'before-upgrade',
+      index: 2,
+      parent: 'snapshot1',
+      memory_human: '2.0GiB',
+      cores: 2,
+    });
     expect(snapshot.metadata.info).toContain('Snapshot:       before-upgrade\nInstance:       vm');
-    expect((await open(join(dir, '0001.snapshot.json'), multipassSnapshotReader)).metadata.info).toContain('Children:       before-upgrade\n                experiment\n');
+    expect((await open(join(dir, '0001.snapshot.json'), multipassSnapshotReader)).metadata.info).toContain(
+      'Children:       before-upgrade\n                experiment\n',
+    );
     expect(await multipassSnapshotReader.detect(await probePath(join(dir, 'snapshot-head')))).toBeNull();
     expect(await multipassReader.detect(await probePath(join(dir, '0001.snapshot.json')))).toBeNull();
   });
@@ -209,15 +326,39 @@ describe('a single snapshot description and a data root', () => {
     const data = join(root, 'data');
     const instances = join(data, 'vault', 'instances');
     instance({}, DEFAULT_TAGS, instances, 'alpha');
-    instance({ '0002.snapshot.json': undefined, '0003.snapshot.json': undefined, 'snapshot-head': '1\n', 'snapshot-count': '1\n' }, DEFAULT_TAGS.slice(0, 1), instances, 'beta');
+    instance(
+      {
+        '0002.snapshot.json': undefined,
+        '0003.snapshot.json': undefined,
+        'snapshot-head': '1\n',
+        'snapshot-count': '1\n',
+      },
+      DEFAULT_TAGS.slice(0, 1),
+      instances,
+      'beta',
+    );
     mkdirSync(join(instances, 'not-an-instance'));
     const snapshot = await open(data);
     expect(snapshot.variant).toBe('data-root');
     expect(snapshot.metadata.instances).toEqual(['alpha', 'beta']);
     expect(snapshot.children.map((c) => c.selector)).toEqual([
-      'alpha', 'alpha:snapshot1', 'alpha:@s1', 'alpha:before-upgrade', 'alpha:@s2', 'alpha:experiment', 'alpha:@s3', 'alpha:current', 'beta', 'beta:snapshot1', 'beta:@s1', 'beta:current',
+      'alpha',
+      'alpha:snapshot1',
+      'alpha:@s1',
+      'alpha:before-upgrade',
+      'alpha:@s2',
+      'alpha:experiment',
+      'alpha:@s3',
+      'alpha:current',
+      'beta',
+      'beta:snapshot1',
+      'beta:@s1',
+      'beta:current',
     ]);
-    expect(String(snapshot.metadata.info).split('\n').slice(-2)).toEqual(['alpha      experiment       snapshot1   try the other branch…', 'beta       snapshot1        --          --']);
+    expect(String(snapshot.metadata.info).split('\n').slice(-2)).toEqual([
+      'alpha      experiment       snapshot1   try the other branch…',
+      'beta       snapshot1        --          --',
+    ]);
     expect((await disk(await child(snapshot, 'beta:@s1')))?.attrs.allocated_clusters).toBe(1);
     expect(snapshot.diagnostics).toEqual([]);
   });
@@ -231,14 +372,47 @@ describe.skipIf(!corpus)('the Multipass corpus instance', () => {
   it('shows the names, comments, parents, head and sizes of the corpus README', async () => {
     const snapshot = await open(corpusInstance);
     expect(snapshot.diagnostics).toEqual([]);
-    expect(snapshot.metadata).toMatchObject({ instance: 'primary', snapshot_count: 2, snapshot_head: 2, head: 'before-upgrade' });
-    const rows = (snapshot.metadata.snapshots as Record<string, unknown>[]).map(({ name, index, parent, comment, created, cores, memory, disk, head }) => [name, index, parent, comment, String(created && (created as Instant).toISOString()), cores, memory, disk, head]);
+    expect(snapshot.metadata).toMatchObject({
+      instance: 'primary',
+      snapshot_count: 2,
+      snapshot_head: 2,
+      head: 'before-upgrade',
+    });
+    const rows = (snapshot.metadata.snapshots as Record<string, unknown>[]).map(
+      ({ name, index, parent, comment, created, cores, memory, disk, head }) => [
+        name,
+        index,
+        parent,
+        comment,
+        String(created && (created as Instant).toISOString()),
+        cores,
+        memory,
+        disk,
+        head,
+      ],
+    );
     expect(rows).toEqual([
       ['snapshot1', 1, null, '', '2026-11-22T01:11:34.120Z', 1, 1073741824, 268435456, false],
-      ['before-upgrade', 2, 'snapshot1', 'Snapshot before config migration', '2026-11-22T01:11:34.610Z', 2, 2147483648, 268435456, true],
+      [
+        'before-upgrade',
+        2,
+        'snapshot1',
+        'Snapshot before config migration',
+        '2026-11-22T01:11:34.610Z',
+        2,
+        2147483648,
+        268435456,
+        true,
+      ],
     ]);
-    expect(snapshot.metadata.info).toBe('Instance   Snapshot         Parent      Comment\nprimary    snapshot1        --          --\nprimary    before-upgrade   snapshot1   Snapshot before config migration');
-    const allocated = await Promise.all(['snapshot1', '@s2', 'current'].map(async (selector) => (await disk(await child(snapshot, selector)))?.attrs.allocated_clusters));
+    expect(snapshot.metadata.info).toBe(
+      'Instance   Snapshot         Parent      Comment\nprimary    snapshot1        --          --\nprimary    before-upgrade   snapshot1   Snapshot before config migration',
+    );
+    const allocated = await Promise.all(
+      ['snapshot1', '@s2', 'current'].map(
+        async (selector) => (await disk(await child(snapshot, selector)))?.attrs.allocated_clusters,
+      ),
+    );
     expect(allocated).toEqual([16, 48, 49]);
     expect(await checkFindings(snapshot)).toEqual([]);
   });
@@ -247,6 +421,13 @@ describe.skipIf(!corpus)('the Multipass corpus instance', () => {
     const copy = join(root, 'corpus-copy');
     cpSync(join(corpusRoot, 'multipass'), copy, { recursive: true });
     const snapshot = await open(copy);
-    expect(snapshot.children.map((c) => c.selector)).toEqual(['primary', 'primary:snapshot1', 'primary:@s1', 'primary:before-upgrade', 'primary:@s2', 'primary:current']);
+    expect(snapshot.children.map((c) => c.selector)).toEqual([
+      'primary',
+      'primary:snapshot1',
+      'primary:@s1',
+      'primary:before-upgrade',
+      'primary:@s2',
+      'primary:current',
+    ]);
   });
 });

@@ -63,7 +63,12 @@ const base: Qcow2Spec = {
   clusters: { 0: A, 1: B, 2: 'zero', 3: compressedA, 4: compressedB, 600: B },
   snapshots: [
     { name: '@s1', clusters: { 0: A }, dateSec: 1795309894, dateNsec: 45507000, icount: 0n },
-    { name: 'second', clusters: { 0: A, 1: filled(0x01, CS), 3: compressedA }, vmClockNsec: 3_723_456_000_000n, vmStateSize: 1536n },
+    {
+      name: 'second',
+      clusters: { 0: A, 1: filled(0x01, CS), 3: compressedA },
+      vmClockNsec: 3_723_456_000_000n,
+      vmStateSize: 1536n,
+    },
   ],
 };
 
@@ -102,7 +107,14 @@ describe('byte-built qcow2 images', () => {
     const snapshot = await open(path);
     expect(snapshot.metadata.snapshots).toEqual([
       { id: '1', tag: '@s1', vm_size: 0, date: new Instant(1795309894045507000n), vm_clock: '00:00:00.000', icount: 0 },
-      { id: '2', tag: 'second', vm_size: 1536, date: new Instant(1700000001000000000n), vm_clock: '01:02:03.456', icount: null },
+      {
+        id: '2',
+        tag: 'second',
+        vm_size: 1536,
+        date: new Instant(1700000001000000000n),
+        vm_clock: '01:02:03.456',
+        icount: null,
+      },
     ]);
     expect(snapshot.metadata.info).toBe(
       [
@@ -121,9 +133,17 @@ describe('byte-built qcow2 images', () => {
     expect((await guestBytes(snapshot)).equals(expected)).toBe(true);
     const node = await disk(snapshot);
     expect(node).toMatchObject({ kind: 'memory', size: 4194304, pageSize: 4096 });
-    expect(node.attrs).toMatchObject({ allocated_clusters: 5, zero_clusters: 1, compressed_clusters: 2, guest_clusters: 1024, l2_tables: 2 });
+    expect(node.attrs).toMatchObject({
+      allocated_clusters: 5,
+      zero_clusters: 1,
+      compressed_clusters: 2,
+      guest_clusters: 1024,
+      l2_tables: 2,
+    });
     // Unaligned reads across cluster boundaries, through a compressed cluster.
-    expect(Buffer.from((await node.content?.read(CS * 3 - 5, 10)) ?? [])).toEqual(Buffer.concat([Buffer.alloc(5), Buffer.from(PATTERN.subarray(0, 5))]));
+    expect(Buffer.from((await node.content?.read(CS * 3 - 5, 10)) ?? [])).toEqual(
+      Buffer.concat([Buffer.alloc(5), Buffer.from(PATTERN.subarray(0, 5))]),
+    );
     expect((await node.content?.read(4 * 1024 * 1024 - 3, 100))?.length).toBe(3);
   });
 
@@ -132,7 +152,9 @@ describe('byte-built qcow2 images', () => {
     const first = await child(snapshot, '@s1');
     const second = await child(snapshot, 'second');
     expect((await guestBytes(first)).equals(expectedGuest(4 * 1024 * 1024, CS, { 0: A }))).toBe(true);
-    expect((await guestBytes(second)).equals(expectedGuest(4 * 1024 * 1024, CS, { 0: A, 1: filled(1, CS), 3: PATTERN }))).toBe(true);
+    expect(
+      (await guestBytes(second)).equals(expectedGuest(4 * 1024 * 1024, CS, { 0: A, 1: filled(1, CS), 3: PATTERN })),
+    ).toBe(true);
     const tokens = await Promise.all([first, second, snapshot].map(async (s) => (await disk(s)).pageTokens?.()));
     const [t1, t2, current] = tokens.map((t) => t?.tokens ?? new BigUint64Array(0));
     expect(tokens.every((t) => t?.scope === realpathSync(path))).toBe(true);
@@ -147,9 +169,25 @@ describe('byte-built qcow2 images', () => {
   });
 
   it('reads v2 images with 0-byte snapshot extra data (disk size from the header, no icount)', async () => {
-    const v2 = await open(write(buildQcow2({ version: 2, clusterBits: 9, virtualSize: 8192, clusters: { 1: filled(7, 512) }, snapshots: [{ name: 'old', clusters: {}, extraSize: 0 }] }).bytes));
+    const v2 = await open(
+      write(
+        buildQcow2({
+          version: 2,
+          clusterBits: 9,
+          virtualSize: 8192,
+          clusters: { 1: filled(7, 512) },
+          snapshots: [{ name: 'old', clusters: {}, extraSize: 0 }],
+        }).bytes,
+      ),
+    );
     expect(v2.variant).toBe('v2');
-    expect(v2.metadata).toMatchObject({ version: 2, compat: '0.10', refcount_order: 4, header_length: 72, header_extensions: [] });
+    expect(v2.metadata).toMatchObject({
+      version: 2,
+      compat: '0.10',
+      refcount_order: 4,
+      header_length: 72,
+      header_extensions: [],
+    });
     expect(v2.children[0]?.summary).toMatchObject({ disk_size: 8192, extra_data_size: 0, icount: null });
     expect((await guestBytes(v2)).equals(expectedGuest(8192, 512, { 1: filled(7, 512) }))).toBe(true);
   });
@@ -164,7 +202,15 @@ describe('byte-built qcow2 images', () => {
 
   it('reads extended L2 subclusters (allocated, zeroed, unallocated)', async () => {
     const data = filled(9, 65536);
-    const snapshot = await open(write(buildQcow2({ extendedL2: true, virtualSize: 1 << 20, clusters: { 0: { data, alloc: 0b1011, zero: 0b0100 }, 1: 'zero', 2: A } }).bytes));
+    const snapshot = await open(
+      write(
+        buildQcow2({
+          extendedL2: true,
+          virtualSize: 1 << 20,
+          clusters: { 0: { data, alloc: 0b1011, zero: 0b0100 }, 1: 'zero', 2: A },
+        }).bytes,
+      ),
+    );
     expect(snapshot.metadata.incompatible_features).toEqual(['extended L2 entries']);
     const bytes = await guestBytes(snapshot);
     expect(bytes.subarray(0, 4096).every((b) => b === 9)).toBe(true);
@@ -175,20 +221,37 @@ describe('byte-built qcow2 images', () => {
   });
 
   it('reports backing files, encryption, dirty and corrupt bits, names from the feature table', async () => {
-    const backed = await open(write(buildQcow2({ clusterBits: 12, virtualSize: 65536, backingFile: 'base.img', backingFormat: 'raw' }).bytes));
+    const backed = await open(
+      write(buildQcow2({ clusterBits: 12, virtualSize: 65536, backingFile: 'base.img', backingFormat: 'raw' }).bytes),
+    );
     expect(backed.metadata).toMatchObject({ backing_file: 'base.img', backing_format: 'raw' });
     expect(backed.diagnostics).toEqual([expect.objectContaining({ severity: 'info', code: 'QCOW2_BACKING_FILE' })]);
-    const encrypted = await open(write(buildQcow2({ clusterBits: 12, virtualSize: 65536, cryptMethod: 2, clusters: { 0: A } }).bytes));
+    const encrypted = await open(
+      write(buildQcow2({ clusterBits: 12, virtualSize: 65536, cryptMethod: 2, clusters: { 0: A } }).bytes),
+    );
     expect(codes(encrypted)).toEqual(['QCOW2_ENCRYPTED']);
     expect((await disk(encrypted)).content).toBeUndefined();
     expect((await disk(encrypted)).pageTokens).toBeDefined();
-    const flagged = await open(write(buildQcow2({ clusterBits: 12, virtualSize: 65536, incompatible: 3n, compatible: 1n }).bytes));
-    expect(flagged.metadata).toMatchObject({ incompatible_features: ['dirty bit', 'corrupt bit'], compatible_features: ['lazy refcounts'] });
+    const flagged = await open(
+      write(buildQcow2({ clusterBits: 12, virtualSize: 65536, incompatible: 3n, compatible: 1n }).bytes),
+    );
+    expect(flagged.metadata).toMatchObject({
+      incompatible_features: ['dirty bit', 'corrupt bit'],
+      compatible_features: ['lazy refcounts'],
+    });
     expect(codes(flagged)).toEqual(['QCOW2_DIRTY', 'QCOW2_CORRUPT']);
   });
 
   it('formats sizes and clocks like QEMU', () => {
-    expect([0n, 1n, 999n, 1000n, 1536n, 1048576n, 10n ** 12n].map(qemuSize)).toEqual(['0 B', '1 B', '999 B', '0.977 KiB', '1.5 KiB', '1 MiB', '931 GiB']);
+    expect([0n, 1n, 999n, 1000n, 1536n, 1048576n, 10n ** 12n].map(qemuSize)).toEqual([
+      '0 B',
+      '1 B',
+      '999 B',
+      '0.977 KiB',
+      '1.5 KiB',
+      '1 MiB',
+      '931 GiB',
+    ]);
     expect(vmClock(360_000_000_000_000n + 1_999_000_000n)).toBe('100:00:01.999');
   });
 });
@@ -202,7 +265,8 @@ describe('damaged qcow2 images', () => {
       const path = write(built.bytes.subarray(0, length), 'truncated.qcow2');
       const snapshot = await open(path);
       // Past the snapshot table only padding is cut, which QEMU itself can leave that way.
-      if (length < built.snapshotsOffset + 100) expect(snapshot.diagnostics.length, `length ${length}`).toBeGreaterThan(0);
+      if (length < built.snapshotsOffset + 100)
+        expect(snapshot.diagnostics.length, `length ${length}`).toBeGreaterThan(0);
       for (const view of [snapshot, ...(await Promise.all(snapshot.children.map((c) => c.open())))]) {
         const node = await disk(view);
         await node.content?.read(0, node.size);
@@ -232,13 +296,19 @@ describe('damaged qcow2 images', () => {
   });
 
   it('verify finds L2 entries that point past the end of the file, in snapshots too', async () => {
-    const l2 = (offset: number): number => Number(new DataView(built.bytes.buffer).getBigUint64(offset) & 0x00fffffffffffe00n);
+    const l2 = (offset: number): number =>
+      Number(new DataView(built.bytes.buffer).getBigUint64(offset) & 0x00fffffffffffe00n);
     const snapshotL1 = Number(new DataView(built.bytes.buffer).getBigUint64(built.entryOffsets[0] ?? 0));
     const path = patched((v) => v.setBigUint64(l2(snapshotL1), BigInt(built.bytes.length + 65536)));
     const snapshot = await open(path);
     expect(snapshot.diagnostics).toEqual([]);
     const findings = await checkFindings(snapshot);
-    expect(findings).toEqual([expect.objectContaining({ code: 'QCOW2_CLUSTER_PAST_END', message: expect.stringContaining('snapshot @s1: guest offset 0x0 maps to') })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'QCOW2_CLUSTER_PAST_END',
+        message: expect.stringContaining('snapshot @s1: guest offset 0x0 maps to'),
+      }),
+    ]);
     expect(await checkFindings(await open(write(built.bytes)))).toEqual([]);
     const viaCli = await cli(['verify', '--json', path]);
     expect(viaCli.code).toBe(1);
@@ -246,9 +316,15 @@ describe('damaged qcow2 images', () => {
   });
 
   it('reads a corrupt compressed cluster as zeros with one diagnostic', async () => {
-    const broken = buildQcow2({ clusterBits: 12, virtualSize: 65536, clusters: { 0: { compressed: PATTERN }, 1: { compressed: A } } });
+    const broken = buildQcow2({
+      clusterBits: 12,
+      virtualSize: 65536,
+      clusters: { 0: { compressed: PATTERN }, 1: { compressed: A } },
+    });
     const bytes = broken.bytes.slice();
-    const entry = new DataView(bytes.buffer).getBigUint64(Number(new DataView(bytes.buffer).getBigUint64(broken.l1TableOffset) & 0xfffffffffe00n));
+    const entry = new DataView(bytes.buffer).getBigUint64(
+      Number(new DataView(bytes.buffer).getBigUint64(broken.l1TableOffset) & 0xfffffffffe00n),
+    );
     const offset = Number(entry & ((1n << 58n) - 1n));
     bytes.fill(0xff, offset, offset + 16);
     const damaged = await open(write(bytes));
@@ -256,7 +332,9 @@ describe('damaged qcow2 images', () => {
     expect(guest.subarray(0, CS).every((b) => b === 0)).toBe(true);
     // A read-time problem stays with the disk it was read from.
     expect(damaged.diagnostics.filter((d) => d.code === 'QCOW2_BAD_COMPRESSED')).toHaveLength(0);
-    expect((await raisedBelow(damaged.root, () => true)).filter((d) => d.code === 'QCOW2_BAD_COMPRESSED')).toHaveLength(1);
+    expect((await raisedBelow(damaged.root, () => true)).filter((d) => d.code === 'QCOW2_BAD_COMPRESSED')).toHaveLength(
+      1,
+    );
   });
 });
 
@@ -269,22 +347,49 @@ describe.skipIf(!corpus)('the Multipass corpus image', () => {
     const snapshot = await open(corpusImage);
     expect(snapshot.diagnostics).toEqual([]);
     expect(snapshot.metadata).toMatchObject({
-      version: 3, virtual_size: 268435456, cluster_size: 65536, backing_file: null, crypt_method: 'none', l1_size: 1, l1_table_offset: 0x30000,
-      refcount_table_offset: 0x10000, refcount_table_clusters: 1, nb_snapshots: 2, snapshots_offset: 3735552, incompatible_features: [],
-      compatible_features: [], autoclear_features: [], refcount_order: 4, header_length: 112, compression_type: 'zlib',
+      version: 3,
+      virtual_size: 268435456,
+      cluster_size: 65536,
+      backing_file: null,
+      crypt_method: 'none',
+      l1_size: 1,
+      l1_table_offset: 0x30000,
+      refcount_table_offset: 0x10000,
+      refcount_table_clusters: 1,
+      nb_snapshots: 2,
+      snapshots_offset: 3735552,
+      incompatible_features: [],
+      compatible_features: [],
+      autoclear_features: [],
+      refcount_order: 4,
+      header_length: 112,
+      compression_type: 'zlib',
       header_extensions: [{ type: '0x6803f857', name: 'feature name table', length: 384 }],
     });
-    expect(`${snapshot.metadata.info}\n`).toBe(readme('`qemu-img snapshot -l ubuntu-24.04-server-cloudimg-amd64.img` (verbatim, TZ=UTC):'));
-    expect(snapshot.children.map((c) => [c.selector, c.summary.l1_table_offset, c.summary.disk_size])).toEqual([['@s1', 0x150000, 268435456], ['@s2', 0x380000, 268435456], ['current', 0x30000, 268435456]]);
+    expect(`${snapshot.metadata.info}\n`).toBe(
+      readme('`qemu-img snapshot -l ubuntu-24.04-server-cloudimg-amd64.img` (verbatim, TZ=UTC):'),
+    );
+    expect(snapshot.children.map((c) => [c.selector, c.summary.l1_table_offset, c.summary.disk_size])).toEqual([
+      ['@s1', 0x150000, 268435456],
+      ['@s2', 0x380000, 268435456],
+      ['current', 0x30000, 268435456],
+    ]);
   });
 
   it('allocates 16, 48 and 49 clusters in @s1, @s2 and the current state, with the README contents', async () => {
     const snapshot = await open(corpusImage);
     const views = await Promise.all(['@s1', '@s2', 'current'].map((selector) => child(snapshot, selector)));
-    expect(await Promise.all(views.map(async (view) => (await disk(view)).attrs.allocated_clusters))).toEqual([16, 48, 49]);
+    expect(await Promise.all(views.map(async (view) => (await disk(view)).attrs.allocated_clusters))).toEqual([
+      16, 48, 49,
+    ]);
     const current = Buffer.from((await (await disk(views[2] as Snapshot)).content?.read(0, 0x1000000)) ?? []);
-    expect(current.subarray(0, 0x100000).every((b) => b === 0xaa) && current.subarray(0x100000, 0x300000).every((b) => b === 0xbb)).toBe(true);
-    expect(current.subarray(0x800000, 0x810000).every((b) => b === 0xcc) && current.subarray(0x810000).every((b) => b === 0)).toBe(true);
+    expect(
+      current.subarray(0, 0x100000).every((b) => b === 0xaa) &&
+        current.subarray(0x100000, 0x300000).every((b) => b === 0xbb),
+    ).toBe(true);
+    expect(
+      current.subarray(0x800000, 0x810000).every((b) => b === 0xcc) && current.subarray(0x810000).every((b) => b === 0),
+    ).toBe(true);
     expect(await checkFindings(snapshot)).toEqual([]);
   });
 });
@@ -305,9 +410,13 @@ const run = (command: string, args: string[]): string => {
 
 describe('images written by the real qemu-img', () => {
   beforeAll(() => {
-    const present = (): boolean => spawnSync('qemu-img', ['--version']).status === 0 && spawnSync('qemu-io', ['--version']).status === 0;
-    qemu = present() || (spawnSync('apt-get', ['install', '-y', 'qemu-utils'], { timeout: 240_000 }).status === 0 && present());
-    if (!qemu) console.warn('SKIPPED real qemu-img cases: qemu-img/qemu-io missing and apt-get install -y qemu-utils failed');
+    const present = (): boolean =>
+      spawnSync('qemu-img', ['--version']).status === 0 && spawnSync('qemu-io', ['--version']).status === 0;
+    qemu =
+      present() ||
+      (spawnSync('apt-get', ['install', '-y', 'qemu-utils'], { timeout: 240_000 }).status === 0 && present());
+    if (!qemu)
+      console.warn('SKIPPED real qemu-img cases: qemu-img/qemu-io missing and apt-get install -y qemu-utils failed');
   }, 300_000);
 
   for (const compat of ['0.10', '1.1']) {
@@ -328,10 +437,29 @@ describe('images written by the real qemu-img', () => {
     it(`reads what qemu-img convert writes with -o ${options}`, async (ctx) => {
       if (!qemu) ctx.skip();
       const raw = join(dir, 'source.raw');
-      writeFileSync(raw, Buffer.concat([Buffer.alloc(200_000, 0x61), Buffer.from(PATTERN), Buffer.alloc(300_000), Buffer.alloc(4000, 0x62)]));
+      writeFileSync(
+        raw,
+        Buffer.concat([
+          Buffer.alloc(200_000, 0x61),
+          Buffer.from(PATTERN),
+          Buffer.alloc(300_000),
+          Buffer.alloc(4000, 0x62),
+        ]),
+      );
       const path = join(dir, `converted-${options}.qcow2`);
       const compressed = options.startsWith('compression') ? ['-c'] : [];
-      const made = spawnSync('qemu-img', ['convert', ...compressed, '-f', 'raw', '-O', 'qcow2', '-o', options, raw, path]);
+      const made = spawnSync('qemu-img', [
+        'convert',
+        ...compressed,
+        '-f',
+        'raw',
+        '-O',
+        'qcow2',
+        '-o',
+        options,
+        raw,
+        path,
+      ]);
       if (made.status !== 0) ctx.skip();
       if (!compressed.length) run('qemu-io', ['-c', 'write -P 0x77 300k 4k', '-c', 'write -z 8k 8k', path]);
       await compareWithQemu(path);
@@ -345,19 +473,42 @@ async function compareWithQemu(path: string): Promise<void> {
   const snapshot = await open(path);
   expect(snapshot.diagnostics).toEqual([]);
   const data = info['format-specific'].data;
-  expect(snapshot.metadata).toMatchObject({ virtual_size: info['virtual-size'], cluster_size: info['cluster-size'], compat: data.compat, refcount_bits: data['refcount-bits'] });
+  expect(snapshot.metadata).toMatchObject({
+    virtual_size: info['virtual-size'],
+    cluster_size: info['cluster-size'],
+    compat: data.compat,
+    refcount_bits: data['refcount-bits'],
+  });
   if (data['compression-type']) expect(snapshot.metadata.compression_type).toBe(data['compression-type']);
-  const rows = (snapshot.metadata.snapshots as { id: string; tag: string; vm_size: number; date: Instant; icount: number | null }[]).map((row) => ({ ...row, date: row.date.epochNs }));
+  const rows = (
+    snapshot.metadata.snapshots as { id: string; tag: string; vm_size: number; date: Instant; icount: number | null }[]
+  ).map((row) => ({ ...row, date: row.date.epochNs }));
   expect(rows.map(({ id, tag, vm_size, date, icount }) => ({ id, tag, vm_size, date, icount }))).toEqual(
-    (info.snapshots ?? []).map((s: any) => ({ id: s.id, tag: s.name, vm_size: s['vm-state-size'], date: BigInt(s['date-sec']) * 1_000_000_000n + BigInt(s['date-nsec']), icount: s.icount ?? null })),
+    (info.snapshots ?? []).map((s: any) => ({
+      id: s.id,
+      tag: s.name,
+      vm_size: s['vm-state-size'],
+      date: BigInt(s['date-sec']) * 1_000_000_000n + BigInt(s['date-nsec']),
+      icount: s.icount ?? null,
+    })),
   );
   if (info.snapshots) expect(`${snapshot.metadata.info}\n`).toBe(run('qemu-img', ['snapshot', '-l', path]));
   const map: { length: number; data: boolean }[] = JSON.parse(run('qemu-img', ['map', '--output=json', path]));
   const dataBytes = map.filter((m) => m.data).reduce((sum, m) => sum + m.length, 0);
-  if (!snapshot.metadata.incompatible_features?.toString().includes('extended')) expect((await disk(snapshot)).attrs.allocated_clusters).toBe(Math.ceil(dataBytes / info['cluster-size']));
+  if (!snapshot.metadata.incompatible_features?.toString().includes('extended'))
+    expect((await disk(snapshot)).attrs.allocated_clusters).toBe(Math.ceil(dataBytes / info['cluster-size']));
   for (const view of [...(info.snapshots ?? []).map((s: any) => s.name), null]) {
     const raw = join(dir, 'view.raw');
-    run('qemu-img', ['convert', ...(view ? ['-l', `snapshot.name=${view}`] : []), '-f', 'qcow2', '-O', 'raw', path, raw]);
+    run('qemu-img', [
+      'convert',
+      ...(view ? ['-l', `snapshot.name=${view}`] : []),
+      '-f',
+      'qcow2',
+      '-O',
+      'raw',
+      path,
+      raw,
+    ]);
     const ours = await guestBytes(view ? await child(snapshot, view) : snapshot);
     expect(ours.equals(readFileSync(raw)), `guest bytes of ${view ?? 'current'}`).toBe(true);
   }

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { constants, createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BytesSource, type Source } from '../../../src/model/source.js';
-import { decompress, DecompressionError, sniffCodec, type Codec, type DecompressLimits } from '../../../src/readers/shared/compression.js';
+import {
+  decompress,
+  DecompressionError,
+  sniffCodec,
+  type Codec,
+  type DecompressLimits,
+} from '../../../src/readers/shared/compression.js';
 import { InflatedSource } from '../../../src/readers/shared/inflated-source.js';
 
 const KiB = 1024;
@@ -37,7 +43,11 @@ async function inflate(compressed: Uint8Array, codec: Codec): Promise<Uint8Array
 }
 
 /** Runs the stream to its failure, calling `each` per chunk; returns the error and the bytes produced before it. */
-async function runToFailure(compressed: Uint8Array, limits?: DecompressLimits, each?: () => unknown): Promise<[DecompressionError, number]> {
+async function runToFailure(
+  compressed: Uint8Array,
+  limits?: DecompressLimits,
+  each?: () => unknown,
+): Promise<[DecompressionError, number]> {
   let produced = 0;
   const chunks = decompress(new BytesSource(compressed), 'gzip', limits);
   const error = await failure(
@@ -59,14 +69,20 @@ function flip(bytes: Uint8Array, at: number, mask: number): Uint8Array {
 
 /** The DecompressionError the promise fails with; any other outcome fails the test. */
 async function failure(pending: Promise<unknown>): Promise<DecompressionError> {
-  const error: unknown = await pending.then(() => undefined, (thrown: unknown) => thrown);
+  const error: unknown = await pending.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   if (!(error instanceof DecompressionError)) throw new Error(`expected a DecompressionError, got ${String(error)}`);
   return error;
 }
 
 /** Succeeds, or fails only with a DecompressionError of one of `codes`. */
 async function settles(compressed: Uint8Array, codec: Codec, codes: string[]): Promise<void> {
-  const outcome = await inflate(compressed, codec).then(() => 'ok', (error: unknown) => (error instanceof DecompressionError ? error.code : String(error)));
+  const outcome = await inflate(compressed, codec).then(
+    () => 'ok',
+    (error: unknown) => (error instanceof DecompressionError ? error.code : String(error)),
+  );
   expect(['ok', ...codes]).toContain(outcome);
 }
 
@@ -118,7 +134,14 @@ describe('sniffCodec', () => {
   });
 
   it('rejects near misses', () => {
-    const misses = [[], [0x1f, 0x8b], [0x1f, 0x8b, 0x07], [0x28, 0xb5, 0x2f, 0xfc], [0x60, 0x2a, 0x4d, 0x18], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x01]];
+    const misses = [
+      [],
+      [0x1f, 0x8b],
+      [0x1f, 0x8b, 0x07],
+      [0x28, 0xb5, 0x2f, 0xfc],
+      [0x60, 0x2a, 0x4d, 0x18],
+      [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x01],
+    ];
     for (const bytes of misses) expect(sniffCodec(Uint8Array.from(bytes))).toBeNull();
     for (const head of ['BZh', 'BZhx', 'BZh0', 'ustar\0', '{"a":1}']) expect(sniffCodec(Buffer.from(head))).toBeNull();
   });
@@ -144,7 +167,8 @@ describe('gzip', () => {
     const gz = gzipSync(concat(text(200 * KiB), randomBytes(20 * KiB)));
     expect((await failure(inflate(new Uint8Array(0), 'gzip'))).code).toBe('DECOMPRESS_TRUNCATED');
     expect((await failure(inflate(gz.subarray(0, gz.length - 1), 'gzip'))).code).toBe('DECOMPRESS_TRUNCATED');
-    for (let length = 0; length < gz.length; length += 397) await settles(gz.subarray(0, length), 'gzip', ['DECOMPRESS_TRUNCATED', 'DECOMPRESS_CORRUPT']);
+    for (let length = 0; length < gz.length; length += 397)
+      await settles(gz.subarray(0, length), 'gzip', ['DECOMPRESS_TRUNCATED', 'DECOMPRESS_CORRUPT']);
   });
 
   it('reports corruption with its position', async () => {
@@ -152,8 +176,11 @@ describe('gzip', () => {
     const error = await failure(inflate(flip(gz, gz.length - 8, 0xff), 'gzip'));
     expect(error.code).toBe('DECOMPRESS_CORRUPT');
     expect(error.message).toMatch(/^gzip data is corrupt near byte \d+: .+$/);
-    expect((await failure(inflate(concat(gz, Buffer.from('garbage after the member')), 'gzip'))).code).toBe('DECOMPRESS_CORRUPT');
-    for (let at = 10; at < gz.length; at += 7) await settles(flip(gz, at, 0x55), 'gzip', ['DECOMPRESS_CORRUPT', 'DECOMPRESS_TRUNCATED']);
+    expect((await failure(inflate(concat(gz, Buffer.from('garbage after the member')), 'gzip'))).code).toBe(
+      'DECOMPRESS_CORRUPT',
+    );
+    for (let at = 10; at < gz.length; at += 7)
+      await settles(flip(gz, at, 0x55), 'gzip', ['DECOMPRESS_CORRUPT', 'DECOMPRESS_TRUNCATED']);
   });
 });
 
@@ -172,13 +199,20 @@ describe('zstd', () => {
   });
 
   it('skips skippable frames before, between and after data', async () => {
-    const input = concat(skippableFrame(text(40)), rawFrame(text(5)), skippableFrame(new Uint8Array(0), 15), rawFrame(text(7)), skippableFrame(text(3)));
+    const input = concat(
+      skippableFrame(text(40)),
+      rawFrame(text(5)),
+      skippableFrame(new Uint8Array(0), 15),
+      rawFrame(text(7)),
+      skippableFrame(text(3)),
+    );
     expect(same(await inflate(input, 'zstd'), concat(text(5), text(7)))).toBe(true);
   });
 
   it.skipIf(!hasZstdCli)('round-trips what the zstd tool writes, with and without checksums', async () => {
     const data = concat(lines(100_000), nibbles(MiB), randomBytes(200 * KiB));
-    for (const args of [[], ['--no-check', '-19'], ['--long=27']]) expect(same(await inflate(zstdCli(data, ...args), 'zstd'), data)).toBe(true);
+    for (const args of [[], ['--no-check', '-19'], ['--long=27']])
+      expect(same(await inflate(zstdCli(data, ...args), 'zstd'), data)).toBe(true);
     const two = concat(zstdCli(text(1000)), skippableFrame(text(8)), zstdCli(data));
     expect(same(await inflate(two, 'zstd'), concat(text(1000), data))).toBe(true);
   });
@@ -187,24 +221,36 @@ describe('zstd', () => {
     const frame = rawFrame(text(200));
     const code = async (bytes: Uint8Array): Promise<string> => (await failure(inflate(bytes, 'zstd'))).code;
     expect(await code(new Uint8Array(0))).toBe('DECOMPRESS_TRUNCATED');
-    for (const length of [1, 4, 6, 8, frame.length - 1]) expect(await code(frame.subarray(0, length))).toBe('DECOMPRESS_TRUNCATED');
+    for (const length of [1, 4, 6, 8, frame.length - 1])
+      expect(await code(frame.subarray(0, length))).toBe('DECOMPRESS_TRUNCATED');
     expect(await code(skippableFrame(text(100)).subarray(0, 50))).toBe('DECOMPRESS_TRUNCATED');
     expect(await code(concat(frame, Buffer.from('trailing')))).toBe('DECOMPRESS_CORRUPT');
     expect(await code(zstdFrame([{ type: 'raw', bytes: text(10) }], [0x20, 11]))).toBe('DECOMPRESS_CORRUPT');
-    expect(await code(concat(Uint8Array.from([...ZSTD_MAGIC, 0x00, 0x38, 0x07, 0x00, 0x00]), text(10)))).toBe('DECOMPRESS_CORRUPT');
-    expect(await code(zstdFrame([{ type: 'raw', bytes: text(10) }], [0x01, 0x38, 0x05]))).toBe('DECOMPRESS_UNSUPPORTED');
+    expect(await code(concat(Uint8Array.from([...ZSTD_MAGIC, 0x00, 0x38, 0x07, 0x00, 0x00]), text(10)))).toBe(
+      'DECOMPRESS_CORRUPT',
+    );
+    expect(await code(zstdFrame([{ type: 'raw', bytes: text(10) }], [0x01, 0x38, 0x05]))).toBe(
+      'DECOMPRESS_UNSUPPORTED',
+    );
     const hugeWindow = await failure(inflate(zstdFrame([{ type: 'raw', bytes: text(10) }], [0x00, 0xa8]), 'zstd'));
     expect(hugeWindow.code).toBe('DECOMPRESS_UNSUPPORTED');
     expect(hugeWindow.message).toContain('2048 MiB window');
   });
 
   it('survives truncation and flipped bytes anywhere', async () => {
-    const samples = [zstdFrame([{ type: 'raw', bytes: text(300) }, { type: 'rle', bytes: new Uint8Array(999) }])];
+    const samples = [
+      zstdFrame([
+        { type: 'raw', bytes: text(300) },
+        { type: 'rle', bytes: new Uint8Array(999) },
+      ]),
+    ];
     if (hasZstdCli) samples.push(zstdCli(concat(text(20 * KiB), nibbles(20 * KiB))));
     for (const sample of samples) {
-      for (let length = 0; length < sample.length; length += 13) await settles(sample.subarray(0, length), 'zstd', ['DECOMPRESS_TRUNCATED', 'DECOMPRESS_CORRUPT']);
+      for (let length = 0; length < sample.length; length += 13)
+        await settles(sample.subarray(0, length), 'zstd', ['DECOMPRESS_TRUNCATED', 'DECOMPRESS_CORRUPT']);
       const anyCode = ['DECOMPRESS_TRUNCATED', 'DECOMPRESS_CORRUPT', 'DECOMPRESS_UNSUPPORTED', 'DECOMPRESS_LIMIT'];
-      for (let at = 0; at < sample.length; at += 5) await settles(flip(sample, at, at % 2 ? 0xff : 0x10), 'zstd', anyCode);
+      for (let at = 0; at < sample.length; at += 5)
+        await settles(flip(sample, at, at % 2 ? 0xff : 0x10), 'zstd', anyCode);
     }
   });
 });
@@ -234,7 +280,11 @@ describe('limits', () => {
     const bomb = zstdFrame(Array.from({ length: 4096 }, () => ({ type: 'rle', bytes: new Uint8Array(128 * KiB) })));
     let produced = 0;
     const drain = async (): Promise<void> => {
-      for await (const chunk of decompress(new BytesSource(bomb), 'zstd', { maxOutputBytes: 64 * 1024 ** 3, maxRatio: 10_000 })) produced += chunk.length;
+      for await (const chunk of decompress(new BytesSource(bomb), 'zstd', {
+        maxOutputBytes: 64 * 1024 ** 3,
+        maxRatio: 10_000,
+      }))
+        produced += chunk.length;
     };
     expect((await failure(drain())).code).toBe('DECOMPRESS_LIMIT');
     expect(produced).toBeLessThan(256 * 1024 * 1024);
@@ -243,22 +293,39 @@ describe('limits', () => {
 
 describe('InflatedSource', () => {
   const data = concat(lines(40_000), randomBytes(300 * KiB), nibbles(200 * KiB));
-  const inputs: [Codec & ('gzip' | 'zstd'), Uint8Array][] = [['gzip', concat(gzipSync(data.subarray(0, 99_999)), gzipSync(data.subarray(99_999)))]];
+  const inputs: [Codec & ('gzip' | 'zstd'), Uint8Array][] = [
+    ['gzip', concat(gzipSync(data.subarray(0, 99_999)), gzipSync(data.subarray(99_999)))],
+  ];
   if (hasZstdCli) inputs.push(['zstd', zstdCli(data)]);
 
-  it.each(inputs)('%s: knows its exact size and serves random reads, also concurrent ones', async (codec, compressed) => {
-    const source = await InflatedSource.open(new BytesSource(compressed), codec);
-    expect(source.size).toBe(data.length);
-    const ranges = Array.from({ length: 40 }, () => [Math.floor(Math.random() * data.length), Math.floor(Math.random() * 300 * KiB)] as const);
-    for (const [offset, length] of ranges) expect(same(await source.read(offset, length), data.subarray(offset, offset + length))).toBe(true);
-    const together = await Promise.all(ranges.map(([offset, length]) => source.read(offset, length)));
-    ranges.forEach(([offset, length], i) => expect(same(together[i] ?? new Uint8Array(1), data.subarray(offset, offset + length))).toBe(true));
-  });
+  it.each(inputs)(
+    '%s: knows its exact size and serves random reads, also concurrent ones',
+    async (codec, compressed) => {
+      const source = await InflatedSource.open(new BytesSource(compressed), codec);
+      expect(source.size).toBe(data.length);
+      const ranges = Array.from(
+        { length: 40 },
+        () => [Math.floor(Math.random() * data.length), Math.floor(Math.random() * 300 * KiB)] as const,
+      );
+      for (const [offset, length] of ranges)
+        expect(same(await source.read(offset, length), data.subarray(offset, offset + length))).toBe(true);
+      const together = await Promise.all(ranges.map(([offset, length]) => source.read(offset, length)));
+      ranges.forEach(([offset, length], i) =>
+        expect(same(together[i] ?? new Uint8Array(1), data.subarray(offset, offset + length))).toBe(true),
+      );
+    },
+  );
 
   it('returns short or empty reads at and past the end', async () => {
     const source = await InflatedSource.open(new BytesSource(gzipSync(data)), 'gzip');
     expect(same(await source.read(data.length - 10, 100), data.subarray(data.length - 10))).toBe(true);
-    for (const [offset, length] of [[data.length, 10], [data.length + 5, 10], [-1, 10], [0, 0]] as const) expect((await source.read(offset, length)).length).toBe(0);
+    for (const [offset, length] of [
+      [data.length, 10],
+      [data.length + 5, 10],
+      [-1, 10],
+      [0, 0],
+    ] as const)
+      expect((await source.read(offset, length)).length).toBe(0);
   });
 
   it('reads a 50 MB gzip forward in one pass and restarts only to go back', async () => {
@@ -279,13 +346,17 @@ describe('InflatedSource', () => {
     for (const broken of [gz.subarray(0, gz.length - 50_000), flip(gz, Math.floor(gz.length * 0.6), 0x55)]) {
       const [, produced] = await runToFailure(broken);
       // A consumer slow enough to make the decoder pause must get exactly as far.
-      expect((await runToFailure(broken, undefined, () => new Promise((resolve) => setTimeout(resolve, 2))))[1]).toBe(produced);
+      expect((await runToFailure(broken, undefined, () => new Promise((resolve) => setTimeout(resolve, 2))))[1]).toBe(
+        produced,
+      );
       const counting = passCounting(broken);
       const source = await InflatedSource.open(counting, 'gzip', undefined, produced);
       expect(counting.passes).toBe(0);
       expect((await source.read(0, produced + 100)).length).toBe(produced);
       const overstated = await InflatedSource.open(new BytesSource(broken), 'gzip', undefined, produced + 1);
-      expect(['DECOMPRESS_TRUNCATED', 'DECOMPRESS_CORRUPT']).toContain((await failure(overstated.read(produced - 1, 2))).code);
+      expect(['DECOMPRESS_TRUNCATED', 'DECOMPRESS_CORRUPT']).toContain(
+        (await failure(overstated.read(produced - 1, 2))).code,
+      );
     }
   });
 });

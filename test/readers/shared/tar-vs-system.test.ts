@@ -12,7 +12,15 @@ interface Listed {
   linkTarget: string | null;
 }
 
-const kinds: Record<string, string> = { '-': 'file', d: 'dir', l: 'symlink', h: 'hardlink', p: 'fifo', c: 'device', b: 'device' };
+const kinds: Record<string, string> = {
+  '-': 'file',
+  d: 'dir',
+  l: 'symlink',
+  h: 'hardlink',
+  p: 'fifo',
+  c: 'device',
+  b: 'device',
+};
 
 /** `tar --full-time -tvf` lines as the fields snapinspect's ls --json reports. */
 function systemListing(archive: string): Listed[] {
@@ -26,7 +34,13 @@ function systemListing(archive: string): Listed[] {
       const [, type = '', perms = '', size = '0', rest = ''] = match;
       const [name = '', target] = type === 'l' ? rest.split(' -> ') : type === 'h' ? rest.split(' link to ') : [rest];
       const path = name.replace(/^\.\//, '').replace(/\/$/, '');
-      return { path, kind: kinds[type] ?? type, size: Number(size), mode: modeFromPerms(perms), linkTarget: target === undefined ? null : target.replace(/^\.\//, '') };
+      return {
+        path,
+        kind: kinds[type] ?? type,
+        size: Number(size),
+        mode: modeFromPerms(perms),
+        linkTarget: target === undefined ? null : target.replace(/^\.\//, ''),
+      };
     })
     .filter((entry) => entry.path !== '' && entry.path !== '.');
 }

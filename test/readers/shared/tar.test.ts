@@ -1,5 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +18,25 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeName } from '../../../src/model/display.js';
 import { Instant } from '../../../src/model/metadata.js';
 import { BytesSource, FileSource, type Source } from '../../../src/model/source.js';
-import { indexTar, looksLikeTar, TarStreamParser, type TarEntry, type TarIndex, type TarOptions } from '../../../src/readers/shared/tar/index.js';
-import { buildTar, bytesOf, concat, gnuLongRecord, paxHeader, paxRecords, tarEntry, tarHeader, writeChecksum } from '../../helpers/tar-builder.js';
+import {
+  indexTar,
+  looksLikeTar,
+  TarStreamParser,
+  type TarEntry,
+  type TarIndex,
+  type TarOptions,
+} from '../../../src/readers/shared/tar/index.js';
+import {
+  buildTar,
+  bytesOf,
+  concat,
+  gnuLongRecord,
+  paxHeader,
+  paxRecords,
+  tarEntry,
+  tarHeader,
+  writeChecksum,
+} from '../../helpers/tar-builder.js';
 
 const NS = 1_000_000_000n;
 const encoder = new TextEncoder();
@@ -27,16 +55,54 @@ async function index(bytes: Uint8Array, options?: TarOptions): Promise<TarIndex>
 }
 
 function member(fields: Partial<TarEntry> & { path: string }): TarEntry {
-  return { kind: 'file', typeflag: '0', mode: 0o644, uid: 0, gid: 0, uname: '', gname: '', size: 0, mtime: new Instant(0n), headerOffset: 0, dataOffset: 512, pax: {}, xattrs: {}, format: 'ustar', ...fields };
+  return {
+    kind: 'file',
+    typeflag: '0',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    uname: '',
+    gname: '',
+    size: 0,
+    mtime: new Instant(0n),
+    headerOffset: 0,
+    dataOffset: 512,
+    pax: {},
+    xattrs: {},
+    format: 'ustar',
+    ...fields,
+  };
 }
 
 const codes = (result: TarIndex): string[] => result.diagnostics.map((entry) => entry.code);
 
 describe('tar headers', () => {
   it('reads a POSIX ustar member field by field', async () => {
-    const bytes = buildTar([tarEntry({ name: 'etc/passwd', data: 'root:x:0:0\n', mode: 0o600, uid: 1000, gid: 100, uname: 'alice', gname: 'users', mtime: 1_700_000_000 })]);
+    const bytes = buildTar([
+      tarEntry({
+        name: 'etc/passwd',
+        data: 'root:x:0:0\n',
+        mode: 0o600,
+        uid: 1000,
+        gid: 100,
+        uname: 'alice',
+        gname: 'users',
+        mtime: 1_700_000_000,
+      }),
+    ]);
     expect(await index(bytes)).toStrictEqual({
-      entries: [member({ path: 'etc/passwd', mode: 0o600, uid: 1000, gid: 100, uname: 'alice', gname: 'users', size: 11, mtime: new Instant(1_700_000_000n * NS) })],
+      entries: [
+        member({
+          path: 'etc/passwd',
+          mode: 0o600,
+          uid: 1000,
+          gid: 100,
+          uname: 'alice',
+          gname: 'users',
+          size: 11,
+          mtime: new Instant(1_700_000_000n * NS),
+        }),
+      ],
       diagnostics: [],
       size: 2048,
       ended: true,
@@ -58,31 +124,70 @@ describe('tar headers', () => {
   it('applies GNU long name and long link records, the member starting at the first of them', async () => {
     const name = `${'n'.repeat(120)}/file`;
     const linkname = 'l'.repeat(130);
-    const bytes = buildTar([tarEntry({ name, type: '2', linkname, style: 'gnu', mode: 0o777, uname: 'root', gname: 'root' }), tarEntry({ name: 'next', style: 'gnu' })]);
+    const bytes = buildTar([
+      tarEntry({ name, type: '2', linkname, style: 'gnu', mode: 0o777, uname: 'root', gname: 'root' }),
+      tarEntry({ name: 'next', style: 'gnu' }),
+    ]);
     const { entries, diagnostics } = await index(bytes);
     expect(diagnostics).toEqual([]);
     expect(entries).toStrictEqual([
-      member({ path: name, kind: 'symlink', typeflag: '2', mode: 0o777, uname: 'root', gname: 'root', linkTarget: linkname, dataOffset: 2560, format: 'gnu' }),
+      member({
+        path: name,
+        kind: 'symlink',
+        typeflag: '2',
+        mode: 0o777,
+        uname: 'root',
+        gname: 'root',
+        linkTarget: linkname,
+        dataOffset: 2560,
+        format: 'gnu',
+      }),
       member({ path: 'next', headerOffset: 2560, dataOffset: 3072, format: 'gnu' }),
     ]);
   });
 
   it('reads busybox headers: unterminated 8-digit octal, decimal owner names, mode-0 long-name records', async () => {
     const name = `./${'x'.repeat(110)}`;
-    const bytes = buildTar([tarEntry({ name, style: 'busybox', uid: 3_000_000, gid: 3_000_001, mode: 0o755, data: 'hi', mtime: 0o7777777777 })]);
+    const bytes = buildTar([
+      tarEntry({
+        name,
+        style: 'busybox',
+        uid: 3_000_000,
+        gid: 3_000_001,
+        mode: 0o755,
+        data: 'hi',
+        mtime: 0o7777777777,
+      }),
+    ]);
     const header = bytes.subarray(1024, 1536);
     expect(new TextDecoder().decode(header.subarray(108, 116))).toBe('13343300');
     expect(gnuLongRecord('L', name, 'busybox').subarray(100, 108)).toEqual(encoder.encode('0000000\u0000'));
     const { entries } = await index(bytes);
     expect(entries).toStrictEqual([
-      member({ path: name, mode: 0o755, uid: 3_000_000, gid: 3_000_001, uname: '3000000', gname: '3000001', size: 2, mtime: new Instant(0o7777777777n * NS), dataOffset: 1536, format: 'gnu' }),
+      member({
+        path: name,
+        mode: 0o755,
+        uid: 3_000_000,
+        gid: 3_000_001,
+        uname: '3000000',
+        gname: '3000001',
+        size: 2,
+        mtime: new Instant(0o7777777777n * NS),
+        dataOffset: 1536,
+        format: 'gnu',
+      }),
     ]);
   });
 
   it('reads 12 unterminated octal digits in the size field (8 GiB, busybox)', async () => {
     const result = await index(buildTar([tarEntry({ name: 'big', style: 'busybox', headerSize: 8 ** 11 })]));
     expect(result.diagnostics).toStrictEqual([
-      { severity: 'error', code: 'TAR_TRUNCATED', path: 'big', message: 'big is cut short: 8589934592 bytes declared, 1024 present, 8589933568 missing (data at offset 512)' },
+      {
+        severity: 'error',
+        code: 'TAR_TRUNCATED',
+        path: 'big',
+        message: 'big is cut short: 8589934592 bytes declared, 1024 present, 8589933568 missing (data at offset 512)',
+      },
     ]);
     expect(result.entries[0]?.size).toBe(1024);
   });
@@ -91,7 +196,15 @@ describe('tar headers', () => {
     const capability = Uint8Array.from([0x01, 0x00, 0x00, 0x02, 0xff, 0x0a, 0x00]);
     const bytes = buildTar([
       paxHeader('g', { comment: 'built by test', uname: 'globaluser' }),
-      tarEntry({ name: 'ünï/naïve.txt', style: 'pax', data: 'x', uid: 5, mtime: 1_700_000_000, mtimeNs: 1_700_000_000_123_456_789n, pax: { uid: '3000000', 'SCHILY.xattr.security.capability': capability, 'SCHILY.xattr.user.note': 'hi' } }),
+      tarEntry({
+        name: 'ünï/naïve.txt',
+        style: 'pax',
+        data: 'x',
+        uid: 5,
+        mtime: 1_700_000_000,
+        mtimeNs: 1_700_000_000_123_456_789n,
+        pax: { uid: '3000000', 'SCHILY.xattr.security.capability': capability, 'SCHILY.xattr.user.note': 'hi' },
+      }),
       tarEntry({ name: 'second', style: 'pax', pax: { uname: '' } }),
       tarEntry({ name: 'third', style: 'pax', mtimeNs: -1_500_000_000n }),
     ]);
@@ -119,7 +232,14 @@ describe('tar headers', () => {
     expect(entries).toStrictEqual([
       first,
       member({ path: 'second', headerOffset: 3072, dataOffset: 4608, pax: { comment: 'built by test' } }),
-      member({ path: 'third', uname: 'globaluser', mtime: new Instant(-1_500_000_000n), headerOffset: 4608, dataOffset: 6144, pax: { comment: 'built by test', uname: 'globaluser', mtime: '-1.5' } }),
+      member({
+        path: 'third',
+        uname: 'globaluser',
+        mtime: new Instant(-1_500_000_000n),
+        headerOffset: 4608,
+        dataOffset: 6144,
+        pax: { comment: 'built by test', uname: 'globaluser', mtime: '-1.5' },
+      }),
     ]);
   });
 
@@ -148,20 +268,53 @@ describe('tar headers', () => {
       [3_000_000, 7, 5, 0n],
       [0, 0, 0, -100n * NS],
     ]);
-    expect(diagnostics).toStrictEqual([{ severity: 'warning', code: 'TAR_BAD_NUMBER', message: 'header at offset 1024: uid is negative (-2); read as 0' }]);
+    expect(diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        code: 'TAR_BAD_NUMBER',
+        message: 'header at offset 1024: uid is negative (-2); read as 0',
+      },
+    ]);
   });
 
   it('maps every typeflag to its kind, with device numbers and link targets', async () => {
-    const flags: [string, TarEntry['kind']][] = [['0', 'file'], ['\u0000', 'file'], ['7', 'file'], ['1', 'hardlink'], ['2', 'symlink'], ['3', 'chardev'], ['4', 'blockdev'], ['5', 'dir'], ['6', 'fifo'], ['S', 'sparse'], ['D', 'unknown'], ['V', 'unknown']];
-    const bytes = buildTar(flags.map(([type], i) => tarEntry({ name: `m${i}`, type, linkname: 'target', devmajor: 1, devminor: 3 })));
+    const flags: [string, TarEntry['kind']][] = [
+      ['0', 'file'],
+      ['\u0000', 'file'],
+      ['7', 'file'],
+      ['1', 'hardlink'],
+      ['2', 'symlink'],
+      ['3', 'chardev'],
+      ['4', 'blockdev'],
+      ['5', 'dir'],
+      ['6', 'fifo'],
+      ['S', 'sparse'],
+      ['D', 'unknown'],
+      ['V', 'unknown'],
+    ];
+    const bytes = buildTar(
+      flags.map(([type], i) => tarEntry({ name: `m${i}`, type, linkname: 'target', devmajor: 1, devminor: 3 })),
+    );
     const { entries } = await index(bytes);
-    expect(entries.map((entry) => [entry.typeflag, entry.kind, entry.linkTarget, entry.devMajor, entry.devMinor])).toEqual(
-      flags.map(([type, kind]) => [type, kind, kind.endsWith('link') ? 'target' : undefined, kind.endsWith('dev') ? 1 : undefined, kind.endsWith('dev') ? 3 : undefined]),
+    expect(
+      entries.map((entry) => [entry.typeflag, entry.kind, entry.linkTarget, entry.devMajor, entry.devMinor]),
+    ).toEqual(
+      flags.map(([type, kind]) => [
+        type,
+        kind,
+        kind.endsWith('link') ? 'target' : undefined,
+        kind.endsWith('dev') ? 1 : undefined,
+        kind.endsWith('dev') ? 3 : undefined,
+      ]),
     );
   });
 
   it('reads v7 headers, where a trailing slash marks a directory; masks the type bits Docker writes into mode', async () => {
-    const bytes = buildTar([tarEntry({ name: 'old/', type: '\u0000', style: 'v7', mode: 0o755 }), tarEntry({ name: 'old/f', type: '\u0000', style: 'v7', uid: 12 }), tarEntry({ name: 'docker', mode: 0o100755 })]);
+    const bytes = buildTar([
+      tarEntry({ name: 'old/', type: '\u0000', style: 'v7', mode: 0o755 }),
+      tarEntry({ name: 'old/f', type: '\u0000', style: 'v7', uid: 12 }),
+      tarEntry({ name: 'docker', mode: 0o100755 }),
+    ]);
     const { entries } = await index(bytes);
     expect(entries.map((entry) => [entry.path, entry.kind, entry.format, entry.mode, entry.uid])).toEqual([
       ['old/', 'dir', 'v7', 0o755, 0],
@@ -172,7 +325,9 @@ describe('tar headers', () => {
 
   it('accepts the signed checksum of old writers and octal padded with leading spaces', async () => {
     const signed = tarEntry({ name: 'ü-signed', signedChecksum: true });
-    expect(new TextDecoder().decode(signed.subarray(148, 154))).not.toBe(new TextDecoder().decode(tarEntry({ name: 'ü-signed' }).subarray(148, 154)));
+    expect(new TextDecoder().decode(signed.subarray(148, 154))).not.toBe(
+      new TextDecoder().decode(tarEntry({ name: 'ü-signed' }).subarray(148, 154)),
+    );
     const spaced = tarHeader({ name: 'spaced' }, bytesOf('spaced'), new Uint8Array(0), 0);
     spaced.set(encoder.encode('   644 \u0000'), 100);
     writeChecksum(spaced);
@@ -188,7 +343,12 @@ describe('tar headers', () => {
     const header = tarHeader({ name: 'sparse', type: 'S', style: 'gnu' }, bytesOf('sparse'), new Uint8Array(0), 512);
     header[482] = 1;
     writeChecksum(header);
-    const bytes = buildTar([header, new Uint8Array(512), new Uint8Array(512).fill(9), tarEntry({ name: 'after', style: 'gnu' })]);
+    const bytes = buildTar([
+      header,
+      new Uint8Array(512),
+      new Uint8Array(512).fill(9),
+      tarEntry({ name: 'after', style: 'gnu' }),
+    ]);
     const { entries, diagnostics } = await index(bytes);
     expect(diagnostics).toEqual([]);
     expect(entries.map((entry) => [entry.path, entry.kind, entry.dataOffset, entry.size])).toEqual([
@@ -263,7 +423,15 @@ interface Listed {
   linkTarget?: string;
 }
 
-const listedKinds: Record<string, string> = { '-': 'file', d: 'dir', l: 'symlink', h: 'hardlink', p: 'fifo', c: 'chardev', b: 'blockdev' };
+const listedKinds: Record<string, string> = {
+  '-': 'file',
+  d: 'dir',
+  l: 'symlink',
+  h: 'hardlink',
+  p: 'fifo',
+  c: 'chardev',
+  b: 'blockdev',
+};
 const permissionBits = [0o400, 0o200, 0o100, 0o40, 0o20, 0o10, 0o4, 0o2, 0o1];
 
 function permissions(text: string): number {
@@ -286,11 +454,30 @@ function systemListing(archive: string, numeric: boolean): Listed[] {
     .map((line) => {
       const match = /^(.)(.{9}) (\S+)\/(\S+)\s+(\d+) (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?\s+(.*)$/.exec(line);
       if (!match) throw new Error(`unexpected tar line: ${line}`);
-      const [, type = '', perms = '', owner = '', group = '', size = '', day = '', time = '', fraction = '', rest = ''] = match;
+      const [
+        ,
+        type = '',
+        perms = '',
+        owner = '',
+        group = '',
+        size = '',
+        day = '',
+        time = '',
+        fraction = '',
+        rest = '',
+      ] = match;
       const separator = type === 'l' ? ' -> ' : type === 'h' ? ' link to ' : undefined;
       const [path = '', linkTarget] = separator ? rest.split(separator) : [rest];
       const seconds = BigInt(Date.parse(`${day}T${time}Z`) / 1000);
-      const listed: Listed = { path, kind: listedKinds[type] ?? type, size: Number(size), mode: permissions(perms), owner, group, mtime: seconds * NS + BigInt(fraction.padEnd(9, '0')) };
+      const listed: Listed = {
+        path,
+        kind: listedKinds[type] ?? type,
+        size: Number(size),
+        mode: permissions(perms),
+        owner,
+        group,
+        mtime: seconds * NS + BigInt(fraction.padEnd(9, '0')),
+      };
       return linkTarget === undefined ? listed : { ...listed, linkTarget };
     });
 }
@@ -313,16 +500,21 @@ async function expectMatchesSystemTar(archive: string): Promise<void> {
   const result = await indexTar(new FileSource(archive, statSync(archive).size));
   expect(result.diagnostics).toEqual([]);
   expect(result.ended).toBe(true);
-  for (const numeric of [false, true]) expect(result.entries.map((entry) => asListed(entry, numeric))).toStrictEqual(systemListing(archive, numeric));
+  for (const numeric of [false, true])
+    expect(result.entries.map((entry) => asListed(entry, numeric))).toStrictEqual(systemListing(archive, numeric));
   const data = new Map<TarEntry, Uint8Array[]>();
-  const onData = (entry: TarEntry, chunk: Uint8Array): void => void data.set(entry, [...(data.get(entry) ?? []), chunk.slice()]);
+  const onData = (entry: TarEntry, chunk: Uint8Array): void =>
+    void data.set(entry, [...(data.get(entry) ?? []), chunk.slice()]);
   for (const chunkSize of [1, 7, 4096]) {
     data.clear();
     const parser = new TarStreamParser({ onData });
     for (let i = 0; i < bytes.length; i += chunkSize) parser.push(bytes.subarray(i, i + chunkSize));
     const streamed = parser.end();
     expect(streamed).toStrictEqual(result);
-    for (const entry of streamed.entries) expect(concat(data.get(entry) ?? [])).toEqual(Uint8Array.from(bytes.subarray(entry.dataOffset, entry.dataOffset + entry.size)));
+    for (const entry of streamed.entries)
+      expect(concat(data.get(entry) ?? [])).toEqual(
+        Uint8Array.from(bytes.subarray(entry.dataOffset, entry.dataOffset + entry.size)),
+      );
   }
 }
 
@@ -340,20 +532,39 @@ describe('archives written by the system tar match `tar -tvf`', () => {
   });
 
   it('GNU tar --format=posix (PAX records with nanosecond times), members named without ./', async () => {
-    const archive = create('posix.tar', ['--format=posix', '-C', root, ...execFileSync('ls', ['-A', root], { encoding: 'utf8' }).split('\n').filter(Boolean)]);
+    const archive = create('posix.tar', [
+      '--format=posix',
+      '-C',
+      root,
+      ...execFileSync('ls', ['-A', root], { encoding: 'utf8' }).split('\n').filter(Boolean),
+    ]);
     await expectMatchesSystemTar(archive);
     const entries = (await indexTar(new FileSource(archive, statSync(archive).size))).entries;
     expect(entries.find((entry) => entry.path === 'file.txt')?.mtime.epochNs).toBe(1_614_834_367_123_456_789n);
-    if (bigIds) expect(entries.find((entry) => entry.path === 'bigid.txt')).toMatchObject({ uid: 3_000_000, gid: 3_000_001 });
+    if (bigIds)
+      expect(entries.find((entry) => entry.path === 'bigid.txt')).toMatchObject({ uid: 3_000_000, gid: 3_000_001 });
   });
 
   it('GNU tar --format=ustar (prefix split), leaving out what ustar cannot hold', async () => {
-    await expectMatchesSystemTar(create('ustar.tar', ['--format=ustar', '--exclude=./longlink', '--exclude=./old', '--exclude=./bigid.txt', '-C', root, '.']));
+    await expectMatchesSystemTar(
+      create('ustar.tar', [
+        '--format=ustar',
+        '--exclude=./longlink',
+        '--exclude=./old',
+        '--exclude=./bigid.txt',
+        '-C',
+        root,
+        '.',
+      ]),
+    );
   });
 
   it('tar -cf - . from inside the folder', async () => {
     const archive = join(work, 'stdout.tar');
-    writeFileSync(archive, execFileSync('tar', ['-cf', '-', '.'], { cwd: root, env: tarEnv, maxBuffer: 64 * 1024 * 1024 }));
+    writeFileSync(
+      archive,
+      execFileSync('tar', ['-cf', '-', '.'], { cwd: root, env: tarEnv, maxBuffer: 64 * 1024 * 1024 }),
+    );
     await expectMatchesSystemTar(archive);
   });
 
@@ -379,7 +590,13 @@ const small = buildTar([
   tarEntry({ name: 'a.txt', data: 'A'.repeat(700) }),
   tarEntry({ name: 'dir/', type: '5', mode: 0o755 }),
   tarEntry({ name: `${'long/'.repeat(25)}name.txt`, style: 'gnu', data: 'long' }),
-  tarEntry({ name: 'pax.txt', style: 'pax', mtimeNs: 5_500_000_000n, data: 'B'.repeat(1500), pax: { 'SCHILY.xattr.user.a': 'b' } }),
+  tarEntry({
+    name: 'pax.txt',
+    style: 'pax',
+    mtimeNs: 5_500_000_000n,
+    data: 'B'.repeat(1500),
+    pax: { 'SCHILY.xattr.user.a': 'b' },
+  }),
   tarEntry({ name: 'empty' }),
 ]);
 
@@ -393,11 +610,14 @@ describe('broken tars', () => {
       const result = await index(small.subarray(0, cut));
       expect(result.size).toBe(cut);
       expect(result.ended).toBe(false);
-      const inData = full.find((entry) => cut > entry.dataOffset && cut < entry.dataOffset + Math.ceil(entry.size / 512) * 512);
+      const inData = full.find(
+        (entry) => cut > entry.dataOffset && cut < entry.dataOffset + Math.ceil(entry.size / 512) * 512,
+      );
       const cleanCut = cut >= membersEnd || boundaries.has(cut);
       expect(codes(result), `cut at ${cut}`).toEqual([cleanCut ? 'TAR_NO_END_MARKER' : 'TAR_TRUNCATED']);
       result.entries.forEach((entry, i) => {
-        if (entry === inData || entry.path === inData?.path) expect(entry).toStrictEqual({ ...inData, size: Math.min(inData.size, cut - inData.dataOffset) });
+        if (entry === inData || entry.path === inData?.path)
+          expect(entry).toStrictEqual({ ...inData, size: Math.min(inData.size, cut - inData.dataOffset) });
         else expect(entry).toStrictEqual(full[i]);
       });
       if (inData) expect(result.diagnostics[0]?.path).toBe(inData.path);
@@ -406,11 +626,20 @@ describe('broken tars', () => {
 
   it('reports a cut mid-header and a cut mid-data exactly', async () => {
     expect((await index(small.subarray(0, 1536 + 100))).diagnostics).toStrictEqual([
-      { severity: 'error', code: 'TAR_TRUNCATED', message: 'archive ends inside the header at offset 1536: 412 of 512 bytes missing' },
+      {
+        severity: 'error',
+        code: 'TAR_TRUNCATED',
+        message: 'archive ends inside the header at offset 1536: 412 of 512 bytes missing',
+      },
     ]);
     const midData = await index(small.subarray(0, 512 + 300));
     expect(midData.diagnostics).toStrictEqual([
-      { severity: 'error', code: 'TAR_TRUNCATED', path: 'a.txt', message: 'a.txt is cut short: 700 bytes declared, 300 present, 400 missing (data at offset 512)' },
+      {
+        severity: 'error',
+        code: 'TAR_TRUNCATED',
+        path: 'a.txt',
+        message: 'a.txt is cut short: 700 bytes declared, 300 present, 400 missing (data at offset 512)',
+      },
     ]);
     expect(midData.entries.map((entry) => [entry.path, entry.size])).toEqual([['a.txt', 300]]);
   });
@@ -421,7 +650,11 @@ describe('broken tars', () => {
     const result = await index(bytes);
     expect(result.entries.map((entry) => entry.path)).toEqual(['a.txt']);
     expect(result.diagnostics).toStrictEqual([
-      { severity: 'error', code: 'TAR_BAD_CHECKSUM', message: 'header at offset 1536 has a bad checksum; nothing after it can be trusted, reading stops' },
+      {
+        severity: 'error',
+        code: 'TAR_BAD_CHECKSUM',
+        message: 'header at offset 1536 has a bad checksum; nothing after it can be trusted, reading stops',
+      },
     ]);
     expect([result.size, result.ended]).toEqual([1536, false]);
   });
@@ -431,7 +664,13 @@ describe('broken tars', () => {
     expect([noise.entries, codes(noise), noise.size]).toEqual([[], ['TAR_BAD_CHECKSUM'], 0]);
     expect(await index(new Uint8Array(0))).toStrictEqual({
       entries: [],
-      diagnostics: [{ severity: 'warning', code: 'TAR_NO_END_MARKER', message: 'archive ends at offset 0 without the two zero blocks that close a tar' }],
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'TAR_NO_END_MARKER',
+          message: 'archive ends at offset 0 without the two zero blocks that close a tar',
+        },
+      ],
       size: 0,
       ended: false,
     });
@@ -442,28 +681,59 @@ describe('broken tars', () => {
     const padded = await index(buildTar(members, { padTo10240: true }));
     expect([padded.entries.length, padded.diagnostics, padded.size, padded.ended]).toEqual([2, [], 2560, true]);
     const trailing = await index(concat([buildTar(members, { padTo10240: true }), encoder.encode('junk')]));
-    expect(trailing.diagnostics).toStrictEqual([{ severity: 'warning', code: 'TAR_TRAILING_GARBAGE', message: 'non-zero bytes after the end-of-archive marker, the first at offset 10240' }]);
+    expect(trailing.diagnostics).toStrictEqual([
+      {
+        severity: 'warning',
+        code: 'TAR_TRAILING_GARBAGE',
+        message: 'non-zero bytes after the end-of-archive marker, the first at offset 10240',
+      },
+    ]);
     expect([trailing.entries.length, trailing.ended]).toEqual([2, true]);
     const none = await index(buildTar(members, { endBlocks: 0 }));
     expect([none.entries.length, codes(none), none.ended]).toEqual([2, ['TAR_NO_END_MARKER'], false]);
     const half = await index(buildTar(members, { endBlocks: 1 }));
-    expect(half.diagnostics[0]?.message).toBe('archive ends at offset 2048 without the two zero blocks that close a tar (only one zero block, at offset 1536)');
-    const lone = await index(buildTar([members[0] ?? new Uint8Array(0), new Uint8Array(512), members[1] ?? new Uint8Array(0)]));
-    expect([lone.entries.map((entry) => entry.path), codes(lone), lone.ended]).toEqual([['a', 'b'], ['TAR_LONE_ZERO_BLOCK'], true]);
+    expect(half.diagnostics[0]?.message).toBe(
+      'archive ends at offset 2048 without the two zero blocks that close a tar (only one zero block, at offset 1536)',
+    );
+    const lone = await index(
+      buildTar([members[0] ?? new Uint8Array(0), new Uint8Array(512), members[1] ?? new Uint8Array(0)]),
+    );
+    expect([lone.entries.map((entry) => entry.path), codes(lone), lone.ended]).toEqual([
+      ['a', 'b'],
+      ['TAR_LONE_ZERO_BLOCK'],
+      true,
+    ]);
   });
 
   it('skips malformed PAX records but keeps the good ones', async () => {
-    const payload = concat([encoder.encode('99 path=short\n3 x=\n'), paxRecords({ mtime: '42.5' }), encoder.encode('12 path=past-the-end\n')]);
-    const result = await index(buildTar([paxHeader('x', payload, 'PaxHeaders.0/lying'), tarEntry({ name: 'lying.txt' })]));
-    expect(result.entries.map((entry) => [entry.path, entry.mtime.epochNs, entry.pax])).toEqual([['lying.txt', 42_500_000_000n, { mtime: '42.5' }]]);
+    const payload = concat([
+      encoder.encode('99 path=short\n3 x=\n'),
+      paxRecords({ mtime: '42.5' }),
+      encoder.encode('12 path=past-the-end\n'),
+    ]);
+    const result = await index(
+      buildTar([paxHeader('x', payload, 'PaxHeaders.0/lying'), tarEntry({ name: 'lying.txt' })]),
+    );
+    expect(result.entries.map((entry) => [entry.path, entry.mtime.epochNs, entry.pax])).toEqual([
+      ['lying.txt', 42_500_000_000n, { mtime: '42.5' }],
+    ]);
     expect(codes(result)).toEqual(['TAR_BAD_PAX_RECORD', 'TAR_BAD_PAX_RECORD', 'TAR_BAD_PAX_RECORD']);
-    const badValues = await index(buildTar([paxHeader('x', { size: '12x', mtime: 'yesterday', uid: '9'.repeat(40) }), tarEntry({ name: 'v', uid: 4 })]));
-    expect(badValues.entries.map((entry) => [entry.size, entry.mtime.epochNs, entry.uid])).toEqual([[0, 0n, Number.MAX_SAFE_INTEGER]]);
+    const badValues = await index(
+      buildTar([
+        paxHeader('x', { size: '12x', mtime: 'yesterday', uid: '9'.repeat(40) }),
+        tarEntry({ name: 'v', uid: 4 }),
+      ]),
+    );
+    expect(badValues.entries.map((entry) => [entry.size, entry.mtime.epochNs, entry.uid])).toEqual([
+      [0, 0n, Number.MAX_SAFE_INTEGER],
+    ]);
     expect(codes(badValues)).toEqual(['TAR_BAD_NUMBER', 'TAR_BAD_PAX_RECORD', 'TAR_BAD_PAX_RECORD']);
   });
 
   it('treats absurd sizes as truncation, without allocating or hanging', async () => {
-    const huge = await index(buildTar([tarEntry({ name: 'huge', style: 'gnu', headerSize: 2n ** 80n, base256: ['size'], data: 'abc' })]));
+    const huge = await index(
+      buildTar([tarEntry({ name: 'huge', style: 'gnu', headerSize: 2n ** 80n, base256: ['size'], data: 'abc' })]),
+    );
     expect(codes(huge)).toEqual(['TAR_BAD_NUMBER', 'TAR_TRUNCATED']);
     expect(huge.entries.map((entry) => [entry.path, entry.size])).toEqual([['huge', 1536]]);
     const pastEnd = await index(buildTar([tarEntry({ name: 'past', headerSize: 10 ** 12 })]));
@@ -471,22 +741,37 @@ describe('broken tars', () => {
   });
 
   it('skips an extension record over 1 MiB and reads on', async () => {
-    const result = await index(buildTar([paxHeader('x', new Uint8Array(2 * 1024 * 1024 + 5).fill(0x41), 'PaxHeaders.0/big'), tarEntry({ name: 'after' })]));
+    const result = await index(
+      buildTar([
+        paxHeader('x', new Uint8Array(2 * 1024 * 1024 + 5).fill(0x41), 'PaxHeaders.0/big'),
+        tarEntry({ name: 'after' }),
+      ]),
+    );
     expect(result.diagnostics).toStrictEqual([
-      { severity: 'error', code: 'TAR_EXTENSION_TOO_LARGE', message: "extension header 'x' at offset 0 claims 2097157 bytes (limit pathBytes=1048576); skipped" },
+      {
+        severity: 'error',
+        code: 'TAR_EXTENSION_TOO_LARGE',
+        message: "extension header 'x' at offset 0 claims 2097157 bytes (limit pathBytes=1048576); skipped",
+      },
     ]);
-    expect(result.entries.map((entry) => [entry.path, entry.headerOffset, entry.dataOffset])).toEqual([['after', 0, 2 * 1024 * 1024 + 1024 + 512]]);
+    expect(result.entries.map((entry) => [entry.path, entry.headerOffset, entry.dataOffset])).toEqual([
+      ['after', 0, 2 * 1024 * 1024 + 1024 + 512],
+    ]);
   });
 
   it('reports an extension record that no member follows', async () => {
     const result = await index(buildTar([tarEntry({ name: 'a' }), gnuLongRecord('L', 'orphan')]));
     expect([result.entries.length, codes(result), result.ended]).toEqual([1, ['TAR_DANGLING_EXTENSION'], true]);
     const cut = await index(concat([tarEntry({ name: 'a' }), gnuLongRecord('L', 'orphan')]));
-    expect(cut.diagnostics.map((entry) => entry.message)).toEqual(['archive ends after the extension header at offset 512, before the member it describes']);
+    expect(cut.diagnostics.map((entry) => entry.message)).toEqual([
+      'archive ends after the extension header at offset 512, before the member it describes',
+    ]);
   });
 
   it('stops after maxEntries members', async () => {
-    const bytes = buildTar(Array.from({ length: 5 }, (_, i) => tarEntry({ name: `f${i}`, style: 'pax', pax: { comment: String(i) } })));
+    const bytes = buildTar(
+      Array.from({ length: 5 }, (_, i) => tarEntry({ name: `f${i}`, style: 'pax', pax: { comment: String(i) } })),
+    );
     const result = await index(bytes, { maxEntries: 3 });
     expect([result.entries.length, codes(result), result.size]).toEqual([3, ['TAR_TOO_MANY_ENTRIES'], 3 * 1536]);
   });
@@ -530,11 +815,17 @@ describe('tar scale', () => {
   });
 
   it('reads runs of small members in large windows and never reads the data of large ones', async () => {
-    const manySmall = new CountingSource(new BytesSource(buildTar(Array.from({ length: 10_000 }, (_, i) => tarEntry({ name: `s${i}`, data: 'x'.repeat(100) })))));
+    const manySmall = new CountingSource(
+      new BytesSource(
+        buildTar(Array.from({ length: 10_000 }, (_, i) => tarEntry({ name: `s${i}`, data: 'x'.repeat(100) }))),
+      ),
+    );
     expect((await indexTar(manySmall)).entries.length).toBe(10_000);
     expect(manySmall.reads).toBeLessThan(20);
     const big = new Uint8Array(3 * 1024 * 1024).fill(1);
-    const fewLarge = new CountingSource(new BytesSource(buildTar(Array.from({ length: 20 }, (_, i) => tarEntry({ name: `l${i}`, data: big })))));
+    const fewLarge = new CountingSource(
+      new BytesSource(buildTar(Array.from({ length: 20 }, (_, i) => tarEntry({ name: `l${i}`, data: big })))),
+    );
     expect((await indexTar(fewLarge)).entries.length).toBe(20);
     expect(fewLarge.bytesRead).toBeLessThan(21 * 64 * 1024);
   });

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../../src/readers/shared/limits.js';
 import { BytesSource, SliceSource, type Source } from '../../../src/model/source.js';
-import { looksLikeWasm, parseWasm, WASM_MAGIC, type WasmModuleInfo, type WasmSection } from '../../../src/readers/shared/wasm.js';
+import {
+  looksLikeWasm,
+  parseWasm,
+  WASM_MAGIC,
+  type WasmModuleInfo,
+  type WasmSection,
+} from '../../../src/readers/shared/wasm.js';
 import { buildWasm, encodeName, encodeSection, sleb, uleb, type WasmSpec } from '../../helpers/wasm-builder.js';
 
 // @types/node does not declare the WebAssembly global.
@@ -99,7 +105,16 @@ describe('parseWasm on modules from the builder', () => {
     expect(info).toMatchObject(SAMPLE_INFO);
     expect(info.startFunction).toBeUndefined();
     expect(info.sections.map((section) => section.kind)).toEqual([
-      'type', 'import', 'function', 'memory', 'global', 'export', 'code', 'custom', 'custom', 'custom',
+      'type',
+      'import',
+      'function',
+      'memory',
+      'global',
+      'export',
+      'code',
+      'custom',
+      'custom',
+      'custom',
     ]);
     expectContiguous(info.sections, bytes.length);
   });
@@ -116,7 +131,9 @@ describe('parseWasm on modules from the builder', () => {
     expect(await readText(source, candid?.offset ?? -1, 12)).toBe('service : {}');
     expect(await new SliceSource(source, motoko?.offset ?? -1, motoko?.size ?? 0).read(0, 100)).toEqual(BINARY_PAYLOAD);
     expect(info.sections.filter((section) => section.kind === 'custom').map((section) => section.customName)).toEqual([
-      'icp:public candid:service', 'motoko', 'empty',
+      'icp:public candid:service',
+      'motoko',
+      'empty',
     ]);
     expect(info.customSections.at(-1)?.offset).toBe(bytes.length);
   });
@@ -233,7 +250,9 @@ describe.skipIf(!HAS_COUNTER)('parseWasm on counter.wasm', () => {
     expect(source.size).toBe(COUNTER_SIZE);
     expect(problems).toEqual([]);
     expect(info.version).toBe(1);
-    expect(info.sections.slice(0, 12).map((section) => [section.kind, section.offset, section.size])).toEqual(COUNTER_SECTIONS);
+    expect(info.sections.slice(0, 12).map((section) => [section.kind, section.offset, section.size])).toEqual(
+      COUNTER_SECTIONS,
+    );
     expect(info.sections.slice(12).map((section) => [section.kind, section.customName])).toEqual(
       COUNTER_CUSTOM.map(([name]) => ['custom', name]),
     );
@@ -250,16 +269,28 @@ describe.skipIf(!HAS_COUNTER)('parseWasm on counter.wasm', () => {
     expect(info.globals).toHaveLength(36);
     expect(info.globals.every((global) => global.valtype === 'i64' && !global.imported)).toBe(true);
     const names = info.exports.map((entry) => entry.name);
-    expect(names).toEqual(expect.arrayContaining([
-      'canister_query get', 'canister_update inc', 'canister_query name', 'canister_update reset',
-      'canister_init', 'canister_pre_upgrade', 'canister_post_upgrade', 'canister_global_timer',
-    ]));
-    expect(info.exports.filter((entry) => entry.kind === 'func' && entry.name.startsWith('canister_'))).toHaveLength(16);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'canister_query get',
+        'canister_update inc',
+        'canister_query name',
+        'canister_update reset',
+        'canister_init',
+        'canister_pre_upgrade',
+        'canister_post_upgrade',
+        'canister_global_timer',
+      ]),
+    );
+    expect(info.exports.filter((entry) => entry.kind === 'func' && entry.name.startsWith('canister_'))).toHaveLength(
+      16,
+    );
     expect(info.exports.filter((entry) => entry.kind !== 'func')).toEqual([
       { name: 'mem', kind: 'memory', index: 0 },
       { name: 'table', kind: 'table', index: 0 },
     ]);
-    expect(names.some((name) => name.includes('__motoko_')) && names.some((name) => name.includes('@motoko_'))).toBe(true);
+    expect(names.some((name) => name.includes('__motoko_')) && names.some((name) => name.includes('@motoko_'))).toBe(
+      true,
+    );
     // Not in the README; cross-checked with an independent LEB128 decoder over the raw bytes.
     expect([info.typeCount, info.functionCount, info.startFunction]).toEqual([57, 615, 644]);
   });
@@ -311,7 +342,12 @@ describe('parseWasm on truncated modules', () => {
   it.skipIf(!HAS_COUNTER)('reports every cut of counter.wasm except at section boundaries, quickly', async () => {
     const bytes = new Uint8Array(await readFile(COUNTER_PATH));
     const ends = (await parseBytes(bytes)).info.sections.map(sectionEnd);
-    const lengths = new Set([...range(0, 3001), ...range(3001, bytes.length, 997), ...ends, ...ends.map((end) => end - 1)]);
+    const lengths = new Set([
+      ...range(0, 3001),
+      ...range(3001, bytes.length, 997),
+      ...ends,
+      ...ends.map((end) => end - 1),
+    ]);
     const started = performance.now();
     expect(await checkTruncations(bytes, lengths)).toEqual([]);
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -347,7 +383,9 @@ describe('parseWasm on hostile input', () => {
   });
 
   it('reports malformed LEB128', async () => {
-    expect(await problemsOf([...HEADER, ...new Array<number>(1000).fill(0xff)])).toEqual(['LEB128 too long at offset 9']);
+    expect(await problemsOf([...HEADER, ...new Array<number>(1000).fill(0xff)])).toEqual([
+      'LEB128 too long at offset 9',
+    ]);
     expect(await problemsOf([...HEADER, 0x01, 0xff, 0xff, 0xff, 0xff, 0x7f])).toEqual([
       'LEB128 at offset 9 does not fit in 32 bits',
     ]);
@@ -378,8 +416,12 @@ describe('parseWasm on hostile input', () => {
 
   it('reports trailing garbage after the last section', async () => {
     const bytes = buildWasm(SAMPLE);
-    expect(await problemsOf([...bytes, 0x01])).toEqual([`section header ends unexpectedly at offset ${bytes.length + 1}`]);
-    expect(await problemsOf([...bytes, 0x00, 0x00])).toEqual([`custom section ends unexpectedly at offset ${bytes.length + 2}`]);
+    expect(await problemsOf([...bytes, 0x01])).toEqual([
+      `section header ends unexpectedly at offset ${bytes.length + 1}`,
+    ]);
+    expect(await problemsOf([...bytes, 0x00, 0x00])).toEqual([
+      `custom section ends unexpectedly at offset ${bytes.length + 2}`,
+    ]);
   });
 
   it('reports invalid UTF-8 names', async () => {
@@ -397,8 +439,12 @@ describe('parseWasm on hostile input', () => {
       'unsupported instruction 0x20 in init expression at offset 13',
     ]);
     expect(await problemsOf(global([0x40, 0x00, 0x0b]))).toEqual(['unknown value type 0x40 at offset 11']);
-    expect(await problemsOf(global([0x7f, 0x02, 0x41, 0x00, 0x0b]))).toEqual(['bad global mutability 0x02 at offset 12']);
-    expect(await problemsOf(global([0x7f, 0x00, 0x41, 0x00]))).toEqual(['global section ends unexpectedly at offset 15']);
+    expect(await problemsOf(global([0x7f, 0x02, 0x41, 0x00, 0x0b]))).toEqual([
+      'bad global mutability 0x02 at offset 12',
+    ]);
+    expect(await problemsOf(global([0x7f, 0x00, 0x41, 0x00]))).toEqual([
+      'global section ends unexpectedly at offset 15',
+    ]);
     expect(await problemsOf([...HEADER, ...encodeSection(5, [0x01, 0x08, 0x01])])).toEqual([
       'unsupported limits flags 0x08 at offset 11',
     ]);

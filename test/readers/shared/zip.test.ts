@@ -16,14 +16,21 @@ class ZeroSource implements Source {
 describe('zip central directory', () => {
   it('follows zip64 offsets past 4 GiB', async () => {
     const base = 5 * 1024 ** 3;
-    const archive = new ConcatSource([new ZeroSource(base), new BytesSource(buildZip([{ name: 'metadata.json', data: '{"snapshot_version": "7.0.4"}' }], { zip64: true, offsetBase: base }))]);
+    const archive = new ConcatSource([
+      new ZeroSource(base),
+      new BytesSource(
+        buildZip([{ name: 'metadata.json', data: '{"snapshot_version": "7.0.4"}' }], { zip64: true, offsetBase: base }),
+      ),
+    ]);
     const index = await indexZip(archive);
     expect(index.diagnostics).toEqual([]);
     expect(index.zip64).toBe(true);
     const [entry] = index.entries;
     expect(entry).toMatchObject({ name: 'metadata.json', localOffset: base, size: 29, zip64: true });
     if (!entry) return;
-    expect(Buffer.from(await new ZipMemberSource(archive, entry).read(0, 29)).toString()).toBe('{"snapshot_version": "7.0.4"}');
+    expect(Buffer.from(await new ZipMemberSource(archive, entry).read(0, 29)).toString()).toBe(
+      '{"snapshot_version": "7.0.4"}',
+    );
     expect(await checkMember(archive, entry)).toEqual([]);
   });
 
@@ -40,23 +47,44 @@ describe('zip central directory', () => {
     const zip = buildZip([{ name: 'a.txt', data: 'x' }]);
     zip.writeUInt16LE(3, zip.length - 12);
     const index = await indexZip(new BytesSource(zip));
-    expect(index.diagnostics).toEqual([{ severity: 'error', code: 'ZIP_DIRECTORY_DAMAGED', message: 'the end record announces 3 entries but the central directory holds 1 readable ones' }]);
+    expect(index.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'ZIP_DIRECTORY_DAMAGED',
+        message: 'the end record announces 3 entries but the central directory holds 1 readable ones',
+      },
+    ]);
   });
 
   it('recovers the members from local headers when the directory offset points elsewhere', async () => {
-    const zip = buildZip([{ name: 'a.txt', data: 'hello' }, { name: 'b.txt', data: 'world' }]);
+    const zip = buildZip([
+      { name: 'a.txt', data: 'hello' },
+      { name: 'b.txt', data: 'world' },
+    ]);
     zip.writeUInt32LE(zip.readUInt32LE(zip.length - 6) + 1, zip.length - 6);
     const index = await indexZip(new BytesSource(zip));
     expect(index.entries.map((entry) => entry.name)).toEqual(['a.txt', 'b.txt']);
     expect(index.centralDirectory).toBe(false);
     expect(index.diagnostics).toEqual([
-      { severity: 'error', code: 'ZIP_DIRECTORY_DAMAGED', message: 'the end record announces 2 entries but the central directory holds 0 readable ones' },
-      { severity: 'error', code: 'ZIP_DIRECTORY_RECOVERED', message: 'the central directory lists 0 readable entries; 2 were recovered from local headers' },
+      {
+        severity: 'error',
+        code: 'ZIP_DIRECTORY_DAMAGED',
+        message: 'the end record announces 2 entries but the central directory holds 0 readable ones',
+      },
+      {
+        severity: 'error',
+        code: 'ZIP_DIRECTORY_RECOVERED',
+        message: 'the central directory lists 0 readable entries; 2 were recovered from local headers',
+      },
     ]);
   });
 
   it('survives every truncation and every single-byte corruption of the directory', async () => {
-    const zip = buildZip([{ name: 'a.txt', data: 'hello' }, { name: 'dir/', data: '' }, { name: 'dir/b.bin', data: Buffer.alloc(3000, 7) }]);
+    const zip = buildZip([
+      { name: 'a.txt', data: 'hello' },
+      { name: 'dir/', data: '' },
+      { name: 'dir/b.bin', data: Buffer.alloc(3000, 7) },
+    ]);
     for (let cut = 0; cut <= zip.length; cut++) await indexZip(new BytesSource(zip.subarray(0, cut)));
     const directoryStart = zip.readUInt32LE(zip.length - 6);
     for (let at = directoryStart; at < zip.length; at++) {

@@ -1,7 +1,16 @@
 import { idlLabelToId } from '@icp-sdk/core/candid';
 import { limits } from '../limits.js';
 import { DidSyntaxError, tokenize, type Token } from './did-lexer.js';
-import { PRIMITIVES, primitive, type CandidArgument, type CandidField, type CandidMethod, type CandidType, type FuncType, type PrimitiveName } from './types.js';
+import {
+  PRIMITIVES,
+  primitive,
+  type CandidArgument,
+  type CandidField,
+  type CandidMethod,
+  type CandidType,
+  type FuncType,
+  type PrimitiveName,
+} from './types.js';
 
 /** A `.did` file: its named types and its service (methods, or the name of a service type), with init arguments. */
 export interface CandidInterface {
@@ -81,7 +90,8 @@ class DidParser {
     while (!this.accept('}')) {
       const name = this.name();
       this.expect(':');
-      const type: CandidMethod['type'] = this.peek()?.value === '(' ? this.func(depth) : { ref: this.expectKind('word').value };
+      const type: CandidMethod['type'] =
+        this.peek()?.value === '(' ? this.func(depth) : { ref: this.expectKind('word').value };
       methods.push({ name, type });
       if (!this.accept(';') && this.peek()?.value !== '}') this.fail(`expected ";" after method ${name}`);
     }
@@ -157,7 +167,8 @@ class DidParser {
       this.expect(':');
       return { id: idlLabelToId(name), name, type: this.type(depth + 1) };
     }
-    if (keyword === 'variant' && token?.kind === 'number') return { id: this.number(this.next()), type: primitive('null') };
+    if (keyword === 'variant' && token?.kind === 'number')
+      return { id: this.number(this.next()), type: primitive('null') };
     if (keyword === 'variant') {
       const name = this.name();
       return { id: idlLabelToId(name), name, type: primitive('null') };
@@ -167,7 +178,8 @@ class DidParser {
 
   private number(token: Token): number {
     const value = Number(token.value.replaceAll('_', ''));
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) this.fail(`field id ${token.value} is not a 32-bit number`);
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+      this.fail(`field id ${token.value} is not a 32-bit number`);
     return value;
   }
 

@@ -8,7 +8,6 @@ import type { FieldNames } from './types.js';
 
 export type { FieldNames } from './types.js';
 
-
 /** `length`: the bytes the message took, so a message at the start of a larger blob can be cut out. */
 export type DidlResult = { ok: true; text: string; length: number } | { ok: false; error: string };
 
@@ -48,7 +47,8 @@ class ValueReader {
 
   value(type: CandidType, depth: number): string {
     if (depth > limits.candidDepth) throw new DecodeError(`values nest deeper than ${limits.candidDepth} levels`);
-    if (++this.decoded > limits.candidValues) throw new DecodeError(`more than ${limits.candidValues} values in one message`);
+    if (++this.decoded > limits.candidValues)
+      throw new DecodeError(`more than ${limits.candidValues} values in one message`);
     const resolved = this.resolve(type);
     switch (resolved.kind) {
       case 'primitive':
@@ -119,7 +119,8 @@ class ValueReader {
   private variant(fields: CandidField[], depth: number): string {
     const index = this.length();
     const field = fields[index];
-    if (field === undefined) throw new DecodeError(`variant index ${index} is beyond its ${fields.length} alternatives`);
+    if (field === undefined)
+      throw new DecodeError(`variant index ${index} is beyond its ${fields.length} alternatives`);
     const resolved = this.resolve(field.type);
     const label = labelFor(field.id, this.names);
     if (resolved.kind === 'primitive' && resolved.name === 'null') return `variant { ${label} }`;
@@ -164,7 +165,9 @@ interface FixedReader {
 }
 
 function fixedReader(width: number, read: (view: DataView) => number | bigint): FixedReader {
-  return Object.assign((bytes: Uint8Array) => String(read(new DataView(bytes.buffer, bytes.byteOffset, width))), { width });
+  return Object.assign((bytes: Uint8Array) => String(read(new DataView(bytes.buffer, bytes.byteOffset, width))), {
+    width,
+  });
 }
 
 const FIXED_WIDTH: Partial<Record<string, FixedReader>> = {

@@ -1,12 +1,34 @@
 import { limits } from '../limits.js';
 import { ByteCursor, DecodeError } from '../../shared/leb128.js';
-import { primitive, type CandidArgument, type CandidField, type CandidMethod, type CandidType, type PrimitiveName } from './types.js';
+import {
+  primitive,
+  type CandidArgument,
+  type CandidField,
+  type CandidMethod,
+  type CandidType,
+  type PrimitiveName,
+} from './types.js';
 
 /** Negative type codes of the Candid binary format, primitives first. */
 const PRIMITIVE_CODES = new Map<number, PrimitiveName>([
-  [-1, 'null'], [-2, 'bool'], [-3, 'nat'], [-4, 'int'], [-5, 'nat8'], [-6, 'nat16'], [-7, 'nat32'], [-8, 'nat64'],
-  [-9, 'int8'], [-10, 'int16'], [-11, 'int32'], [-12, 'int64'], [-13, 'float32'], [-14, 'float64'], [-15, 'text'],
-  [-16, 'reserved'], [-17, 'empty'], [-24, 'principal'],
+  [-1, 'null'],
+  [-2, 'bool'],
+  [-3, 'nat'],
+  [-4, 'int'],
+  [-5, 'nat8'],
+  [-6, 'nat16'],
+  [-7, 'nat32'],
+  [-8, 'nat64'],
+  [-9, 'int8'],
+  [-10, 'int16'],
+  [-11, 'int32'],
+  [-12, 'int64'],
+  [-13, 'float32'],
+  [-14, 'float64'],
+  [-15, 'text'],
+  [-16, 'reserved'],
+  [-17, 'empty'],
+  [-24, 'principal'],
 ]);
 
 const OPT = -18;
@@ -15,7 +37,11 @@ const RECORD = -20;
 const VARIANT = -21;
 const FUNC = -22;
 const SERVICE = -23;
-const FUNC_MODES = new Map([[1, 'query'], [2, 'oneway'], [3, 'composite_query']]);
+const FUNC_MODES = new Map([
+  [1, 'query'],
+  [2, 'oneway'],
+  [3, 'composite_query'],
+]);
 
 /**
  * The type table and argument types after the `DIDL` magic. Table entries refer to each other as
@@ -23,7 +49,8 @@ const FUNC_MODES = new Map([[1, 'query'], [2, 'oneway'], [3, 'composite_query']]
  */
 export function candidTypeTable(cursor: ByteCursor): { table: CandidType[]; args: CandidType[] } {
   const count = cursor.u32();
-  if (count > limits.candidTypes) throw new DecodeError(`type table has ${count} entries, more than ${limits.candidTypes}`);
+  if (count > limits.candidTypes)
+    throw new DecodeError(`type table has ${count} entries, more than ${limits.candidTypes}`);
   const read = (): CandidType => typeReference(cursor, count);
   const table: CandidType[] = [];
   for (let i = 0; i < count; i++) table.push(tableEntry(cursor, read));
@@ -69,16 +96,23 @@ function fields(cursor: ByteCursor, read: () => CandidType): CandidField[] {
   for (let i = 0; i < count; i++) {
     const id = cursor.u32();
     const previous = result.at(-1);
-    if (previous !== undefined && id <= previous.id) throw new DecodeError(`field ids are not strictly increasing (${previous.id}, then ${id})`);
+    if (previous !== undefined && id <= previous.id)
+      throw new DecodeError(`field ids are not strictly increasing (${previous.id}, then ${id})`);
     result.push({ id, type: read() });
   }
   return result;
 }
 
-function funcType(cursor: ByteCursor, read: () => CandidType): { args: CandidArgument[]; results: CandidArgument[]; modes: string[] } {
+function funcType(
+  cursor: ByteCursor,
+  read: () => CandidType,
+): { args: CandidArgument[]; results: CandidArgument[]; modes: string[] } {
   const args = Array.from({ length: boundedCount(cursor, 'arguments') }, () => ({ type: read() }));
   const results = Array.from({ length: boundedCount(cursor, 'results') }, () => ({ type: read() }));
-  const modes = Array.from({ length: boundedCount(cursor, 'annotations') }, () => FUNC_MODES.get(cursor.byte()) ?? 'unknown');
+  const modes = Array.from(
+    { length: boundedCount(cursor, 'annotations') },
+    () => FUNC_MODES.get(cursor.byte()) ?? 'unknown',
+  );
   return { args, results, modes };
 }
 

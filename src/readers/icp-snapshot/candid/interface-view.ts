@@ -16,14 +16,26 @@ export interface InterfaceView {
  * section) supplies the init arguments when the service text has none. Null with a diagnostic when
  * the text is not Candid.
  */
-export function readInterface(serviceText: string, argsText: string | undefined, path: string, diagnostics: Diagnostic[]): InterfaceView | null {
+export function readInterface(
+  serviceText: string,
+  argsText: string | undefined,
+  path: string,
+  diagnostics: Diagnostic[],
+): InterfaceView | null {
   let parsed: CandidInterface;
   try {
     parsed = parseDid(serviceText);
     if (parsed.initArgs === undefined && argsText !== undefined) parsed.initArgs = parseDidArguments(argsText);
   } catch (error) {
     if (!(error instanceof DidSyntaxError)) throw error;
-    diagnostics.push(diagnostic('warning', 'ICP_CANDID_UNPARSABLE', `the Candid service text cannot be parsed: ${error.message}`, path));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'ICP_CANDID_UNPARSABLE',
+        `the Candid service text cannot be parsed: ${error.message}`,
+        path,
+      ),
+    );
     return null;
   }
   return { summary: interfaceSummary(parsed), interface: parsed, fieldNames: fieldNames(parsed) };
@@ -31,7 +43,8 @@ export function readInterface(serviceText: string, argsText: string | undefined,
 
 function interfaceSummary(parsed: CandidInterface): MetaRecord {
   const methods: MetaRecord = {};
-  for (const method of parsed.methods) methods[method.name] = 'ref' in method.type ? method.type.ref : funcText(method.type);
+  for (const method of parsed.methods)
+    methods[method.name] = 'ref' in method.type ? method.type.ref : funcText(method.type);
   const types: MetaRecord = {};
   for (const [name, type] of parsed.types) types[name] = typeText(type);
   return { methods, types, ...(parsed.initArgs ? { init_args: argumentsText(parsed.initArgs) } : {}) };
@@ -48,7 +61,8 @@ function fieldNames(parsed: CandidInterface): FieldNames {
         visit(field.type);
       }
     } else if (type.kind === 'func') [...type.func.args, ...type.func.results].forEach((arg) => visit(arg.type));
-    else if (type.kind === 'service') type.methods.forEach((method) => 'ref' in method.type || visit({ kind: 'func', func: method.type }));
+    else if (type.kind === 'service')
+      type.methods.forEach((method) => 'ref' in method.type || visit({ kind: 'func', func: method.type }));
   };
   parsed.types.forEach(visit);
   parsed.methods.forEach((method) => 'ref' in method.type || visit({ kind: 'func', func: method.type }));

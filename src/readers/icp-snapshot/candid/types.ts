@@ -1,11 +1,43 @@
 /** Candid types as both the `.did` text and the DIDL type table describe them. */
 export type PrimitiveName =
-  | 'null' | 'bool' | 'nat' | 'int' | 'nat8' | 'nat16' | 'nat32' | 'nat64' | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'float32' | 'float64' | 'text' | 'reserved' | 'empty' | 'principal';
+  | 'null'
+  | 'bool'
+  | 'nat'
+  | 'int'
+  | 'nat8'
+  | 'nat16'
+  | 'nat32'
+  | 'nat64'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'float32'
+  | 'float64'
+  | 'text'
+  | 'reserved'
+  | 'empty'
+  | 'principal';
 
 export const PRIMITIVES: readonly PrimitiveName[] = [
-  'null', 'bool', 'nat', 'int', 'nat8', 'nat16', 'nat32', 'nat64', 'int8', 'int16', 'int32', 'int64',
-  'float32', 'float64', 'text', 'reserved', 'empty', 'principal',
+  'null',
+  'bool',
+  'nat',
+  'int',
+  'nat8',
+  'nat16',
+  'nat32',
+  'nat64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'text',
+  'reserved',
+  'empty',
+  'principal',
 ];
 
 export interface CandidField {
@@ -72,9 +104,19 @@ export function typeText(type: CandidType): string {
     case 'vec':
       return isBlob(type) ? 'blob' : `vec ${typeText(type.inner)}`;
     case 'record':
-      return braces('record', type.fields.map((field) => (isTuple(type.fields) ? typeText(field.type) : `${labelText(field)} : ${typeText(field.type)}`)));
+      return braces(
+        'record',
+        type.fields.map((field) =>
+          isTuple(type.fields) ? typeText(field.type) : `${labelText(field)} : ${typeText(field.type)}`,
+        ),
+      );
     case 'variant':
-      return braces('variant', type.fields.map((field) => (isNull(field.type) ? labelText(field) : `${labelText(field)} : ${typeText(field.type)}`)));
+      return braces(
+        'variant',
+        type.fields.map((field) =>
+          isNull(field.type) ? labelText(field) : `${labelText(field)} : ${typeText(field.type)}`,
+        ),
+      );
     case 'func':
       return `func ${funcText(type.func)}`;
     case 'service':

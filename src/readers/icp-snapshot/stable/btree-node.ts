@@ -35,7 +35,12 @@ export interface NodeShape {
 }
 
 /** Decodes the node at `address`; throws DecodeError for anything that is not a well-formed node. */
-export async function readBTreeNode(memory: Source, address: number, layout: BTreeLayout, keyMode: KeyMode): Promise<BTreeNode> {
+export async function readBTreeNode(
+  memory: Source,
+  address: number,
+  layout: BTreeLayout,
+  keyMode: KeyMode,
+): Promise<BTreeNode> {
   const { version, count, internal } = await nodeHeader(memory, address);
   if (version === 1) return readV1(memory, address, layout, count, internal);
   return readV2(memory, address, layout, count, internal, keyMode);
@@ -47,21 +52,33 @@ export async function readNodeShape(memory: Source, address: number, layout: BTr
   if (!internal) return { address, entries: count, children: [] };
   const at = version === 1 ? HEADER + count * (8 + (layout.maxKeySize ?? 0) + (layout.maxValueSize ?? 0)) : V2_CHILDREN;
   const bytes = await readFully(memory, address + at, 8 * (count + 1));
-  if (bytes.length < 8 * (count + 1)) throw new DecodeError(`the children of node ${address} run past the end of the memory`);
+  if (bytes.length < 8 * (count + 1))
+    throw new DecodeError(`the children of node ${address} run past the end of the memory`);
   return { address, entries: count, children: addresses(new LittleEndian(bytes), 0, count + 1) };
 }
 
-async function nodeHeader(memory: Source, address: number): Promise<{ version: number; count: number; internal: boolean }> {
+async function nodeHeader(
+  memory: Source,
+  address: number,
+): Promise<{ version: number; count: number; internal: boolean }> {
   const head = new LittleEndian(await readFully(memory, address, HEADER));
-  if (head.length < HEADER || head.ascii(0, 3) !== 'BTN') throw new DecodeError(`no B-tree node ("BTN") at address ${address}`);
+  if (head.length < HEADER || head.ascii(0, 3) !== 'BTN')
+    throw new DecodeError(`no B-tree node ("BTN") at address ${address}`);
   const [version, type, count] = [head.u8(3), head.u8(4), head.u16(5)];
   if (type > 1) throw new DecodeError(`node at address ${address} has type ${type}, neither leaf (0) nor internal (1)`);
-  if (count > CAPACITY) throw new DecodeError(`node at address ${address} holds ${count} entries, more than ${CAPACITY}`);
+  if (count > CAPACITY)
+    throw new DecodeError(`node at address ${address} holds ${count} entries, more than ${CAPACITY}`);
   if (version !== 1 && version !== 2) throw new DecodeError(`node at address ${address} has layout version ${version}`);
   return { version, count, internal: type === 1 };
 }
 
-async function readV1(memory: Source, address: number, layout: BTreeLayout, count: number, internal: boolean): Promise<BTreeNode> {
+async function readV1(
+  memory: Source,
+  address: number,
+  layout: BTreeLayout,
+  count: number,
+  internal: boolean,
+): Promise<BTreeNode> {
   const maxKey = layout.maxKeySize ?? 0;
   const maxValue = layout.maxValueSize ?? 0;
   const entrySize = 8 + maxKey + maxValue;
@@ -75,7 +92,8 @@ async function readV1(memory: Source, address: number, layout: BTreeLayout, coun
     const at = HEADER + i * entrySize;
     const keyLength = fields.u32(at);
     const valueLength = fields.u32(at + 4 + maxKey);
-    if (keyLength > maxKey || valueLength > maxValue) throw new DecodeError(`entry ${i} of node ${address} is longer than the map's maximum sizes`);
+    if (keyLength > maxKey || valueLength > maxValue)
+      throw new DecodeError(`entry ${i} of node ${address} is longer than the map's maximum sizes`);
     node.keys.push(bytes.slice(at + 4, at + 4 + keyLength));
     node.values.push(bytes.slice(at + 8 + maxKey, at + 8 + maxKey + valueLength));
   }
@@ -99,13 +117,29 @@ export const KEY_MODES: readonly KeyMode[] = [
   ...[8, 4, 16, 2, 1, 32, 29, 10].map((width): KeyMode => ({ kind: 'fixed', width })),
 ];
 
-async function readV2(memory: Source, address: number, layout: BTreeLayout, count: number, internal: boolean, keyMode: KeyMode): Promise<BTreeNode> {
-  if (layout.pageSize < MIN_PAGE) throw new DecodeError(`V2 page size ${layout.pageSize} is below the crate's minimum of ${MIN_PAGE}`);
+async function readV2(
+  memory: Source,
+  address: number,
+  layout: BTreeLayout,
+  count: number,
+  internal: boolean,
+  keyMode: KeyMode,
+): Promise<BTreeNode> {
+  if (layout.pageSize < MIN_PAGE)
+    throw new DecodeError(`V2 page size ${layout.pageSize} is below the crate's minimum of ${MIN_PAGE}`);
   // The page size comes from the map header: trusted as a read length, it would allocate whatever it claims.
-  if (layout.pageSize > limits.stableNodeBytes) throw new DecodeError(`V2 page size ${layout.pageSize} is over the stableNodeBytes limit of ${limits.stableNodeBytes}`);
+  if (layout.pageSize > limits.stableNodeBytes)
+    throw new DecodeError(
+      `V2 page size ${layout.pageSize} is over the stableNodeBytes limit of ${limits.stableNodeBytes}`,
+    );
   const stream = await nodeStream(memory, address, layout.pageSize);
   const fields = new LittleEndian(stream);
-  const node: BTreeNode = { address, keys: [], values: [], children: internal ? addresses(fields, V2_CHILDREN, count + 1) : [] };
+  const node: BTreeNode = {
+    address,
+    keys: [],
+    values: [],
+    children: internal ? addresses(fields, V2_CHILDREN, count + 1) : [],
+  };
   let at = V2_CHILDREN + (internal ? (count + 1) * 8 : 0);
   const take = (length: number, what: string): Uint8Array => {
     if (at + length > stream.length) throw new DecodeError(`${what} in node ${address} runs past the node's pages`);
@@ -114,7 +148,8 @@ async function readV2(memory: Source, address: number, layout: BTreeLayout, coun
     return bytes;
   };
   const length = (what: string): number => new LittleEndian(take(4, `the length of ${what}`)).u32(0);
-  for (let i = 0; i < count; i++) node.keys.push(take(keyMode.kind === 'fixed' ? keyMode.width : length(`key ${i}`), `key ${i}`));
+  for (let i = 0; i < count; i++)
+    node.keys.push(take(keyMode.kind === 'fixed' ? keyMode.width : length(`key ${i}`), `key ${i}`));
   for (let i = 0; i < count; i++) node.values.push(take(length(`value ${i}`), `value ${i}`));
   if (!strictlyIncreasing(node.keys)) throw new DecodeError(`keys of node ${address} are not in order`);
   return node;
@@ -131,10 +166,12 @@ async function nodeStream(memory: Source, address: number, pageSize: number): Pr
   while (next !== 0) {
     if (seen.has(next)) throw new DecodeError(`the overflow pages of node ${address} loop back to address ${next}`);
     seen.add(next);
-    if (total + pageSize > limits.stableNodeBytes) throw new DecodeError(`node at address ${address} spans more than ${limits.stableNodeBytes} bytes`);
+    if (total + pageSize > limits.stableNodeBytes)
+      throw new DecodeError(`node at address ${address} spans more than ${limits.stableNodeBytes} bytes`);
     const page = await readFully(memory, next, pageSize);
     const fields = new LittleEndian(page);
-    if (page.length < pageSize || fields.ascii(0, 3) !== 'NOF') throw new DecodeError(`no overflow page ("NOF") at address ${next}`);
+    if (page.length < pageSize || fields.ascii(0, 3) !== 'NOF')
+      throw new DecodeError(`no overflow page ("NOF") at address ${next}`);
     pieces.push(page.subarray(OVERFLOW_DATA));
     total += pageSize - OVERFLOW_DATA;
     next = Number(fields.u64(3));

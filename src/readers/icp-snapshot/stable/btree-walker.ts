@@ -1,7 +1,15 @@
 import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
 import { DecodeError } from '../../shared/leb128.js';
-import { KEY_MODES, readBTreeNode, readNodeShape, type BTreeLayout, type BTreeNode, type KeyMode, type NodeShape } from './btree-node.js';
+import {
+  KEY_MODES,
+  readBTreeNode,
+  readNodeShape,
+  type BTreeLayout,
+  type BTreeNode,
+  type KeyMode,
+  type NodeShape,
+} from './btree-node.js';
 
 export interface MapEntry {
   key: Uint8Array;
@@ -83,13 +91,15 @@ export class BTreeWalker {
       }
       const step = top.step++;
       if (internal && step % 2 === 0) {
-        if (cursor.length >= MAX_DEPTH) throw new DecodeError(`the tree is deeper than ${MAX_DEPTH} levels (a cycle of child addresses?)`);
+        if (cursor.length >= MAX_DEPTH)
+          throw new DecodeError(`the tree is deeper than ${MAX_DEPTH} levels (a cycle of child addresses?)`);
         if (++this.visited > limits.btreeNodes) throw new DecodeError(`more than ${limits.btreeNodes} nodes visited`);
         cursor.push({ address: node.children[step / 2] ?? 0, step: 0 });
         continue;
       }
       const index = internal ? (step - 1) / 2 : step;
-      if (into && 'keys' in node) into.push({ key: node.keys[index] ?? new Uint8Array(), value: node.values[index] ?? new Uint8Array() });
+      if (into && 'keys' in node)
+        into.push({ key: node.keys[index] ?? new Uint8Array(), value: node.values[index] ?? new Uint8Array() });
       passed++;
     }
   }

@@ -47,8 +47,17 @@ export function pagedEntries(total: number, load: PageLoader, context: EntryCont
     Array.from({ length: pages }, (_, page): TreeNode => {
       const first = page * perPage;
       const last = Math.min(total, first + perPage) - 1;
-      const folder: TreeNode = { name: `page ${page + 1}`, kind: 'dir', size: 0, attrs: { first_entry: first, last_entry: last }, note: `entries ${first}-${last}`, pageGroup: true };
-      return lazyFolder(folder, (raised) => entryNodes(page, load, { ...context, diagnostics: raised, path: `${context.path}/page ${page + 1}` }));
+      const folder: TreeNode = {
+        name: `page ${page + 1}`,
+        kind: 'dir',
+        size: 0,
+        attrs: { first_entry: first, last_entry: last },
+        note: `entries ${first}-${last}`,
+        pageGroup: true,
+      };
+      return lazyFolder(folder, (raised) =>
+        entryNodes(page, load, { ...context, diagnostics: raised, path: `${context.path}/page ${page + 1}` }),
+      );
     });
 }
 
@@ -57,7 +66,9 @@ async function entryNodes(page: number, load: PageLoader, context: EntryContext)
     return uniqueNames((await load(page)).map((entry) => entryNode(entry, context)));
   } catch (error) {
     if (!(error instanceof DecodeError)) throw error;
-    context.diagnostics.push(diagnostic('error', 'STABLE_UNREADABLE', `entries cannot be read: ${error.message}`, context.path));
+    context.diagnostics.push(
+      diagnostic('error', 'STABLE_UNREADABLE', `entries cannot be read: ${error.message}`, context.path),
+    );
     return [{ name: '(unreadable)', kind: 'record', size: 0, attrs: { error: error.message }, note: error.message }];
   }
 }
@@ -67,7 +78,14 @@ function entryNode(entry: StoredEntry, context: EntryContext): TreeNode {
   const value = decoded(entry.value, 'value', attrs, context);
   const key = entry.key === undefined ? undefined : decoded(entry.key, 'key', attrs, context);
   const name = entry.name ?? (key === undefined ? String(entry.index) : key.text.slice(0, NAME_CHARS) || '(empty key)');
-  return { name, kind: 'record', size: entry.value.length, content: new BytesSource(entry.value), attrs, note: value.text.slice(0, NAME_CHARS) };
+  return {
+    name,
+    kind: 'record',
+    size: entry.value.length,
+    content: new BytesSource(entry.value),
+    attrs,
+    note: value.text.slice(0, NAME_CHARS),
+  };
 }
 
 /** Sets `<role>` and `<role>_encoding` (and `<role>_problem`) attributes from the decoded bytes. */

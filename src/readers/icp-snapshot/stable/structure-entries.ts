@@ -20,13 +20,22 @@ const LOG_ENTRIES = 32;
  * has none to show (a Log's data memory is listed under its index memory). `logData` is the memory
  * paired with a Log index.
  */
-export function structureEntries(structure: StructureInfo, memory: Source, context: EntryContext, logData?: Source): FolderLoader | undefined {
+export function structureEntries(
+  structure: StructureInfo,
+  memory: Source,
+  context: EntryContext,
+  logData?: Source,
+): FolderLoader | undefined {
   const header = structure.header;
   switch (structure.kind) {
     case 'BTreeMap':
       return isMetaRecord(header.allocator) ? btreeEntries(header, header.allocator, memory, context) : undefined;
     case 'Cell':
-      return pagedEntries(1, async () => [{ index: 0, name: 'value', value: await readValue(memory, CELL_VALUE, count(header.value_len)) }], context);
+      return pagedEntries(
+        1,
+        async () => [{ index: 0, name: 'value', value: await readValue(memory, CELL_VALUE, count(header.value_len)) }],
+        context,
+      );
     case 'Vec':
     case 'MinHeap':
       return vecEntries(header, memory, context);
@@ -40,7 +49,9 @@ export function structureEntries(structure: StructureInfo, memory: Source, conte
 function btreeEntries(header: MetaRecord, allocator: MetaRecord, memory: Source, context: EntryContext): FolderLoader {
   const layout = {
     pageSize: count(allocator.allocation_size),
-    ...(header.max_key_size !== undefined ? { maxKeySize: count(header.max_key_size), maxValueSize: count(header.max_value_size) } : {}),
+    ...(header.max_key_size !== undefined
+      ? { maxKeySize: count(header.max_key_size), maxValueSize: count(header.max_value_size) }
+      : {}),
   };
   const walker = new BTreeWalker(new BlockCache(memory), layout, count(header.root_addr), limits.entriesPerPage);
   const load = async (page: number): Promise<StoredEntry[]> =>
@@ -57,8 +68,12 @@ function vecEntries(header: MetaRecord, memory: Source, context: EntryContext): 
   const load = (page: number): Promise<StoredEntry[]> =>
     entriesOfPage(page, total, async (index) => {
       const at = VEC_ELEMENTS + index * slot;
-      const length = prefix === 0 ? maxSize : new LittleEndian(await readFully(memory, at, prefix)).bytes.reduceRight((sum, byte) => sum * 256 + byte, 0);
-      if (length > maxSize) throw new DecodeError(`element ${index} is ${length} bytes long, more than the maximum ${maxSize}`);
+      const length =
+        prefix === 0
+          ? maxSize
+          : new LittleEndian(await readFully(memory, at, prefix)).bytes.reduceRight((sum, byte) => sum * 256 + byte, 0);
+      if (length > maxSize)
+        throw new DecodeError(`element ${index} is ${length} bytes long, more than the maximum ${maxSize}`);
       return { index, value: await readValue(memory, at + prefix, length) };
     });
   return pagedEntries(total, load, context);
@@ -91,7 +106,8 @@ export async function candidBlobEntries(memory: Source, context: EntryContext): 
   const decoded = decodeDidl(bytes, context.names);
   if (!decoded.ok) {
     // A value longer than the limit fails as if truncated; say which it was.
-    const cut = bytes.length < memory.size ? ` (only the first ${bytes.length} bytes were read: the stableNodeBytes limit)` : '';
+    const cut =
+      bytes.length < memory.size ? ` (only the first ${bytes.length} bytes were read: the stableNodeBytes limit)` : '';
     const message = `the memory starts with DIDL but is not valid Candid: ${decoded.error}${cut}`;
     context.diagnostics.push(diagnostic('warning', 'STABLE_CANDID_UNDECODABLE', message, context.path));
     return undefined;
@@ -100,7 +116,11 @@ export async function candidBlobEntries(memory: Source, context: EntryContext): 
   return pagedEntries(1, async () => [{ index: 0, name: 'candid', value }], context);
 }
 
-async function entriesOfPage(page: number, total: number, read: (index: number) => Promise<StoredEntry>): Promise<StoredEntry[]> {
+async function entriesOfPage(
+  page: number,
+  total: number,
+  read: (index: number) => Promise<StoredEntry>,
+): Promise<StoredEntry[]> {
   const first = page * limits.entriesPerPage;
   const last = Math.min(total, first + limits.entriesPerPage);
   const entries: StoredEntry[] = [];
@@ -109,9 +129,11 @@ async function entriesOfPage(page: number, total: number, read: (index: number) 
 }
 
 async function readValue(memory: Source, offset: number, length: number): Promise<Uint8Array> {
-  if (length > limits.stableNodeBytes) throw new DecodeError(`a value of ${length} bytes is larger than ${limits.stableNodeBytes}`);
+  if (length > limits.stableNodeBytes)
+    throw new DecodeError(`a value of ${length} bytes is larger than ${limits.stableNodeBytes}`);
   const bytes = await readFully(memory, offset, length);
-  if (bytes.length < length) throw new DecodeError(`a value of ${length} bytes at offset ${offset} runs past the end of the memory`);
+  if (bytes.length < length)
+    throw new DecodeError(`a value of ${length} bytes at offset ${offset} runs past the end of the memory`);
   return bytes;
 }
 

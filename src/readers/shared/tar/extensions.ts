@@ -34,12 +34,24 @@ function parsePaxRecords(payload: Uint8Array, offset: number, diagnostics: Diagn
   let pos = 0;
   while (pos < payload.length && payload[pos] !== 0) {
     if (records.size >= MAX_PAX_RECORDS) {
-      diagnostics.push(diagnostic('warning', 'TAR_EXTENSION_TOO_LARGE', `PAX header at offset ${offset}: more than ${MAX_PAX_RECORDS} records; the rest ignored`));
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'TAR_EXTENSION_TOO_LARGE',
+          `PAX header at offset ${offset}: more than ${MAX_PAX_RECORDS} records; the rest ignored`,
+        ),
+      );
       break;
     }
     const record = readRecord(payload, pos);
     if (record === null) {
-      diagnostics.push(diagnostic('warning', 'TAR_BAD_PAX_RECORD', `PAX header at offset ${offset}: malformed record at byte ${pos} of its data; skipped`));
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'TAR_BAD_PAX_RECORD',
+          `PAX header at offset ${offset}: malformed record at byte ${pos} of its data; skipped`,
+        ),
+      );
       const newline = payload.indexOf(NEWLINE, pos);
       if (newline < 0) break;
       pos = newline + 1;
@@ -96,7 +108,8 @@ export class ExtensionState {
       return;
     }
     this.start ??= headerOffset;
-    if (type === 'x') for (const [key, value] of parsePaxRecords(payload, headerOffset, diagnostics)) this.locals.set(key, value);
+    if (type === 'x')
+      for (const [key, value] of parsePaxRecords(payload, headerOffset, diagnostics)) this.locals.set(key, value);
     else if (type === 'L') this.longName = decodeName(cString(payload));
     else this.longLink = decodeName(cString(payload));
   }
@@ -104,7 +117,13 @@ export class ExtensionState {
   private addGlobals(records: PaxRecords, headerOffset: number, diagnostics: Diagnostic[]): void {
     for (const [key, value] of records) {
       if (this.globals.size >= MAX_PAX_RECORDS && !this.globals.has(key)) {
-        diagnostics.push(diagnostic('warning', 'TAR_EXTENSION_TOO_LARGE', `PAX global header at offset ${headerOffset}: more than ${MAX_PAX_RECORDS} global records; the rest ignored`));
+        diagnostics.push(
+          diagnostic(
+            'warning',
+            'TAR_EXTENSION_TOO_LARGE',
+            `PAX global header at offset ${headerOffset}: more than ${MAX_PAX_RECORDS} global records; the rest ignored`,
+          ),
+        );
         return;
       }
       this.globals.set(key, value);
@@ -127,7 +146,8 @@ export class ExtensionState {
   entry(header: TarHeader, headerOffset: number, diagnostics: Diagnostic[]): TarEntry {
     const records = this.effectiveRecords();
     const text = (key: string): string | undefined => records.get(key)?.text;
-    const count = (key: string, fallback: number): number => paxCount(text(key), key, fallback, headerOffset, diagnostics);
+    const count = (key: string, fallback: number): number =>
+      paxCount(text(key), key, fallback, headerOffset, diagnostics);
     const path = text('path') ?? this.longName ?? header.name;
     const linkTarget = text('linkpath') ?? this.longLink ?? header.linkname;
     const kind = entryKind(header.typeflag, path);
@@ -149,7 +169,8 @@ export class ExtensionState {
       format: header.format,
     };
     if (kind === 'hardlink' || kind === 'symlink') entry.linkTarget = linkTarget;
-    if (kind === 'chardev' || kind === 'blockdev') Object.assign(entry, { devMajor: header.devMajor, devMinor: header.devMinor });
+    if (kind === 'chardev' || kind === 'blockdev')
+      Object.assign(entry, { devMajor: header.devMajor, devMinor: header.devMinor });
     this.discard();
     return entry;
   }
@@ -167,10 +188,22 @@ export class ExtensionState {
 
 const NO_RECORDS: PaxRecords = new Map();
 
-function paxCount(value: string | undefined, key: string, fallback: number, offset: number, diagnostics: Diagnostic[]): number {
+function paxCount(
+  value: string | undefined,
+  key: string,
+  fallback: number,
+  offset: number,
+  diagnostics: Diagnostic[],
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) {
-    diagnostics.push(diagnostic('warning', 'TAR_BAD_PAX_RECORD', `member at offset ${offset}: PAX ${key} "${value.slice(0, 40)}" is not a number; header value kept`));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'TAR_BAD_PAX_RECORD',
+        `member at offset ${offset}: PAX ${key} "${value.slice(0, 40)}" is not a number; header value kept`,
+      ),
+    );
     return fallback;
   }
   const digits = value.replace(/^0+(?=\d)/, '');
@@ -183,7 +216,13 @@ function paxTime(value: string | undefined, offset: number, diagnostics: Diagnos
   if (value === undefined) return undefined;
   const match = /^(-?)0*(\d{1,20})(?:\.(\d*))?$/.exec(value);
   if (!match) {
-    diagnostics.push(diagnostic('warning', 'TAR_BAD_PAX_RECORD', `member at offset ${offset}: PAX mtime "${value.slice(0, 40)}" is not a time; header value kept`));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'TAR_BAD_PAX_RECORD',
+        `member at offset ${offset}: PAX mtime "${value.slice(0, 40)}" is not a time; header value kept`,
+      ),
+    );
     return undefined;
   }
   const [, sign = '', seconds = '0', fraction = ''] = match;

@@ -118,14 +118,17 @@ export function cString(bytes: Uint8Array): Uint8Array {
 export function decodeHeader(block: Uint8Array, offset: number, diagnostics: Diagnostic[]): TarHeader {
   const format = headerFormat(block);
   const field = (start: number, length: number): Uint8Array => block.subarray(start, start + length);
-  const text = (start: number, length: number): string => (format === 'v7' ? '' : decodeName(cString(field(start, length))));
+  const text = (start: number, length: number): string =>
+    format === 'v7' ? '' : decodeName(cString(field(start, length)));
   const count = (start: number, length: number, label: string): number => {
     const value = format === 'v7' && start >= 257 ? 0n : parseNumeric(field(start, length));
     return toCount(value, label, offset, diagnostics);
   };
   const typeflag = String.fromCharCode(block[156] ?? 0);
   return {
-    name: decodeName(joinPrefix(format === 'ustar' ? cString(field(345, 155)) : new Uint8Array(0), cString(field(0, 100)))),
+    name: decodeName(
+      joinPrefix(format === 'ustar' ? cString(field(345, 155)) : new Uint8Array(0), cString(field(0, 100))),
+    ),
     typeflag,
     mode: count(100, 8, 'mode') & 0o7777,
     uid: count(108, 8, 'uid'),
@@ -154,15 +157,25 @@ function joinPrefix(prefix: Uint8Array, name: Uint8Array): Uint8Array {
 /** A count (size, id, mode, device number): negative, unreadable or unrepresentable values are reported. */
 export function toCount(value: bigint | null, label: string, offset: number, diagnostics: Diagnostic[]): number {
   if (value === null) {
-    diagnostics.push(diagnostic('warning', 'TAR_BAD_NUMBER', `header at offset ${offset}: ${label} is not a number; read as 0`));
+    diagnostics.push(
+      diagnostic('warning', 'TAR_BAD_NUMBER', `header at offset ${offset}: ${label} is not a number; read as 0`),
+    );
     return 0;
   }
   if (value < 0n) {
-    diagnostics.push(diagnostic('warning', 'TAR_BAD_NUMBER', `header at offset ${offset}: ${label} is negative (${value}); read as 0`));
+    diagnostics.push(
+      diagnostic('warning', 'TAR_BAD_NUMBER', `header at offset ${offset}: ${label} is negative (${value}); read as 0`),
+    );
     return 0;
   }
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    diagnostics.push(diagnostic('warning', 'TAR_BAD_NUMBER', `header at offset ${offset}: ${label} ${value} is too large; read as ${Number.MAX_SAFE_INTEGER}`));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'TAR_BAD_NUMBER',
+        `header at offset ${offset}: ${label} ${value} is too large; read as ${Number.MAX_SAFE_INTEGER}`,
+      ),
+    );
     return Number.MAX_SAFE_INTEGER;
   }
   return Number(value);
@@ -172,7 +185,9 @@ export function toCount(value: bigint | null, label: string, offset: number, dia
 function mtimeField(field: Uint8Array, offset: number, diagnostics: Diagnostic[]): bigint {
   const value = parseNumeric(field);
   if (value !== null) return value;
-  diagnostics.push(diagnostic('warning', 'TAR_BAD_NUMBER', `header at offset ${offset}: mtime is not a number; read as 0`));
+  diagnostics.push(
+    diagnostic('warning', 'TAR_BAD_NUMBER', `header at offset ${offset}: mtime is not a number; read as 0`),
+  );
   return 0n;
 }
 
@@ -181,5 +196,9 @@ export function looksLikeTar(head: Uint8Array): boolean {
   if (head.length < BLOCK || isZeroBlock(head) || !checksumMatches(head)) return false;
   if (headerFormat(head) !== 'v7') return true;
   const name = cString(head.subarray(0, 100));
-  return name.length > 0 && name.every((byte) => byte >= 0x20 && byte !== 0x7f) && parseOctal(head.subarray(124, 136)) !== null;
+  return (
+    name.length > 0 &&
+    name.every((byte) => byte >= 0x20 && byte !== 0x7f) &&
+    parseOctal(head.subarray(124, 136)) !== null
+  );
 }

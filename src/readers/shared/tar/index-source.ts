@@ -23,7 +23,8 @@ class WindowReader {
   /** `length` bytes at `offset`, fewer only at the end of the source. */
   async bytes(offset: number, length: number): Promise<Uint8Array> {
     const end = this.start + this.window.length;
-    if (offset >= this.start && offset + length <= end) return this.window.subarray(offset - this.start, offset - this.start + length);
+    if (offset >= this.start && offset + length <= end)
+      return this.window.subarray(offset - this.start, offset - this.start + length);
     const contiguous = this.request > 0 && offset >= this.start && offset <= end;
     this.request = contiguous ? Math.min(this.request * 2, MAX_WINDOW) : MIN_WINDOW;
     this.start = offset;

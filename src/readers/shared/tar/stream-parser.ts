@@ -37,14 +37,16 @@ export class TarStreamParser {
 
   end(): TarIndex {
     const need = this.walker.need;
-    const partial = need.kind === 'block' || need.kind === 'payload' ? this.buffer.subarray(0, this.received) : undefined;
+    const partial =
+      need.kind === 'block' || need.kind === 'payload' ? this.buffer.subarray(0, this.received) : undefined;
     return this.walker.finish(this.received, partial);
   }
 
   private passData(need: { length: number; padded: number; entry?: TarEntry }, chunk: Uint8Array, pos: number): number {
     const take = Math.min(need.padded - this.received, chunk.length - pos);
     const dataLeft = need.length - this.received;
-    if (need.entry && this.onData && dataLeft > 0) this.onData(need.entry, chunk.subarray(pos, pos + Math.min(take, dataLeft)));
+    if (need.entry && this.onData && dataLeft > 0)
+      this.onData(need.entry, chunk.subarray(pos, pos + Math.min(take, dataLeft)));
     this.received += take;
     if (this.received === need.padded) {
       this.received = 0;

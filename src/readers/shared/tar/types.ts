@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../../../model/diagnostics.js';
 import type { Instant } from '../../../model/metadata.js';
 
-export type TarEntryKind = 'file' | 'hardlink' | 'symlink' | 'chardev' | 'blockdev' | 'dir' | 'fifo' | 'sparse' | 'unknown';
+export type TarEntryKind =
+  'file' | 'hardlink' | 'symlink' | 'chardev' | 'blockdev' | 'dir' | 'fifo' | 'sparse' | 'unknown';
 
 /** One member as the archive describes it, after PAX and GNU extension records are applied. */
 export interface TarEntry {

@@ -55,11 +55,17 @@ export class TarWalker {
     if (this.sparseEntry) return this.sparseBlock(bytes);
     if (isZeroBlock(bytes)) return this.zeroBlock(at);
     if (this.zeroAt !== undefined) {
-      this.warn('TAR_LONE_ZERO_BLOCK', `a single zero block at offset ${this.zeroAt} is followed by more headers; reading on`);
+      this.warn(
+        'TAR_LONE_ZERO_BLOCK',
+        `a single zero block at offset ${this.zeroAt} is followed by more headers; reading on`,
+      );
       this.zeroAt = undefined;
     }
     if (!checksumMatches(bytes)) {
-      this.error('TAR_BAD_CHECKSUM', `header at offset ${at} has a bad checksum; nothing after it can be trusted, reading stops`);
+      this.error(
+        'TAR_BAD_CHECKSUM',
+        `header at offset ${at} has a bad checksum; nothing after it can be trusted, reading stops`,
+      );
       return this.stop(at);
     }
     const header = decodeHeader(bytes, at, this.diagnostics);
@@ -92,7 +98,10 @@ export class TarWalker {
       this.offset += bytes.length;
       return;
     }
-    this.warn('TAR_TRAILING_GARBAGE', `non-zero bytes after the end-of-archive marker, the first at offset ${this.offset + first}`);
+    this.warn(
+      'TAR_TRAILING_GARBAGE',
+      `non-zero bytes after the end-of-archive marker, the first at offset ${this.offset + first}`,
+    );
     this.need = { kind: 'done' };
   }
 
@@ -109,7 +118,10 @@ export class TarWalker {
     if (this.zeroAt === undefined) {
       this.zeroAt = at;
       if (this.extensions.pending) {
-        this.warn('TAR_DANGLING_EXTENSION', `extension header at offset ${this.extensions.memberStart} is followed by the end of the archive, not by a member`);
+        this.warn(
+          'TAR_DANGLING_EXTENSION',
+          `extension header at offset ${this.extensions.memberStart} is followed by the end of the archive, not by a member`,
+        );
         this.extensions.discard();
       }
       return;
@@ -122,7 +134,10 @@ export class TarWalker {
   private startExtension(type: ExtensionType, size: number, at: number): void {
     // PAX and GNU long-name payloads are read whole; real ones are a few hundred bytes.
     if (size > limits.pathBytes) {
-      this.error('TAR_EXTENSION_TOO_LARGE', `extension header '${type}' at offset ${at} claims ${size} bytes (limit pathBytes=${limits.pathBytes}); skipped`);
+      this.error(
+        'TAR_EXTENSION_TOO_LARGE',
+        `extension header '${type}' at offset ${at} claims ${size} bytes (limit pathBytes=${limits.pathBytes}); skipped`,
+      );
       this.extensions.skip(type, at);
       this.extension = { type, at };
       this.need = { kind: 'data', length: size, padded: padded(size) };
@@ -155,7 +170,8 @@ export class TarWalker {
   }
 
   private expectData(entry: TarEntry): void {
-    this.need = entry.size === 0 ? { kind: 'block' } : { kind: 'data', length: entry.size, padded: padded(entry.size), entry };
+    this.need =
+      entry.size === 0 ? { kind: 'block' } : { kind: 'data', length: entry.size, padded: padded(entry.size), entry };
   }
 
   private stop(at: number): void {
@@ -168,7 +184,10 @@ export class TarWalker {
     const at = this.offset;
     if (need.kind === 'payload' || (need.kind === 'data' && !need.entry)) {
       const header = this.extension?.at ?? at;
-      return this.error('TAR_TRUNCATED', `archive ends inside the extension header at offset ${header}: ${Math.max(0, need.length - received)} of its ${need.length} bytes missing`);
+      return this.error(
+        'TAR_TRUNCATED',
+        `archive ends inside the extension header at offset ${header}: ${Math.max(0, need.length - received)} of its ${need.length} bytes missing`,
+      );
     }
     if (need.kind === 'data' && need.entry) return this.truncatedData(need.entry, need.length, received);
     if (need.kind !== 'block') return;
@@ -177,24 +196,41 @@ export class TarWalker {
       return this.error('TAR_TRUNCATED', `archive ends inside the sparse map of ${path} at offset ${at}`, path);
     }
     if (partial.some((byte) => byte !== 0)) {
-      return this.error('TAR_TRUNCATED', `archive ends inside the header at offset ${at}: ${BLOCK - received} of 512 bytes missing`);
+      return this.error(
+        'TAR_TRUNCATED',
+        `archive ends inside the header at offset ${at}: ${BLOCK - received} of 512 bytes missing`,
+      );
     }
     if (this.extensions.pending) {
-      return this.error('TAR_TRUNCATED', `archive ends after the extension header at offset ${this.extensions.memberStart}, before the member it describes`);
+      return this.error(
+        'TAR_TRUNCATED',
+        `archive ends after the extension header at offset ${this.extensions.memberStart}, before the member it describes`,
+      );
     }
     const lone = this.zeroAt === undefined ? '' : ` (only one zero block, at offset ${this.zeroAt})`;
-    this.warn('TAR_NO_END_MARKER', `archive ends at offset ${at + received} without the two zero blocks that close a tar${lone}`);
+    this.warn(
+      'TAR_NO_END_MARKER',
+      `archive ends at offset ${at + received} without the two zero blocks that close a tar${lone}`,
+    );
   }
 
   /** The member is kept with the data that is there, so what survived can still be listed and read. */
   private truncatedData(entry: TarEntry, length: number, received: number): void {
     const { path } = entry;
     if (received >= length) {
-      this.error('TAR_TRUNCATED', `archive ends in the padding after the data of ${path} (offset ${this.offset + received})`, path);
+      this.error(
+        'TAR_TRUNCATED',
+        `archive ends in the padding after the data of ${path} (offset ${this.offset + received})`,
+        path,
+      );
       return;
     }
     entry.size = received;
-    this.error('TAR_TRUNCATED', `${path} is cut short: ${length} bytes declared, ${received} present, ${length - received} missing (data at offset ${entry.dataOffset})`, path);
+    this.error(
+      'TAR_TRUNCATED',
+      `${path} is cut short: ${length} bytes declared, ${received} present, ${length - received} missing (data at offset ${entry.dataOffset})`,
+      path,
+    );
   }
 
   private warn(code: string, message: string, path?: string): void {

@@ -29,7 +29,13 @@ export async function indexZip(source: Source): Promise<ZipIndex> {
   const diagnostics: Diagnostic[] = [];
   const end = await findEnd(source, diagnostics);
   if (!end) {
-    diagnostics.push(diagnostic('error', 'ZIP_NO_CENTRAL_DIRECTORY', 'no end-of-central-directory record: the zip is truncated or damaged; entries were recovered from local headers'));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ZIP_NO_CENTRAL_DIRECTORY',
+        'no end-of-central-directory record: the zip is truncated or damaged; entries were recovered from local headers',
+      ),
+    );
     const entries = await scanLocalHeaders(source, diagnostics);
     return { entries, diagnostics, centralDirectory: false, zip64: entries.some((entry) => entry.zip64), comment: '' };
   }
@@ -38,7 +44,13 @@ export async function indexZip(source: Source): Promise<ZipIndex> {
     const recovered = await recoverFromLocalHeaders(source, entries.length);
     if (recovered) {
       diagnostics.push(...recovered.diagnostics);
-      return { entries: recovered.entries, diagnostics, centralDirectory: false, zip64: recovered.entries.some((entry) => entry.zip64), comment: end.comment };
+      return {
+        entries: recovered.entries,
+        diagnostics,
+        centralDirectory: false,
+        zip64: recovered.entries.some((entry) => entry.zip64),
+        comment: end.comment,
+      };
     }
   }
   return { entries, diagnostics, centralDirectory: true, zip64: end.zip64, comment: end.comment };
@@ -48,7 +60,10 @@ export async function indexZip(source: Source): Promise<ZipIndex> {
  * A central directory that misplaced or lost members (a shifted offset, damaged records) says less
  * than the local headers still can; the scan is used only when it finds more.
  */
-async function recoverFromLocalHeaders(source: Source, listed: number): Promise<{ entries: ZipEntry[]; diagnostics: Diagnostic[] } | undefined> {
+async function recoverFromLocalHeaders(
+  source: Source,
+  listed: number,
+): Promise<{ entries: ZipEntry[]; diagnostics: Diagnostic[] } | undefined> {
   const diagnostics: Diagnostic[] = [];
   const entries = await scanLocalHeaders(source, diagnostics);
   if (entries.length <= listed) return undefined;
@@ -71,7 +86,14 @@ async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRe
       comment: utf8.decode(tail.subarray(at + END_SIZE, at + END_SIZE + commentLength)),
       zip64: false,
     };
-    if (view.getUint16(at + 4, true) !== 0) diagnostics.push(diagnostic('error', 'ZIP_MULTI_DISK', 'the zip is one part of a split (multi-disk) archive; only this part is listed'));
+    if (view.getUint16(at + 4, true) !== 0)
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'ZIP_MULTI_DISK',
+          'the zip is one part of a split (multi-disk) archive; only this part is listed',
+        ),
+      );
     const locatorAt = at - LOCATOR_SIZE;
     if (locatorAt >= 0 && view.getUint32(locatorAt, true) === SIGNATURES.zip64Locator) {
       return zip64End(source, Number(view.getBigUint64(locatorAt + 8, true)), record, diagnostics);
@@ -81,11 +103,22 @@ async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRe
   return undefined;
 }
 
-async function zip64End(source: Source, offset: number, fallback: EndRecord, diagnostics: Diagnostic[]): Promise<EndRecord> {
+async function zip64End(
+  source: Source,
+  offset: number,
+  fallback: EndRecord,
+  diagnostics: Diagnostic[],
+): Promise<EndRecord> {
   const bytes = await source.read(offset, 56);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 56 || view.getUint32(0, true) !== SIGNATURES.zip64End) {
-    diagnostics.push(diagnostic('error', 'ZIP64_END_MISSING', `the zip64 locator points at byte ${offset}, where no zip64 end record is; using the classic end record`));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ZIP64_END_MISSING',
+        `the zip64 locator points at byte ${offset}, where no zip64 end record is; using the classic end record`,
+      ),
+    );
     return fallback;
   }
   return {
@@ -99,7 +132,13 @@ async function zip64End(source: Source, offset: number, fallback: EndRecord, dia
 
 async function readDirectory(source: Source, end: EndRecord, diagnostics: Diagnostic[]): Promise<ZipEntry[]> {
   if (end.directoryOffset + end.directorySize > source.size) {
-    diagnostics.push(diagnostic('error', 'ZIP_TRUNCATED', `the central directory should end at byte ${end.directoryOffset + end.directorySize} but the file has ${source.size} bytes`));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ZIP_TRUNCATED',
+        `the central directory should end at byte ${end.directoryOffset + end.directorySize} but the file has ${source.size} bytes`,
+      ),
+    );
   }
   const directory = await source.read(end.directoryOffset, Math.min(end.directorySize, source.size));
   const view = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
@@ -120,12 +159,25 @@ async function readDirectory(source: Source, end: EndRecord, diagnostics: Diagno
     at = next;
   }
   if (entries.length !== end.entries) {
-    diagnostics.push(diagnostic('error', 'ZIP_DIRECTORY_DAMAGED', `the end record announces ${end.entries} entries but the central directory holds ${entries.length} readable ones`));
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ZIP_DIRECTORY_DAMAGED',
+        `the end record announces ${end.entries} entries but the central directory holds ${entries.length} readable ones`,
+      ),
+    );
   }
   return entries;
 }
 
-function centralEntry(view: DataView, bytes: Uint8Array, at: number, nameLength: number, extraLength: number, diagnostics: Diagnostic[]): ZipEntry {
+function centralEntry(
+  view: DataView,
+  bytes: Uint8Array,
+  at: number,
+  nameLength: number,
+  extraLength: number,
+  diagnostics: Diagnostic[],
+): ZipEntry {
   const nameStart = at + CENTRAL_SIZE;
   const name = utf8.decode(bytes.subarray(nameStart, nameStart + nameLength));
   const madeOnUnix = view.getUint8(at + 5) === 3;
@@ -144,6 +196,11 @@ function centralEntry(view: DataView, bytes: Uint8Array, at: number, nameLength:
     zip64: false,
     ...(madeOnUnix && unixMode !== 0 ? { mode: unixMode & 0o7777 } : {}),
   };
-  applyZip64Extra(entry, bytes.subarray(nameStart + nameLength, nameStart + nameLength + extraLength), isSaturated(view.getUint16(at + 34, true), 2), diagnostics);
+  applyZip64Extra(
+    entry,
+    bytes.subarray(nameStart + nameLength, nameStart + nameLength + extraLength),
+    isSaturated(view.getUint16(at + 34, true), 2),
+    diagnostics,
+  );
   return entry;
 }

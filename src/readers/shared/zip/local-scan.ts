@@ -16,7 +16,11 @@ export interface LocalHeader {
 }
 
 /** The local header at `offset`, or undefined when there is none (or it is cut off). */
-export async function readLocalHeader(source: Source, offset: number, diagnostics: Diagnostic[]): Promise<LocalHeader | undefined> {
+export async function readLocalHeader(
+  source: Source,
+  offset: number,
+  diagnostics: Diagnostic[],
+): Promise<LocalHeader | undefined> {
   const fixed = await source.read(offset, LOCAL_SIZE);
   if (fixed.length < LOCAL_SIZE) return undefined;
   const view = new DataView(fixed.buffer, fixed.byteOffset, fixed.byteLength);
@@ -45,7 +49,11 @@ export async function readLocalHeader(source: Source, offset: number, diagnostic
 
 /** The warning for a zip listed only up to `limits.zipEntries` members, from either index. */
 export function tooManyEntries(): Diagnostic {
-  return diagnostic('warning', 'TOO_MANY_ENTRIES', `more than ${limits.zipEntries} zip entries; only the first ${limits.zipEntries} are listed`);
+  return diagnostic(
+    'warning',
+    'TOO_MANY_ENTRIES',
+    `more than ${limits.zipEntries} zip entries; only the first ${limits.zipEntries} are listed`,
+  );
 }
 
 /** Walks local headers front to back; stops at the first member whose data is cut off or whose size is only in a trailing descriptor. */
@@ -61,11 +69,25 @@ export async function scanLocalHeaders(source: Source, diagnostics: Diagnostic[]
     }
     const end = header.dataOffset + header.entry.compressedSize;
     if (header.sizesLater) {
-      diagnostics.push(diagnostic('warning', 'ZIP_RECOVERY_STOPPED', `${header.entry.name} keeps its sizes after its data; members after it cannot be recovered without a central directory`, header.entry.name));
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'ZIP_RECOVERY_STOPPED',
+          `${header.entry.name} keeps its sizes after its data; members after it cannot be recovered without a central directory`,
+          header.entry.name,
+        ),
+      );
       break;
     }
     if (end > source.size) {
-      diagnostics.push(diagnostic('error', 'ZIP_TRUNCATED', `${header.entry.name} is cut off: its data should end at byte ${end} but the file has ${source.size} bytes`, header.entry.name));
+      diagnostics.push(
+        diagnostic(
+          'error',
+          'ZIP_TRUNCATED',
+          `${header.entry.name} is cut off: its data should end at byte ${end} but the file has ${source.size} bytes`,
+          header.entry.name,
+        ),
+      );
       break;
     }
     entries.push(header.entry);

@@ -8,12 +8,22 @@ import { InflatedSource } from '../inflated-source.js';
 import { readLocalHeader } from './local-scan.js';
 import type { ZipEntry } from './types.js';
 
-const METHOD_NAMES: Record<number, string> = { 1: 'shrink', 6: 'implode', 9: 'deflate64', 12: 'bzip2', 14: 'lzma', 93: 'zstd', 95: 'xz', 99: 'AES' };
+const METHOD_NAMES: Record<number, string> = {
+  1: 'shrink',
+  6: 'implode',
+  9: 'deflate64',
+  12: 'bzip2',
+  14: 'lzma',
+  93: 'zstd',
+  95: 'xz',
+  99: 'AES',
+};
 
 /** Why a member's bytes cannot be read, or undefined when they can. */
 export function unreadableReason(entry: ZipEntry): string | undefined {
   if (entry.encrypted || entry.method === 99) return 'encrypted';
-  if (entry.method !== 0 && entry.method !== 8) return `compressed with ${METHOD_NAMES[entry.method] ?? `method ${entry.method}`}, which is not supported`;
+  if (entry.method !== 0 && entry.method !== 8)
+    return `compressed with ${METHOD_NAMES[entry.method] ?? `method ${entry.method}`}, which is not supported`;
   return undefined;
 }
 
@@ -39,11 +49,13 @@ export class ZipMemberSource implements Source {
     const wanted = Math.max(0, Math.min(length, this.size - offset));
     if (offset < 0 || wanted === 0) return new Uint8Array(0);
     const bytes = await this.readData(offset, wanted);
-    if (bytes.length < wanted) throw this.failure(`holds ${offset + bytes.length} bytes where the directory says ${this.size}`);
+    if (bytes.length < wanted)
+      throw this.failure(`holds ${offset + bytes.length} bytes where the directory says ${this.size}`);
     if (offset === this.checkedUpTo) {
       this.crc = crc32(bytes, this.crc);
       this.checkedUpTo += bytes.length;
-      if (this.checkedUpTo === this.size && this.crc >>> 0 !== this.entry.crc32) throw this.failure(crcMessage(this.crc, this.entry.crc32));
+      if (this.checkedUpTo === this.size && this.crc >>> 0 !== this.entry.crc32)
+        throw this.failure(crcMessage(this.crc, this.entry.crc32));
     }
     return bytes;
   }
@@ -75,7 +87,8 @@ function memberLimits(entry: ZipEntry): { maxOutputBytes: number; maxRatio: numb
 async function compressedData(archive: Source, entry: ZipEntry): Promise<Source> {
   const header = await readLocalHeader(archive, entry.localOffset, []);
   if (!header) throw new DecompressionError('DECOMPRESS_TRUNCATED', `has no local header at byte ${entry.localOffset}`);
-  if (header.dataOffset + entry.compressedSize > archive.size) throw new DecompressionError('DECOMPRESS_TRUNCATED', `is cut off at byte ${archive.size}`);
+  if (header.dataOffset + entry.compressedSize > archive.size)
+    throw new DecompressionError('DECOMPRESS_TRUNCATED', `is cut off at byte ${archive.size}`);
   return new SliceSource(archive, header.dataOffset, entry.compressedSize);
 }
 
@@ -90,15 +103,46 @@ function crcMessage(actual: number, expected: number): string {
  */
 export async function checkMember(archive: Source, entry: ZipEntry): Promise<Diagnostic[]> {
   const reason = unreadableReason(entry);
-  if (reason) return [diagnostic('warning', reason === 'encrypted' ? 'ZIP_ENCRYPTED' : 'ZIP_UNSUPPORTED_METHOD', `${entry.name} is ${reason}; its bytes cannot be checked`, entry.name)];
+  if (reason)
+    return [
+      diagnostic(
+        'warning',
+        reason === 'encrypted' ? 'ZIP_ENCRYPTED' : 'ZIP_UNSUPPORTED_METHOD',
+        `${entry.name} is ${reason}; its bytes cannot be checked`,
+        entry.name,
+      ),
+    ];
   const header = await readLocalHeader(archive, entry.localOffset, []);
-  if (!header) return [diagnostic('error', 'ZIP_LOCAL_HEADER', `${entry.name} has no local header at byte ${entry.localOffset}`, entry.name)];
+  if (!header)
+    return [
+      diagnostic(
+        'error',
+        'ZIP_LOCAL_HEADER',
+        `${entry.name} has no local header at byte ${entry.localOffset}`,
+        entry.name,
+      ),
+    ];
   const problems: Diagnostic[] = [];
-  if (header.entry.name !== entry.name) problems.push(diagnostic('error', 'ZIP_LOCAL_HEADER', `the local header of ${entry.name} names ${header.entry.name}`, entry.name));
+  if (header.entry.name !== entry.name)
+    problems.push(
+      diagnostic(
+        'error',
+        'ZIP_LOCAL_HEADER',
+        `the local header of ${entry.name} names ${header.entry.name}`,
+        entry.name,
+      ),
+    );
   // A zero-length deflate member (the 5.1 sample's directories) is empty, not corrupt: there is nothing to inflate.
-  if (entry.compressedSize === 0 && entry.size === 0) return entry.crc32 === 0 ? problems : [...problems, diagnostic('error', 'ZIP_CRC', `${entry.name} ${crcMessage(0, entry.crc32)}`, entry.name)];
+  if (entry.compressedSize === 0 && entry.size === 0)
+    return entry.crc32 === 0
+      ? problems
+      : [...problems, diagnostic('error', 'ZIP_CRC', `${entry.name} ${crcMessage(0, entry.crc32)}`, entry.name)];
   const data = new SliceSource(archive, header.dataOffset, entry.compressedSize);
-  if (header.dataOffset + entry.compressedSize > archive.size) return [...problems, diagnostic('error', 'ZIP_TRUNCATED', `${entry.name} is cut off at byte ${archive.size}`, entry.name)];
+  if (header.dataOffset + entry.compressedSize > archive.size)
+    return [
+      ...problems,
+      diagnostic('error', 'ZIP_TRUNCATED', `${entry.name} is cut off at byte ${archive.size}`, entry.name),
+    ];
   let crc = 0;
   let produced = 0;
   try {
@@ -112,7 +156,16 @@ export async function checkMember(archive: Source, entry: ZipEntry): Promise<Dia
     const code = error.code === 'DECOMPRESS_LIMIT' ? 'ZIP_LIMIT' : 'ZIP_CORRUPT';
     return [...problems, diagnostic('error', code, `${entry.name} ${error.message}`, entry.name)];
   }
-  if (produced !== entry.size) problems.push(diagnostic('error', 'ZIP_SIZE_MISMATCH', `${entry.name} inflates to ${produced} bytes; the directory says ${entry.size}`, entry.name));
-  else if (crc >>> 0 !== entry.crc32) problems.push(diagnostic('error', 'ZIP_CRC', `${entry.name} ${crcMessage(crc, entry.crc32)}`, entry.name));
+  if (produced !== entry.size)
+    problems.push(
+      diagnostic(
+        'error',
+        'ZIP_SIZE_MISMATCH',
+        `${entry.name} inflates to ${produced} bytes; the directory says ${entry.size}`,
+        entry.name,
+      ),
+    );
+  else if (crc >>> 0 !== entry.crc32)
+    problems.push(diagnostic('error', 'ZIP_CRC', `${entry.name} ${crcMessage(crc, entry.crc32)}`, entry.name));
   return problems;
 }

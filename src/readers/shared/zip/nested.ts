@@ -17,31 +17,63 @@ const NESTED_NAME = /\.(zip|b64zip|tar|tar\.gz|tgz|wgn)$/i;
  * open it on first expansion, to `limits.archiveDepth` levels. Deflated members are read into
  * memory once (random access into a deflate stream would re-inflate it for every seek).
  */
-export async function attachNestedArchives(root: TreeNode, diagnostics: Diagnostic[], depth: number, where = ''): Promise<void> {
+export async function attachNestedArchives(
+  root: TreeNode,
+  diagnostics: Diagnostic[],
+  depth: number,
+  where = '',
+): Promise<void> {
   const visit = async (node: TreeNode, path: string): Promise<void> => {
     for (const child of await childrenOf(node)) {
       const childPath = path ? `${path}/${child.name}` : child.name;
       if (child.kind === 'dir') await visit(child, childPath);
-      else if (child.content && NESTED_NAME.test(child.name)) lazyFolder(child, (raised) => nestedChildren(child, raised, depth + 1, where + childPath));
+      else if (child.content && NESTED_NAME.test(child.name))
+        lazyFolder(child, (raised) => nestedChildren(child, raised, depth + 1, where + childPath));
     }
   };
   await visit(root, '');
 }
 
-async function nestedChildren(node: TreeNode, diagnostics: Diagnostic[], depth: number, path: string): Promise<TreeNode[]> {
+async function nestedChildren(
+  node: TreeNode,
+  diagnostics: Diagnostic[],
+  depth: number,
+  path: string,
+): Promise<TreeNode[]> {
   if (depth > limits.archiveDepth) {
-    diagnostics.push(diagnostic('warning', 'ARCHIVE_DEPTH_LIMIT', `${path} is an archive nested ${depth} levels deep; the limit is ${limits.archiveDepth}, so it is not opened`, path));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'ARCHIVE_DEPTH_LIMIT',
+        `${path} is an archive nested ${depth} levels deep; the limit is ${limits.archiveDepth}, so it is not opened`,
+        path,
+      ),
+    );
     return [];
   }
   try {
     const bytes = await nestedBytes(node, path);
     if (!bytes) {
-      diagnostics.push(diagnostic('info', 'ARCHIVE_TOO_LARGE', `${path} is larger than ${limits.nestedArchiveBytes} bytes; it is not browsed inside`, path));
+      diagnostics.push(
+        diagnostic(
+          'info',
+          'ARCHIVE_TOO_LARGE',
+          `${path} is larger than ${limits.nestedArchiveBytes} bytes; it is not browsed inside`,
+          path,
+        ),
+      );
       return [];
     }
     return await openNested(bytes, diagnostics, depth, path);
   } catch (error) {
-    diagnostics.push(diagnostic('warning', 'ARCHIVE_UNREADABLE', `${path} cannot be opened as an archive: ${errorMessage(error)}`, path));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'ARCHIVE_UNREADABLE',
+        `${path} cannot be opened as an archive: ${errorMessage(error)}`,
+        path,
+      ),
+    );
     return [];
   }
 }
@@ -62,14 +94,18 @@ async function openNested(source: Source, diagnostics: Diagnostic[], depth: numb
   const head = await source.read(0, 4);
   if (looksLikeZip(head)) {
     const index = await indexZip(source);
-    diagnostics.push(...index.diagnostics.map((found) => ({ ...found, path: found.path ? `${path}/${found.path}` : path })));
+    diagnostics.push(
+      ...index.diagnostics.map((found) => ({ ...found, path: found.path ? `${path}/${found.path}` : path })),
+    );
     const tree = buildZipTree(index.entries, source, diagnostics, `${path}/`);
     await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`);
     return childrenOf(tree.root);
   }
   const tar = await openTarArchive(source);
   if (!tar) {
-    diagnostics.push(diagnostic('info', 'ARCHIVE_UNKNOWN', `${path} is neither a zip nor a tar; shown as a file`, path));
+    diagnostics.push(
+      diagnostic('info', 'ARCHIVE_UNKNOWN', `${path} is neither a zip nor a tar; shown as a file`, path),
+    );
     return [];
   }
   diagnostics.push(...[...tar.diagnostics, ...tar.index.diagnostics].map((found) => ({ ...found, path })));

@@ -20,14 +20,27 @@ export interface ZipTree {
  * The folders a zip describes. Directory entries are optional (some writers omit them), so folders
  * are derived from member paths either way; a later member of the same name wins, as on extraction.
  */
-export function buildZipTree(entries: readonly ZipEntry[], archive: Source, diagnostics: Diagnostic[], where = ''): ZipTree {
+export function buildZipTree(
+  entries: readonly ZipEntry[],
+  archive: Source,
+  diagnostics: Diagnostic[],
+  where = '',
+): ZipTree {
   const root: ZipNode = { name: '', kind: 'dir', size: 0, attrs: {} };
   const byPath = new Map<string, ZipNode>([['', root]]);
   const childMaps = new Map<ZipNode, Map<string, ZipNode>>([[root, new Map()]]);
   for (const entry of entries) {
     const { segments, escaped } = normaliseMemberPath(entry.name);
     const path = segments.join('/');
-    if (escaped) diagnostics.push(diagnostic('warning', 'ZIP_PATH_ESCAPE', `member ${where}${entry.name} points outside the archive root; shown as ${path || '/'}`, where + path));
+    if (escaped)
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'ZIP_PATH_ESCAPE',
+          `member ${where}${entry.name} points outside the archive root; shown as ${path || '/'}`,
+          where + path,
+        ),
+      );
     if (path === '') continue;
     const parent = ensureParents(segments.slice(0, -1), byPath, childMaps, diagnostics, 'ZIP_NOT_A_DIRECTORY');
     const existing = byPath.get(path);
@@ -35,7 +48,15 @@ export function buildZipTree(entries: readonly ZipEntry[], archive: Source, diag
       Object.assign(existing, folderFields(entry));
       continue;
     }
-    if (existing) diagnostics.push(diagnostic('info', 'ZIP_DUPLICATE', `${where}${path} appears more than once; the later member wins, as on extraction`, where + path));
+    if (existing)
+      diagnostics.push(
+        diagnostic(
+          'info',
+          'ZIP_DUPLICATE',
+          `${where}${path} appears more than once; the later member wins, as on extraction`,
+          where + path,
+        ),
+      );
     const node = memberNode(entry, segments[segments.length - 1] ?? '', archive, diagnostics, where + path);
     childMaps.get(parent)?.set(node.name, node);
     byPath.set(path, node);
@@ -55,7 +76,14 @@ function memberNode(entry: ZipEntry, name: string, archive: Source, diagnostics:
   const reason = unreadableReason(entry);
   if (reason) {
     node.note = `cannot be read: ${reason}`;
-    diagnostics.push(diagnostic('warning', reason === 'encrypted' ? 'ZIP_ENCRYPTED' : 'ZIP_UNSUPPORTED_METHOD', `${path} is ${reason}; it is listed but cannot be read`, path));
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        reason === 'encrypted' ? 'ZIP_ENCRYPTED' : 'ZIP_UNSUPPORTED_METHOD',
+        `${path} is ${reason}; it is listed but cannot be read`,
+        path,
+      ),
+    );
   } else {
     node.content = new ZipMemberSource(archive, entry);
   }
@@ -63,7 +91,11 @@ function memberNode(entry: ZipEntry, name: string, archive: Source, diagnostics:
 }
 
 function memberAttrs(entry: ZipEntry): ZipNode['attrs'] {
-  return { method: entry.method === 8 ? 'deflate' : entry.method === 0 ? 'stored' : entry.method, compressed_size: entry.compressedSize, crc32: entry.crc32.toString(16).padStart(8, '0') };
+  return {
+    method: entry.method === 8 ? 'deflate' : entry.method === 0 ? 'stored' : entry.method,
+    compressed_size: entry.compressedSize,
+    crc32: entry.crc32.toString(16).padStart(8, '0'),
+  };
 }
 
 /** Names in byte order, as tar trees and folders list them; each name is encoded once, not per comparison. */
