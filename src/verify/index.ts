@@ -1,4 +1,4 @@
-import { bySeverity, type Diagnostic } from '../model/diagnostics.js';
+import { bySeverity, uniqueDiagnostics, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress, Snapshot } from '../model/snapshot.js';
 import { isFolderOrMemory, raisedBelow } from '../model/tree.js';
 import { sha256All } from './hash.js';
@@ -19,17 +19,7 @@ export interface VerifyReport {
 export async function verifySnapshot(snapshot: Snapshot, progress?: Progress): Promise<VerifyReport> {
   const raised = await raisedBelow(snapshot.root, isFolderOrMemory);
   const checks = (await snapshot.verify?.({ progress, sha256All })) ?? [];
-  const findings = unique([...snapshot.diagnostics, ...raised, ...checks]).sort(bySeverity);
+  // A check may find again what opening already reported; each finding is shown once.
+  const findings = uniqueDiagnostics([...snapshot.diagnostics, ...raised, ...checks]).sort(bySeverity);
   return { ok: !findings.some((f) => f.severity !== 'info'), format: snapshot.format, findings };
-}
-
-/** A check may find again what opening already reported; each finding is shown once. */
-function unique(findings: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return findings.filter((finding) => {
-    const key = `${finding.severity}\u0000${finding.code}\u0000${finding.path ?? ''}\u0000${finding.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

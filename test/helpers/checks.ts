@@ -1,8 +1,6 @@
-import type { Diagnostic } from '../../src/model/diagnostics.js';
+import { diagnosticKey as key, type Diagnostic } from '../../src/model/diagnostics.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { sha256All } from '../../src/verify/hash.js';
-
-const key = (d: Diagnostic): string => `${d.severity}\u0000${d.code}\u0000${d.path ?? ''}\u0000${d.message}`;
 
 /** What a snapshot's own checks add to the diagnostics of opening it, in the order they find it, each once. */
 export async function checkFindings(snapshot: Snapshot): Promise<Diagnostic[]> {

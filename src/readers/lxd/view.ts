@@ -1,22 +1,9 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
+
+export { diagnosticKey, uniqueDiagnostics } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
 import type { SnapshotRow } from './metadata.js';
-
-/** Field checks run once per read of a key, and several views read the same records; each problem is told once. */
-export function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((found) => {
-    const key = diagnosticKey(found);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-export function diagnosticKey(found: Diagnostic): string {
-  return `${found.severity}\u0000${found.code}\u0000${found.path ?? ''}\u0000${found.message}`;
-}
 
 /** The instance itself as a child, so `#container` names it next to its snapshots. */
 export function selfChild(snapshot: Snapshot, selector: string, snapshots: number): ChildSnapshot {
