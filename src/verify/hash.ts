@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { HashResult, Progress } from '../model/snapshot.js';
 import { blocks, FileSource, type Source } from '../model/source.js';
-
-export type Progress = (doneBytes: number, totalBytes: number) => void;
 
 /** Below this much data a worker costs more to start than it saves. */
 const PARALLEL_THRESHOLD = 16 * 1024 * 1024;
@@ -33,8 +32,6 @@ parentPort.on('message', ({ index, path, size }) => {
     parentPort.postMessage({ index, error: String(error && error.code || error) });
   }
 });`;
-
-export type HashResult = { digest: string } | { error: string };
 
 /**
  * sha256 of many sources. File-backed sources are shared between the main thread and workers
