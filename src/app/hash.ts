@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { SnapinspectError } from '../model/errors.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { sha256Of } from '../model/source.js';
 import { walk } from '../model/tree.js';
-import { sha256Of } from '../diff/content.js';
 import { xxh64Pages } from '../diff/page-hash.js';
 import { octalMode } from '../format/nodes.js';
 import { stringifyJson, toJsonValue } from '../format/values.js';

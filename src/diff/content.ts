@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { blocks, type Source } from '../model/source.js';
+import type { Source } from '../model/source.js';
 
 const BLOCK = 1024 * 1024;
 
@@ -13,10 +12,4 @@ export async function firstDifference(a: Source, b: Source): Promise<number | nu
     return offset + Math.min(left.length, right.length);
   }
   return a.size === b.size ? null : common;
-}
-
-export async function sha256Of(source: Source): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const block of blocks(source, BLOCK)) hash.update(block);
-  return hash.digest('hex');
 }

@@ -1,60 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { PageRanges } from '../model/memory.js';
-
-export interface FileSide {
-  path: string | Buffer;
-  size: number;
-}
-
-export interface PageComparison {
-  changed: number[];
-  added: number[];
-  addedZero: number[];
-  removed: number[];
-  bytesChanged: number;
-}
-
-// Eval'd so it runs the same from the bundle and from tests; buffers are reused so the page cache
-// is copied into warm memory instead of faulting in fresh pages on every block.
-const workerCode = `
-const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const { a, b, pageSize, firstPage, endPage, block } = workerData;
-const left = Buffer.allocUnsafe(block), right = Buffer.allocUnsafe(block), zero = Buffer.alloc(pageSize);
-const fa = fs.openSync(typeof a.path === 'string' ? a.path : Buffer.from(a.path), 'r');
-const fb = fs.openSync(typeof b.path === 'string' ? b.path : Buffer.from(b.path), 'r');
-const out = { changed: [], added: [], addedZero: [], removed: [], bytesChanged: 0 };
-const fill = (fd, buffer, size, offset, length) => {
-  let filled = 0;
-  while (filled < length && offset + filled < size) {
-    const n = fs.readSync(fd, buffer, filled, Math.min(length - filled, size - offset - filled), offset + filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
-};
-for (let page = firstPage; page < endPage; ) {
-  const pages = Math.min(endPage - page, block / pageSize);
-  const offset = page * pageSize;
-  const nl = fill(fa, left, a.size, offset, pages * pageSize);
-  const nr = fill(fb, right, b.size, offset, pages * pageSize);
-  for (let i = 0; i < pages; i++) {
-    const start = i * pageSize, lend = Math.min(nl, start + pageSize), rend = Math.min(nr, start + pageSize);
-    if (lend <= start && rend <= start) continue;
-    if (lend <= start) { out.added.push(page + i); if (right.compare(zero, 0, rend - start, start, rend) === 0) out.addedZero.push(page + i); continue; }
-    if (rend <= start) { out.removed.push(page + i); continue; }
-    if (lend - start === rend - start && left.compare(right, start, rend, start, lend) === 0) continue;
-    out.changed.push(page + i);
-    const common = Math.min(lend, rend);
-    let differing = Math.abs((lend - start) - (rend - start));
-    for (let j = start; j < common; j++) if (left[j] !== right[j]) differing++;
-    out.bytesChanged += differing;
-  }
-  page += pages;
-  parentPort.postMessage({ progress: pages * pageSize });
-}
-parentPort.postMessage({ done: out });`;
+import { startWorker } from '../workers/launch.js';
+import type { FileSide, PageCompareMessage, PageComparison, PageRangeJob } from '../workers/page-compare.js';
 
 /** Two local files compared by one worker per core, each over its own range of pages. */
 export async function compareFilePages(
@@ -89,12 +36,12 @@ export async function compareFilePages(
   };
 }
 
-function run(workerData: object, onProgress: (bytes: number) => void): Promise<PageComparison> {
+function run(job: PageRangeJob, onProgress: (bytes: number) => void): Promise<PageComparison> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerCode, { eval: true, workerData });
-    worker.on('message', (message: { progress?: number; done?: PageComparison }) => {
-      if (message.progress) onProgress(message.progress);
-      if (message.done) resolve(message.done);
+    const worker = startWorker('page-compare-worker', job);
+    worker.on('message', (message: PageCompareMessage) => {
+      if ('progress' in message) onProgress(message.progress);
+      else resolve(message.done);
     });
     worker.on('error', reject);
   });

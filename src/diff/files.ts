@@ -1,5 +1,6 @@
 import { childrenOf, type TreeNode } from '../model/tree.js';
-import { firstDifference, sha256Of } from './content.js';
+import { sha256Of } from '../model/source.js';
+import { firstDifference } from './content.js';
 import { globMatcher } from './glob.js';
 import { canonical } from './metadata.js';
 import type { DiffOptions, EntrySide, FileChange } from './types.js';

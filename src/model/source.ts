@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
@@ -134,6 +135,13 @@ export async function* blocks(source: Source, blockSize = SCAN_BLOCK): AsyncGene
     yield block;
     if (block.length < Math.min(blockSize, source.size - offset)) return;
   }
+}
+
+/** sha256 of the whole source, hex, read block by block. */
+export async function sha256Of(source: Source): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const block of blocks(source)) hash.update(block);
+  return hash.digest('hex');
 }
 
 /** The whole source, or null when it is larger than `maxBytes` (callers report the limit). */

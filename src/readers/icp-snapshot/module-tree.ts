@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { limits } from '../shared/limits.js';
 import { isMetaRecord, type MetaRecord } from '../../model/metadata.js';
-import { blocks, BytesSource, readAll, SliceSource, type Source } from '../../model/source.js';
+import { BytesSource, readAll, sha256Of, SliceSource, type Source } from '../../model/source.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { looksLikeGzip } from '../shared/gzip.js';
 import { inflateBounded } from '../shared/compression.js';
@@ -30,7 +29,7 @@ const STABLE_TYPES_SECTIONS = ['icp:public motoko:stable-types', 'icp:private mo
 const TEXT_SECTIONS = /^icp:(?:public|private) (?:candid:|motoko:|enhanced-orthogonal-persistence|dfx)/;
 
 export async function readModule(file: Source): Promise<ModuleView> {
-  const summary: MetaRecord = { sha256: await sha256Hex(file) };
+  const summary: MetaRecord = { sha256: await sha256Of(file) };
   const diagnostics: Diagnostic[] = [];
   const wasm = await unwrap(file, summary, diagnostics);
   if (!wasm) return { summary, children: [], diagnostics, memory64: undefined, fieldNames: new Map() };
@@ -61,12 +60,6 @@ export async function readModule(file: Source): Promise<ModuleView> {
 async function customText(module: Source, info: WasmModuleInfo, names: string[]): Promise<string | undefined> {
   const section = names.map((name) => info.customSections.find((s) => s.name === name)).find((s) => s !== undefined);
   return section ? sectionText(module, section.offset, section.size) : undefined;
-}
-
-async function sha256Hex(source: Source): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const block of blocks(source)) hash.update(block);
-  return hash.digest('hex');
 }
 
 /** Raw wasm is read in place; a gzip module is inflated in memory, capped like the IC caps modules and guarded against bombs. */
