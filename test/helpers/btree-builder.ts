@@ -1,5 +1,5 @@
 /**
- * Whole ic-stable-structures BTreeMaps (icp.md §11.2): a valid B-tree over sorted entries, its
+ * Whole ic-stable-structures BTreeMaps (docs/formats/icp.md#btreemap): a valid B-tree over sorted entries, its
  * nodes in allocator chunks, in the V1 layout or the V2 layout with overflow pages.
  */
 import { btreeMapHeaderV1, btreeMapHeaderV2, btreeV1NodeSize, Writer } from './stable-builder.js';

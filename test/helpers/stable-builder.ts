@@ -1,6 +1,6 @@
 /**
- * Byte images in the ic-stable-structures v0.7.2 layouts (docs: shared/formats/icp.md §11, §12),
- * for tests and fixture generators.
+ * Byte images in the ic-stable-structures v0.7.2 layouts (docs/formats/icp.md#stable-structures) and
+ * Motoko's persistence layouts (docs/formats/icp.md#motoko), for tests and fixture generators.
  */
 
 const PAGE = 65536;

@@ -28,7 +28,7 @@ export function detectFamily(paths: readonly string[]): Family {
   return 'json-7.0.0';
 }
 
-/** Alembic heads at each release (formats/cloudify.md §4). */
+/** Alembic heads at each release (docs/formats/cloudify.md#schema-revisions). */
 const SCHEMA_RELEASES: Record<string, string> = {
   '333998bc1627': '4.0.0',
   '9aa6f74c9653': '4.0.1',
@@ -134,7 +134,7 @@ export function readMetadata(value: JsonValue): ManagerMetadata {
   return { fields, version, diagnostics };
 }
 
-/** What a restore would say, from the rules in formats/cloudify.md §4. */
+/** What a restore would say, from the rules in docs/formats/cloudify.md#restore-compatibility. */
 export function restoreHint(family: Family, version: number[] | null): string {
   if (!version) return 'unknown version: restore compatibility cannot be judged';
   const [major = 0, minor = 0] = version;

@@ -44,7 +44,7 @@ async function fileMap(root: TreeNode): Promise<Map<string, TreeNode>> {
   return files;
 }
 
-/** `metadata.json` parsed, or a reason it cannot be. Stray whitespace around it is normal (§3.2). */
+/** `metadata.json` parsed, or a reason it cannot be. Stray whitespace around it is normal (docs/formats/cloudify.md#metadata). */
 export async function readMetadataJson(
   files: Map<string, TreeNode>,
 ): Promise<{ ok: true; value: JsonValue } | { ok: false; error: string }> {

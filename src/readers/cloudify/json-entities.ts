@@ -40,7 +40,7 @@ const SHOWN_FIELDS: Record<EntityKind, string[]> = {
   sites: ['name', 'latitude', 'longitude'],
 };
 
-/** Keys that identify an item, so later dump files replace earlier copies of it (formats/cloudify.md §3.5). */
+/** Keys that identify an item, so later dump files replace earlier copies of it (docs/formats/cloudify.md#entity-keys). */
 const KEYS: Partial<Record<EntityKind, string>> = { tenants: 'name', sites: 'name', secrets: 'key', users: 'username' };
 
 function asKind(type: string): EntityKind | undefined {

@@ -16,7 +16,7 @@ export function uncheckedLines(path: string): Diagnostic {
   return diagnostic('info', 'CLOUDIFY_WITHHELD', message, path);
 }
 
-/** Key names whose values Cloudify snapshots use for credentials (formats/cloudify.md §6); a bare `key` is a secret's name, not its value. */
+/** Key names whose values Cloudify snapshots use for credentials (docs/formats/cloudify.md#secrets); a bare `key` is a secret's name, not its value. */
 const SECRET_KEY =
   /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|_key$/i;
 

@@ -7,7 +7,7 @@ import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from './layout.js';
 
 const gib = (bytes: bigint): string => `${Number(bytes) / 1024 ** 3} GiB`;
 
-/** The upload-readiness checks icp-cli and dfx do not make (formats/icp.md §8). */
+/** The upload-readiness checks icp-cli and dfx do not make (docs/formats/icp.md#verify-checks). */
 export async function verifyIcp(snapshot: Snapshot, context: VerifyContext): Promise<Diagnostic[]> {
   const meta = snapshot.metadata;
   const findings: Diagnostic[] = [];

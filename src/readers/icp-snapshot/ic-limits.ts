@@ -1,4 +1,4 @@
-/** Limits the IC enforces on snapshot upload (formats/icp.md §7). */
+/** Limits the IC enforces on snapshot upload (docs/formats/icp.md#upload-limits). */
 export const IC = {
   page: 65536n,
   moduleMax: 100n * 1024n * 1024n,

@@ -33,7 +33,7 @@ interface RegionBlocks {
 }
 
 /**
- * One memory node per Motoko region, its bytes being its blocks in rank order (icp.md §12), read
+ * One memory node per Motoko region, its bytes being its blocks in rank order (docs/formats/icp.md#motoko-regions), read
  * from the block table after the `MOREGION` header; unused table entries (region 0 stored as 0) are skipped.
  */
 export async function regionNodes(stable: Source, header: MotokoRegions): Promise<TreeNode[]> {

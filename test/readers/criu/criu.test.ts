@@ -142,7 +142,7 @@ describe('protobuf wire reader', () => {
 });
 
 describe('single CRIU image files', () => {
-  it('decodes the §10 example pagemap exactly', async () => {
+  it('decodes the example pagemap-1.img (head and one PRESENT entry) exactly', async () => {
     const { variant, snapshot } = await openPath(writeOne('pagemap-1.img', EXAMPLE));
     expect([variant, snapshot.diagnostics]).toEqual(['image', []]);
     expect(snapshot.metadata).toEqual({

@@ -12,7 +12,7 @@ export interface BTreeNode {
   children: number[];
 }
 
-/** What the map header says about its nodes (icp.md §11.2). */
+/** What the map header says about its nodes (docs/formats/icp.md#btreemap). */
 export interface BTreeLayout {
   maxKeySize?: number;
   maxValueSize?: number;
