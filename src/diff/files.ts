@@ -4,6 +4,7 @@ import { firstDifference } from './content.js';
 import { globMatcher } from './glob.js';
 import { canonical } from './metadata.js';
 import type { DiffOptions, EntrySide, FileChange } from './types.js';
+import { sortByName } from '../model/paths.js';
 
 /** One name in a directory of either snapshot, with the change it carries (none when unchanged). */
 export interface EntryDiff {
@@ -87,7 +88,7 @@ export class TreeDiffer {
       const change = await this.compareEntry(entry);
       if (change) entry.change = change;
     }
-    return entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    return sortByName(entries);
   }
 
   private async nodeAt(root: TreeNode, path: string): Promise<TreeNode | undefined> {

@@ -1,3 +1,4 @@
+import { splitPath } from '../../model/paths.js';
 import { basename, join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { SnapinspectError } from '../../model/errors.js';
@@ -8,7 +9,6 @@ import { dockerImageReader } from '../docker-image/index.js';
 import { dockerInspectReader } from '../docker-inspect/index.js';
 import { probePath } from '../probe.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
-import { normaliseMemberPath } from '../shared/tar-tree.js';
 import { graftNode } from '../shared/tree-edit.js';
 import { tarFsReader } from '../tar-fs/index.js';
 
@@ -98,7 +98,7 @@ async function openBundle(dir: string, parts: BundleParts, options: OpenOptions)
     }
     const tree = await openWith(tarFsReader, join(dir, volume.file), options);
     diagnostics.push(...tree.diagnostics.map((d) => ({ ...d, path: `${volume.file}${d.path ? `:${d.path}` : ''}` })));
-    await graftNode(image.root, normaliseMemberPath(mount.Destination).segments, {
+    await graftNode(image.root, splitPath(mount.Destination), {
       ...tree.root,
       note: `volume ${volume.name} (from ${volume.file})`,
       attrs: { ...tree.root.attrs, volume: volume.name },

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { parentPath as parentOf } from '../../model/paths.js';
+import { parentPath as parentOf, sortByName } from '../../model/paths.js';
 import { childrenOf, fixedChildren, type TreeNode } from '../../model/tree.js';
 import { buildTarTree, type TarNode } from '../shared/tar-tree.js';
 import type { OpenedLayer } from './layers.js';
@@ -56,8 +56,4 @@ export function invalidWhiteout(path: string): Diagnostic {
     `${path} is not a valid whiteout (it names no file) and is ignored`,
     path,
   );
-}
-
-export function sortByName<T extends TreeNode>(nodes: T[]): T[] {
-  return nodes.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
 }

@@ -1,10 +1,9 @@
-import { parentPath } from '../../model/paths.js';
+import { parentPath, splitPath } from '../../model/paths.js';
 import { limits } from '../shared/limits.js';
 import { SliceSource, type Source } from '../../model/source.js';
 import { parseJson, type JsonValue } from '../shared/json.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import type { TarEntry } from '../shared/tar/types.js';
-import { normaliseMemberPath } from '../shared/tar-tree.js';
 
 /** Symlink chains in a save are one hop (skopeo, legacy repeated layers); more than this is a loop. */
 const MAX_LINK_HOPS = 8;
@@ -82,7 +81,7 @@ export function memberTable(archive: TarArchive): MemberTable {
 }
 
 function normalise(path: string): string {
-  return normaliseMemberPath(path).segments.join('/');
+  return splitPath(path).join('/');
 }
 
 /** `sha256:<hex>` → `blobs/sha256/<hex>`; null for anything that is not a plain digest (no path tricks). */

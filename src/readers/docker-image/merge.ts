@@ -1,11 +1,12 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { childrenOf, fixedChildren, type TreeNode } from '../../model/tree.js';
-import { buildTarTree, normaliseMemberPath, type TarNode } from '../shared/tar-tree.js';
+import { buildTarTree, type TarNode } from '../shared/tar-tree.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import { symlinkLoopsIn } from '../shared/symlink-loops.js';
 import { inLayer } from './layers.js';
-import { invalidWhiteout, sortByName } from './layer-view.js';
+import { invalidWhiteout } from './layer-view.js';
 import { classifyName, OPAQUE_MARKER } from './whiteout.js';
+import { sortByName, splitPath } from '../../model/paths.js';
 
 /** A node of the merged tree while layers are applied; children stay a map until the end. */
 interface Slot {
@@ -114,7 +115,7 @@ function takeAttributes(node: TarNode, from: TarNode, layer: number): void {
 /** A hard link to a file of a lower layer shares that file's data, as the extracted filesystem would. */
 function resolveLink(root: Slot, link: { node: TarNode; path: string }, pass: LayerPass): void {
   let slot: Slot | undefined = root;
-  const target = normaliseMemberPath(link.node.linkTarget ?? '').segments;
+  const target = splitPath(link.node.linkTarget ?? '');
   for (const segment of target) slot = slot?.children?.get(segment);
   if (slot?.node.content && slot.node !== link.node) {
     link.node.content = slot.node.content;

@@ -1,9 +1,10 @@
+import { splitPath } from '../../model/paths.js';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import type { Source } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
 import type { TarEntry } from '../shared/tar/types.js';
-import { buildTarTree, normaliseMemberPath } from '../shared/tar-tree.js';
+import { buildTarTree } from '../shared/tar-tree.js';
 import type { VolumeMembers } from './members.js';
 import type { InstanceKind } from './metadata.js';
 
@@ -36,7 +37,7 @@ export function volumeTree(found: VolumeMembers, kind: InstanceKind, source: Sou
   let entries = picked.entries;
   let notes = new Map([[DISK_NAME, DISK_NOTE]]);
   if (entries.length === 0 && found.blobs.length > 0) {
-    entries = found.blobs.map((blob) => ({ ...blob, path: normaliseMemberPath(blob.path).segments.pop() ?? '' }));
+    entries = found.blobs.map((blob) => ({ ...blob, path: splitPath(blob.path).pop() ?? '' }));
     notes = new Map(entries.map((entry) => [entry.path, BLOB_NOTE]));
   } else if (picked.missing !== null) {
     diagnostics.push(diagnostic('error', 'LXD_ROOTFS_MISSING', picked.missing, picked.from));
@@ -79,7 +80,7 @@ function pickFolder(found: VolumeMembers, kind: InstanceKind): Picked {
 function relocated(entry: TarEntry, rel: string[], from: string): TarEntry {
   const moved: TarEntry = { ...entry, path: rel.join('/') };
   if (entry.kind === 'hardlink' && entry.linkTarget !== undefined) {
-    const target = normaliseMemberPath(entry.linkTarget).segments.join('/');
+    const target = splitPath(entry.linkTarget).join('/');
     if (target.startsWith(`${from}/`)) moved.linkTarget = target.slice(from.length + 1);
   }
   return moved;

@@ -1,3 +1,4 @@
+import { splitPath } from '../../model/paths.js';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
 import { limits } from '../shared/limits.js';
@@ -8,7 +9,6 @@ import type { OpenOptions } from '../reader.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import type { TarEntry } from '../shared/tar/types.js';
 import { archiveFacts } from '../shared/tar-snapshot.js';
-import { normaliseMemberPath } from '../shared/tar-tree.js';
 import {
   readConfig,
   readIndex,
@@ -49,7 +49,7 @@ const INDEX = 'backup/index.yaml';
 /** True when the first member is `backup/index.yaml`, which `lxc export` always writes first (docs/formats/README.md, Detection order rule 5). */
 export function isLxdExport(archive: TarArchive): boolean {
   const first = archive.index.entries[0];
-  return first !== undefined && normaliseMemberPath(first.path).segments.join('/') === INDEX;
+  return first !== undefined && splitPath(first.path).join('/') === INDEX;
 }
 
 export interface IndexRead {

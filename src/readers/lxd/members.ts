@@ -1,6 +1,6 @@
+import { splitPath } from '../../model/paths.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import type { TarEntry } from '../shared/tar/types.js';
-import { normaliseMemberPath } from '../shared/tar-tree.js';
 import type { InstanceKind } from './metadata.js';
 
 /** Where each kind of export keeps its volume and its snapshots, below `backup/` (docs/formats/containers.md, LXD export). */
@@ -71,7 +71,7 @@ function volume(scan: MemberScan, key: string): VolumeMembers {
 }
 
 function place(scan: MemberScan, entry: TarEntry): void {
-  const segments = normaliseMemberPath(entry.path).segments;
+  const segments = splitPath(entry.path);
   const [top, second, name] = segments;
   if (top !== 'backup' || second === undefined) {
     if (segments.length > 0 && top !== 'backup') scan.other++;

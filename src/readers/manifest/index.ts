@@ -1,14 +1,22 @@
 import { basename } from 'node:path';
 import { SnapinspectError } from '../../model/errors.js';
 import { Instant, type MetaRecord } from '../../model/metadata.js';
-import { parentPath } from '../../model/paths.js';
+import { splitPath } from '../../model/paths.js';
 import type { Snapshot } from '../../model/snapshot.js';
-import { fixedChildren, type NodeKind, type TreeNode } from '../../model/tree.js';
+import type { NodeKind, TreeNode } from '../../model/tree.js';
+import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Probe, Reader } from '../reader.js';
+import { PathTreeBuilder } from '../shared/path-tree.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
 import { checkManifest } from './checks.js';
 
 const MARKER = 'snapinspectManifest';
+/** A manifest lists the whole tree a reader made, where files (wasm modules) and memories have parts below them. */
+const MANIFEST_TREE = {
+  notADirectory: 'MANIFEST_NOT_A_DIRECTORY',
+  duplicate: 'MANIFEST_DUPLICATE',
+  holdsChildren: () => true,
+};
 const KINDS: NodeKind[] = ['dir', 'file', 'symlink', 'hardlink', 'device', 'fifo', 'memory', 'record', 'whiteout'];
 
 /** A page-hash manifest written by `snapinspect hash`: a snapshot known by digests only. */
@@ -26,11 +34,18 @@ export const manifestReader: Reader = {
     }
     const manifest = parsed.value;
     const memories = memoryHashes(manifest.memories);
-    const nodes = new Map<string, TreeNode>([['', { name: '', kind: 'dir', size: 0, attrs: {} }]]);
+    const diagnostics: Diagnostic[] = [];
+    const builder = new PathTreeBuilder<TreeNode>(
+      { name: '', kind: 'dir', size: 0, attrs: {} },
+      MANIFEST_TREE,
+      diagnostics,
+    );
     for (const entry of Array.isArray(manifest.files) ? manifest.files : []) {
-      if (isJsonObject(entry) && typeof entry.path === 'string') nodes.set(entry.path, nodeFor(entry, memories));
+      if (!isJsonObject(entry) || typeof entry.path !== 'string') continue;
+      const segments = splitPath(entry.path);
+      if (segments.length > 0) builder.place(segments, nodeFor(entry, segments, memories));
     }
-    const root = linkChildren(nodes);
+    const { root } = builder.build();
     const snapshot: Snapshot = {
       format: String(manifest.format ?? 'unknown'),
       variant: 'manifest',
@@ -38,7 +53,7 @@ export const manifestReader: Reader = {
       metadata: (isJsonObject(manifest.metadata) ? manifest.metadata : {}) as MetaRecord,
       root,
       children: [],
-      diagnostics: [],
+      diagnostics,
       verify: async () => checkManifest(manifest),
     };
     return snapshot;
@@ -57,11 +72,14 @@ function memoryHashes(value: JsonValue | undefined): Map<string, { pageSize: num
   return hashes;
 }
 
-function nodeFor(entry: JsonObject, memories: Map<string, { pageSize: number; tokens: BigUint64Array }>): TreeNode {
-  const path = String(entry.path);
+function nodeFor(
+  entry: JsonObject,
+  segments: readonly string[],
+  memories: Map<string, { pageSize: number; tokens: BigUint64Array }>,
+): TreeNode {
   const kind = KINDS.includes(entry.kind as NodeKind) ? (entry.kind as NodeKind) : 'file';
   const node: TreeNode = {
-    name: path.slice(path.lastIndexOf('/') + 1),
+    name: segments[segments.length - 1] ?? '',
     kind,
     size: Number(entry.size ?? 0),
     attrs: {},
@@ -74,36 +92,12 @@ function nodeFor(entry: JsonObject, memories: Map<string, { pageSize: number; to
   if (typeof entry.linkTarget === 'string') node.linkTarget = entry.linkTarget;
   if (typeof entry.sha256 === 'string') node.sha256 = entry.sha256;
   if (isJsonObject(entry.attrs)) node.attrs = entry.attrs;
-  const memory = memories.get(path);
+  const memory = memories.get(String(entry.path));
   if (memory) {
     node.pageSize = memory.pageSize;
     node.pageTokens = async () => ({ scope: 'xxh64', tokens: memory.tokens });
   }
   return node;
-}
-
-/** Gives every node its children from the flat path list; parents the list leaves out become folders. */
-function linkChildren(nodes: Map<string, TreeNode>): TreeNode {
-  const lists = new Map<string, TreeNode[]>();
-  const linked = new Set<string>();
-  for (const path of [...nodes.keys()]) {
-    for (let child = path; child !== '' && !linked.has(child);) {
-      linked.add(child);
-      const parent = parentPath(child);
-      if (!nodes.has(parent))
-        nodes.set(parent, { name: parent.slice(parent.lastIndexOf('/') + 1), kind: 'dir', size: 0, attrs: {} });
-      const list = lists.get(parent) ?? [];
-      const node = nodes.get(child);
-      if (node) list.push(node);
-      lists.set(parent, list);
-      child = parent;
-    }
-  }
-  for (const [path, children] of lists) {
-    const node = nodes.get(path);
-    if (node) node.children = fixedChildren(children);
-  }
-  return nodes.get('') as TreeNode;
 }
 
 /** ISO 8601 with up to nine fraction digits back to nanoseconds. */

@@ -1,4 +1,5 @@
 import { childrenOf, fixedChildren, type TreeNode } from '../../model/tree.js';
+import { sortByName } from '../../model/paths.js';
 
 /**
  * Places `node` at `segments` below `root`, replacing whatever was there (as a mount hides the
@@ -22,6 +23,5 @@ export async function graftNode(root: TreeNode, segments: readonly string[], nod
     }
     await graftNode(parent, rest, node);
   }
-  children.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-  root.children = fixedChildren(children);
+  root.children = fixedChildren(sortByName(children));
 }

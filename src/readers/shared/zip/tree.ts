@@ -1,20 +1,17 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import type { Source } from '../../../model/source.js';
-import { fixedChildren, type TreeNode } from '../../../model/tree.js';
-import { ensureParents, normaliseMemberPath } from '../tar-tree.js';
+import type { TreeNode } from '../../../model/tree.js';
+import { PathTreeBuilder, type PathTree } from '../path-tree.js';
 import { unreadableReason, ZipMemberSource } from './member.js';
 import type { ZipEntry } from './types.js';
+import { normalisePath } from '../../../model/paths.js';
 
 /** A zip member as a tree node, keeping the directory record for verify. */
 export interface ZipNode extends TreeNode {
   entry?: ZipEntry;
 }
 
-export interface ZipTree {
-  root: ZipNode;
-  /** Every node by its normalised path ('' is the root). */
-  byPath: Map<string, ZipNode>;
-}
+export type ZipTree = PathTree<ZipNode>;
 
 /**
  * The folders a zip describes. Directory entries are optional (some writers omit them), so folders
@@ -27,10 +24,9 @@ export function buildZipTree(
   where = '',
 ): ZipTree {
   const root: ZipNode = { name: '', kind: 'dir', size: 0, attrs: {} };
-  const byPath = new Map<string, ZipNode>([['', root]]);
-  const childMaps = new Map<ZipNode, Map<string, ZipNode>>([[root, new Map()]]);
+  const builder = new PathTreeBuilder(root, { ...ZIP_CONFLICTS, where }, diagnostics);
   for (const entry of entries) {
-    const { segments, escaped } = normaliseMemberPath(entry.name);
+    const { segments, escaped } = normalisePath(entry.name);
     const path = segments.join('/');
     if (escaped)
       diagnostics.push(
@@ -41,30 +37,16 @@ export function buildZipTree(
           where + path,
         ),
       );
-    if (path === '') continue;
-    const parent = ensureParents(segments.slice(0, -1), byPath, childMaps, diagnostics, 'ZIP_NOT_A_DIRECTORY');
-    const existing = byPath.get(path);
-    if (existing?.kind === 'dir' && entry.isDirectory) {
-      Object.assign(existing, folderFields(entry));
-      continue;
-    }
-    if (existing)
-      diagnostics.push(
-        diagnostic(
-          'info',
-          'ZIP_DUPLICATE',
-          `${where}${path} appears more than once; the later member wins, as on extraction`,
-          where + path,
-        ),
+    if (path !== '')
+      builder.place(
+        segments,
+        memberNode(entry, segments[segments.length - 1] ?? '', archive, diagnostics, where + path),
       );
-    const node = memberNode(entry, segments[segments.length - 1] ?? '', archive, diagnostics, where + path);
-    childMaps.get(parent)?.set(node.name, node);
-    byPath.set(path, node);
-    if (node.kind === 'dir') childMaps.set(node, new Map());
   }
-  for (const [dir, children] of childMaps) dir.children = fixedChildren(byteOrder([...children.values()]));
-  return { root, byPath };
+  return builder.build();
 }
+
+const ZIP_CONFLICTS = { notADirectory: 'ZIP_NOT_A_DIRECTORY', duplicate: 'ZIP_DUPLICATE' };
 
 function folderFields(entry: ZipEntry): Partial<ZipNode> {
   return { mtime: entry.mtime, entry, ...(entry.mode !== undefined ? { mode: entry.mode } : {}) };
@@ -96,10 +78,4 @@ function memberAttrs(entry: ZipEntry): ZipNode['attrs'] {
     compressed_size: entry.compressedSize,
     crc32: entry.crc32.toString(16).padStart(8, '0'),
   };
-}
-
-/** Names in byte order, as tar trees and folders list them; each name is encoded once, not per comparison. */
-function byteOrder(nodes: ZipNode[]): ZipNode[] {
-  const keyed = nodes.map((node) => ({ node, key: Buffer.from(node.name) }));
-  return keyed.sort((a, b) => Buffer.compare(a.key, b.key)).map(({ node }) => node);
 }
