@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { limits } from './limits.js';
 import { sharedLimits } from '../shared/limits.js';
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
-import { REDACTED } from '../shared/secrets.js';
+import { isSecretName, REDACTED } from '../shared/secrets.js';
 
 /** Said when a secret-bearing file is over `limits.redactBytes`: it is withheld rather than shown half-redacted. */
 export function tooLargeToRedact(path: string): Diagnostic {
@@ -16,19 +16,11 @@ export function uncheckedLines(path: string): Diagnostic {
   return diagnostic('info', 'CLOUDIFY_WITHHELD', message, path);
 }
 
-/** Key names whose values Cloudify snapshots use for credentials (docs/formats/cloudify.md#secrets); a bare `key` is a secret's name, not its value. */
-const SECRET_KEY =
-  /password|passwd|pass$|secret|token|api_token_key|encryption_key|hash_salt|secret_key|broker_pass|connection_parameters|_key$/i;
-
 /** Values that are credentials whatever their key: PEM private keys, Fernet tokens, pbkdf2 hashes, URLs with a password. */
 const SECRET_VALUE =
   /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----|^gAAAAA[0-9A-Za-z_-]+={0,2}$|^\$pbkdf2-sha256\$\d+\$|\w+:\/\/[^:/\s]+:[^@/\s]+@/;
 
 const URL_PASSWORD = /(\w+:\/\/[^:/\s]+:)([^@/\s]+)(@)/g;
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
 
 export function isSecretValue(value: string): boolean {
   return SECRET_VALUE.test(value);
@@ -36,7 +28,7 @@ export function isSecretValue(value: string): boolean {
 
 /** True when a decoded structure carries a non-empty value under a secret key, or a value that is a credential by itself. */
 export function hasSecretValue(value: MetaValue, key = ''): boolean {
-  if (typeof value === 'string') return value !== '' && (isSecretKey(key) || isSecretValue(value));
+  if (typeof value === 'string') return value !== '' && (isSecretName(key) || isSecretValue(value));
   if (Array.isArray(value)) return value.some((item) => hasSecretValue(item, key));
   if (isMetaRecord(value)) return Object.entries(value).some(([name, item]) => hasSecretValue(item, name));
   return false;
@@ -45,10 +37,10 @@ export function hasSecretValue(value: MetaValue, key = ''): boolean {
 /** A copy with credential values replaced; keys stay so a reader sees what was there. */
 export function redactValue(value: MetaValue, key = '', everything = false): MetaValue {
   if (typeof value === 'string') {
-    if (value === '' || !(everything || isSecretKey(key) || isSecretValue(value))) return value;
+    if (value === '' || !(everything || isSecretName(key) || isSecretValue(value))) return value;
     // A database URL keeps its host and user; only the password goes.
     const masked = value.replace(URL_PASSWORD, `$1${REDACTED}$3`);
-    return masked !== value && !everything && !isSecretKey(key) ? masked : REDACTED;
+    return masked !== value && !everything && !isSecretName(key) ? masked : REDACTED;
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, key, everything));
   if (isMetaRecord(value)) {
@@ -56,7 +48,7 @@ export function redactValue(value: MetaValue, key = '', everything = false): Met
     for (const [name, item] of Object.entries(value)) {
       Object.defineProperty(copy, name, {
         value:
-          isSecretKey(name) && item !== null && typeof item === 'object'
+          isSecretName(name) && item !== null && typeof item === 'object'
             ? REDACTED
             : redactValue(item, name, everything),
         enumerable: true,

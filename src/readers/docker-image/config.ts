@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import { isJsonObject, type JsonObject } from '../shared/json.js';
-import { looksSecret, REDACTED } from '../shared/secrets.js';
+import { environmentEntry } from '../shared/secrets.js';
 
 /** The fields of docs/formats/containers.md, docker save, in the order `docker inspect` shows them. */
 const TOP_FIELDS = ['created', 'author', 'architecture', 'os', 'variant'];
@@ -28,16 +28,13 @@ export function configMetadata(config: JsonObject, showSecrets: boolean): MetaRe
   const inner = isJsonObject(config.config) ? config.config : {};
   const process = pick(inner, CONFIG_FIELDS);
   if (Array.isArray(inner.Env))
-    process.Env = inner.Env.map((item) => (typeof item === 'string' ? redactEnv(item, showSecrets) : item));
+    process.Env = inner.Env.map((item) =>
+      typeof item === 'string' ? environmentEntry(item, showSecrets).shown : item,
+    );
   meta.config = process;
   meta.rootfs = { type: isJsonObject(config.rootfs) ? (config.rootfs.type ?? null) : null, diff_ids: diffIds(config) };
   meta.history = historyOf(config).map((entry) => pick(entry, HISTORY_FIELDS));
   return { ...meta, ...pick(config, DOCKER_FIELDS) };
-}
-
-function redactEnv(item: string, showSecrets: boolean): string {
-  const name = item.split('=', 1)[0] ?? '';
-  return looksSecret(name) && !showSecrets && item.includes('=') ? `${name}=${REDACTED}` : item;
 }
 
 function pick(source: JsonObject, keys: readonly string[]): MetaRecord {

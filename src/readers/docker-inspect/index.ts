@@ -6,7 +6,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
-import { looksSecret, REDACTED } from '../shared/secrets.js';
+import { environmentEntry } from '../shared/secrets.js';
 
 export function isContainerInspect(value: JsonValue): value is JsonObject[] {
   return (
@@ -154,9 +154,7 @@ function environment(
   if (!Array.isArray(value)) return { values: value ?? null, nodes: [] };
   const nodes: TreeNode[] = [];
   const values = value.map((item) => {
-    const text = String(item);
-    const [name = '', ...rest] = text.split('=');
-    const secret = looksSecret(name);
+    const { name, value: shown, secret } = environmentEntry(String(item), options.showSecrets);
     if (secret)
       diagnostics.push(
         diagnostic(
@@ -166,7 +164,6 @@ function environment(
           `env/${name}`,
         ),
       );
-    const shown = secret && !options.showSecrets ? REDACTED : rest.join('=');
     nodes.push(record(name.replaceAll('/', '%2F'), { value: shown }, secret ? ['secret'] : []));
     return `${name}=${shown}`;
   });

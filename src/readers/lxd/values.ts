@@ -1,6 +1,6 @@
 import { Instant, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import { limits } from '../shared/limits.js';
-import { looksSecret, REDACTED } from '../shared/secrets.js';
+import { isSecretName, REDACTED } from '../shared/secrets.js';
 import { badField, field, isYamlMap, toMeta, within, type YamlContext, type YamlMap } from './yaml.js';
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -41,11 +41,6 @@ export function unixTime(context: YamlContext, map: YamlMap | undefined, key: st
   return seconds === 0 ? 'never' : new Instant(BigInt(seconds) * NS_PER_SECOND);
 }
 
-/** LXD keys are dotted (`environment.DB_PASSWORD`, `user.api.key`), so each part is judged on its own as well. */
-function isSecretKey(key: string): boolean {
-  return looksSecret(key) || key.split(/[.-]/).some(looksSecret);
-}
-
 /**
  * A config or devices map as metadata, scalar values under secret-looking keys redacted unless
  * asked. Nested maps (devices) are walked; a map under a secret-looking name (a device called
@@ -54,7 +49,7 @@ function isSecretKey(key: string): boolean {
 export function redactedRecord(map: YamlMap, showSecrets: boolean, depth = 0): MetaRecord {
   const entries = Object.entries(map).map(([key, value]): [string, MetaValue] => {
     if (isYamlMap(value) && depth < limits.jsonDepth) return [key, redactedRecord(value, showSecrets, depth + 1)];
-    const hidden = !showSecrets && isSecretKey(key) && typeof value !== 'object' && value !== '';
+    const hidden = !showSecrets && isSecretName(key) && typeof value !== 'object' && value !== '';
     return [key, hidden ? REDACTED : toMeta(value, depth + 1)];
   });
   return Object.fromEntries(entries);
