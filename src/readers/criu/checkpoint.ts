@@ -24,7 +24,8 @@ import {
 import type { ByteOrder, ImageEntry } from './image.js';
 import { CORE, FDINFO, FILES, IDS, INVENTORY, MM, PAGEMAP, PSTREE, REG_FILES, STATS, VMAS } from './magic.js';
 import type { Pagemap, PagesFile } from './pages.js';
-import { DecodeError, ProtoMessage } from './protobuf.js';
+import { DecodeError } from '../shared/byte-cursor.js';
+import { ProtoMessage } from './protobuf.js';
 
 /** What the images of one checkpoint folder say, gathered in one pass over the files. */
 export interface Checkpoint {

@@ -19,7 +19,8 @@ import {
 import { walkImage, type ImageHeader } from './image.js';
 import { CORE, FDINFO, FILES, IDS, INVENTORY, MM, PAGEMAP, PSTREE, REG_FILES, STATS, VMAS } from './magic.js';
 import { enumName, exact, FD_TYPES, hex } from './names.js';
-import { DecodeError, ProtoMessage, type Field } from './protobuf.js';
+import { DecodeError } from '../shared/byte-cursor.js';
+import { ProtoMessage, type Field } from './protobuf.js';
 
 /** Length-delimited fields longer than this are shown by size only. */
 const SHOWN_BYTES = 256;

@@ -1,9 +1,11 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { limits } from './limits.js';
 import type { Source } from '../../model/source.js';
-import { readFully } from '../shared/leb128.js';
+import { readFully } from '../shared/byte-cursor.js';
 import { extraRule, IMG_COMMON, IMG_SERVICE, INVENTORY, type ExtraRule } from './magic.js';
-import { DecodeError, ProtoMessage } from './protobuf.js';
+import { u32be, u32le } from '../shared/bytes.js';
+import { DecodeError } from '../shared/byte-cursor.js';
+import { ProtoMessage } from './protobuf.js';
 
 export type ByteOrder = 'little-endian' | 'big-endian';
 
@@ -36,7 +38,7 @@ const BLOCK = 1024 * 1024;
 
 function u32(bytes: Uint8Array, offset: number, order: ByteOrder): number | undefined {
   if (bytes.length < offset + 4) return undefined;
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(offset, order === 'little-endian');
+  return order === 'little-endian' ? u32le(bytes, offset) : u32be(bytes, offset);
 }
 
 /**

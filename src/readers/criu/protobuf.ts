@@ -1,17 +1,13 @@
 import { decodeName } from '../../model/display.js';
-
-/** Malformed protobuf; the only error this module throws, so callers can turn it into a diagnostic. */
-export class DecodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DecodeError';
-  }
-}
+import { ByteCursor, DecodeError } from '../shared/byte-cursor.js';
+import { u32le, u64le } from '../shared/bytes.js';
 
 export type Field =
   | { number: number; wire: 0 | 1; value: bigint }
   | { number: number; wire: 2; bytes: Uint8Array }
   | { number: number; wire: 5; value: number };
+
+// Malformed protobuf (a DecodeError) is the only error this module throws, so callers can turn it into a diagnostic.
 
 /** Nested messages are decoded on demand; this bounds how deep a chain of them may go. */
 export const MAX_DEPTH = 32;
@@ -106,7 +102,7 @@ export class ProtoMessage {
     const values: bigint[] = [];
     for (const field of this.all(number)) {
       if (field.wire === 0) values.push(field.value);
-      else if (field.wire === 2) values.push(...packedVarints(field.bytes));
+      else if (field.wire === 2) for (const value of packedVarints(field.bytes)) values.push(value);
       else throw wrongWire(field, 'a repeated varint');
     }
     return values;
@@ -127,36 +123,34 @@ function wrongWire(field: Field, wanted: string): DecodeError {
 
 function readFields(bytes: Uint8Array): Field[] {
   const fields: Field[] = [];
-  const cursor = { position: 0 };
-  while (cursor.position < bytes.length) {
+  const cursor = new ByteCursor(bytes, 0, 'message');
+  while (cursor.remaining > 0) {
     if (fields.length >= MAX_FIELDS) throw new DecodeError(`more than ${MAX_FIELDS} fields in one message`);
-    fields.push(readField(bytes, cursor));
+    fields.push(readField(cursor));
   }
   return fields;
 }
 
-function readField(bytes: Uint8Array, cursor: { position: number }): Field {
-  const start = cursor.position;
-  const tag = readVarint(bytes, cursor);
+function readField(cursor: ByteCursor): Field {
+  const start = cursor.offset;
+  const tag = cursor.u64();
   const number = Number(tag >> 3n);
   const wire = Number(tag & 7n);
   if (number === 0 || tag >> 3n > BigInt(MAX_FIELD_NUMBER))
     throw new DecodeError(`invalid field number ${tag >> 3n} at offset ${start}`);
   switch (wire) {
     case 0:
-      return { number, wire, value: readVarint(bytes, cursor) };
+      return { number, wire, value: cursor.u64() };
     case 1:
-      return { number, wire, value: readFixed(bytes, cursor, 8) };
+      return { number, wire, value: u64le(cursor.take(8), 0) };
     case 2: {
-      const length = readVarint(bytes, cursor);
-      if (length > BigInt(bytes.length - cursor.position))
+      const length = cursor.u64();
+      if (length > BigInt(cursor.remaining))
         throw new DecodeError(`field ${number} at offset ${start} claims ${length} bytes, past the end`);
-      const value = bytes.subarray(cursor.position, cursor.position + Number(length));
-      cursor.position += value.length;
-      return { number, wire, bytes: value };
+      return { number, wire, bytes: cursor.take(Number(length)) };
     }
     case 5:
-      return { number, wire, value: Number(readFixed(bytes, cursor, 4)) };
+      return { number, wire, value: u32le(cursor.take(4), 0) };
     case 3:
     case 4:
       throw new DecodeError(`field ${number} at offset ${start} is a group; groups are not supported`);
@@ -165,36 +159,12 @@ function readField(bytes: Uint8Array, cursor: { position: number }): Field {
   }
 }
 
-/** Up to ten bytes; the tenth may only hold bit 63, so every accepted varint fits in 64 bits. */
-function readVarint(bytes: Uint8Array, cursor: { position: number }): bigint {
-  const start = cursor.position;
-  let value = 0n;
-  for (let i = 0; i < 10; i++) {
-    const byte = bytes[cursor.position];
-    if (byte === undefined) throw new DecodeError(`varint at offset ${start} runs past the end`);
-    cursor.position++;
-    if (i === 9 && byte > 1) throw new DecodeError(`varint at offset ${start} does not fit in 64 bits`);
-    value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-    if (byte < 0x80) return value;
-  }
-  throw new DecodeError(`varint at offset ${start} is longer than 10 bytes`);
-}
-
-function readFixed(bytes: Uint8Array, cursor: { position: number }, size: 4 | 8): bigint {
-  if (bytes.length - cursor.position < size)
-    throw new DecodeError(`${size * 8}-bit value at offset ${cursor.position} runs past the end`);
-  let value = 0n;
-  for (let i = size - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[cursor.position + i] ?? 0);
-  cursor.position += size;
-  return value;
-}
-
 function packedVarints(bytes: Uint8Array): bigint[] {
   const values: bigint[] = [];
-  const cursor = { position: 0 };
-  while (cursor.position < bytes.length) {
+  const cursor = new ByteCursor(bytes, 0, 'packed field');
+  while (cursor.remaining > 0) {
     if (values.length >= MAX_FIELDS) throw new DecodeError(`more than ${MAX_FIELDS} packed values`);
-    values.push(readVarint(bytes, cursor));
+    values.push(cursor.u64());
   }
   return values;
 }

@@ -1,7 +1,7 @@
 import type { MetaRecord } from '../../model/metadata.js';
 import { ConcatSource, SliceSource, type Source } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
-import { readFully } from '../shared/leb128.js';
+import { readFully } from '../shared/byte-cursor.js';
 import { WASM_PAGE, type MotokoRegions } from './stable-structures.js';
 import { LittleEndian } from './structure-headers.js';
 

@@ -1,5 +1,6 @@
 import { decodeName } from '../../model/display.js';
-import { alignUp, be32, be64 } from './bytes.js';
+import { alignUp } from './bytes.js';
+import { u32be, u64be } from '../shared/bytes.js';
 import type { Qcow2Header } from './header.js';
 
 /** More extensions than any writer produces (QEMU writes at most five); beyond this the area is garbage. */
@@ -73,8 +74,8 @@ export function parseExtensions(bytes: Uint8Array, header: Qcow2Header, clusterS
       });
       break;
     }
-    const type = be32(bytes, at);
-    const length = be32(bytes, at + 4);
+    const type = u32be(bytes, at);
+    const length = u32be(bytes, at + 4);
     if (at + 8 > end || length > end - at - 8) {
       found.problems.push({
         code: 'QCOW2_BAD_HEADER',
@@ -96,9 +97,9 @@ function decodeExtension(type: number, data: Uint8Array, found: Extensions): voi
   else if (type === 0x44415441) found.externalDataFile = decodeName(data);
   else if (type === 0x6803f857) readFeatureNames(data, found);
   else if (type === 0x23852875 && data.length >= 24)
-    found.bitmaps = { count: be32(data, 0), directorySize: be64(data, 8), directoryOffset: be64(data, 16) };
+    found.bitmaps = { count: u32be(data, 0), directorySize: u64be(data, 8), directoryOffset: u64be(data, 16) };
   else if (type === 0x0537be77 && data.length >= 16)
-    found.encryption = { offset: be64(data, 0), length: be64(data, 8) };
+    found.encryption = { offset: u64be(data, 0), length: u64be(data, 8) };
 }
 
 function readFeatureNames(data: Uint8Array, found: Extensions): void {

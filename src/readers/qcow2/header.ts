@@ -1,4 +1,5 @@
-import { be32, be64, hex } from './bytes.js';
+import { hex } from './bytes.js';
+import { u32be, u64be } from '../shared/bytes.js';
 
 const MIN_CLUSTER_BITS = 9;
 const MAX_CLUSTER_BITS = 21;
@@ -47,26 +48,26 @@ export function hasFeature(bits: bigint, bit: bigint): boolean {
 /** Null when there is no magic or not even a v2 header; otherwise the header and everything odd about it. */
 export function parseHeader(bytes: Uint8Array): { header: Qcow2Header; problems: HeaderProblem[] } | null {
   if (!hasQcow2Magic(bytes) || bytes.length < V2_HEADER_LENGTH) return null;
-  const version = be32(bytes, 4);
+  const version = u32be(bytes, 4);
   const v3 = version >= 3;
-  const headerLength = v3 ? be32(bytes, 100) : V2_HEADER_LENGTH;
+  const headerLength = v3 ? u32be(bytes, 100) : V2_HEADER_LENGTH;
   const header: Qcow2Header = {
     version,
-    backingFileOffset: be64(bytes, 8),
-    backingFileSize: be32(bytes, 16),
-    clusterBits: be32(bytes, 20),
-    size: be64(bytes, 24),
-    cryptMethod: be32(bytes, 32),
-    l1Size: be32(bytes, 36),
-    l1TableOffset: be64(bytes, 40),
-    refcountTableOffset: be64(bytes, 48),
-    refcountTableClusters: be32(bytes, 56),
-    nbSnapshots: be32(bytes, 60),
-    snapshotsOffset: be64(bytes, 64),
-    incompatibleFeatures: v3 ? be64(bytes, 72) : 0n,
-    compatibleFeatures: v3 ? be64(bytes, 80) : 0n,
-    autoclearFeatures: v3 ? be64(bytes, 88) : 0n,
-    refcountOrder: v3 ? be32(bytes, 96) : 4,
+    backingFileOffset: u64be(bytes, 8),
+    backingFileSize: u32be(bytes, 16),
+    clusterBits: u32be(bytes, 20),
+    size: u64be(bytes, 24),
+    cryptMethod: u32be(bytes, 32),
+    l1Size: u32be(bytes, 36),
+    l1TableOffset: u64be(bytes, 40),
+    refcountTableOffset: u64be(bytes, 48),
+    refcountTableClusters: u32be(bytes, 56),
+    nbSnapshots: u32be(bytes, 60),
+    snapshotsOffset: u64be(bytes, 64),
+    incompatibleFeatures: v3 ? u64be(bytes, 72) : 0n,
+    compatibleFeatures: v3 ? u64be(bytes, 80) : 0n,
+    autoclearFeatures: v3 ? u64be(bytes, 88) : 0n,
+    refcountOrder: v3 ? u32be(bytes, 96) : 4,
     headerLength,
     compressionType: v3 && headerLength > V3_HEADER_LENGTH ? (bytes[104] ?? 0) : 0,
   };

@@ -4,7 +4,7 @@ import type { Snapshot, ChildSnapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import { exactInteger } from '../../model/metadata.js';
-import { be32 } from './bytes.js';
+import { u32be } from '../shared/bytes.js';
 import { activeView, diskNode, snapshotView } from './disk.js';
 import { hasQcow2Magic } from './header.js';
 import { openQcow2Image, type Qcow2Image } from './image.js';
@@ -30,7 +30,7 @@ export const qcow2Reader: Reader = {
   limits: qcow2Limits,
   label: 'qcow2 disk image (internal snapshots)',
   async detect(probe: Probe): Promise<string | null> {
-    return !probe.isDirectory && hasQcow2Magic(probe.head) ? variantOf(be32(probe.head, 4)) : null;
+    return !probe.isDirectory && hasQcow2Magic(probe.head) ? variantOf(u32be(probe.head, 4)) : null;
   },
   open(probe: Probe): Promise<Snapshot> {
     return openQcow2Snapshot(probe.path);

@@ -3,7 +3,8 @@ import { limits } from './limits.js';
 import { decodeName } from '../../model/display.js';
 import { Instant } from '../../model/metadata.js';
 import type { Source } from '../../model/source.js';
-import { alignUp, be16, be32, be64, fileOffset, hex } from './bytes.js';
+import { alignUp, fileOffset, hex } from './bytes.js';
+import { u16be, u32be, u64be } from '../shared/bytes.js';
 import type { Qcow2Header } from './header.js';
 
 /** QEMU's own limits (block/qcow2.h): more snapshots, or a larger table, and it refuses the image. */
@@ -85,9 +86,9 @@ async function readEntry(file: Source, header: Qcow2Header, at: number): Promise
     return { problem: `it starts past the end of the file (${file.size} bytes)`, past: true };
   const fixed = await file.read(at, ENTRY_HEADER);
   if (fixed.length < ENTRY_HEADER) return { problem: `the file ends inside it (${file.size} bytes)`, past: true };
-  const idSize = be16(fixed, 12);
-  const nameSize = be16(fixed, 14);
-  const extraDataSize = be32(fixed, 36);
+  const idSize = u16be(fixed, 12);
+  const nameSize = u16be(fixed, 14);
+  const extraDataSize = u32be(fixed, 36);
   if (extraDataSize > MAX_EXTRA_DATA)
     return { problem: `extra_data_size ${extraDataSize} exceeds QEMU's limit of ${MAX_EXTRA_DATA}`, past: false };
   const variable = extraDataSize + idSize + nameSize;
@@ -95,18 +96,18 @@ async function readEntry(file: Source, header: Qcow2Header, at: number): Promise
   if (rest.length < variable)
     return { problem: `the file ends inside its id or name (${file.size} bytes)`, past: true };
   const extra = rest.subarray(0, extraDataSize);
-  const icount = extraDataSize >= 24 ? be64(extra, 16) : NO_ICOUNT;
+  const icount = extraDataSize >= 24 ? u64be(extra, 16) : NO_ICOUNT;
   const entry: Qcow2SnapshotEntry = {
     id: decodeName(rest.subarray(extraDataSize, extraDataSize + idSize)),
     name: decodeName(rest.subarray(extraDataSize + idSize, variable)),
-    l1TableOffset: be64(fixed, 0),
-    l1Size: be32(fixed, 8),
-    dateSec: be32(fixed, 16),
-    dateNsec: be32(fixed, 20),
-    vmClockNsec: be64(fixed, 24),
+    l1TableOffset: u64be(fixed, 0),
+    l1Size: u32be(fixed, 8),
+    dateSec: u32be(fixed, 16),
+    dateNsec: u32be(fixed, 20),
+    vmClockNsec: u64be(fixed, 24),
     // The 64-bit size in the extra data supersedes the 32-bit field whenever it is there.
-    vmStateSize: extraDataSize >= 8 ? be64(extra, 0) : BigInt(be32(fixed, 32)),
-    diskSize: extraDataSize >= 16 ? be64(extra, 8) : header.size,
+    vmStateSize: extraDataSize >= 8 ? u64be(extra, 0) : BigInt(u32be(fixed, 32)),
+    diskSize: extraDataSize >= 16 ? u64be(extra, 8) : header.size,
     icount: icount === NO_ICOUNT ? null : icount,
     extraDataSize,
     offset: at,

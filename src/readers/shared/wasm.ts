@@ -1,6 +1,7 @@
 import { limits } from './limits.js';
 import type { Source } from '../../model/source.js';
-import { type ByteCursor, DecodeError, decodeUtf8, hex, readCursor, readFully } from './leb128.js';
+import { u32le } from './bytes.js';
+import { type ByteCursor, DecodeError, decodeUtf8, hex, readCursor, readFully } from './byte-cursor.js';
 
 export type WasmExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 export type WasmValType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref' | 'ref';
@@ -96,9 +97,7 @@ const VALTYPES = new Map<number, WasmValType>([
 ]);
 
 export function looksLikeWasm(head: Uint8Array): boolean {
-  return (
-    head.length >= HEADER_SIZE && WASM_MAGIC.every((byte, i) => head[i] === byte) && littleEndianU32(head, 4) === 1
-  );
+  return head.length >= HEADER_SIZE && WASM_MAGIC.every((byte, i) => head[i] === byte) && u32le(head, 4) === 1;
 }
 
 /** Never throws on bad input: every defect becomes a problem, and `info` keeps what was decoded before it. */
@@ -145,7 +144,7 @@ async function readHeader(source: Source, info: WasmModuleInfo): Promise<void> {
   }
   if (head.length < HEADER_SIZE)
     throw new DecodeError(`wasm header is truncated (${head.length} of ${HEADER_SIZE} bytes)`);
-  info.version = littleEndianU32(head, 4);
+  info.version = u32le(head, 4);
   if (info.version !== 1) throw new DecodeError(`unsupported wasm version ${info.version}`);
 }
 
@@ -390,10 +389,4 @@ function skipInstruction(cursor: ByteCursor, opcode: number, offset: number): vo
   else if (!NO_IMMEDIATES.has(opcode)) {
     throw new DecodeError(`unsupported instruction 0x${hex(opcode)} in init expression at offset ${offset}`);
   }
-}
-
-function littleEndianU32(bytes: Uint8Array, at: number): number {
-  return (
-    ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0
-  );
 }

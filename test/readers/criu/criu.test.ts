@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../src/model/snapshot.js';
 import { childrenOf, findNode, walk, type TreeNode } from '../../../src/model/tree.js';
 import { criuReader } from '../../../src/readers/criu/index.js';
-import { DecodeError, MAX_DEPTH, ProtoMessage, zigzag } from '../../../src/readers/criu/protobuf.js';
+import { DecodeError } from '../../../src/readers/shared/byte-cursor.js';
+import { MAX_DEPTH, ProtoMessage, zigzag } from '../../../src/readers/criu/protobuf.js';
 import { probePath } from '../../../src/readers/probe.js';
 import { tempDir } from '../../helpers/cli.js';
 import {

@@ -1,6 +1,6 @@
 import { Principal } from '@icp-sdk/core/principal';
 import { limits } from '../limits.js';
-import { ByteCursor, DecodeError } from '../../shared/leb128.js';
+import { ByteCursor, DecodeError } from '../../shared/byte-cursor.js';
 import { candidTypeTable, leb } from './didl-types.js';
 import { isBlob, isTuple, type CandidField, type CandidType } from './types.js';
 import { blobText, labelFor } from './value-text.js';

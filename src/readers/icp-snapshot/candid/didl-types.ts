@@ -1,5 +1,5 @@
 import { limits } from '../limits.js';
-import { ByteCursor, DecodeError } from '../../shared/leb128.js';
+import { ByteCursor, DecodeError } from '../../shared/byte-cursor.js';
 import {
   primitive,
   type CandidArgument,
@@ -135,11 +135,5 @@ const MAX_NUMBER_BYTES = 1024;
 
 /** An unbounded LEB128 (nat) or signed LEB128 (int), exact as bigint. */
 export function leb(cursor: ByteCursor, signed: boolean): bigint {
-  let value = 0n;
-  for (let i = 0; i < MAX_NUMBER_BYTES; i++) {
-    const byte = cursor.byte();
-    value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-    if (byte < 0x80) return signed && byte & 0x40 ? value - (1n << BigInt(7 * (i + 1))) : value;
-  }
-  throw new DecodeError(`number longer than ${MAX_NUMBER_BYTES} bytes`);
+  return cursor.leb(signed, MAX_NUMBER_BYTES);
 }

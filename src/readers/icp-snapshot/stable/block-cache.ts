@@ -1,5 +1,5 @@
 import type { Source } from '../../../model/source.js';
-import { readFully } from '../../shared/leb128.js';
+import { readFully } from '../../shared/byte-cursor.js';
 
 const BLOCK = 64 * 1024;
 const MAX_BLOCKS = 64;

@@ -1,6 +1,6 @@
 import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
-import { DecodeError, readFully } from '../../shared/leb128.js';
+import { DecodeError, readFully } from '../../shared/byte-cursor.js';
 import { LittleEndian } from '../structure-headers.js';
 
 /** One B-tree node, keys and values copied out of the memory. */

@@ -1,6 +1,6 @@
 import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
-import { DecodeError } from '../../shared/leb128.js';
+import { DecodeError } from '../../shared/byte-cursor.js';
 import {
   KEY_MODES,
   readBTreeNode,

@@ -4,7 +4,7 @@ import { sharedLimits } from '../../shared/limits.js';
 import type { MetaRecord } from '../../../model/metadata.js';
 import { BytesSource } from '../../../model/source.js';
 import { lazyFolder, type FolderLoader, type TreeNode } from '../../../model/tree.js';
-import { DecodeError } from '../../shared/leb128.js';
+import { DecodeError } from '../../shared/byte-cursor.js';
 import { uniqueNames } from '../../shared/tree-names.js';
 import type { FieldNames } from '../candid/didl-decoder.js';
 import { storedValue, type StoredValue } from './stored-value.js';

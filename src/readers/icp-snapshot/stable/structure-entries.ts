@@ -3,7 +3,7 @@ import { limits } from '../limits.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../../model/metadata.js';
 import type { Source } from '../../../model/source.js';
 import type { FolderLoader } from '../../../model/tree.js';
-import { DecodeError, readFully } from '../../shared/leb128.js';
+import { DecodeError, readFully } from '../../shared/byte-cursor.js';
 import { decodeDidl, startsWithDidl } from '../candid/didl-decoder.js';
 import { LittleEndian, type StructureInfo } from '../structure-headers.js';
 import { BlockCache } from './block-cache.js';

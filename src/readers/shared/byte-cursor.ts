@@ -1,6 +1,6 @@
 import type { Source } from '../../model/source.js';
 
-/** Malformed or truncated binary input; parsers catch it and report the message as a problem. */
+/** Malformed or truncated binary input, from any of the binary decoders; parsers catch it and report the message. */
 export class DecodeError extends Error {
   constructor(message: string) {
     super(message);
@@ -88,16 +88,22 @@ export class ByteCursor {
     throw new DecodeError(`LEB128 too long at offset ${start}`);
   }
 
+  /** An unsigned LEB128 (a protobuf varint is one) that fits in 64 bits. */
   u64(): bigint {
     const start = this.offset;
+    const value = this.leb(false, 10);
+    if (value > U64_MAX) throw new DecodeError(`LEB128 at offset ${start} does not fit in 64 bits`);
+    return value;
+  }
+
+  /** An LEB128 of at most `maxBytes` bytes, exact: unsigned, or signed (two's complement, as Candid's int). */
+  leb(signed: boolean, maxBytes: number): bigint {
+    const start = this.offset;
     let value = 0n;
-    for (let i = 0n; i < 10n; i++) {
+    for (let i = 0; i < maxBytes; i++) {
       const byte = this.byte();
-      value |= BigInt(byte & 0x7f) << (7n * i);
-      if (byte < 0x80) {
-        if (value > U64_MAX) throw new DecodeError(`LEB128 at offset ${start} does not fit in 64 bits`);
-        return value;
-      }
+      value |= BigInt(byte & 0x7f) << BigInt(7 * i);
+      if (byte < 0x80) return signed && byte & 0x40 ? value - (1n << BigInt(7 * (i + 1))) : value;
     }
     throw new DecodeError(`LEB128 too long at offset ${start}`);
   }
