@@ -4,7 +4,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { sha256Of } from '../model/source.js';
 import { walk } from '../model/tree.js';
 import { xxh64Pages } from '../diff/page-hash.js';
-import { octalMode } from '../format/nodes.js';
+import { entryJson } from '../format/nodes.js';
 import { stringifyJson, toJsonValue } from '../format/values.js';
 import type { Io } from './io.js';
 
@@ -33,16 +33,7 @@ export async function hashCommand(
         xxh64: Array.from(hashes, (hash) => hash.toString(16).padStart(16, '0')).join(''),
       });
     }
-    const entry: Record<string, unknown> = {
-      path,
-      kind: node.kind,
-      size: node.size,
-      mode: octalMode(node.mode),
-      uid: node.uid ?? null,
-      gid: node.gid ?? null,
-      mtime: node.mtime?.toISOString() ?? null,
-    };
-    if (node.linkTarget !== undefined) entry.linkTarget = node.linkTarget;
+    const entry = entryJson(path, node);
     if (node.content && node.kind !== 'memory') entry.sha256 = await sha256Of(node.content);
     if (node.kind === 'record') entry.attrs = toJsonValue(node.attrs);
     files.push(entry);

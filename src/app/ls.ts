@@ -1,7 +1,7 @@
 import { escapeForDisplay } from '../model/display.js';
 import { joinPath } from '../model/paths.js';
 import { childrenOf, walk, type TreeNode } from '../model/tree.js';
-import { modeString, octalMode } from '../format/nodes.js';
+import { entryJson, modeString } from '../format/nodes.js';
 import { stringifyJson } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
 
@@ -41,16 +41,7 @@ async function listEntries(dir: TreeNode, prefix: string[], recursive: boolean):
 
 /** The documented `ls --json` shape; fields a format does not record are null. */
 export function lsJson({ path, node }: Listed): Record<string, unknown> {
-  const entry: Record<string, unknown> = {
-    path,
-    kind: node.kind,
-    size: node.size,
-    mode: octalMode(node.mode),
-    uid: node.uid ?? null,
-    gid: node.gid ?? null,
-    mtime: node.mtime?.toISOString() ?? null,
-  };
-  if (node.linkTarget !== undefined) entry.linkTarget = node.linkTarget;
+  const entry = entryJson(path, node);
   if (node.flags?.length) entry.flags = node.flags;
   return entry;
 }

@@ -31,3 +31,18 @@ export function modeString(node: TreeNode): string {
 export function octalMode(mode: number | undefined): string | null {
   return mode === undefined ? null : `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 }
+
+/** The fields of an entry that `ls --json` and manifests share; fields a format does not record are null. */
+export function entryJson(path: string, node: TreeNode): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    path,
+    kind: node.kind,
+    size: node.size,
+    mode: octalMode(node.mode),
+    uid: node.uid ?? null,
+    gid: node.gid ?? null,
+    mtime: node.mtime?.toISOString() ?? null,
+  };
+  if (node.linkTarget !== undefined) entry.linkTarget = node.linkTarget;
+  return entry;
+}

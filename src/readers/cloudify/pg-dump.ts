@@ -4,7 +4,7 @@ import { sharedLimits } from '../shared/limits.js';
 import type { Source } from '../../model/source.js';
 import { sourceLines } from '../shared/lines.js';
 import { REDACTED } from '../shared/secrets.js';
-import { tooManyRecords } from './manager-view.js';
+import { ENTITY_KINDS, tooManyRecords } from './manager-view.js';
 import { byteaHex, unpickle } from './pickle.js';
 import { hasSecretValue, tooLargeToRedact, uncheckedLines } from './secret-values.js';
 
@@ -37,17 +37,7 @@ const SECRET_COLUMNS: Record<string, string[]> = {
   secrets: ['value'],
 };
 
-const KEPT_TABLES = new Set([
-  'tenants',
-  'users',
-  'blueprints',
-  'deployments',
-  'plugins',
-  'executions',
-  'agents',
-  'secrets',
-  'sites',
-]);
+const KEPT_TABLES = new Set<string>(ENTITY_KINDS);
 const COPY_LINE = /^COPY (?:public\.)?"?([\w]+)"? \((.*)\) FROM stdin;$/;
 
 /** Reads a plain-SQL `pg_dump -a` line by line: COPY blocks become rows; everything else is passed over. */
