@@ -15,10 +15,17 @@ export async function catCommand(node: TreeNode, path: string, io: Io, raw: bool
   }
   const escape = io.stdout.isTTY && !raw;
   const decoder = new TextDecoder('utf-8');
+  let written = 0;
   for await (const block of blocks(node.content, 1024 * 1024)) {
     await io.stdout.write(escape ? escapeLines(decoder.decode(block, { stream: true })) : block);
+    written += block.length;
   }
-  return 0;
+  if (node.kind !== 'file' || written >= node.size) return 0;
+  // What survived is written first, so a damaged archive still gives up its bytes; the exit code says it is not all.
+  await io.stderr.write(
+    `snapinspect: ${escapeForDisplay(path)} is cut short: ${written} of its ${node.size} bytes are in the input (TRUNCATED)\n`,
+  );
+  return 1;
 }
 
 /** Line breaks stay line breaks on a terminal; everything else unsafe becomes a visible escape. */

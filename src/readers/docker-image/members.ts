@@ -42,7 +42,7 @@ export class MemberTable {
   }
 
   source(entry: TarEntry): Source {
-    return new SliceSource(this.archive.source, entry.dataOffset, entry.size);
+    return new SliceSource(this.archive.source, entry.dataOffset, entry.present ?? entry.size);
   }
 
   /** A small JSON member; `missing` covers absent members and non-files, `error` bad or oversized JSON. */

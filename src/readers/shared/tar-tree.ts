@@ -78,7 +78,7 @@ function nodeFor(entry: TarEntry, name: string, archive: Source): TarNode {
     attrs: entryAttrs(entry),
     entry,
   };
-  if (kind === 'file') node.content = new SliceSource(archive, entry.dataOffset, entry.size);
+  if (kind === 'file') node.content = new SliceSource(archive, entry.dataOffset, entry.present ?? entry.size);
   if (entry.linkTarget !== undefined && (kind === 'symlink' || kind === 'hardlink')) node.linkTarget = entry.linkTarget;
   return node;
 }

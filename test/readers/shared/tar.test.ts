@@ -189,7 +189,7 @@ describe('tar headers', () => {
         message: 'big is cut short: 8589934592 bytes declared, 1024 present, 8589933568 missing (data at offset 512)',
       },
     ]);
-    expect(result.entries[0]?.size).toBe(1024);
+    expect([result.entries[0]?.size, result.entries[0]?.present]).toEqual([8589934592, 1024]);
   });
 
   it('applies PAX x and g records: path, ids, names, fractional mtime, binary xattrs, deletion of a global', async () => {
@@ -289,7 +289,7 @@ describe('tar headers', () => {
       ['5', 'dir'],
       ['6', 'fifo'],
       ['S', 'sparse'],
-      ['D', 'unknown'],
+      ['D', 'dir'],
       ['V', 'unknown'],
     ];
     const bytes = buildTar(
@@ -617,7 +617,9 @@ describe('broken tars', () => {
       expect(codes(result), `cut at ${cut}`).toEqual([cleanCut ? 'TAR_NO_END_MARKER' : 'TAR_TRUNCATED']);
       result.entries.forEach((entry, i) => {
         if (entry === inData || entry.path === inData?.path)
-          expect(entry).toStrictEqual({ ...inData, size: Math.min(inData.size, cut - inData.dataOffset) });
+          expect(entry).toStrictEqual(
+            cut - inData.dataOffset < inData.size ? { ...inData, present: cut - inData.dataOffset } : inData,
+          );
         else expect(entry).toStrictEqual(full[i]);
       });
       if (inData) expect(result.diagnostics[0]?.path).toBe(inData.path);
@@ -641,27 +643,37 @@ describe('broken tars', () => {
         message: 'a.txt is cut short: 700 bytes declared, 300 present, 400 missing (data at offset 512)',
       },
     ]);
-    expect(midData.entries.map((entry) => [entry.path, entry.size])).toEqual([['a.txt', 300]]);
+    expect(midData.entries.map((entry) => [entry.path, entry.size, entry.present])).toEqual([['a.txt', 700, 300]]);
   });
 
-  it('stops at a bad checksum, saying where', async () => {
+  it('skips a header with a bad checksum to the next valid one, saying where and how much, as GNU tar does', async () => {
     const bytes = small.slice();
     bytes[1536 + 3] = (bytes[1536 + 3] ?? 0) ^ 0x40;
     const result = await index(bytes);
-    expect(result.entries.map((entry) => entry.path)).toEqual(['a.txt']);
+    expect(result.entries.map((entry) => entry.path)).toEqual([
+      'a.txt',
+      `${'long/'.repeat(25)}name.txt`,
+      'pax.txt',
+      'empty',
+    ]);
     expect(result.diagnostics).toStrictEqual([
       {
         severity: 'error',
         code: 'TAR_BAD_CHECKSUM',
-        message: 'header at offset 1536 has a bad checksum; nothing after it can be trusted, reading stops',
+        message:
+          'header at offset 1536 has a bad checksum; skipped 512 bytes to the next valid header at offset 2048: members stored there are lost',
       },
     ]);
-    expect([result.size, result.ended]).toEqual([1536, false]);
+    expect([result.size, result.ended]).toEqual([small.length, true]);
   });
 
   it('rejects garbage and handles empty input', async () => {
     const noise = await index(garbage(4096, 7));
-    expect([noise.entries, codes(noise), noise.size]).toEqual([[], ['TAR_BAD_CHECKSUM'], 0]);
+    expect([noise.entries, noise.diagnostics.map((d) => d.message), noise.size]).toEqual([
+      [],
+      ['header at offset 0 has a bad checksum and no valid header follows: the last 4096 bytes are lost'],
+      4096,
+    ]);
     expect(await index(new Uint8Array(0))).toStrictEqual({
       entries: [],
       diagnostics: [
@@ -735,9 +747,15 @@ describe('broken tars', () => {
       buildTar([tarEntry({ name: 'huge', style: 'gnu', headerSize: 2n ** 80n, base256: ['size'], data: 'abc' })]),
     );
     expect(codes(huge)).toEqual(['TAR_BAD_NUMBER', 'TAR_TRUNCATED']);
-    expect(huge.entries.map((entry) => [entry.path, entry.size])).toEqual([['huge', 1536]]);
+    expect(huge.entries.map((entry) => [entry.path, entry.size, entry.present])).toEqual([
+      ['huge', Number.MAX_SAFE_INTEGER, 1536],
+    ]);
     const pastEnd = await index(buildTar([tarEntry({ name: 'past', headerSize: 10 ** 12 })]));
-    expect([codes(pastEnd), pastEnd.entries[0]?.size]).toEqual([['TAR_TRUNCATED'], 1024]);
+    expect([codes(pastEnd), pastEnd.entries[0]?.size, pastEnd.entries[0]?.present]).toEqual([
+      ['TAR_TRUNCATED'],
+      10 ** 12,
+      1024,
+    ]);
   });
 
   it('skips an extension record over 1 MiB and reads on', async () => {

@@ -67,6 +67,7 @@ const kinds: Record<string, TarEntryKind> = {
   '4': 'blockdev',
   '5': 'dir',
   '6': 'fifo',
+  D: 'dir',
   S: 'sparse',
 };
 
@@ -191,8 +192,24 @@ function mtimeField(field: Uint8Array, offset: number, diagnostics: Diagnostic[]
   return 0n;
 }
 
-/** Block 0 of a tar: a valid checksum and either a ustar magic or (v7) a printable name and numeric size. */
+/** How far into a file detection looks for a valid header when the first ones are damaged (GNU tar's default record is 10 KiB). */
+export const TAR_DETECT_BYTES = 64 * 1024;
+
+/**
+ * A tar starts with a valid header: block 0 with a valid checksum and either a ustar magic or (v7) a
+ * printable name and numeric size. When block 0 is damaged, any later block of `head` that is a valid
+ * ustar or GNU header will do, so the damage is reported and the rest recovered, as GNU tar does.
+ */
 export function looksLikeTar(head: Uint8Array): boolean {
+  if (isTarHeader(head)) return true;
+  for (let at = BLOCK; at + BLOCK <= head.length; at += BLOCK) {
+    const block = head.subarray(at, at + BLOCK);
+    if (!isZeroBlock(block) && checksumMatches(block) && headerFormat(block) !== 'v7') return true;
+  }
+  return false;
+}
+
+function isTarHeader(head: Uint8Array): boolean {
   if (head.length < BLOCK || isZeroBlock(head) || !checksumMatches(head)) return false;
   if (headerFormat(head) !== 'v7') return true;
   const name = cString(head.subarray(0, 100));

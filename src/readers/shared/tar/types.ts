@@ -17,8 +17,10 @@ export interface TarEntry {
   gid: number;
   uname: string;
   gname: string;
-  /** Bytes of member data stored in the archive. */
+  /** Bytes of member data the header declares (0 for members that are a header only). */
   size: number;
+  /** Bytes of that data the archive really holds, when it ends inside the member; absent when all are there. */
+  present?: number;
   /** With the fraction PAX records carry. */
   mtime: Instant;
   linkTarget?: string;

@@ -27,6 +27,13 @@ function padded(size: number): number {
 }
 
 /**
+ * Members whose header is all there is: whatever their size field says, no data follows a hard link or
+ * a folder, as GNU tar reads them (a GNU dump directory, `D`, does carry data). For links, devices and
+ * FIFOs GNU tar passes by the size the header declares, and so does snapinspect (Go and Python do not).
+ */
+const HEADER_ONLY: ReadonlySet<string> = new Set(['hardlink', 'dir']);
+
+/**
  * The tar state machine both drivers share: it is handed the bytes it asks for, in order, and
  * never sees member data, so random access can skip it and a stream can hash it.
  */
@@ -45,6 +52,8 @@ export class TarWalker {
   private ended = false;
   private extension: { type: ExtensionType; at: number } | undefined;
   private sparseEntry: TarEntry | undefined;
+  /** Offset of the first of a run of blocks that are not valid headers, skipped as GNU tar skips them. */
+  private damagedFrom: number | undefined;
 
   constructor(options: TarOptions = {}) {
     this.maxEntries = options.maxEntries ?? limits.archiveEntries;
@@ -53,20 +62,16 @@ export class TarWalker {
   block(bytes: Uint8Array): void {
     const at = this.offset;
     if (this.sparseEntry) return this.sparseBlock(bytes);
-    if (isZeroBlock(bytes)) return this.zeroBlock(at);
+    if (!isZeroBlock(bytes) && !checksumMatches(bytes)) return this.damagedBlock(at);
+    const zero = isZeroBlock(bytes);
+    if (this.damagedFrom !== undefined) this.resynchronised(at, zero);
+    if (zero) return this.zeroBlock(at);
     if (this.zeroAt !== undefined) {
       this.warn(
         'TAR_LONE_ZERO_BLOCK',
         `a single zero block at offset ${this.zeroAt} is followed by more headers; reading on`,
       );
       this.zeroAt = undefined;
-    }
-    if (!checksumMatches(bytes)) {
-      this.error(
-        'TAR_BAD_CHECKSUM',
-        `header at offset ${at} has a bad checksum; nothing after it can be trusted, reading stops`,
-      );
-      return this.stop(at);
     }
     const header = decodeHeader(bytes, at, this.diagnostics);
     this.offset += BLOCK;
@@ -111,6 +116,28 @@ export class TarWalker {
     if (this.need.kind !== 'done' && this.need.kind !== 'trailer') this.size = this.offset + received;
     this.need = { kind: 'done' };
     return { entries: this.entries, diagnostics: this.diagnostics, size: this.size ?? this.offset, ended: this.ended };
+  }
+
+  /**
+   * A block where a header should be fails its checksum: its member (and any extension header before
+   * it) is lost, and blocks are passed by one at a time until the next valid header, as GNU tar does.
+   */
+  private damagedBlock(at: number): void {
+    this.offset += BLOCK;
+    if (this.damagedFrom !== undefined) return;
+    this.damagedFrom = at;
+    this.zeroAt = undefined;
+    this.extensions.discard();
+  }
+
+  private resynchronised(at: number, zero: boolean): void {
+    const from = this.damagedFrom ?? at;
+    this.damagedFrom = undefined;
+    const next = zero ? 'a zero block' : 'the next valid header';
+    this.error(
+      'TAR_BAD_CHECKSUM',
+      `header at offset ${from} has a bad checksum; skipped ${at - from} bytes to ${next} at offset ${at}: members stored there are lost`,
+    );
   }
 
   private zeroBlock(at: number): void {
@@ -170,6 +197,7 @@ export class TarWalker {
   }
 
   private expectData(entry: TarEntry): void {
+    if (HEADER_ONLY.has(entry.kind) && entry.typeflag !== 'D') entry.size = 0;
     this.need =
       entry.size === 0 ? { kind: 'block' } : { kind: 'data', length: entry.size, padded: padded(entry.size), entry };
   }
@@ -182,6 +210,12 @@ export class TarWalker {
   private reportEnd(received: number, partial: Uint8Array): void {
     const need = this.need;
     const at = this.offset;
+    if (this.damagedFrom !== undefined) {
+      return this.error(
+        'TAR_BAD_CHECKSUM',
+        `header at offset ${this.damagedFrom} has a bad checksum and no valid header follows: the last ${at + received - this.damagedFrom} bytes are lost`,
+      );
+    }
     if (need.kind === 'payload' || (need.kind === 'data' && !need.entry)) {
       const header = this.extension?.at ?? at;
       return this.error(
@@ -225,7 +259,7 @@ export class TarWalker {
       );
       return;
     }
-    entry.size = received;
+    entry.present = received;
     this.error(
       'TAR_TRUNCATED',
       `${path} is cut short: ${length} bytes declared, ${received} present, ${length - received} missing (data at offset ${entry.dataOffset})`,
