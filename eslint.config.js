@@ -47,6 +47,23 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  // Spreading an input-sized array into a call overflows the stack at a few hundred thousand items.
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement',
+          message: 'spreading into push() overflows the stack on large inputs: use pushAll from model/arrays.ts',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'] > SpreadElement",
+          message: 'spreading into Math.max/min overflows the stack on large inputs: use maxOf from model/arrays.ts',
+        },
+      ],
+    },
+  },
   // Tests poke into parsed JSON output, whose shape the assertions themselves check.
   { files: ['test/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   ...layerRules,

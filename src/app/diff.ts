@@ -11,6 +11,7 @@ import { formatValue, stringifyJson, toJsonValue } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
 import { isJsonObject, parseJson } from '../readers/shared/json.js';
 import { progressBar } from './progress.js';
+import { pushAll } from '../model/arrays.js';
 
 const TEXT_DIFF_LIMIT = 1024 * 1024;
 const marks: Record<FileChange['change'], string> = { added: '+', removed: '-', modified: 'M', metadata: 'm' };
@@ -194,11 +195,11 @@ export async function textDiffLines(before: Snapshot, after: Snapshot, files: Fi
       maxEditLength: 20_000,
       timeout: 2000,
     });
-    lines.push(
+    pushAll(lines, [
       ...(patch
         ? patch.trimEnd().split('\n').slice(1).map(escapeForDisplay)
         : [`${escapeForDisplay(change.path)}: too different to show as a text diff`]),
-    );
+    ]);
   }
   return lines;
 }

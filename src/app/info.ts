@@ -10,6 +10,7 @@ import { humanBytes } from '../format/sizes.js';
 import { formatValue, stringifyJson, toJsonValue } from '../format/values.js';
 import { writeLines, type Io } from './io.js';
 import { summarisePages } from './page-scan.js';
+import { pushAll } from '../model/arrays.js';
 
 export interface MemorySummary {
   path: string;
@@ -69,8 +70,8 @@ async function infoText(snapshot: Snapshot, memories: MemorySummary[]): Promise<
       );
     }
   }
-  lines.push(...childLines(snapshot));
-  lines.push(...diagnosticLines(snapshot.diagnostics));
+  pushAll(lines, childLines(snapshot));
+  pushAll(lines, diagnosticLines(snapshot.diagnostics));
   return lines;
 }
 

@@ -11,6 +11,7 @@ import { diagnosticLines } from './info.js';
 import { writeLines, type Io } from './io.js';
 import { lsJson } from './ls.js';
 import { summarisePages } from './page-scan.js';
+import { pushAll } from '../model/arrays.js';
 
 /**
  * `info PATH:INNER`: everything known about one entry, its attributes and, for memories, its page
@@ -68,7 +69,7 @@ export function nodeLines(node: TreeNode, path: string, facts: NodeFacts): strin
     );
   }
   if (facts.pagesSkipped) lines.push(`Pages:    ${escapeForDisplay(facts.pagesSkipped)}`);
-  if (Object.keys(node.attrs).length > 0) lines.push('Attributes:', ...metadataLines(node.attrs));
+  if (Object.keys(node.attrs).length > 0) pushAll(lines, ['Attributes:', ...metadataLines(node.attrs)]);
   return lines;
 }
 

@@ -1,13 +1,14 @@
 import { commands, optionSpecs } from './options.js';
+import { maxOf } from '../model/arrays.js';
 
 const BARE_PATH = { usage: 'PATH', summary: 'the same as info (the terminal browser is not built yet)' };
 
 export function helpText(version: string): string {
   const usages = [BARE_PATH, ...commands];
-  const usageWidth = Math.max(...usages.map((command) => command.usage.length)) + 2;
+  const usageWidth = maxOf(usages.map((command) => command.usage.length)) + 2;
   const optionLabel = (spec: (typeof optionSpecs)[number]): string =>
     `${spec.short ? `${spec.short}, ` : '    '}${spec.long}${spec.value ? ` ${spec.value}` : ''}`;
-  const optionWidth = Math.max(...optionSpecs.map((spec) => optionLabel(spec).length)) + 2;
+  const optionWidth = maxOf(optionSpecs.map((spec) => optionLabel(spec).length)) + 2;
   return [
     `snapinspect ${version} — inspect, diff and verify snapshots`,
     '',

@@ -1,5 +1,6 @@
 import { SnapinspectError } from '../model/errors.js';
 import { commands, optionSpecs, type CommandName, type OptionSpec, type ParsedOptions } from './options.js';
+import { pushAll } from '../model/arrays.js';
 
 export interface Invocation {
   /** `browse` is the bare `snapinspect PATH` form. */
@@ -30,7 +31,7 @@ export function parseArgs(argv: readonly string[]): Invocation {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--') {
-      operands.push(...argv.slice(i + 1));
+      pushAll(operands, argv.slice(i + 1));
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {

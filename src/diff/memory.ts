@@ -6,6 +6,7 @@ import { compareFilePages, toRanges } from './file-compare.js';
 import type { PageTokens, TreeNode } from '../model/tree.js';
 import type { MemoryChange } from './types.js';
 import { xxh64Pages, xxh64ZeroPage } from './page-hash.js';
+import { maxOf } from '../model/arrays.js';
 
 const BLOCK_TARGET = 8 * 1024 * 1024;
 
@@ -40,7 +41,7 @@ export async function compareMemory(
  * header bytes; reading them all is refused above `memoryScanBytes` instead of running for days.
  */
 function refuseVirtualGiant(path: string, ...sources: (Source | undefined)[]): void {
-  const largest = Math.max(...sources.map((source) => source?.size ?? 0));
+  const largest = maxOf(sources.map((source) => source?.size ?? 0));
   if (largest <= limits.memoryScanBytes) return;
   const message = `${path}: comparing ${largest} bytes page by page is over the memoryScanBytes limit of ${limits.memoryScanBytes}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata`;
   throw new SnapinspectError('LIMIT', message);

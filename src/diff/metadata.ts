@@ -1,5 +1,6 @@
 import { Instant, isMetaRecord, type MetaRecord, type MetaValue } from '../model/metadata.js';
 import type { MetadataChange } from './types.js';
+import { pushAll } from '../model/arrays.js';
 
 /**
  * Field-by-field differences of two typed records: records by key, lists by index (so a changed
@@ -8,7 +9,7 @@ import type { MetadataChange } from './types.js';
 export function diffMetadata(before: MetaRecord, after: MetaRecord, prefix = ''): MetadataChange[] {
   const changes: MetadataChange[] = [];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  for (const key of keys) changes.push(...diffValue(before[key], after[key], prefix ? `${prefix}.${key}` : key));
+  for (const key of keys) pushAll(changes, diffValue(before[key], after[key], prefix ? `${prefix}.${key}` : key));
   return changes;
 }
 

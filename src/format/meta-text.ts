@@ -1,6 +1,7 @@
 import { escapeForDisplay } from '../model/display.js';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../model/metadata.js';
 import { formatValue } from './values.js';
+import { pushAll } from '../model/arrays.js';
 
 /**
  * A metadata record as indented `key: value` lines. Nested records and lists of records indent
@@ -8,7 +9,7 @@ import { formatValue } from './values.js';
  */
 export function metadataLines(record: MetaRecord, indent = '  '): string[] {
   const lines: string[] = [];
-  for (const [key, value] of Object.entries(record)) lines.push(...valueLines(escapeForDisplay(key), value, indent));
+  for (const [key, value] of Object.entries(record)) pushAll(lines, valueLines(escapeForDisplay(key), value, indent));
   return lines;
 }
 

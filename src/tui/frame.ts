@@ -13,6 +13,7 @@ import { overlayLines } from './overlay-lines.js';
 import { treeLines } from './tree-lines.js';
 import { selectedEntry } from './tree-state.js';
 import type { UiState } from './ui-state.js';
+import { pushAll } from '../model/arrays.js';
 
 export const HEADER_ROWS = 2;
 export const STATUS_ROWS = 1;
@@ -54,21 +55,21 @@ function paneLines(state: UiState, model: ViewModel, width: number): Line[] {
 export function detailsLines(entry: Entry | undefined, state: UiState, model: ViewModel): string[] {
   const lines: string[] = [];
   if (entry) {
-    lines.push(
+    pushAll(lines, [
       ...nodeLines(entry.node, entry.path, {
         totalSize: state.tree.sizes.get(entry.path) ?? (entry.node.kind === 'dir' ? undefined : entry.node.size),
       }),
-    );
+    ]);
     if (entry.change) lines.push('Change:', fileLine(entry.change));
-    if (entry.memoryChange) lines.push(...memoryLines([entry.memoryChange]));
+    if (entry.memoryChange) pushAll(lines, memoryLines([entry.memoryChange]));
   }
   if (model.kind === 'browse') {
-    lines.push('', 'Snapshot metadata:', ...metadataLines(model.snapshot.metadata));
+    pushAll(lines, ['', 'Snapshot metadata:', ...metadataLines(model.snapshot.metadata)]);
     if (model.snapshot.children.length > 0)
       lines.push(`Child snapshots: ${model.snapshot.children.length} (c lists them)`);
   } else {
     const changes = metadataChangeLines(model.result);
-    lines.push('', ...(changes.length > 0 ? changes : ['Metadata: same']));
+    pushAll(lines, ['', ...(changes.length > 0 ? changes : ['Metadata: same'])]);
   }
   return lines;
 }

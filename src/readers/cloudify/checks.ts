@@ -5,6 +5,7 @@ import type { Snapshot, VerifyContext } from '../../model/snapshot.js';
 import { checkMember } from '../shared/zip/member.js';
 import type { ZipEntry } from '../shared/zip/types.js';
 import { parseVersion } from './family.js';
+import { pushAll } from '../../model/arrays.js';
 
 /**
  * Deep checks: every member inflated and CRC-checked, family against version, the restore
@@ -20,12 +21,12 @@ export async function checkSnapshot(
     const total = zip.entries.reduce((sum, entry) => sum + entry.compressedSize, 0);
     let done = 0;
     for (const entry of zip.entries) {
-      findings.push(...(await checkMember(zip.source, entry)));
+      pushAll(findings, await checkMember(zip.source, entry));
       done += entry.compressedSize;
       progress?.(done, total);
     }
   }
-  findings.push(...familyFindings(snapshot));
+  pushAll(findings, familyFindings(snapshot));
   const secrets = snapshot.metadata.secrets;
   if (isMetaRecord(secrets) && Object.keys(secrets).length > 0) {
     const list = Object.entries(secrets)

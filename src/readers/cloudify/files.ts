@@ -10,6 +10,7 @@ import { indexZip } from '../shared/zip/central.js';
 import { attachNestedArchives } from '../shared/zip/nested.js';
 import { buildZipTree } from '../shared/zip/tree.js';
 import type { ZipIndex } from '../shared/zip/types.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** A snapshot's files, zipped or already extracted: the tree, and every file by its path. */
 export interface SnapshotFiles {
@@ -29,7 +30,7 @@ export async function openFiles(probe: Probe, diagnostics: Diagnostic[]): Promis
   }
   const source = new FileSource(probe.path, probe.size);
   const index = await indexZip(source);
-  diagnostics.push(...index.diagnostics);
+  pushAll(diagnostics, index.diagnostics);
   const tree = buildZipTree(index.entries, source, diagnostics);
   await attachNestedArchives(tree.root, diagnostics, 0);
   const files = new Map<string, TreeNode>();

@@ -19,6 +19,7 @@ import { pgEntities } from './pg-entities.js';
 import { readPgDump, type PgDump } from './pg-dump.js';
 import { cloudifyLimits } from './limits.js';
 import { applySecretRules, type SecretEntry } from './secret-files.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** Cloudify Manager snapshot zips (every family), and snapshot folders already extracted. */
 export const cloudifyReader: Reader = {
@@ -83,7 +84,7 @@ async function manager(
   const parsed = await readMetadataJson(opened.files);
   if (!parsed.ok) diagnostics.push(diagnostic('error', 'CLOUDIFY_METADATA', parsed.error, 'metadata.json'));
   const meta = readMetadata(parsed.ok ? parsed.value : null);
-  diagnostics.push(...meta.diagnostics);
+  pushAll(diagnostics, meta.diagnostics);
   const entities = emptyEntities();
   const pg = await dumpOf(opened, 'pg_data', diagnostics);
   if (pg) pgEntities(pg, entities, options.showSecrets, diagnostics);
@@ -120,7 +121,7 @@ async function dumpOf(opened: SnapshotFiles, path: string, diagnostics: Diagnost
   const content = opened.files.get(path)?.content;
   if (!content) return undefined;
   const dump = await guarded(() => readPgDump(content, path), path, diagnostics, undefined);
-  if (dump) diagnostics.push(...dump.diagnostics);
+  if (dump) pushAll(diagnostics, dump.diagnostics);
   return dump;
 }
 

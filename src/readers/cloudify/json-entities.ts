@@ -7,6 +7,7 @@ import type { TreeNode } from '../../model/tree.js';
 import { sourceLines } from '../shared/lines.js';
 import { ENTITY_KINDS, tooManyRecords, type Entities, type EntityKind } from './manager-view.js';
 import { redactValue } from './secret-values.js';
+import { pushAll } from '../../model/arrays.js';
 
 type Json = Record<string, MetaValue>;
 
@@ -82,13 +83,13 @@ export async function newFormatEntities(
     }
   }
   for (const [kind, bucket] of merged) {
-    into[kind].push(
+    pushAll(into[kind], [
       ...[...bucket].map(([key, attrs]) => ({
         name: key.split('/').pop() ?? key,
         attrs,
         ...(kind === 'secrets' ? { secret: true } : {}),
       })),
-    );
+    ]);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Entities, Entity } from './manager-view.js';
 import type { PgDump, PgRow } from './pg-dump.js';
 import { byteaHex, unpickle } from './pickle.js';
 import { redactValue } from './secret-values.js';
+import { pushAll } from '../../model/arrays.js';
 
 type Lookup = Map<string, string>;
 
@@ -18,7 +19,7 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, d
   const tenantOf = (row: PgRow): MetaRecord =>
     row._tenant_id != null ? { tenant: tenants.get(row._tenant_id) ?? row._tenant_id } : {};
   const executions = rows('executions');
-  into.tenants.push(
+  pushAll(into.tenants, [
     ...rows('tenants').map((row) =>
       entity(row.name, {
         name: row.name ?? null,
@@ -26,16 +27,16 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, d
         rabbitmq_vhost: row.rabbitmq_vhost ?? null,
       }),
     ),
-  );
-  into.users.push(
+  ]);
+  pushAll(into.users, [
     ...rows('users').map((row) =>
       entity(
         row.username,
         pick(row, ['username', 'active', 'email', 'first_name', 'last_name', 'created_at', 'last_login_at']),
       ),
     ),
-  );
-  into.blueprints.push(
+  ]);
+  pushAll(into.blueprints, [
     ...rows('blueprints').map((row) =>
       entity(row.id, {
         ...pick(row, ['id', 'main_file_name', 'created_at', 'visibility']),
@@ -43,8 +44,8 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, d
         ...planSummary(decode(row.plan)),
       }),
     ),
-  );
-  into.deployments.push(
+  ]);
+  pushAll(into.deployments, [
     ...rows('deployments').map((row) => {
       const blueprint =
         row.blueprint_id ??
@@ -58,8 +59,8 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, d
         inputs: decode(row.inputs),
       });
     }),
-  );
-  into.plugins.push(
+  ]);
+  pushAll(into.plugins, [
     ...rows('plugins').map((row) =>
       entity(
         row.package_name ?? row.id,
@@ -74,8 +75,8 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, d
         ]),
       ),
     ),
-  );
-  into.executions.push(
+  ]);
+  pushAll(into.executions, [
     ...executions.map((row) => {
       const deployment =
         row.deployment_id ??
@@ -102,16 +103,16 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, d
         ...(own ? { note: 'the create_snapshot execution of this snapshot; restore deletes it' } : {}),
       };
     }),
-  );
-  into.agents.push(
+  ]);
+  pushAll(into.agents, [
     ...rows('agents').map((row) =>
       entity(row.name ?? row.id, {
         ...pick(row, ['id', 'name', 'ip', 'state', 'version', 'install_method', 'system', 'rabbitmq_username']),
         ...tenantOf(row),
       }),
     ),
-  );
-  into.secrets.push(
+  ]);
+  pushAll(into.secrets, [
     ...rows('secrets').map((row) => ({
       ...entity(row.id, {
         ...pick(row, ['id', 'visibility', 'is_hidden_value', 'created_at', 'updated_at']),
@@ -119,12 +120,12 @@ export function pgEntities(dump: PgDump, into: Entities, showSecrets: boolean, d
       }),
       secret: true,
     })),
-  );
-  into.sites.push(
+  ]);
+  pushAll(into.sites, [
     ...rows('sites').map((row) =>
       entity(row.name, { ...pick(row, ['name', 'latitude', 'longitude', 'created_at']), ...tenantOf(row) }),
     ),
-  );
+  ]);
   if (opaque.length > 0)
     diagnostics.push(
       diagnostic(

@@ -1,4 +1,5 @@
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** What a pickled column decodes to, or why it stays opaque. */
 export type Unpickled = { ok: true; value: MetaValue } | { ok: false; reason: string };
@@ -147,7 +148,10 @@ class PickleMachine {
   private append(items: Slot[]): void {
     const target = this.top();
     if (!Array.isArray(target)) throw new PickleError('APPEND on a non-list');
-    target.push(...items.map((slot) => this.value(slot)));
+    pushAll(
+      target,
+      items.map((slot) => this.value(slot)),
+    );
   }
 
   private sinceMark(): MetaValue[] {

@@ -12,6 +12,7 @@ import { readImage, withImage } from './image-node.js';
 import { INVENTORY, rawImageKind } from './magic.js';
 import { exact } from './names.js';
 import { processTree } from './processes.js';
+import { pushAll } from '../../model/arrays.js';
 
 const PARENT_NOTE = 'previous checkpoint (pre-dump) holding the PARENT pages; shown, not followed';
 
@@ -38,7 +39,7 @@ export async function openCheckpoint(dir: string): Promise<Snapshot> {
       diagnostics.push(diagnostic('error', 'CRIU_MISSING_IMAGE', `${name} is missing`, name));
   }
   const processes = processTree(checkpoint, diagnostics);
-  diagnostics.push(...crossCheckStats(checkpoint));
+  pushAll(diagnostics, crossCheckStats(checkpoint));
   const processDir = dirNode(checkpoint.names.has('processes') ? 'processes (decoded)' : 'processes', processes.nodes, {
     note: `${processes.nodes.length} tasks from pstree.img`,
   });
@@ -69,7 +70,11 @@ async function describeFile(node: TreeNode, checkpoint: Checkpoint, diagnostics:
     if (sink) sinks.push(sink);
     return sink?.visit;
   });
-  diagnostics.push(...view.diagnostics, ...sinks.flatMap((sink) => sink.finish()));
+  pushAll(diagnostics, view.diagnostics);
+  pushAll(
+    diagnostics,
+    sinks.flatMap((sink) => sink.finish()),
+  );
   if (view.header?.magic === INVENTORY && node.name === 'inventory.img') checkpoint.byteOrder = view.header.byteOrder;
   return withImage(node, view);
 }

@@ -5,6 +5,7 @@ import { lazy, type TreeNode } from '../../model/tree.js';
 import { entryNodes } from './entries.js';
 import { readHeader, walkImage, type ImageEntry, type ImageHeader } from './image.js';
 import { expectedMagic, hex32, magicName } from './magic.js';
+import { pushAll } from '../../model/arrays.js';
 
 export interface ImageView {
   header: ImageHeader | null;
@@ -41,7 +42,7 @@ export async function readImage(
     diagnostics.push(diagnostic('error', 'CRIU_BAD_MAGIC', message, name));
   }
   const scan = await walkImage(source, header, name, visitFor?.(header.magic));
-  diagnostics.push(...scan.diagnostics);
+  pushAll(diagnostics, scan.diagnostics);
   const attrs: MetaRecord = {
     magic: known ?? hex32(header.magic),
     magic_hex: hex32(header.magic),

@@ -7,6 +7,7 @@ import type { FdInfo, MmInfo, OpenFile, PstreeEntry, Vma } from './decode.js';
 import { enumName, FD_TYPES, hex } from './names.js';
 import { checkPagesSize, DEFAULT_PAGE_SIZE, inferPageSize, memoryNode, pageCounts, pagemapNode } from './pages.js';
 import { uniqueNames } from '../shared/tree-names.js';
+import { pushAll } from '../../model/arrays.js';
 
 export interface ProcessView {
   nodes: TreeNode[];
@@ -68,7 +69,7 @@ function processNode(
   const mm = checkpoint.mms.get(pid);
   const vmas = mm?.vmas.length ? mm.vmas : (checkpoint.vmas.get(pid) ?? []);
   if (mm || vmas.length > 0) children.push(mmNode(mm, vmas, checkpoint.files));
-  children.push(...memoryNodes(checkpoint, pid, fallback, diagnostics, files));
+  pushAll(children, memoryNodes(checkpoint, pid, fallback, diagnostics, files));
   // Images older than fdinfo_per_id keep one fdinfo image per task rather than per file table.
   const perId = checkpoint.inventory === undefined || checkpoint.inventory.fdinfo_per_id === true;
   const fdKey = perId ? ids?.files : pid;
@@ -77,7 +78,7 @@ function processNode(
   for (const tid of new Set([pid, ...entry.threads])) files.add(`core-${tid}.img`);
   for (const name of [`mm-${pid}.img`, `pagemap-${pid}.img`, `ids-${pid}.img`]) files.add(name);
   if (fdKey !== undefined) files.add(`fdinfo-${fdKey}.img`);
-  diagnostics.push(...missingImages(checkpoint, entry, core?.state, fdKey));
+  pushAll(diagnostics, missingImages(checkpoint, entry, core?.state, fdKey));
   const comm = core?.comm;
   const state = typeof attrs.state === 'string' ? `, ${attrs.state}` : '';
   return dirNode(comm === undefined ? String(pid) : `${pid} ${comm}`, children, {
@@ -100,7 +101,7 @@ function memoryNodes(
   if (!pages) return [pagemapNode(pagemap, counts, fallback)];
   files.add(pages.file);
   const pageSize = inferPageSize(counts.present, pages) ?? fallback;
-  diagnostics.push(...checkPagesSize(pagemap, pages, counts.present, pageSize));
+  pushAll(diagnostics, checkPagesSize(pagemap, pages, counts.present, pageSize));
   return [pagemapNode(pagemap, counts, pageSize), memoryNode(pages, counts.present, pageSize)];
 }
 

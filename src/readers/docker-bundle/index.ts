@@ -11,6 +11,7 @@ import { probePath } from '../probe.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { graftNode } from '../shared/tree-edit.js';
 import { tarFsReader } from '../tar-fs/index.js';
+import { pushAll } from '../../model/arrays.js';
 
 interface BundleParts {
   prefix: string;
@@ -78,10 +79,10 @@ async function openBundle(dir: string, parts: BundleParts, options: OpenOptions)
   const diagnostics: Diagnostic[] = [];
   const image = await openWith(dockerImageReader, join(dir, parts.image ?? ''), options);
   const inspect = await openWith(dockerInspectReader, join(dir, parts.inspect ?? ''), options);
-  diagnostics.push(
+  pushAll(diagnostics, [
     ...image.diagnostics.map((d) => ({ ...d, path: `${parts.image}${d.path ? `:${d.path}` : ''}` })),
     ...inspect.diagnostics,
-  );
+  ]);
   const mounts = Array.isArray(inspect.metadata.mounts) ? inspect.metadata.mounts.filter(isMetaRecord) : [];
   for (const volume of parts.volumes) {
     const mount = mounts.find((candidate) => candidate.Type === 'volume' && candidate.Name === volume.name);
@@ -97,7 +98,10 @@ async function openBundle(dir: string, parts: BundleParts, options: OpenOptions)
       continue;
     }
     const tree = await openWith(tarFsReader, join(dir, volume.file), options);
-    diagnostics.push(...tree.diagnostics.map((d) => ({ ...d, path: `${volume.file}${d.path ? `:${d.path}` : ''}` })));
+    pushAll(
+      diagnostics,
+      tree.diagnostics.map((d) => ({ ...d, path: `${volume.file}${d.path ? `:${d.path}` : ''}` })),
+    );
     await graftNode(image.root, splitPath(mount.Destination), {
       ...tree.root,
       note: `volume ${volume.name} (from ${volume.file})`,

@@ -4,6 +4,7 @@ import type { HashResult, Snapshot, VerifyContext } from '../../model/snapshot.j
 import type { Source } from '../../model/source.js';
 import { DecompressionError, decompress, sniffCodec, type Codec } from '../shared/compression.js';
 import type { ImageVerifyData, LayerCheck } from './verify-data.js';
+import { pushAll } from '../../model/arrays.js';
 
 /**
  * Digests and sizes of a `docker save` or OCI archive (docs/formats/containers.md, docker save): every blob
@@ -32,7 +33,7 @@ export async function verifyDockerImage(
   for (const blob of [...data.blobs, ...(data.config ? [data.config] : [])]) plain.set(blob.path, blob.source);
   const codecs = new Map<LayerCheck, Codec | null>();
   for (const layer of data.layers) {
-    if (!layer.blob) findings.push(...missingLayer(snapshot, layer));
+    if (!layer.blob) pushAll(findings, missingLayer(snapshot, layer));
     else codecs.set(layer, sniffCodec(await layer.blob.read(0, 512)));
     if (layer.blob && layer.diffId !== null && codecs.get(layer) === null) plain.set(layer.path, layer.blob);
   }
@@ -41,11 +42,11 @@ export async function verifyDockerImage(
     (await sha256All([...plain.values()], progress)).map((result, i) => [paths[i] ?? '', result]),
   );
   for (const blob of data.blobs)
-    findings.push(
+    pushAll(findings, [
       ...compare(digests.get(blob.path), blob.expected, blob.path, 'IMAGE_BLOB_DIGEST_MISMATCH', 'the blob name'),
-    );
+    ]);
   if (data.config)
-    findings.push(
+    pushAll(findings, [
       ...compare(
         digests.get(data.config.path),
         data.config.expected,
@@ -53,11 +54,11 @@ export async function verifyDockerImage(
         'IMAGE_CONFIG_DIGEST_MISMATCH',
         'the image ID',
       ),
-    );
+    ]);
   for (const [layer, codec] of codecs) {
     if (!layer.blob || layer.diffId === null) continue;
     const result = codec === null ? digests.get(layer.path) : await sha256Decompressed(layer.blob, codec);
-    findings.push(
+    pushAll(findings, [
       ...compare(
         result,
         layer.diffId.replace(/^sha256:/, ''),
@@ -65,7 +66,7 @@ export async function verifyDockerImage(
         'IMAGE_DIFF_ID_MISMATCH',
         `rootfs.diff_ids[${layer.number - 1}]`,
       ),
-    );
+    ]);
   }
   return findings;
 }

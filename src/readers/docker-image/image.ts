@@ -15,6 +15,7 @@ import { mergeLayers } from './merge.js';
 import { planFromIndex, planFromSave, type BlobRef, type ImagePlan, type ImageRef } from './plan.js';
 import { verifyDockerImage } from './checks.js';
 import { imageVerifyFacts, layerVerifyFacts, type ImageVerifyData } from './verify-data.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** overlayfs stacks at most 500 lower layers (Docker stops at 125); far more is hostile, and merging costs a pass per layer. */
 
@@ -68,9 +69,9 @@ async function openImage(context: ArchiveContext, index: number): Promise<Snapsh
     : { repoTags: [], config: null, manifest: null, layers: [] };
   const config = await readConfig(context.members, image.config, diagnostics);
   const layers = await openLayers(context, image, diagnostics);
-  diagnostics.push(...countProblems(image.layers.length, config, image.config?.path ?? 'manifest.json'));
+  pushAll(diagnostics, countProblems(image.layers.length, config, image.config?.path ?? 'manifest.json'));
   const merged = await mergeLayers(layers.map((layer) => layer?.archive ?? null));
-  diagnostics.push(...merged.diagnostics);
+  pushAll(diagnostics, merged.diagnostics);
   const facts = imageVerifyFacts(context.members, image, layers, diffIds(config));
   const records = layerRecords(image.layers, layers, config);
   const title = entry?.title ?? context.fileName;
@@ -120,10 +121,10 @@ async function openLayers(
   for (const [i, ref] of image.layers.entries()) {
     const layer = await context.layers.open(ref.path);
     layers.push(layer);
-    diagnostics.push(
+    pushAll(diagnostics, [
       ...layerProblems(i + 1, ref.path, layer),
       ...layerArchiveProblems(layer).map((found) => inLayer(i + 1, found)),
-    );
+    ]);
   }
   return layers;
 }

@@ -7,6 +7,7 @@ import { inLayer } from './layers.js';
 import { invalidWhiteout } from './layer-view.js';
 import { classifyName, OPAQUE_MARKER } from './whiteout.js';
 import { sortByName, splitPath } from '../../model/paths.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** A node of the merged tree while layers are applied; children stay a map until the end. */
 interface Slot {
@@ -41,18 +42,18 @@ export async function mergeLayers(layers: readonly (TarArchive | null)[]): Promi
     const pass: LayerPass = { number: index + 1, diagnostics: [], links: [] };
     const tree = buildTarTree(archive.index.entries, archive.source);
     // Links to lower layers are legitimate here, and loops may span layers: both are judged on the merged tree below.
-    diagnostics.push(
+    pushAll(diagnostics, [
       ...tree.diagnostics
         .filter((found) => !JUDGED_ON_MERGED_TREE.has(found.code))
         .map((found) => inLayer(pass.number, found)),
-    );
+    ]);
     if (tree.root.entry) takeAttributes(root.node, tree.root, pass.number);
     await applyDir(root, tree.root, '', pass);
     for (const link of pass.links) resolveLink(root, link, pass);
-    diagnostics.push(...pass.diagnostics);
+    pushAll(diagnostics, pass.diagnostics);
   }
   finish(root);
-  diagnostics.push(...(await symlinkLoopsIn(root.node)));
+  pushAll(diagnostics, await symlinkLoopsIn(root.node));
   return { root: root.node, diagnostics };
 }
 
@@ -139,7 +140,7 @@ function finish(root: Slot): void {
     if (!slot.children) continue;
     const children = [...slot.children.values()];
     slot.node.children = fixedChildren(sortByName(children.map((child) => child.node)));
-    pending.push(...children);
+    pushAll(pending, children);
   }
 }
 

@@ -4,6 +4,7 @@ import type { HashResult, Snapshot, VerifyContext } from '../../model/snapshot.j
 import { childrenOf, findNode, type TreeNode } from '../../model/tree.js';
 import { IC } from './ic-limits.js';
 import { CHUNK_NAME, CHUNK_STORE, ICP_BLOBS } from './layout.js';
+import { pushAll } from '../../model/arrays.js';
 
 const gib = (bytes: bigint): string => `${Number(bytes) / 1024 ** 3} GiB`;
 
@@ -26,7 +27,7 @@ export async function verifyIcp(snapshot: Snapshot, context: VerifyContext): Pro
       ),
     );
   }
-  findings.push(...(await checkChunks(snapshot.root, meta.wasm_chunk_store, context)));
+  pushAll(findings, await checkChunks(snapshot.root, meta.wasm_chunk_store, context));
   return findings;
 }
 
@@ -178,7 +179,7 @@ async function checkChunks(
     chunks.flatMap((chunk) => (chunk.content ? [chunk.content] : [])),
     progress,
   );
-  chunks.forEach((chunk, index) => findings.push(...checkChunk(chunk, digests[index], known ? expected : undefined)));
+  chunks.forEach((chunk, index) => pushAll(findings, checkChunk(chunk, digests[index], known ? expected : undefined)));
   const present = new Set(chunks.map((chunk) => chunk.name.slice(0, 64)));
   for (const hash of expected) {
     if (!present.has(hash))

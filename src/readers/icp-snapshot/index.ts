@@ -16,6 +16,7 @@ import { readModule } from './module-tree.js';
 import { verifyIcp } from './checks.js';
 import { icpLimits } from './limits.js';
 import { detectJuno, openJuno } from './juno.js';
+import { pushAll } from '../../model/arrays.js';
 
 export { wasmModuleReader } from './wasm-module-reader.js';
 
@@ -52,7 +53,7 @@ async function openStandard(dir: string): Promise<Snapshot> {
   const moduleFile = readable.find(({ entry, node }) => entry.name === 'wasm_module.bin' && node.kind === 'file')?.node
     .content;
   const view = moduleFile ? await readModule(moduleFile) : undefined;
-  if (view) diagnostics.push(...view.diagnostics);
+  if (view) pushAll(diagnostics, view.diagnostics);
   const children: TreeNode[] = [];
   for (const { entry, node } of readable) {
     const name = entry.name;
@@ -77,7 +78,7 @@ async function openStandard(dir: string): Promise<Snapshot> {
       children.push(await chunkStoreNode(entry.path, node, diagnostics));
     } else if (isLeftoverName(name) && node.kind === 'file') {
       const leftover = await describeLeftover(name, () => readTextFile(entry.path, limits.leftoverBytes), record);
-      diagnostics.push(...leftover.diagnostics);
+      pushAll(diagnostics, leftover.diagnostics);
       children.push({ ...node, note: leftover.note, flags: leftover.flags, attrs: leftover.attrs });
     } else {
       if (name !== 'metadata.json') diagnostics.push(unexpectedEntry(name, node));
@@ -131,7 +132,7 @@ async function readMetadata(
     return { record: {}, shape: 'current' };
   }
   const metadata = parseIcpMetadata(parsed.value);
-  diagnostics.push(...metadata.diagnostics);
+  pushAll(diagnostics, metadata.diagnostics);
   return metadata;
 }
 

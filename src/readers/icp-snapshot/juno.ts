@@ -11,6 +11,7 @@ import { readTextFile } from '../shared/text-file.js';
 import { stableMemoryNode, wasmMemoryNode } from './memories.js';
 import { verifyJuno } from './juno-checks.js';
 import { readModule } from './module-tree.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** Juno names its blobs differently and keys `data` by camelCase blob name. */
 export const JUNO_BLOBS = [
@@ -55,7 +56,10 @@ async function junoChild(
   if (node.kind !== 'file' || !node.content) return node;
   if (name === 'wasm-code.bin') {
     const view = await readModule(node.content);
-    diagnostics.push(...view.diagnostics.map((d) => ({ ...d, path: name })));
+    pushAll(
+      diagnostics,
+      view.diagnostics.map((d) => ({ ...d, path: name })),
+    );
     metadata.module = view.summary;
     return { ...node, note: 'canister wasm module', children: fixedChildren(view.children) };
   }

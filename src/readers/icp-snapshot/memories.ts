@@ -16,6 +16,7 @@ import {
   type StructureInfo,
   type VirtualMemory,
 } from './stable-structures.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** Turns a blob file node into a memory node and decodes what the memory is known to hold. */
 export async function wasmMemoryNode(file: TreeNode): Promise<TreeNode> {
@@ -43,7 +44,10 @@ export async function stableMemoryNode(
   if (!source) return node;
   const manager = await readMemoryManager(source);
   if (manager) {
-    diagnostics.push(...manager.diagnostics.map((d) => ({ ...d, path: d.path ?? file.name })));
+    pushAll(
+      diagnostics,
+      manager.diagnostics.map((d) => ({ ...d, path: d.path ?? file.name })),
+    );
     Object.assign(node.attrs, {
       layout: 'ic-stable-structures MemoryManager',
       layout_version: manager.version,
@@ -149,7 +153,10 @@ function describeStructure(
   context: EntryContext,
   logData?: { id: number; source: Source },
 ): void {
-  context.diagnostics.push(...structure.diagnostics.map((d) => ({ ...d, path: d.path ?? context.path })));
+  pushAll(
+    context.diagnostics,
+    structure.diagnostics.map((d) => ({ ...d, path: d.path ?? context.path })),
+  );
   node.note = `${structure.kind} (magic ${structure.magic}, version ${structure.version})`;
   const header: MetaRecord = { structure: structure.kind, ...structure.header };
   if (logData) header.log_data_memory = logData.id;

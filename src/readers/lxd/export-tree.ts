@@ -7,6 +7,7 @@ import type { TarEntry } from '../shared/tar/types.js';
 import { buildTarTree } from '../shared/tar-tree.js';
 import type { VolumeMembers } from './members.js';
 import type { InstanceKind } from './metadata.js';
+import { pushAll } from '../../model/arrays.js';
 
 export const DISK_NAME = 'root.img';
 const DISK_NOTE = 'raw root disk of the VM or block volume; its filesystem is not browsed';
@@ -47,7 +48,7 @@ export function volumeTree(found: VolumeMembers, kind: InstanceKind, source: Sou
     const node = tree.byPath.get(path);
     if (node && node.kind === 'file') node.note = note;
   }
-  diagnostics.push(...tree.diagnostics);
+  pushAll(diagnostics, tree.diagnostics);
   return { root: tree.root, facts: { members: entries.length, kinds: countKinds(entries) }, diagnostics };
 }
 

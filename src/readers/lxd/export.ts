@@ -43,6 +43,7 @@ import {
   uniqueDiagnostics,
 } from './view.js';
 import { parseLxdYaml, yamlContext, yamlTooLarge } from './yaml.js';
+import { pushAll } from '../../model/arrays.js';
 
 const INDEX = 'backup/index.yaml';
 
@@ -135,7 +136,7 @@ export async function openExport(archive: TarArchive, fileName: string, options:
   if (!config && layout.kind !== 'custom')
     diagnostics.push(configMissing(`neither ${INDEX} nor ${layout.instance.prefix}/backup.yaml holds it`));
   const tree = volumeTree(layout.instance, layout.kind, archive.source);
-  diagnostics.push(...tree.diagnostics);
+  pushAll(diagnostics, tree.diagnostics);
   const metadata: MetaRecord = { ...instance };
   if (files.image) metadata.image = files.image;
   Object.assign(metadata, { tree: tree.facts, export: read.facts, archive: archiveFacts(archive) });

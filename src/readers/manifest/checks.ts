@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../shared/json.js';
+import { pushAll } from '../../model/arrays.js';
 
 const HEX_PAGES = /^(?:[0-9a-f]{16})*$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -26,7 +27,7 @@ export function checkManifest(manifest: JsonObject): Diagnostic[] {
     }
   }
   for (const memory of Array.isArray(manifest.memories) ? manifest.memories : [])
-    findings.push(...memoryFindings(memory, sizes));
+    pushAll(findings, memoryFindings(memory, sizes));
   return findings;
 }
 

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../model/diagnostics.js';
 import { checkQcow2Image } from '../qcow2/index.js';
 import type { MultipassInstance } from './instance.js';
 import { joinChecks } from './join.js';
+import { pushAll } from '../../model/arrays.js';
 
 /**
  * For each instance: the snapshot descriptions against each other and against the qcow2 tags
@@ -10,8 +11,9 @@ import { joinChecks } from './join.js';
 export async function verifyMultipass(instances: readonly MultipassInstance[]): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
   for (const instance of instances) {
-    findings.push(...instance.diagnostics, ...joinChecks(instance));
-    if (instance.image) findings.push(...(await checkQcow2Image(instance.image)));
+    pushAll(findings, instance.diagnostics);
+    pushAll(findings, joinChecks(instance));
+    if (instance.image) pushAll(findings, await checkQcow2Image(instance.image));
   }
   return findings;
 }

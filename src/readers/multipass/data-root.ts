@@ -10,6 +10,7 @@ import { snapshotsTable } from './listing.js';
 import { listRows } from './records.js';
 import { instanceSnapshot } from './snapshots.js';
 import { verifyMultipass } from './checks.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** A daemon hosts a handful of instances; a folder with hundreds of candidates is not a data root. */
 const MAX_INSTANCES = 256;
@@ -70,7 +71,7 @@ export async function openDataRoot(dir: string): Promise<Snapshot> {
   opened.forEach((snapshot, index) => {
     const instance = instances[index];
     if (!instance) return;
-    diagnostics.push(...snapshot.diagnostics);
+    pushAll(diagnostics, snapshot.diagnostics);
     const summary = { snapshots: instance.descriptions.length, head: nameOf(instance, instance.head) };
     children.push({ selector: instance.name, title: `instance ${instance.name}`, summary, open: async () => snapshot });
     for (const child of snapshot.children) children.push({ ...child, selector: `${instance.name}:${child.selector}` });

@@ -6,6 +6,7 @@ import { openQcow2Image, type Qcow2Image } from '../qcow2/index.js';
 import { listDir, type DirEntry } from '../shared/fs-tree.js';
 import { readTextFile } from '../shared/text-file.js';
 import { DESCRIPTION_NAME, fileIndex, parseDescription, type SnapshotDescription } from './description.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** Multipass numbers snapshots up to 9999; a folder with more description files than that is not one of its own. */
 const MAX_DESCRIPTIONS = 10_000;
@@ -124,7 +125,7 @@ export async function readDescriptionFiles(
       entry.name,
       prefix + entry.name,
     );
-    diagnostics.push(...parsed.diagnostics);
+    pushAll(diagnostics, parsed.diagnostics);
     if (parsed.description) descriptions.push(parsed.description);
   }
   const order = (description: SnapshotDescription): number =>
@@ -139,7 +140,7 @@ async function openImage(instance: MultipassInstance): Promise<void> {
     if (!(await isQcow2File(entry.path))) continue;
     instance.imageName = entry.name;
     instance.image = await openQcow2Image(entry.path, instance.prefix + entry.name);
-    instance.diagnostics.push(...instance.image.diagnostics);
+    pushAll(instance.diagnostics, instance.image.diagnostics);
     return;
   }
   instance.diagnostics.push(

@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { Qcow2SnapshotEntry } from '../qcow2/index.js';
 import type { SnapshotDescription } from './description.js';
 import type { MultipassInstance } from './instance.js';
+import { maxOf, pushAll } from '../../model/arrays.js';
 
 /** The QEMU backend tags each disk snapshot `@s<index>`, unpadded (docs/formats/containers.md, Multipass). */
 const TAG = /^@s([1-9]\d*)$/;
@@ -70,7 +71,8 @@ export function joinChecks(instance: MultipassInstance): Diagnostic[] {
         'warning',
       );
   }
-  findings.push(...tagChecks(instance, indexes), ...counterChecks(instance, indexes));
+  pushAll(findings, tagChecks(instance, indexes));
+  pushAll(findings, counterChecks(instance, indexes));
   return findings;
 }
 
@@ -109,7 +111,7 @@ function counterChecks(instance: MultipassInstance, indexes: Map<number, Snapsho
       ),
     );
   }
-  const highest = Math.max(0, ...indexes.keys());
+  const highest = maxOf([0, ...indexes.keys()]);
   if (count !== null && count < highest) {
     const message = `snapshot-count is ${count} but index ${highest} exists: the next snapshot would take index ${count + 1} and its default name snapshot${count + 1}, which may already be used`;
     findings.push(diagnostic('error', 'MULTIPASS_COUNT_LOW', message, `${instance.prefix}snapshot-count`));

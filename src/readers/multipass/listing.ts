@@ -1,5 +1,6 @@
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
 import type { SnapshotDescription } from './description.js';
+import { maxOf, pushAll } from '../../model/arrays.js';
 
 /** One row of `multipass list --snapshots`: empty parent and comment print as `--`. */
 export interface SnapshotListRow {
@@ -22,7 +23,7 @@ const MAX_COMMENT = 50;
 export function snapshotsTable(rows: readonly SnapshotListRow[]): string[] {
   if (rows.length === 0) return ['No snapshots found.'];
   const width = (header: string, values: string[]): number =>
-    Math.max(header.length, ...values.map((value) => value.length)) + COLUMN_GAP;
+    maxOf([header.length, ...values.map((value) => value.length)]) + COLUMN_GAP;
   const instanceWidth = width(
     'Instance',
     rows.map((row) => row.instance),
@@ -98,7 +99,10 @@ export function snapshotDetailsLines(
       : [row('Children:', '--')]),
   ];
   const comment = description.comment === '' ? ['--'] : description.comment.split(/\r?\n/);
-  lines.push(...comment.map((text, index) => row(index === 0 ? 'Comment:' : '', text)));
+  pushAll(
+    lines,
+    comment.map((text, index) => row(index === 0 ? 'Comment:' : '', text)),
+  );
   return lines;
 }
 

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import { activeView, clusterMap, scanView, snapshotView } from './disk.js';
 import type { Qcow2Image } from './image.js';
+import { pushAll } from '../../model/arrays.js';
 
 /**
  * Header sanity (dirty and corrupt bits, tables past the end of the file, sizes beyond QEMU's
@@ -14,7 +15,7 @@ export async function checkQcow2Image(image: Qcow2Image): Promise<Diagnostic[]> 
   const scanned = new Set<number>();
   for (const view of views) {
     const map = await clusterMap(image, view);
-    if (map) findings.push(...(await scanView(map, image, view, scanned)).findings);
+    if (map) pushAll(findings, (await scanView(map, image, view, scanned)).findings);
   }
   return findings;
 }

@@ -7,6 +7,7 @@ import { Qcow2DiskSource, type ReadProblem } from './disk-source.js';
 import { hasFeature, INCOMPATIBLE } from './header.js';
 import { MAX_L1_ENTRIES, type Qcow2Image } from './image.js';
 import type { Qcow2SnapshotEntry } from './snapshot-table.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** 16 Mi clusters (a 1 TiB disk of 64 KiB clusters) take 128 MiB of tokens; beyond that diff reads data instead. */
 const MAX_TOKEN_CLUSTERS = 16 * 1024 * 1024;
@@ -75,7 +76,7 @@ export async function diskNode(image: Qcow2Image, view: DiskView, diagnostics: D
     return node;
   }
   const scan = await scanView(map, image, view);
-  diagnostics.push(...scan.findings);
+  pushAll(diagnostics, scan.findings);
   node.pageSize = map.geometry.clusterSize;
   node.attrs = {
     allocated_clusters: scan.allocated,

@@ -1,5 +1,6 @@
 import { hex } from './bytes.js';
 import { u32be, u64be } from '../shared/bytes.js';
+import { pushAll } from '../../model/arrays.js';
 
 const MIN_CLUSTER_BITS = 9;
 const MAX_CLUSTER_BITS = 21;
@@ -95,10 +96,10 @@ function headerProblems(header: Qcow2Header, available: number): HeaderProblem[]
       ),
     );
   }
-  if (header.version >= 3) problems.push(...v3Problems(header, available).map(bad));
+  if (header.version >= 3) pushAll(problems, v3Problems(header, available).map(bad));
   if (header.backingFileSize > 1023) problems.push(bad(`backing_file_size ${header.backingFileSize} exceeds 1023`));
   if (header.cryptMethod > 2) problems.push(bad(`unknown crypt_method ${header.cryptMethod}`));
-  if (isMappable(header)) problems.push(...alignmentProblems(header).map(bad));
+  if (isMappable(header)) pushAll(problems, alignmentProblems(header).map(bad));
   const unknown = header.incompatibleFeatures & ~KNOWN_INCOMPATIBLE;
   if (unknown !== 0n) {
     problems.push({

@@ -9,6 +9,7 @@ import type { ClusterCodec } from './disk-source.js';
 import { parseExtensions, type Extensions } from './extensions.js';
 import { hasFeature, INCOMPATIBLE, isMappable, parseHeader, type Qcow2Header } from './header.js';
 import { readSnapshotTable, type Qcow2SnapshotEntry } from './snapshot-table.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** QEMU's QCOW_MAX_L1_SIZE (32 MiB of entries) and QCOW_MAX_REFTABLE_SIZE (8 MiB). */
 export const MAX_L1_ENTRIES = (32 * 1024 * 1024) / 8;
@@ -77,7 +78,7 @@ export async function openQcow2Image(path: string | Buffer, where?: string): Pro
   checkTables(image, header);
   const table = await readSnapshotTable(file, header, where);
   image.snapshots = table.entries;
-  image.diagnostics.push(...table.diagnostics);
+  pushAll(image.diagnostics, table.diagnostics);
   for (const entry of image.snapshots) checkL1(image, entry.l1TableOffset, entry.l1Size, `snapshot ${entry.name}`);
   return image;
 }

@@ -6,6 +6,7 @@ import type { Source } from '../../model/source.js';
 import { alignUp, fileOffset, hex } from './bytes.js';
 import { u16be, u32be, u64be } from '../shared/bytes.js';
 import type { Qcow2Header } from './header.js';
+import { pushAll } from '../../model/arrays.js';
 
 /** QEMU's own limits (block/qcow2.h): more snapshots, or a larger table, and it refuses the image. */
 const MAX_EXTRA_DATA = 1024;
@@ -73,7 +74,7 @@ export async function readSnapshotTable(
       break;
     }
     entries.push(read.entry);
-    diagnostics.push(...entryProblems(read.entry, header, index, where));
+    pushAll(diagnostics, entryProblems(read.entry, header, index, where));
     at = read.next;
   }
   return { entries, diagnostics };

@@ -7,6 +7,7 @@ import { Instant } from '../../model/metadata.js';
 import { FileSource } from '../../model/source.js';
 import { lazyFolder, type NodeKind, type TreeNode } from '../../model/tree.js';
 import { symlinkLoops } from './symlink-loops.js';
+import { pushAll } from '../../model/arrays.js';
 
 /**
  * One directory entry. File names are bytes on Linux; `path` keeps them raw so an entry whose
@@ -75,7 +76,7 @@ export async function diskChildren(
     byPath.set(path, node);
   }
   // Links are never followed, so only loops among one folder's entries are found: a whole-tree search would read every folder.
-  diagnostics.push(...symlinkLoops(byPath, 'SYMLINK_LOOP'));
+  pushAll(diagnostics, symlinkLoops(byPath, 'SYMLINK_LOOP'));
   return nodes;
 }
 

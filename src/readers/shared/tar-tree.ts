@@ -6,6 +6,7 @@ import type { NodeKind, TreeNode } from '../../model/tree.js';
 import { PathTreeBuilder } from './path-tree.js';
 import { symlinkLoops } from './symlink-loops.js';
 import type { TarEntry, TarEntryKind } from './tar/types.js';
+import { pushAll } from '../../model/arrays.js';
 
 const nodeKinds: Record<TarEntryKind, NodeKind> = {
   file: 'file',
@@ -56,7 +57,7 @@ export function buildTarTree(entries: readonly TarEntry[], archive: Source): Tar
   }
   const { byPath } = builder.build();
   for (const [path, node] of byPath) if (node.kind === 'hardlink') resolveHardlink(path, node, byPath, diagnostics);
-  diagnostics.push(...symlinkLoops(byPath));
+  pushAll(diagnostics, symlinkLoops(byPath));
   return { root, byPath, diagnostics };
 }
 

@@ -4,6 +4,7 @@ import type { Source } from '../../../model/source.js';
 import { applyZip64Extra, dosTime } from './fields.js';
 import { scanLocalHeaders, tooManyEntries } from './local-scan.js';
 import { isSaturated, SIGNATURES, type ZipEntry, type ZipIndex } from './types.js';
+import { pushAll } from '../../../model/arrays.js';
 
 const utf8 = new TextDecoder();
 
@@ -43,7 +44,7 @@ export async function indexZip(source: Source): Promise<ZipIndex> {
   if (entries.length < Math.min(end.entries, limits.zipEntries)) {
     const recovered = await recoverFromLocalHeaders(source, entries.length);
     if (recovered) {
-      diagnostics.push(...recovered.diagnostics);
+      pushAll(diagnostics, recovered.diagnostics);
       return {
         entries: recovered.entries,
         diagnostics,

@@ -9,6 +9,7 @@ import { indexZip } from './central.js';
 import { ZipMemberSource } from './member.js';
 import { buildZipTree } from './tree.js';
 import { looksLikeZip } from './types.js';
+import { pushAll } from '../../../model/arrays.js';
 
 const NESTED_NAME = /\.(zip|b64zip|tar|tar\.gz|tgz|wgn)$/i;
 
@@ -94,9 +95,9 @@ async function openNested(source: Source, diagnostics: Diagnostic[], depth: numb
   const head = await source.read(0, 4);
   if (looksLikeZip(head)) {
     const index = await indexZip(source);
-    diagnostics.push(
+    pushAll(diagnostics, [
       ...index.diagnostics.map((found) => ({ ...found, path: found.path ? `${path}/${found.path}` : path })),
-    );
+    ]);
     const tree = buildZipTree(index.entries, source, diagnostics, `${path}/`);
     await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`);
     return childrenOf(tree.root);
@@ -108,9 +109,12 @@ async function openNested(source: Source, diagnostics: Diagnostic[], depth: numb
     );
     return [];
   }
-  diagnostics.push(...[...tar.diagnostics, ...tar.index.diagnostics].map((found) => ({ ...found, path })));
+  pushAll(
+    diagnostics,
+    [tar.diagnostics, tar.index.diagnostics].flat().map((found) => ({ ...found, path })),
+  );
   const tree = buildTarTree(tar.index.entries, tar.source);
-  diagnostics.push(...tree.diagnostics);
+  pushAll(diagnostics, tree.diagnostics);
   await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`);
   return childrenOf(tree.root);
 }
