@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SnapinspectError } from '../../src/model/errors.js';
 import { framePace, openingStatus, withOpeningProgress } from '../../src/tui/opening.js';
 import { Shell, type Prepare } from '../../src/tui/shell.js';
@@ -81,16 +81,29 @@ describe('opening inside the UI', () => {
   });
 
   it('paces synchronous reads: a timer runs once a frame of time has gone by, not before', async () => {
-    const pace = framePace();
-    let fired = false;
-    setTimeout(() => {
-      fired = true;
-    }, 0);
-    await pace();
-    const early = fired;
-    for (const start = performance.now(); performance.now() - start < 20;);
-    await pace();
-    expect([early, fired]).toEqual([false, true]);
+    // The clock is driven by the test, so the frame boundary (16 ms) is exact, not a busy wait.
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const pace = framePace();
+      let fired = 0;
+      const arm = (): void => void setTimeout(() => fired++, 0);
+      arm();
+      await pace();
+      now += 15;
+      await pace();
+      const early = fired;
+      now += 1;
+      await pace();
+      const onTime = fired;
+      // The frame starts again after the pause: the next one is 16 ms away.
+      arm();
+      now += 15;
+      await pace();
+      expect([early, onTime, fired]).toEqual([0, 1, 1]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('shows the opening frame, and q leaves before the snapshot is open', async () => {
