@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAddress } from '../../src/app/address.js';
-import { helpText } from '../../src/cli/help.js';
+import { BARE_PATH, HELP_WIDTH, helpText } from '../../src/cli/help.js';
 import { commands, optionSpecs, type ParsedOptions } from '../../src/cli/options.js';
 import { parseArgs } from '../../src/cli/parse.js';
 import { SnapinspectError } from '../../src/model/errors.js';
@@ -149,54 +149,82 @@ describe('parseArgs', () => {
 describe('helpText', () => {
   const text = helpText('9.8.7');
   const lines = text.split('\n');
+  /** The help with its line breaks and indentation undone, to find a wrapped phrase. */
+  const flat = text.replace(/\s+/g, ' ');
+  const optionLabel = (spec: (typeof optionSpecs)[number]): string =>
+    `${spec.short ? `${spec.short}, ` : '    '}${spec.long}${spec.value ? ` ${spec.value}` : ''}`;
 
-  it('names the version and every command usage with its summary', () => {
+  it('fits an 80-column terminal: no line is wider', () => {
+    expect(HELP_WIDTH).toBe(80);
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    // The long lines were wrapped, not cut: their last words are still there.
+    expect(flat).toContain('[--exclude GLOB] [--text-diff]');
+    expect(flat).toContain('(exit 1 when different)');
+    expect(flat).toContain('(repeatable; names in the README)');
+  });
+
+  it('says what the bare PATH form does now that the terminal UI exists', () => {
+    expect(text).not.toMatch(/not built yet/);
+    expect(text).not.toMatch(/terminal browser is not/);
+    expect(lines).toContain(`  snapinspect ${BARE_PATH.usage}`);
+    expect(flat).toContain('on a terminal: browse it in the terminal UI; otherwise the same as info');
+  });
+
+  it('names the version and every command usage with its summary below it', () => {
     expect(lines[0]).toBe('snapinspect 9.8.7 — inspect, diff and verify snapshots');
-    for (const command of commands) {
-      const line = lines.find((candidate) => candidate.startsWith(`  snapinspect ${command.usage} `));
-      expect(line, command.name).toBeDefined();
-      expect(line?.endsWith(command.summary)).toBe(true);
+    for (const command of [BARE_PATH, ...commands]) {
+      const at = lines.findIndex((line) => line.startsWith(`  snapinspect ${command.usage.split(' ')[0]}`));
+      expect(at, command.usage).toBeGreaterThan(0);
+      // The usage, then its summary indented by six, each possibly over several lines.
+      let end = at + 1;
+      while (lines[end]?.startsWith('              ')) end++;
+      expect(lines.slice(at, end).join(' ').replace(/\s+/g, ' ').trim()).toBe(`snapinspect ${command.usage}`);
+      let after = end;
+      while (lines[after]?.startsWith('      ') && !lines[after]?.startsWith('  snapinspect')) after++;
+      expect(after, command.usage).toBeGreaterThan(end);
+      expect(lines.slice(end, after).join(' ').replace(/\s+/g, ' ').trim()).toBe(command.summary);
     }
-    expect(lines.some((line) => /^ {2}snapinspect PATH +the same as info /.test(line))).toBe(true);
   });
 
   it('names every option, its short form, value and the commands it applies to', () => {
     for (const spec of optionSpecs) {
-      const label = `${spec.short ? `${spec.short}, ` : '    '}${spec.long}${spec.value ? ` ${spec.value}` : ''}`;
-      const line = lines.find((candidate) => candidate.startsWith(`  ${label} `));
-      expect(line, spec.long).toBeDefined();
+      const at = lines.findIndex((candidate) => candidate.startsWith(`  ${optionLabel(spec)} `));
+      expect(at, spec.long).toBeGreaterThan(0);
+      let end = at + 1;
+      while (lines[end]?.startsWith(' '.repeat(10))) end++;
       const suffix = spec.only ? ` (${spec.only.join(', ')})` : '';
-      expect(line?.endsWith(`${spec.help}${suffix}`), spec.long).toBe(true);
+      expect(
+        lines
+          .slice(at, end)
+          .join(' ')
+          .slice(2 + optionLabel(spec).length)
+          .replace(/\s+/g, ' ')
+          .trim(),
+        spec.long,
+      ).toBe(`${spec.help}${suffix}`);
     }
     expect(text).toContain('  -R, --recursive');
     expect(text).toContain('      --format ID');
-    expect(text).toContain('(info, ls, verify, diff)');
+    expect(flat).toContain('(info, ls, verify, diff)');
   });
 
-  it('aligns the description columns', () => {
-    const usageColumns = new Set(
-      [{ usage: 'PATH', summary: 'the same as info (the terminal browser is not built yet)' }, ...commands].map(
-        (command) => {
-          const line = lines.find((candidate) => candidate.startsWith(`  snapinspect ${command.usage} `)) ?? '';
-          return line.indexOf(command.summary);
-        },
-      ),
-    );
-    expect(usageColumns.size).toBe(1);
-    expect([...usageColumns][0]).toBeGreaterThan(0);
-    const optionColumns = new Set(
-      optionSpecs.map((spec) => {
-        const line = lines.find((candidate) => candidate.includes(spec.long) && candidate.includes(spec.help)) ?? '';
-        return line.indexOf(spec.help);
+  it('aligns the option descriptions in one column, continuation lines included', () => {
+    const options = lines.slice(lines.indexOf('Options:') + 1, lines.indexOf('', lines.indexOf('Options:')));
+    expect(options.length).toBeGreaterThan(optionSpecs.length);
+    const columns = new Set(
+      options.map((line) => {
+        const label = optionSpecs.find((spec) => line.startsWith(`  ${optionLabel(spec)} `));
+        const rest = label ? line.slice(2 + optionLabel(label).length) : line;
+        return line.length - rest.trimStart().length;
       }),
     );
-    expect(optionColumns.size).toBe(1);
-    expect([...optionColumns][0]).toBeGreaterThan(0);
+    expect(columns.size).toBe(1);
+    expect([...columns][0]).toBeGreaterThan(0);
   });
 
   it('documents addresses and exit status', () => {
-    expect(text).toContain('#SEL picks a child snapshot; :INNER a path inside the snapshot');
-    expect(text).toContain('Exit status: 0 success / checks passed, 1 checks failed, 2 trouble');
+    expect(flat).toContain('#SEL picks a child snapshot; :INNER a path inside the snapshot');
+    expect(flat).toContain('Exit status: 0 success / checks passed, 1 checks failed, 2 trouble');
   });
 });
 

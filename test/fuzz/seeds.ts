@@ -56,6 +56,17 @@ function rawZstd(content: Uint8Array): Uint8Array {
   return Uint8Array.from([...header, ...content]);
 }
 
+/**
+ * The volume tar as the zstd tool compresses it (`zstd -19 --check`, zstd 1.5): compressed blocks
+ * with Huffman literals and FSE sequences and a checksum, which `rawZstd` cannot make. Embedded so
+ * the seed does not depend on the tool; it stands in for the zstd truncation and flip sweeps of
+ * test/readers/shared/compression.test.ts.
+ */
+const VOLUME_ZSTD_TOOL = Buffer.from(
+  'KLUv/QRo/QMAogUREaDt8LHjt1WVtya1poQCxxkyzQZOKNpaqs9+R4pvCAUE7INu2V1mNnBC8SRzQ+ivDsEXtYPy+fz6889h0rx67T7XIQIWIDAvt239K8hHhX4rGFsdBibGCmWmasaAUQUfVYNVucwqdDvA1CSgAmwGk04gNTEgQUwBzCfnBvA787Y=',
+  'base64',
+);
+
 function inspectJson(mounts: object[]): Uint8Array {
   const container = {
     Id: 'c0ffee',
@@ -144,6 +155,7 @@ export const seedsByReader: Record<string, () => Seed[]> = {
     { name: 'volume', input: fileInput(buildTar(VOLUME_MEMBERS.map((spec) => tarEntry({ ...spec, style: 'gnu' })))) },
     { name: 'volume-gz', input: fileInput(gzipSync(buildTar(VOLUME_MEMBERS.map(tarEntry)))) },
     { name: 'volume-zst', input: fileInput(rawZstd(buildTar(VOLUME_MEMBERS.map(tarEntry)))) },
+    { name: 'volume-zstd-tool', input: fileInput(new Uint8Array(VOLUME_ZSTD_TOOL)) },
   ],
   'docker-image': () => [
     { name: 'legacy', input: fileInput(buildImage('legacy', { layers: LAYERS, repoTags: ['web:1'] })) },

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { createElement } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SnapinspectError } from '../../src/model/errors.js';
 import { framePace, openingStatus, withOpeningProgress } from '../../src/tui/opening.js';
 import { Shell, type Prepare } from '../../src/tui/shell.js';
@@ -65,32 +65,51 @@ describe('opening inside the UI', () => {
   });
 
   it('reports while the work runs and stops when it ends', async () => {
-    const reports: string[] = [];
-    const value = await withOpeningProgress(
-      ['no\u001bsuch.tar'],
-      (status) => reports.push(status),
-      async () => {
-        await pause(250);
-        return 42;
-      },
-    );
-    const count = reports.length;
-    await pause(250);
-    expect([value, count >= 2, reports.length]).toEqual([42, true, count]);
-    expect(reports[0]).toMatch(/^opening no\\x1bsuch\.tar… (\d+(\.\d)? [KMG]?i?B read · )?0\.0 s$/);
+    // Timers and the clock are driven by the test: three reports in 250 ms (at 0, 0.1 and 0.2 s), then none.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+    try {
+      const reports: string[] = [];
+      const pending = withOpeningProgress(
+        ['no\u001bsuch.tar'],
+        (status) => reports.push(status),
+        () => new Promise<number>((resolve) => setTimeout(() => resolve(42), 250)),
+      );
+      await vi.advanceTimersByTimeAsync(250);
+      const value = await pending;
+      const count = reports.length;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect([value, count, reports.length]).toEqual([42, 3, count]);
+      expect(reports[0]).toMatch(/^opening no\\x1bsuch\.tar… (\d+(\.\d)? [KMG]?i?B read · )?0\.0 s$/);
+      expect(reports[2]).toMatch(/ 0\.2 s$/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('paces synchronous reads: a timer runs once a frame of time has gone by, not before', async () => {
-    const pace = framePace();
-    let fired = false;
-    setTimeout(() => {
-      fired = true;
-    }, 0);
-    await pace();
-    const early = fired;
-    for (const start = performance.now(); performance.now() - start < 20;);
-    await pace();
-    expect([early, fired]).toEqual([false, true]);
+    // The clock is driven by the test, so the frame boundary (16 ms) is exact, not a busy wait.
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const pace = framePace();
+      let fired = 0;
+      const arm = (): void => void setTimeout(() => fired++, 0);
+      arm();
+      await pace();
+      now += 15;
+      await pace();
+      const early = fired;
+      now += 1;
+      await pace();
+      const onTime = fired;
+      // The frame starts again after the pause: the next one is 16 ms away.
+      arm();
+      now += 15;
+      await pace();
+      expect([early, onTime, fired]).toEqual([0, 1, 1]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('shows the opening frame, and q leaves before the snapshot is open', async () => {

@@ -224,7 +224,7 @@ describe('Cloudify families built from the documented layouts', () => {
     ['expanding', `80024e${'7100680086'.repeat(40)}2e`, 'pickle expands to more than 1000000 items'],
     ['cyclic', Buffer.from(']q\0h\0a.', 'latin1').toString('hex'), 'pickle contains itself'],
   ])(
-    'shows a %s memo-recall pickle as opaque, quickly, and keeps the rest of the Manager view',
+    'shows a %s memo-recall pickle as opaque, stopping at the item limit or the cycle, and keeps the rest of the Manager view',
     async (name, hex, reason) => {
       const members = legacySnapshot().map((member) =>
         member.name === 'pg_data'
@@ -232,9 +232,9 @@ describe('Cloudify families built from the documented layouts', () => {
           : member,
       );
       const path = write(`${name}-pickle.zip`, buildZip(members));
-      const started = Date.now();
+      // The expansion stops at the item limit or the cycle (the reason below says which); vitest's
+      // timeout guards a hang.
       const info = await infoJson(path);
-      expect(Date.now() - started).toBeLessThan(4000);
       expect(info.diagnostics).toContainEqual({
         severity: 'info',
         code: 'CLOUDIFY_OPAQUE_PICKLE',

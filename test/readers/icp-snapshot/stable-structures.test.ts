@@ -20,6 +20,7 @@ import {
   motokoEopMemory,
   vecImage,
 } from '../../helpers/stable-builder.js';
+import { CountingSource } from '../../helpers/counting-source.js';
 import { prng } from '../../helpers/prng.js';
 
 const PAGE = 65536;
@@ -376,14 +377,15 @@ describe('hostile MemoryManager input', () => {
     expect(info?.memories.map((memory) => memory.source.size)).toEqual([2 * PAGE, 4 * PAGE, PAGE, 0]);
   });
 
-  it('handles the largest layout quickly: every bucket owned, 65535-page buckets, every size 2^64-1', async () => {
+  it('handles the largest layout from one header read: every bucket owned, 65535-page buckets, every size 2^64-1', async () => {
     const worst = new Uint8Array(PAGE + 10);
     worst.set([0x4d, 0x47, 0x52, 1, 0xff, 0xff, 0xff, 0xff]);
     worst.fill(0xff, 40, 2080);
     worst.fill(7, 2080, 2080 + 32768);
-    const started = performance.now();
-    const info = await readMemoryManager(new BytesSource(worst));
-    expect(performance.now() - started).toBeLessThan(2000);
+    const counting = new CountingSource(new BytesSource(worst));
+    const info = await readMemoryManager(counting);
+    // Its work is the header page, read once, whatever the layout claims (vitest's timeout guards the rest).
+    expect([counting.reads, counting.bytesRead]).toEqual([1, PAGE]);
     const found = codes(info);
     expect(found.filter((code) => code === 'MGR_MEMORY_SHORT')).toHaveLength(255);
     expect(found.filter((code) => code === 'MGR_BUCKET_PAST_END')).toHaveLength(1);
@@ -401,13 +403,14 @@ describe('hostile MemoryManager input', () => {
       'MGR_TRUNCATED',
       'MGR_ZERO_BUCKET_SIZE',
     ]);
-    const started = performance.now();
     for (let seed = 1; seed <= 40; seed++) {
       const next = prng(seed);
       const length = seed % 8 === 0 ? Math.floor(next() * PAGE) : PAGE + Math.floor(next() * 4 * PAGE);
       const bytes = randomBytes(Math.max(3, length), next);
       bytes.set([0x4d, 0x47, 0x52]);
-      const info = await readMemoryManager(new BytesSource(bytes));
+      const counting = new CountingSource(new BytesSource(bytes));
+      const info = await readMemoryManager(counting);
+      expect([counting.reads, counting.bytesRead], `seed ${seed}`).toEqual([1, Math.min(PAGE, bytes.length)]);
       expect(
         codes(info).every((code) => known.has(code)),
         `seed ${seed}`,
@@ -417,7 +420,6 @@ describe('hostile MemoryManager input', () => {
         expect((await memory.source.read(Math.max(0, memory.source.size - 16), 16)).length).toBeLessThanOrEqual(16);
       }
     }
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
 
