@@ -10,6 +10,7 @@ import type { Io } from './io.js';
  */
 export async function catCommand(node: TreeNode, path: string, io: Io, raw: boolean): Promise<number> {
   if (!node.content) {
+    if (node.kind === 'file' && node.note) throw new SnapinspectError('IO', `${path} ${node.note}`);
     const what = node.kind === 'dir' ? 'a folder' : `a ${node.kind} without content`;
     throw new SnapinspectError('NOT_A_FILE', `${path || '/'} is ${what}; use ls to list it`);
   }

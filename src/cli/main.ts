@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { escapeForDisplay } from '../model/display.js';
 import { SnapinspectError, errorMessage } from '../model/errors.js';
 import { applyLimits } from '../app/limits.js';
 import type { Reader } from '../readers/reader.js';
@@ -50,13 +51,16 @@ export async function run(
   }
 }
 
-/** The one line a user sees for a failure: a SnapinspectError's message and code, never a stack. */
+/**
+ * The one line a user sees for a failure: a SnapinspectError's message and code, never a stack.
+ * Messages quote names from the input, so the whole line is escaped here, once for every message.
+ */
 export function errorLine(error: unknown): string {
   const message =
     error instanceof SnapinspectError
       ? `${error.message} (${error.code})`
       : `internal error: ${errorMessage(error).split('\n')[0]} (INTERNAL)`;
-  return `snapinspect: ${message}\n`;
+  return `snapinspect: ${escapeForDisplay(message)}\n`;
 }
 
 async function dispatch(invocation: Invocation, io: Io, readers: readonly Reader[]): Promise<number> {

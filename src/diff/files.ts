@@ -57,13 +57,19 @@ export class TreeDiffer {
     return pending;
   }
 
-  /** Every change below the root, parents before children. */
+  /** Every change below the root, parents before children; a stack, not recursion, however deep the tree. */
   async *changes(path = '', pair?: Pick<EntryDiff, 'before' | 'after'>): AsyncGenerator<FileChange> {
-    for (const entry of await this.entries(path, pair)) {
+    const isDir = (node?: TreeNode): boolean => node !== undefined && node.children !== undefined;
+    const stack = [{ entries: await this.entries(path, pair), next: 0 }];
+    for (let top = stack[0]; top; top = stack[stack.length - 1]) {
+      const entry = top.entries[top.next++];
+      if (!entry) {
+        stack.pop();
+        continue;
+      }
       if (entry.change) yield entry.change;
-      const isDir = (node?: TreeNode): boolean => node !== undefined && node.children !== undefined;
       if ((isDir(entry.before) || isDir(entry.after)) && !(await sameMemory(entry)))
-        yield* this.changes(entry.path, entry);
+        stack.push({ entries: await this.entries(entry.path, entry), next: 0 });
     }
   }
 

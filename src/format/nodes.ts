@@ -7,6 +7,7 @@ const kindLetters: Record<NodeKind, string> = {
   hardlink: 'h',
   device: 'c',
   fifo: 'p',
+  socket: 's',
   memory: 'm',
   record: 'r',
   whiteout: 'w',

@@ -36,6 +36,7 @@ export function toJsonValue(value: MetaValue): unknown {
  */
 export function stringifyJson(value: unknown, indent = ''): string {
   if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string') return jsonString(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
@@ -44,5 +45,16 @@ export function stringifyJson(value: unknown, indent = ''): string {
   }
   const entries = Object.entries(value).filter(([, element]) => element !== undefined);
   if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([key, element]) => `${inner}${JSON.stringify(key)}: ${stringifyJson(element, inner)}`).join(',\n')}\n${indent}}`;
+  return `{\n${entries.map(([key, element]) => `${inner}${jsonString(key)}: ${stringifyJson(element, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+/** DEL, C1 controls and bidi marks, overrides and isolates: valid in JSON text, but a terminal acts on them. */
+const TERMINAL_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A JSON string that is also safe to print: what JSON leaves raw and a terminal would act on becomes `\uXXXX`. */
+function jsonString(text: string): string {
+  return JSON.stringify(text).replace(
+    TERMINAL_UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -1,4 +1,4 @@
-const unsafe = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffd]/g;
+const unsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/g;
 
 /**
  * Makes a name, link target or metadata string safe to print on a terminal: control characters,

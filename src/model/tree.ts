@@ -2,7 +2,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { MetaRecord, Instant } from './metadata.js';
 import type { Source } from './source.js';
 
-export type NodeKind = 'dir' | 'file' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'memory' | 'record' | 'whiteout';
+export type NodeKind = 'dir' | 'file' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'socket' | 'memory' | 'record' | 'whiteout';
 
 /**
  * Cheap identities of a memory's pages, valid only among nodes with the same `scope` (one file):
@@ -122,26 +122,46 @@ export interface WalkEntry {
 }
 
 /** Depth-first, parents before children, children in their stored order. */
-export async function* walk(root: TreeNode, prefix: string[] = []): AsyncGenerator<WalkEntry> {
-  for (const child of await childrenOf(root)) {
-    const segments = [...prefix, child.name];
-    yield { node: child, segments };
-    yield* walk(child, segments);
-  }
+export function walk(root: TreeNode, prefix: string[] = []): AsyncGenerator<WalkEntry> {
+  return walkWhere(root, prefix, () => true, () => true);
 }
 
 /**
  * Every memory image, top level and nested (virtual memories), in tree order. Other children of
  * a memory are contents decoded from its bytes (stable-structure entries, possibly millions), so
- * the walk does not enter them.
+ * the walk does not enter them; a file with children is an archive inside the snapshot, and opening
+ * it to look for memories would inflate it.
  */
-export async function* walkMemories(root: TreeNode, prefix: string[] = []): AsyncGenerator<WalkEntry> {
-  for (const child of await childrenOf(root)) {
-    if (root.kind === 'memory' && child.kind !== 'memory') continue;
-    const segments = [...prefix, child.name];
-    if (child.kind === 'memory') yield { node: child, segments };
-    // A file with children is an archive inside the snapshot: opening it to look for memories would inflate it.
-    if (child.kind === 'dir' || child.kind === 'memory') yield* walkMemories(child, segments);
+export function walkMemories(root: TreeNode, prefix: string[] = []): AsyncGenerator<WalkEntry> {
+  return walkWhere(
+    root,
+    prefix,
+    (node, parent) => node.kind === 'memory' || (node.kind === 'dir' && parent.kind !== 'memory'),
+    (node) => node.kind === 'memory',
+  );
+}
+
+/**
+ * The walk both share, with a stack instead of recursion so a tree thousands of levels deep costs
+ * memory, not call stack. `enter` says which nodes the walk goes through, `show` which it yields.
+ */
+async function* walkWhere(
+  root: TreeNode,
+  prefix: string[],
+  enter: (node: TreeNode, parent: TreeNode) => boolean,
+  show: (node: TreeNode) => boolean,
+): AsyncGenerator<WalkEntry> {
+  const stack = [{ parent: root, children: await childrenOf(root), next: 0, segments: prefix }];
+  for (let top = stack[0]; top; top = stack[stack.length - 1]) {
+    const child = top.children[top.next++];
+    if (!child) {
+      stack.pop();
+      continue;
+    }
+    if (!enter(child, top.parent)) continue;
+    const segments = [...top.segments, child.name];
+    if (show(child)) yield { node: child, segments };
+    stack.push({ parent: child, children: await childrenOf(child), next: 0, segments });
   }
 }
 
@@ -157,9 +177,28 @@ export function treeSize(node: TreeNode): Promise<number> {
   return cached;
 }
 
+/** Sums the files below `node` with a stack, not recursion, caching every folder's total on the way. */
 async function computeTreeSize(node: TreeNode): Promise<number> {
   if (node.kind !== 'dir') return node.size;
-  let total = 0;
-  for (const child of await childrenOf(node)) total += await treeSize(child);
-  return total;
+  const pending: { folder: TreeNode; children: readonly TreeNode[]; next: number; total: number }[] = [
+    { folder: node, children: await childrenOf(node), next: 0, total: 0 },
+  ];
+  for (;;) {
+    const top = pending[pending.length - 1];
+    if (!top) return 0;
+    const child = top.children[top.next++];
+    if (child === undefined) {
+      pending.pop();
+      const parent = pending[pending.length - 1];
+      if (!parent) return top.total;
+      if (!totalSizes.has(top.folder)) totalSizes.set(top.folder, Promise.resolve(top.total));
+      parent.total += top.total;
+    } else if (child.kind !== 'dir') {
+      top.total += child.size;
+    } else if (totalSizes.has(child)) {
+      top.total += (await totalSizes.get(child)) ?? 0;
+    } else {
+      pending.push({ folder: child, children: await childrenOf(child), next: 0, total: 0 });
+    }
+  }
 }

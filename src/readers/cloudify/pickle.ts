@@ -1,5 +1,6 @@
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import { pushAll } from '../../model/arrays.js';
+import { jsonText } from '../shared/json.js';
 
 /** What a pickled column decodes to, or why it stays opaque. */
 export type Unpickled = { ok: true; value: MetaValue } | { ok: false; reason: string };
@@ -250,7 +251,5 @@ function measure(value: MetaValue, ancestors: Set<MetaValue>, budget: { items: n
 }
 
 function keyText(value: MetaValue): string {
-  return typeof value === 'string'
-    ? value
-    : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
+  return typeof value === 'string' ? value : jsonText(value);
 }

@@ -6,7 +6,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { readAll, type Source } from '../../model/source.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { listDir, readableNode } from '../shared/fs-tree.js';
-import { parseJson } from '../shared/json.js';
+import { jsonText, parseJson } from '../shared/json.js';
 import { emptyCheckpoint, entrySink, type Checkpoint, type EntrySink } from './checkpoint.js';
 import { readImage, withImage } from './image-node.js';
 import { INVENTORY, rawImageKind } from './magic.js';
@@ -97,11 +97,7 @@ async function readDescriptors(
     );
     return { attrs: {} };
   }
-  const targets = parsed.value.map((value): MetaValue =>
-    typeof value === 'string'
-      ? value
-      : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
-  );
+  const targets = parsed.value.map((value): MetaValue => (typeof value === 'string' ? value : jsonText(value)));
   const attrs: MetaRecord = {};
   targets.forEach((target, fd) => (attrs[`fd ${fd}`] = target));
   return { attrs, targets };

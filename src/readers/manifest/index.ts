@@ -17,7 +17,18 @@ const MANIFEST_TREE = {
   duplicate: 'MANIFEST_DUPLICATE',
   holdsChildren: () => true,
 };
-const KINDS: NodeKind[] = ['dir', 'file', 'symlink', 'hardlink', 'device', 'fifo', 'memory', 'record', 'whiteout'];
+const KINDS: NodeKind[] = [
+  'dir',
+  'file',
+  'symlink',
+  'hardlink',
+  'device',
+  'fifo',
+  'socket',
+  'memory',
+  'record',
+  'whiteout',
+];
 
 /** A page-hash manifest written by `snapinspect hash`: a snapshot known by digests only. */
 export const manifestReader: Reader = {

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { Instant, type MetaRecord, type MetaValue } from '../../model/metadata.js';
-import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
+import { isJsonObject, type JsonObject, jsonText, type JsonValue, parseJson } from '../shared/json.js';
+import { escapeForDisplay } from '../../model/display.js';
 
 /** `NNNN.snapshot.json`: the index zero-padded to at least four digits (docs/formats/containers.md, Multipass). */
 export const DESCRIPTION_NAME = /^(\d{4,})\.snapshot\.json$/;
@@ -120,10 +121,8 @@ class FieldReader {
 
   private wrong(key: string, expected: string): null {
     const value = this.object[key];
-    const shown =
-      value === undefined
-        ? 'missing'
-        : `${JSON.stringify(typeof value === 'bigint' ? Number(value) : value)?.slice(0, 60)}`;
+    const text = typeof value === 'bigint' ? String(value) : jsonText(value);
+    const shown = value === undefined ? 'missing' : escapeForDisplay(text.slice(0, 60));
     this.diagnostics.push(
       diagnostic('error', 'MULTIPASS_BAD_FIELD', `${key} should be ${expected}, found ${shown}`, this.where),
     );

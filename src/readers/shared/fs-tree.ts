@@ -1,4 +1,5 @@
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, readdir, readlink } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { decodeName } from '../../model/display.js';
@@ -36,13 +37,16 @@ function kindOf(stats: BigIntStats): NodeKind {
   if (stats.isDirectory()) return 'dir';
   if (stats.isSymbolicLink()) return 'symlink';
   if (stats.isFIFO()) return 'fifo';
+  if (stats.isSocket()) return 'socket';
   if (stats.isBlockDevice() || stats.isCharacterDevice()) return 'device';
   return 'file';
 }
 
 /**
  * A node for one entry on disk. Symlinks are shown, never followed, so nothing outside the
- * snapshot folder is ever read; directories list lazily, capped at `limits.dirEntries`.
+ * snapshot folder is ever read; FIFOs, sockets and devices are listed, never opened; directories
+ * list lazily, capped at `limits.dirEntries`. A file this process may not read is listed without
+ * content and said once, so every other entry still serves.
  */
 export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displayPath: string): Promise<TreeNode> {
   const stats = await lstat(entry.path, { bigint: true });
@@ -54,7 +58,15 @@ export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displ
     attrs: {},
     ...statFields(stats),
   };
-  if (kind === 'file') node.content = new FileSource(entry.path, node.size);
+  if (kind === 'file') {
+    const denied = mayRead(stats) ? undefined : await unreadable(entry.path);
+    if (denied) {
+      node.note = `cannot be read: ${denied}`;
+      diagnostics.push(diagnostic('warning', 'UNREADABLE_ENTRY', `cannot read ${displayPath}: ${denied}`, displayPath));
+    } else {
+      node.content = new FileSource(entry.path, node.size);
+    }
+  }
   if (kind === 'symlink') node.linkTarget = decodeName(await readlink(entry.path, { encoding: 'buffer' }));
   if (kind === 'dir') lazyFolder(node, (raised) => diskChildren(entry.path, raised, displayPath));
   return node;
@@ -112,4 +124,29 @@ export async function listDir(
     diagnostics.push(diagnostic('warning', 'TOO_MANY_ENTRIES', message, displayPath));
   }
   return names.slice(0, limits.dirEntries).map((raw) => ({ name: decodeName(raw), path: childPath(dir, raw) }));
+}
+
+/**
+ * Whether the permission bits let this process read the file, judged without a system call per file
+ * (a folder may hold hundreds of thousands); only a file they deny is tried for real.
+ */
+let groups: Set<bigint> | undefined;
+
+function mayRead(stats: BigIntStats): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined || uid === 0) return true;
+  if (BigInt(uid) === stats.uid) return (stats.mode & 0o400n) !== 0n;
+  groups ??= new Set((process.getgroups?.() ?? []).map(BigInt));
+  if (groups.has(stats.gid)) return (stats.mode & 0o040n) !== 0n;
+  return (stats.mode & 0o004n) !== 0n;
+}
+
+/** Why the file cannot be opened for reading (EACCES for a mode-000 file), or undefined when it can. */
+async function unreadable(path: Buffer): Promise<string | undefined> {
+  try {
+    await access(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'error';
+  }
 }

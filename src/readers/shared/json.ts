@@ -54,3 +54,8 @@ function nestingDepth(text: string): number {
   }
   return deepest;
 }
+
+/** Compact JSON text of a decoded value; its integers are bigints, which `JSON.stringify` alone refuses. */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'null';
+}
