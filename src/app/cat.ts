@@ -2,6 +2,7 @@ import { SnapinspectError } from '../model/errors.js';
 import { escapeForDisplay } from '../model/display.js';
 import { blocks } from '../model/source.js';
 import type { TreeNode } from '../model/tree.js';
+import { refusePageScan } from '../diff/limits.js';
 import type { Io } from './io.js';
 
 /**
@@ -14,6 +15,8 @@ export async function catCommand(node: TreeNode, path: string, io: Io, raw: bool
     const what = node.kind === 'dir' ? 'a folder' : `a ${node.kind} without content`;
     throw new SnapinspectError('NOT_A_FILE', `${path || '/'} is ${what}; use ls to list it`);
   }
+  // A disk image's guest view can claim any size; writing it whole is bounded like scanning it.
+  if (node.kind === 'memory') refusePageScan(path, 'writing', node.content);
   const escape = io.stdout.isTTY && !raw;
   const decoder = new TextDecoder('utf-8');
   let written = 0;

@@ -25,7 +25,7 @@ export async function hashCommand(
   for await (const { node, segments } of walk(snapshot.root)) {
     const path = segments.join('/');
     if (node.kind === 'memory' && node.content && node.pageSize) {
-      const hashes = await xxh64Pages(node.content, node.pageSize);
+      const hashes = await xxh64Pages(node.content, node.pageSize, path);
       memories.push({
         path,
         size: node.size,

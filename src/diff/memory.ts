@@ -1,12 +1,10 @@
-import { SnapinspectError } from '../model/errors.js';
-import { limits } from './limits.js';
+import { refusePageScan } from './limits.js';
 import { appendPage } from '../model/memory.js';
 import { FileSource, type Source } from '../model/source.js';
 import { compareFilePages, toRanges } from './file-compare.js';
 import type { PageTokens, TreeNode } from '../model/tree.js';
 import type { MemoryChange } from './types.js';
 import { xxh64Pages, xxh64ZeroPage } from './page-hash.js';
-import { maxOf } from '../model/arrays.js';
 
 const BLOCK_TARGET = 8 * 1024 * 1024;
 
@@ -25,26 +23,15 @@ export async function compareMemory(
     return fromTokens(path, pageSize, left.tokens, right.tokens, 'mapping', 0n);
   if (left?.scope === 'xxh64' || right?.scope === 'xxh64') {
     const [leftHashes, rightHashes] = await Promise.all([
-      hashesOf(before, left, pageSize),
-      hashesOf(after, right, pageSize),
+      hashesOf(path, before, left, pageSize),
+      hashesOf(path, after, right, pageSize),
     ]);
     return fromTokens(path, pageSize, leftHashes, rightHashes, 'xxh64', await xxh64ZeroPage(pageSize));
   }
   if (before.content instanceof FileSource && after.content instanceof FileSource)
     return compareFiles(path, pageSize, before.content, after.content, progress);
-  refuseVirtualGiant(path, before.content, after.content);
+  refusePageScan(path, 'comparing', before.content, after.content);
   return compareBytes(path, pageSize, before.content, after.content, progress);
-}
-
-/**
- * Bytes that are not a file on disk (a qcow2 disk's guest view, say) can claim any size in a few
- * header bytes; reading them all is refused above `memoryScanBytes` instead of running for days.
- */
-function refuseVirtualGiant(path: string, ...sources: (Source | undefined)[]): void {
-  const largest = maxOf(sources.map((source) => source?.size ?? 0));
-  if (largest <= limits.memoryScanBytes) return;
-  const message = `${path}: comparing ${largest} bytes page by page is over the memoryScanBytes limit of ${limits.memoryScanBytes}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata`;
-  throw new SnapinspectError('LIMIT', message);
 }
 
 /** Two whole files on disk: read by workers with reused buffers, one per core. */
@@ -66,9 +53,14 @@ async function compareFiles(
   };
 }
 
-async function hashesOf(node: TreeNode, tokens: PageTokens | undefined, pageSize: number): Promise<BigUint64Array> {
+async function hashesOf(
+  path: string,
+  node: TreeNode,
+  tokens: PageTokens | undefined,
+  pageSize: number,
+): Promise<BigUint64Array> {
   if (tokens?.scope === 'xxh64') return tokens.tokens;
-  return node.content ? xxh64Pages(node.content, pageSize) : new BigUint64Array(0);
+  return node.content ? xxh64Pages(node.content, pageSize, path) : new BigUint64Array(0);
 }
 
 /** `zeroToken` is what an all-zero page looks like: 0 for an unallocated cluster, the hash of zeros for page hashes. */

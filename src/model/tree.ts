@@ -2,7 +2,8 @@ import type { Diagnostic } from './diagnostics.js';
 import type { MetaRecord, Instant } from './metadata.js';
 import type { Source } from './source.js';
 
-export type NodeKind = 'dir' | 'file' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'socket' | 'memory' | 'record' | 'whiteout';
+export type NodeKind =
+  'dir' | 'file' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'socket' | 'memory' | 'record' | 'whiteout';
 
 /**
  * Cheap identities of a memory's pages, valid only among nodes with the same `scope` (one file):
@@ -123,7 +124,12 @@ export interface WalkEntry {
 
 /** Depth-first, parents before children, children in their stored order. */
 export function walk(root: TreeNode, prefix: string[] = []): AsyncGenerator<WalkEntry> {
-  return walkWhere(root, prefix, () => true, () => true);
+  return walkWhere(
+    root,
+    prefix,
+    () => true,
+    () => true,
+  );
 }
 
 /**

@@ -65,10 +65,7 @@ describe.skipIf(!asNobody)('a file the user may not read, inside a folder snapsh
         },
       );
     const listed = run('ls', '-R', `${instance}:etc`);
-    expect([listed.status, listed.stdout]).toEqual([
-      0,
-      'etc/hostname\netc/os-release\netc/shadow\n',
-    ]);
+    expect([listed.status, listed.stdout]).toEqual([0, 'etc/hostname\netc/os-release\netc/shadow\n']);
     const info = run('info', `${instance}:etc/shadow`);
     expect(info.stdout).toContain('UNREADABLE_ENTRY');
     expect(run('cat', `${instance}:etc/shadow`)).toMatchObject({

@@ -152,6 +152,12 @@ const CASES: Case[] = [
     code: 'TAR_EXTENSION_TOO_LARGE',
   },
   {
+    limit: 'pathDepth',
+    value: '3',
+    input: () => write(buildTar([file('a/b/c/d', 'x')].map(tarEntry))),
+    code: 'PATH_TOO_DEEP',
+  },
+  {
     limit: 'indexDepth',
     value: '1',
     input: () => write(buildImage('oci', { layers, platforms: [{ os: 'linux', architecture: 'amd64' }] })),
@@ -503,10 +509,18 @@ describe('a qcow2 disk that claims a petabyte in its header', () => {
     const result = await cli(['diff', small, huge]);
     expect([result.code, result.stderr]).toEqual([
       2,
-      `snapinspect: disk: comparing ${2 ** 50} bytes page by page is over the memoryScanBytes limit of ${64 * 1024 ** 3}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata (LIMIT)\n`,
+      `snapinspect: disk: comparing all ${2 ** 50} bytes is over the memoryScanBytes limit of ${64 * 1024 ** 3}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata (LIMIT)\n`,
     ]);
     const metadataOnly = await cli(['diff', '--only', 'files,metadata', small, huge]);
     expect(metadataOnly.code).toBe(1);
     expect(metadataOnly.stdout).toContain(`virtual_size: 65536 → ${2 ** 50}`);
+  });
+
+  it('hash and cat stop with one LIMIT line instead of allocating a page table or streaming zeros', async () => {
+    const tail = `all ${2 ** 50} bytes is over the memoryScanBytes limit of ${64 * 1024 ** 3}; raise it with --limit memoryScanBytes=N or leave memory out with --only files,metadata (LIMIT)\n`;
+    const hashed = await cli(['hash', huge, '-o', join(tempDir(), 'manifest.json')]);
+    expect([hashed.code, hashed.stderr]).toEqual([2, `snapinspect: disk: hashing ${tail}`]);
+    const written = await cli(['cat', `${huge}:disk`]);
+    expect([written.code, written.stdout, written.stderr]).toEqual([2, '', `snapinspect: disk: writing ${tail}`]);
   });
 });

@@ -6,7 +6,8 @@ import { BytesSource, readAll } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
 import { REDACTED } from '../shared/secrets.js';
 import type { PgDump } from './pg-dump.js';
-import { redactText, redactValue, tooLargeToRedact } from './secret-values.js';
+import { redactText } from '../shared/secrets.js';
+import { redactValue, tooLargeToRedact } from './secret-values.js';
 
 /** How a secret-bearing file is shown by default. */
 type Redaction = 'whole' | 'json' | 'json-all' | 'text';

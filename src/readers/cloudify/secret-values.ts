@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { limits } from './limits.js';
 import { sharedLimits } from '../shared/limits.js';
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
-import { isSecretName, REDACTED } from '../shared/secrets.js';
+import { isSecretName, maskUrlPasswords, REDACTED } from '../shared/secrets.js';
 
 /** Said when a secret-bearing file is over `limits.redactBytes`: it is withheld rather than shown half-redacted. */
 export function tooLargeToRedact(path: string): Diagnostic {
@@ -19,8 +19,6 @@ export function uncheckedLines(path: string): Diagnostic {
 /** Values that are credentials whatever their key: PEM private keys, Fernet tokens, pbkdf2 hashes, URLs with a password. */
 const SECRET_VALUE =
   /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----|^gAAAAA[0-9A-Za-z_-]+={0,2}$|^\$pbkdf2-sha256\$\d+\$|\w+:\/\/[^:/\s]+:[^@/\s]+@/;
-
-const URL_PASSWORD = /(\w+:\/\/[^:/\s]+:)([^@/\s]+)(@)/g;
 
 export function isSecretValue(value: string): boolean {
   return SECRET_VALUE.test(value);
@@ -39,7 +37,7 @@ export function redactValue(value: MetaValue, key = '', everything = false): Met
   if (typeof value === 'string') {
     if (value === '' || !(everything || isSecretName(key) || isSecretValue(value))) return value;
     // A database URL keeps its host and user; only the password goes.
-    const masked = value.replace(URL_PASSWORD, `$1${REDACTED}$3`);
+    const masked = maskUrlPasswords(value);
     return masked !== value && !everything && !isSecretName(key) ? masked : REDACTED;
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, key, everything));
@@ -60,28 +58,4 @@ export function redactValue(value: MetaValue, key = '', everything = false): Met
   }
   if (everything && value !== null && typeof value !== 'boolean') return REDACTED;
   return value;
-}
-
-const TEXT_KEY = '\\w*(?:password|passwd|secret|token|api_token_key|broker_pass|encryption_key|hash_salt)\\w*';
-
-/**
- * Quoted `key: value` pairs with a secret-looking key (JSON, Python reprs in log messages), also when
- * the pair sits escaped inside another JSON string (`\"password\": \"x\"`, as NDJSON log lines hold it).
- * A quote is any run of backslashes and a quote mark, so an escaped pair matches the same way.
- */
-const QUOTED_PAIR = new RegExp(
-  `(\\\\*['"])(${TEXT_KEY})\\1(\\s*[:=]\\s*u?)(\\\\*['"])((?:(?!\\4)(?:\\\\.|[^\\\\]))*)\\4`,
-  'gi',
-);
-
-/** `key=value` with a bare value (command lines, URLs' query strings, `KEY=value` env dumps). */
-const BARE_PAIR = new RegExp(`\\b(${TEXT_KEY}=)(?:'[^']*'|"[^"]*"|[^\\s&,;'"\\\\]+)`, 'gi');
-
-/** Secret-keyed pairs, PEM blocks and URL passwords in free text. */
-export function redactText(text: string): string {
-  return text
-    .replace(QUOTED_PAIR, `$1$2$1$3$4${REDACTED}$4`)
-    .replace(BARE_PAIR, `$1${REDACTED}`)
-    .replace(/-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----[\s\S]*?-----END ([A-Z ]+ )?PRIVATE KEY-----/g, REDACTED)
-    .replace(URL_PASSWORD, `$1${REDACTED}$3`);
 }

@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import type { MetaRecord } from '../../model/metadata.js';
+import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import { isJsonObject, type JsonObject } from '../shared/json.js';
-import { environmentEntry } from '../shared/secrets.js';
+import { environmentEntry, isSecretName, maskUrlPasswords, REDACTED, redactText } from '../shared/secrets.js';
 
 /** The fields of docs/formats/containers.md, docker save, in the order `docker inspect` shows them. */
 const TOP_FIELDS = ['created', 'author', 'architecture', 'os', 'variant'];
@@ -22,19 +22,40 @@ const CONFIG_FIELDS = [
 const HISTORY_FIELDS = ['created', 'author', 'created_by', 'comment', 'empty_layer'];
 const DOCKER_FIELDS = ['container', 'docker_version'];
 
-/** The image config as metadata; environment values that look like credentials are redacted unless asked. */
+/**
+ * The image config as metadata. Unless asked, credentials are redacted wherever an image carries
+ * them: environment values under secret names and URL passwords in any, and the same inside commands,
+ * labels and health checks, and in history, where every `ENV` and `--build-arg` of the build is kept.
+ */
 export function configMetadata(config: JsonObject, showSecrets: boolean): MetaRecord {
+  const shown = (value: MetaValue): MetaValue => (showSecrets ? value : redactedValue(value));
   const meta = pick(config, TOP_FIELDS);
   const inner = isJsonObject(config.config) ? config.config : {};
-  const process = pick(inner, CONFIG_FIELDS);
+  const process: MetaRecord = {};
+  for (const [key, value] of Object.entries(pick(inner, CONFIG_FIELDS))) process[key] = shown(value);
   if (Array.isArray(inner.Env))
-    process.Env = inner.Env.map((item) =>
-      typeof item === 'string' ? environmentEntry(item, showSecrets).shown : item,
-    );
+    process.Env = inner.Env.map((item) => (typeof item === 'string' ? environment(item, showSecrets) : item));
   meta.config = process;
   meta.rootfs = { type: isJsonObject(config.rootfs) ? (config.rootfs.type ?? null) : null, diff_ids: diffIds(config) };
-  meta.history = historyOf(config).map((entry) => pick(entry, HISTORY_FIELDS));
+  meta.history = historyOf(config).map((entry) => shown(pick(entry, HISTORY_FIELDS)));
   return { ...meta, ...pick(config, DOCKER_FIELDS) };
+}
+
+function environment(item: string, showSecrets: boolean): string {
+  const entry = environmentEntry(item, showSecrets);
+  return entry.secret || showSecrets ? entry.shown : maskUrlPasswords(entry.shown);
+}
+
+/** Strings redacted as free text, and whole values under secret-named keys (a label `db.password`). */
+export function redactedValue(value: MetaValue, key = ''): MetaValue {
+  if (typeof value === 'string') return key && isSecretName(key) && value !== '' ? REDACTED : redactText(value);
+  if (Array.isArray(value)) return value.map((item) => redactedValue(item));
+  if (isMetaRecord(value)) {
+    const copy: MetaRecord = {};
+    for (const [name, item] of Object.entries(value)) copy[name] = redactedValue(item, name);
+    return copy;
+  }
+  return value;
 }
 
 function pick(source: JsonObject, keys: readonly string[]): MetaRecord {

@@ -6,7 +6,7 @@ import type { OpenOptions } from '../reader.js';
 import { isJsonObject, type JsonObject } from '../shared/json.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import { archiveFacts } from '../shared/tar-snapshot.js';
-import { configMetadata, configProblem, countProblems, diffIds, layerHistory } from './config.js';
+import { configMetadata, configProblem, countProblems, diffIds, layerHistory, redactedValue } from './config.js';
 import type { Detection, ImageVariant } from './detect.js';
 import { layerView } from './layer-view.js';
 import { inLayer, layerArchiveProblems, layerProblems, LayerStore, type OpenedLayer } from './layers.js';
@@ -73,7 +73,7 @@ async function openImage(context: ArchiveContext, index: number): Promise<Snapsh
   const merged = await mergeLayers(layers.map((layer) => layer?.archive ?? null));
   pushAll(diagnostics, merged.diagnostics);
   const facts = imageVerifyFacts(context.members, image, layers, diffIds(config));
-  const records = layerRecords(image.layers, layers, config);
+  const records = layerRecords(image.layers, layers, config, context.options.showSecrets);
   const title = entry?.title ?? context.fileName;
   const metadata = imageMetadata(context, index, image, config, records, facts);
   const snapshot: Snapshot = {
@@ -167,6 +167,7 @@ function layerRecords(
   refs: readonly BlobRef[],
   layers: readonly (OpenedLayer | null)[],
   config: JsonObject | null,
+  showSecrets: boolean,
 ): MetaRecord[] {
   const ids = diffIds(config);
   const history = layerHistory(config);
@@ -183,7 +184,10 @@ function layerRecords(
       compression: layer ? layer.compression : 'missing',
     };
     const made = history[i];
-    if (made) Object.assign(record, { created_by: made.created_by ?? null, comment: made.comment ?? null });
+    if (made) {
+      const told = { created_by: made.created_by ?? null, comment: made.comment ?? null };
+      Object.assign(record, showSecrets ? told : redactedValue(told));
+    }
     return record;
   });
 }

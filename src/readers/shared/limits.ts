@@ -17,6 +17,10 @@ export const sharedLimits = limitGroup({
     value: 1024 * 1024,
     help: 'a tar extension record (PAX, GNU long name/link): the longest path or link target read',
   },
+  pathDepth: {
+    value: 4096,
+    help: 'folders in one member path of an archive or manifest (Linux paths stop near 2048); deeper members are left out',
+  },
   decompressRatio: {
     value: 100_000,
     help: 'output bytes per compressed byte (gzip/zstd bombs); deflate tops out near 1032:1',

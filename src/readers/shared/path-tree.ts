@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { sortByName } from '../../model/paths.js';
 import { fixedChildren, type TreeNode } from '../../model/tree.js';
+import { limits } from './limits.js';
 
 /** How a format names its conflicts and which of its nodes hold members. */
 export interface PathTreeRules<T extends TreeNode> {
@@ -42,15 +43,16 @@ export class PathTreeBuilder<T extends TreeNode> {
     this.folders.set(root, new Map());
   }
 
-  /** Puts `node` at `segments` (at least one) and returns the node now there: `node`, or the folder it merged into. */
-  place(segments: readonly string[], node: T): T {
+  /** Puts `node` at `segments` (at least one); a path deeper than `pathDepth` is reported and left out. */
+  place(segments: readonly string[], node: T): void {
+    if (segments.length > limits.pathDepth) return this.tooDeep(segments);
     const siblings = this.folderAt(segments);
     const name = segments[segments.length - 1] ?? '';
     const existing = siblings.get(name);
     if (existing?.kind === 'dir' && node.kind === 'dir') {
       const { name: _name, children: _children, ...fields } = node;
       Object.assign(existing, fields);
-      return existing;
+      return;
     }
     if (existing)
       this.report(
@@ -61,7 +63,13 @@ export class PathTreeBuilder<T extends TreeNode> {
       );
     siblings.set(name, node);
     if (this.holdsChildren(node)) this.folders.set(node, new Map());
-    return node;
+  }
+
+  /** Only the start of the name is quoted: a path this deep is hundreds of kilobytes long. */
+  private tooDeep(segments: readonly string[]): void {
+    const shown = this.where + segments.slice(0, 8).join('/');
+    const message = `a member ${segments.length} folders deep (${shown}/…) is over the pathDepth limit of ${limits.pathDepth} and is not listed`;
+    this.diagnostics.push(diagnostic('warning', 'PATH_TOO_DEEP', message, shown));
   }
 
   /** Gives every folder its children in byte order and indexes the tree by path, in pre-order. */

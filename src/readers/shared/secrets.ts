@@ -20,6 +20,9 @@ const SECRET_WORDS = new Set([
   'session',
 ]);
 
+/** Inside a word too (`dbpassword`, `clientsecret`); other words only count whole (`tokenizer` is no token). */
+const SECRET_STEMS = /pass(?:word|wd|phrase)|secret/;
+
 /** Names whose value is a credential as a whole (Cloudify's broker connection parameters hold passwords). */
 const SECRET_PHRASES = /connection_parameters/i;
 
@@ -39,7 +42,7 @@ function wordsOf(name: string): string[] {
  */
 export function isSecretName(name: string): boolean {
   const words = wordsOf(name);
-  if (words.some((word) => SECRET_WORDS.has(word)) || SECRET_PHRASES.test(name)) return true;
+  if (words.some((word) => SECRET_WORDS.has(word) || SECRET_STEMS.test(word)) || SECRET_PHRASES.test(name)) return true;
   return words.length > 1 && words.includes('key');
 }
 
@@ -59,4 +62,58 @@ export function environmentEntry(entry: string, showSecrets: boolean): EnvEntry 
   const secret = equals >= 0 && isSecretName(name);
   const hidden = secret && !showSecrets;
   return { name, value: hidden ? REDACTED : value, secret, shown: hidden ? `${name}=${REDACTED}` : entry };
+}
+
+/**
+ * A key that may be a credential's name: it holds one of the vocabulary's words. Free-text patterns
+ * match only these, so a harmless pair cannot swallow a secret one quoted inside its value; each match
+ * is then judged by `isSecretName` (`keyboard` holds `key` and is let go).
+ */
+function candidateKey(): string {
+  const words = [...SECRET_WORDS, 'key', SECRET_STEMS.source, SECRET_PHRASES.source];
+  return `[\\w.-]*(?:${words.join('|')})[\\w.-]*`;
+}
+
+/** `scheme://user:password@host`: the user and host stay, only the password goes. */
+const URL_PASSWORD = /(\w+:\/\/[^:/\s]+:)([^@/\s]+)(@)/g;
+
+/**
+ * Quoted `key: value` pairs (JSON, Python reprs in log messages), also when the pair sits escaped inside
+ * another JSON string (`\\"password\\": \\"x\\"`, as NDJSON log lines hold it): a quote is any run of
+ * backslashes and a quote mark, so an escaped pair matches the same way.
+ */
+const QUOTED_PAIR = new RegExp(
+  `(\\\\*['"])(${candidateKey()})\\1(\\s*[:=]\\s*u?)(\\\\*['"])((?:(?!\\4)(?:\\\\.|[^\\\\]))*)\\4`,
+  'gi',
+);
+
+/** `key=value` with a bare or quoted value: command lines, `ENV KEY=value`, `--build-arg`, query strings, env dumps. */
+const BARE_PAIR = new RegExp(`\\b(${candidateKey()}=)('[^']*'|"[^"]*"|[^\\s&,;'"\\\\]+)`, 'gi');
+
+/** The old Dockerfile form without `=`: `ENV DB_PASSWORD hunter2` sets the name to the rest of the line. */
+const ENV_WITHOUT_EQUALS = /(\bENV\s+)([\w.-]+)(\s+)([^\s=][^\n]*)/g;
+
+const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----[\s\S]*?-----END ([A-Z ]+ )?PRIVATE KEY-----/g;
+
+/**
+ * Free text (a build command, a label, a log line, a config file of unknown syntax) with every value
+ * under a credential-like name, every PEM private key and every URL password replaced by `REDACTED`.
+ * Names are judged by the one vocabulary, `isSecretName`.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(QUOTED_PAIR, (match, quote: string, key: string, separator: string, valueQuote: string) =>
+      isSecretName(key) ? `${quote}${key}${quote}${separator}${valueQuote}${REDACTED}${valueQuote}` : match,
+    )
+    .replace(BARE_PAIR, (match, key: string) => (isSecretName(key.slice(0, -1)) ? `${key}${REDACTED}` : match))
+    .replace(ENV_WITHOUT_EQUALS, (match, env: string, key: string, space: string) =>
+      isSecretName(key) ? `${env}${key}${space}${REDACTED}` : match,
+    )
+    .replace(PEM_PRIVATE_KEY, REDACTED)
+    .replace(URL_PASSWORD, `$1${REDACTED}$3`);
+}
+
+/** A value with only the passwords of the URLs in it masked, or `value` itself when it holds none. */
+export function maskUrlPasswords(value: string): string {
+  return value.replace(URL_PASSWORD, `$1${REDACTED}$3`);
 }

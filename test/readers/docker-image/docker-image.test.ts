@@ -242,6 +242,37 @@ describe('layouts', () => {
     });
   });
 
+  it('redacts the credentials an image carries in its commands, labels, health check and build history', async () => {
+    const secretful = {
+      ...twoLayers,
+      config: {
+        config: {
+          Env: ['PATH=/bin', 'DATABASE_URL=postgres://app:pg-Secret-1@db:5432/app', 'API_TOKEN=tok-Secret-2'],
+          Cmd: ['serve', '--db-password=cmd-Secret-3', '--port=80'],
+          Labels: { 'org.example.db.password': 'label-Secret-4', maintainer: 'ops' },
+          Healthcheck: { Test: ['CMD', 'curl', 'https://probe:hc-Secret-5@localhost/health'] },
+        },
+        history: [
+          { created_by: '/bin/sh -c #(nop)  ENV DB_PASSWORD=env-Secret-6', empty_layer: true },
+          { created_by: '|1 NPM_TOKEN=arg-Secret-7 /bin/sh -c npm ci', comment: 'layer 1' },
+          { created_by: '/bin/sh -c #(nop)  ENV ROOT_PASS old-Secret-8', empty_layer: true },
+          { created_by: '/bin/sh -c make', comment: 'layer 2' },
+        ],
+      },
+    };
+    const archive = buildImage('legacy', secretful);
+    const shown = JSON.stringify((await open(archive)).metadata);
+    expect(shown.match(/[a-z]+-Secret-\d/g)).toBeNull();
+    expect(shown).toContain('postgres://app:<redacted: --show-secrets reveals it>@db:5432/app');
+    expect(shown).toContain('"maintainer":"ops"');
+    expect(shown).toContain('--port=80');
+    const revealed = JSON.stringify((await open(archive, true)).metadata);
+    const planted = ['pg', 'tok', 'cmd', 'label', 'hc', 'env', 'arg', 'old'].map(
+      (word, i) => `${word}-Secret-${i + 1}`,
+    );
+    expect(planted.filter((secret) => !revealed.includes(secret))).toEqual([]);
+  });
+
   it('layer children show whiteouts as nodes; #merged is the default view', async () => {
     const image = await open(buildImage('containerd', twoLayers));
     const top = await child(image, 'layer:2');

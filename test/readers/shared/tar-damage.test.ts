@@ -110,3 +110,20 @@ describe('a member cut short', () => {
     });
   });
 });
+
+describe('a member path deeper than any filesystem', () => {
+  it('is left out with PATH_TOO_DEEP while the rest lists, even 100,000 folders deep', async () => {
+    const path = save(
+      'deep.tar',
+      buildTar([
+        tarEntry({ name: `${'d/'.repeat(100_000)}leaf`, style: 'pax', data: 'x' }),
+        tarEntry({ name: 'ok.txt', data: 'ok' }),
+      ]),
+    );
+    expect(await cli(['ls', '-R', path])).toMatchObject({ code: 0, stdout: 'ok.txt\n' });
+    const verified = await cli(['verify', path]);
+    expect(verified.stdout).toContain(
+      'warning PATH_TOO_DEEP d/d/d/d/d/d/d/d: a member 100001 folders deep (d/d/d/d/d/d/d/d/…) is over the pathDepth limit of 4096 and is not listed',
+    );
+  });
+});
