@@ -12,6 +12,7 @@ import { manifestReader } from './manifest/index.js';
 import { multipassReader, multipassSnapshotReader } from './multipass/index.js';
 import { qcow2Reader } from './qcow2/index.js';
 import { tarFsReader } from './tar-fs/index.js';
+import { zipFsReader } from './zip-fs/index.js';
 
 /**
  * Detection order of docs/formats/README.md: magic bytes first, then tars from the most specific
@@ -26,6 +27,7 @@ export const readers: readonly Reader[] = [
   dockerImageReader,
   dockerExportReader,
   tarFsReader,
+  zipFsReader,
   icpSnapshotReader,
   multipassReader,
   lxdDirReader,

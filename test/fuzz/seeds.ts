@@ -122,6 +122,14 @@ function builtFolder(build: (root: string) => string): Input {
   }
 }
 
+/** A zip no snapshot format claims: a folder, a script, a symlink to it and a stored file. */
+const ZIP_MEMBERS = [
+  { name: 'app/', mode: 0o40755 },
+  { name: 'app/run.sh', data: '#!/bin/sh\necho hi\n', mode: 0o100755 },
+  { name: 'app/current', data: 'run.sh', mode: 0o120777 },
+  { name: 'README.txt', data: 'read me\n', method: 0 },
+];
+
 const lxdSnapshots = [
   { name: 'snap0', createdAt: '2026-11-20T10:00:00Z' },
   { name: 'snap1', createdAt: '2026-11-21T10:00:00Z', files: { 'etc/hostname': 'web2\n' } },
@@ -189,6 +197,13 @@ export const seedsByReader: Record<string, () => Seed[]> = {
     { name: 'dir-pool', input: builtFolder((root) => writeLxdDirPool(root, { snapshots: lxdSnapshots })) },
   ],
   qcow2: () => [{ name: 'qcow2', input: fileInput(qcow2()) }],
+  zip: () => [
+    { name: 'files', input: fileInput(buildZip(ZIP_MEMBERS)) },
+    {
+      name: 'self-extracting',
+      input: fileInput(Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'), buildZip(ZIP_MEMBERS)])),
+    },
+  ],
   multipass: () => [
     {
       name: 'instance',

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { isMetaRecord } from '../../model/metadata.js';
 import type { Source } from '../../model/source.js';
 import type { Snapshot, VerifyContext } from '../../model/snapshot.js';
-import { checkMember } from '../shared/zip/member.js';
+import { checkMembers } from '../shared/zip/member.js';
 import type { ZipEntry } from '../shared/zip/types.js';
 import { parseVersion } from './family.js';
 import { pushAll } from '../../model/arrays.js';
@@ -17,15 +17,7 @@ export async function checkSnapshot(
   { progress }: VerifyContext,
 ): Promise<Diagnostic[]> {
   const findings: Diagnostic[] = [];
-  if (zip) {
-    const total = zip.entries.reduce((sum, entry) => sum + entry.compressedSize, 0);
-    let done = 0;
-    for (const entry of zip.entries) {
-      pushAll(findings, await checkMember(zip.source, entry));
-      done += entry.compressedSize;
-      progress?.(done, total);
-    }
-  }
+  if (zip) pushAll(findings, await checkMembers(zip.source, zip.entries, progress));
   pushAll(findings, familyFindings(snapshot));
   const secrets = snapshot.metadata.secrets;
   if (isMetaRecord(secrets) && Object.keys(secrets).length > 0) {

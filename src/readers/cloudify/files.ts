@@ -8,7 +8,7 @@ import { diskChildren } from '../shared/fs-tree.js';
 import { parseJson, type JsonValue } from '../shared/json.js';
 import { indexZip } from '../shared/zip/central.js';
 import { attachNestedArchives } from '../shared/zip/nested.js';
-import { buildZipTree } from '../shared/zip/tree.js';
+import { buildZipTree, readZipSymlinks } from '../shared/zip/tree.js';
 import type { ZipIndex } from '../shared/zip/types.js';
 import { pushAll } from '../../model/arrays.js';
 
@@ -32,6 +32,7 @@ export async function openFiles(probe: Probe, diagnostics: Diagnostic[]): Promis
   const index = await indexZip(source);
   pushAll(diagnostics, index.diagnostics);
   const tree = buildZipTree(index.entries, source, diagnostics);
+  await readZipSymlinks(tree, source, diagnostics);
   await attachNestedArchives(tree.root, diagnostics, 0);
   const files = new Map<string, TreeNode>();
   for (const [path, node] of tree.byPath) if (node.kind === 'file') files.set(path, node);

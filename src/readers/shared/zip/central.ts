@@ -19,6 +19,8 @@ interface EndRecord {
   directoryOffset: number;
   comment: string;
   zip64: boolean;
+  /** Bytes in front of the zip (a self-extracting stub): every offset the zip records counts from after them. */
+  prefix: number;
 }
 
 /**
@@ -86,6 +88,7 @@ async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRe
       directoryOffset: view.getUint32(at + 16, true),
       comment: utf8.decode(tail.subarray(at + END_SIZE, at + END_SIZE + commentLength)),
       zip64: false,
+      prefix: 0,
     };
     if (view.getUint16(at + 4, true) !== 0)
       diagnostics.push(
@@ -99,9 +102,22 @@ async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRe
     if (locatorAt >= 0 && view.getUint32(locatorAt, true) === SIGNATURES.zip64Locator) {
       return zip64End(source, Number(view.getBigUint64(locatorAt + 8, true)), record, diagnostics);
     }
-    return record;
+    return withPrefix(record, tailStart + at, diagnostics);
   }
   return undefined;
+}
+
+/**
+ * The end record sits right after the central directory; when it sits further on, that many bytes
+ * precede the whole zip (a self-extracting stub, a script) and every recorded offset is shifted by
+ * them, as unzip reads such archives.
+ */
+function withPrefix(record: EndRecord, endAt: number, diagnostics: Diagnostic[]): EndRecord {
+  const prefix = endAt - (record.directoryOffset + record.directorySize);
+  if (prefix <= 0) return record;
+  const message = `${prefix} bytes precede the zip (a self-extracting stub or other data); its offsets are read from where it starts, as unzip does`;
+  diagnostics.push(diagnostic('info', 'ZIP_PREFIX', message));
+  return { ...record, prefix };
 }
 
 async function zip64End(
@@ -128,20 +144,22 @@ async function zip64End(
     directoryOffset: Number(view.getBigUint64(48, true)),
     comment: fallback.comment,
     zip64: true,
+    prefix: 0,
   };
 }
 
 async function readDirectory(source: Source, end: EndRecord, diagnostics: Diagnostic[]): Promise<ZipEntry[]> {
-  if (end.directoryOffset + end.directorySize > source.size) {
+  const start = end.prefix + end.directoryOffset;
+  if (start + end.directorySize > source.size) {
     diagnostics.push(
       diagnostic(
         'error',
         'ZIP_TRUNCATED',
-        `the central directory should end at byte ${end.directoryOffset + end.directorySize} but the file has ${source.size} bytes`,
+        `the central directory should end at byte ${start + end.directorySize} but the file has ${source.size} bytes`,
       ),
     );
   }
-  const directory = await source.read(end.directoryOffset, Math.min(end.directorySize, source.size));
+  const directory = await source.read(start, Math.min(end.directorySize, source.size));
   const view = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
   const entries: ZipEntry[] = [];
   let at = 0;
@@ -156,7 +174,9 @@ async function readDirectory(source: Source, end: EndRecord, diagnostics: Diagno
     const commentLength = view.getUint16(at + 32, true);
     const next = at + CENTRAL_SIZE + nameLength + extraLength + commentLength;
     if (next > directory.length) break;
-    entries.push(centralEntry(view, directory, at, nameLength, extraLength, diagnostics));
+    const entry = centralEntry(view, directory, at, nameLength, extraLength, diagnostics);
+    entry.localOffset += end.prefix;
+    entries.push(entry);
     at = next;
   }
   if (entries.length !== end.entries) {
@@ -187,6 +207,7 @@ function centralEntry(
   const entry: ZipEntry = {
     name,
     isDirectory: name.endsWith('/') || (unixMode & 0o170000) === 0o040000,
+    isSymlink: (unixMode & 0o170000) === 0o120000,
     method: view.getUint16(at + 10, true),
     encrypted: (view.getUint16(at + 8, true) & 1) === 1,
     crc32: view.getUint32(at + 16, true),

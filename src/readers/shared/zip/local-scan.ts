@@ -34,6 +34,7 @@ export async function readLocalHeader(
   const entry: ZipEntry = {
     name,
     isDirectory: name.endsWith('/'),
+    isSymlink: false,
     method: view.getUint16(8, true),
     encrypted: (flags & 1) === 1,
     crc32: view.getUint32(14, true),

@@ -169,3 +169,20 @@ export async function checkMember(archive: Source, entry: ZipEntry): Promise<Dia
     problems.push(diagnostic('error', 'ZIP_CRC', `${entry.name} ${crcMessage(crc, entry.crc32)}`, entry.name));
   return problems;
 }
+
+/** Every member inflated and checked in order, with progress by compressed bytes. */
+export async function checkMembers(
+  archive: Source,
+  entries: readonly ZipEntry[],
+  progress?: (done: number, total: number) => void,
+): Promise<Diagnostic[]> {
+  const findings: Diagnostic[] = [];
+  const total = entries.reduce((sum, entry) => sum + entry.compressedSize, 0);
+  let done = 0;
+  for (const entry of entries) {
+    for (const found of await checkMember(archive, entry)) findings.push(found);
+    done += entry.compressedSize;
+    progress?.(done, total);
+  }
+  return findings;
+}

@@ -1,5 +1,8 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
-import type { Source } from '../../../model/source.js';
+import { decodeName } from '../../../model/display.js';
+import { errorMessage } from '../../../model/errors.js';
+import { readAll, type Source } from '../../../model/source.js';
+import { limits } from '../limits.js';
 import type { TreeNode } from '../../../model/tree.js';
 import { PathTreeBuilder, type PathTree } from '../path-tree.js';
 import { unreadableReason, ZipMemberSource } from './member.js';
@@ -54,6 +57,8 @@ function folderFields(entry: ZipEntry): Partial<ZipNode> {
 
 function memberNode(entry: ZipEntry, name: string, archive: Source, diagnostics: Diagnostic[], path: string): ZipNode {
   if (entry.isDirectory) return { name, kind: 'dir', size: 0, attrs: {}, ...folderFields(entry) };
+  if (entry.isSymlink && !unreadableReason(entry))
+    return { name, kind: 'symlink', size: 0, linkTarget: '', attrs: memberAttrs(entry), ...folderFields(entry) };
   const node: ZipNode = { name, kind: 'file', size: entry.size, attrs: memberAttrs(entry), ...folderFields(entry) };
   const reason = unreadableReason(entry);
   if (reason) {
@@ -78,4 +83,31 @@ function memberAttrs(entry: ZipEntry): ZipNode['attrs'] {
     compressed_size: entry.compressedSize,
     crc32: entry.crc32.toString(16).padStart(8, '0'),
   };
+}
+
+/**
+ * A zip stores a Unix symlink's target as the member's data, so each is read (small, bounded by
+ * `pathBytes`) once the tree stands; one that cannot be inflated keeps an empty target and says why.
+ */
+export async function readZipSymlinks(tree: ZipTree, archive: Source, diagnostics: Diagnostic[]): Promise<void> {
+  for (const [path, node] of tree.byPath) {
+    if (node.kind !== 'symlink' || !node.entry) continue;
+    try {
+      const target = await readAll(new ZipMemberSource(archive, node.entry), limits.pathBytes);
+      if (target) node.linkTarget = decodeName(target);
+      else
+        diagnostics.push(
+          diagnostic(
+            'warning',
+            'ZIP_BAD_SYMLINK',
+            `${path}: its target is longer than the pathBytes limit of ${limits.pathBytes}`,
+            path,
+          ),
+        );
+    } catch (error) {
+      diagnostics.push(
+        diagnostic('warning', 'ZIP_BAD_SYMLINK', `${path}: its target cannot be read: ${errorMessage(error)}`, path),
+      );
+    }
+  }
 }

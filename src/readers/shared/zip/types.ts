@@ -6,6 +6,8 @@ export interface ZipEntry {
   /** Stored name, decoded as UTF-8; not normalised. */
   name: string;
   isDirectory: boolean;
+  /** A Unix symlink (mode 0o120000 in the external attributes): the member's data is the link target. */
+  isSymlink: boolean;
   /** 0 stored, 8 deflate; anything else is listed but cannot be read. */
   method: number;
   encrypted: boolean;

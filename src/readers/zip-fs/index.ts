@@ -1,0 +1,70 @@
+import { basename } from 'node:path';
+import type { Diagnostic } from '../../model/diagnostics.js';
+import { SnapinspectError } from '../../model/errors.js';
+import { FileSource } from '../../model/source.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { Probe, Reader } from '../reader.js';
+import { indexZip } from '../shared/zip/central.js';
+import { checkMembers } from '../shared/zip/member.js';
+import { buildZipTree, readZipSymlinks } from '../shared/zip/tree.js';
+import { looksLikeZip, SIGNATURES } from '../shared/zip/types.js';
+
+/** How far from the end detection looks for the end record: its fixed part and the longest comment. */
+const END_SEARCH = 22 + 0xffff;
+
+/**
+ * The fallback for any zip that no snapshot format claims: its files as a plain filesystem tree, as
+ * any tar opens. A zip with bytes in front (a self-extracting archive) starts with the stub, not
+ * with `PK`, so it is recognised by its end record instead.
+ */
+export const zipFsReader: Reader = {
+  id: 'zip',
+  label: 'zip archive (any zip, as a filesystem tree)',
+  async detect(probe: Probe): Promise<string | null> {
+    if (probe.isDirectory) return null;
+    if (looksLikeZip(probe.head)) return 'plain';
+    return (await hasEndRecord(probe)) ? 'prefixed' : null;
+  },
+  async open(probe: Probe, variant: string | null): Promise<Snapshot> {
+    const source = new FileSource(probe.path, probe.size);
+    const index = await indexZip(source);
+    if (!index.centralDirectory && index.entries.length === 0)
+      throw new SnapinspectError(
+        'UNREADABLE',
+        `${probe.path} is not a readable zip: it has no end-of-central-directory record and no member could be recovered`,
+      );
+    const diagnostics: Diagnostic[] = [...index.diagnostics];
+    const tree = buildZipTree(index.entries, source, diagnostics);
+    await readZipSymlinks(tree, source, diagnostics);
+    const members = index.entries.filter((entry) => !entry.isDirectory);
+    return {
+      format: 'zip',
+      variant: variant ?? 'plain',
+      title: basename(probe.path),
+      metadata: {
+        members: index.entries.length,
+        central_directory: index.centralDirectory,
+        zip64: index.zip64,
+        comment: index.comment,
+        uncompressed_bytes: members.reduce((total, entry) => total + entry.size, 0),
+      },
+      root: tree.root,
+      children: [],
+      diagnostics,
+      verify: ({ progress }) => checkMembers(source, members, progress),
+    };
+  },
+};
+
+async function hasEndRecord(probe: Probe): Promise<boolean> {
+  const start = Math.max(0, probe.size - END_SEARCH);
+  const tail = await new FileSource(probe.path, probe.size).read(start, probe.size - start);
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  for (let at = tail.length - 22; at >= 0; at--) {
+    if (view.getUint32(at, true) !== SIGNATURES.end) continue;
+    // The directory it points at must fit before it, or these four bytes are a coincidence.
+    const directoryEnd = view.getUint32(at + 16, true) + view.getUint32(at + 12, true);
+    if (directoryEnd <= start + at) return true;
+  }
+  return false;
+}
