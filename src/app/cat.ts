@@ -1,7 +1,7 @@
 import { SnapinspectError } from '../model/errors.js';
 import { escapeForDisplay } from '../model/display.js';
 import { blocks } from '../model/source.js';
-import type { TreeNode } from '../model/tree.js';
+import { printable, type TreeNode } from '../model/tree.js';
 import { refusePageScan } from '../diff/limits.js';
 import type { Io } from './io.js';
 
@@ -19,15 +19,14 @@ export async function catCommand(node: TreeNode, path: string, io: Io, raw: bool
   if (node.kind === 'memory') refusePageScan(path, 'writing', node.content);
   const escape = io.stdout.isTTY && !raw;
   const decoder = new TextDecoder('utf-8');
-  let written = 0;
-  for await (const block of blocks(node.content, 1024 * 1024)) {
+  for await (const block of blocks(printable(node) ?? node.content, 1024 * 1024)) {
     await io.stdout.write(escape ? escapeLines(decoder.decode(block, { stream: true })) : block);
-    written += block.length;
   }
-  if (node.kind !== 'file' || written >= node.size) return 0;
+  const present = node.content.size;
+  if (node.kind !== 'file' || present >= node.size) return 0;
   // What survived is written first, so a damaged archive still gives up its bytes; the exit code says it is not all.
   await io.stderr.write(
-    `snapinspect: ${escapeForDisplay(path)} is cut short: ${written} of its ${node.size} bytes are in the input (TRUNCATED)\n`,
+    `snapinspect: ${escapeForDisplay(path)} is cut short: ${present} of its ${node.size} bytes are in the input (TRUNCATED)\n`,
   );
   return 1;
 }

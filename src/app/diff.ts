@@ -3,7 +3,7 @@ import { escapeForDisplay } from '../model/display.js';
 import { formatRanges } from '../model/memory.js';
 import { splitPath } from '../model/paths.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { findNode, type TreeNode } from '../model/tree.js';
+import { findNode, printable, type TreeNode } from '../model/tree.js';
 import { diffSnapshots, type DiffOptions, type DiffResult, type FileChange, type MemoryChange } from '../diff/index.js';
 import { octalMode } from '../format/nodes.js';
 import { humanBytes } from '../format/sizes.js';
@@ -190,6 +190,11 @@ export async function textDiffLines(before: Snapshot, after: Snapshot, files: Fi
       );
       continue;
     }
+    if (left === right) {
+      // The real bytes differ where the printed copies are redacted alike: a secret changed.
+      lines.push(`${escapeForDisplay(change.path)}: a secret changed (values redacted; --show-secrets shows them)`);
+      continue;
+    }
     const patch = createTwoFilesPatch(`a/${change.path}`, `b/${change.path}`, left, right, undefined, undefined, {
       context: 3,
       maxEditLength: 20_000,
@@ -205,8 +210,9 @@ export async function textDiffLines(before: Snapshot, after: Snapshot, files: Fi
 }
 
 export async function textOf(node: TreeNode | undefined): Promise<string | undefined> {
-  if (!node?.content || node.size > TEXT_DIFF_LIMIT) return undefined;
-  const bytes = await node.content.read(0, node.size);
+  const source = node && printable(node);
+  if (!source || source.size > TEXT_DIFF_LIMIT) return undefined;
+  const bytes = await source.read(0, source.size);
   if (bytes.includes(0)) return undefined;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -30,7 +30,14 @@ export interface TreeNode {
   linkTarget?: string;
   /** Format-specific facts shown in details and compared by diff. */
   attrs: MetaRecord;
+  /** The real bytes: what diff compares, hash digests and verify checks. */
   content?: Source;
+  /**
+   * What is printed instead of `content` when the real bytes hold credentials and secrets are hidden
+   * (a redacted copy). cat, text diffs and the viewer print it; diff and hash still read `content`,
+   * so a changed secret is seen as a change without its value being shown.
+   */
+  shown?: Source;
   /** sha256 of the content when known without reading it (page-hash manifests). */
   sha256?: string;
   /** Present on memory images: they are compared page by page. */
@@ -207,4 +214,9 @@ async function computeTreeSize(node: TreeNode): Promise<number> {
       pending.push({ folder: child, children: await childrenOf(child), next: 0, total: 0 });
     }
   }
+}
+
+/** The bytes to print for a node: its redacted copy when it has one, else its content. */
+export function printable(node: TreeNode): Source | undefined {
+  return node.shown ?? node.content;
 }

@@ -1,7 +1,7 @@
 import { textDiffLines, textOf } from '../app/diff.js';
 import { scanTokens } from '../app/page-scan.js';
 import { pageCount, scanPages } from '../model/memory.js';
-import { childrenOf, type TreeNode } from '../model/tree.js';
+import { childrenOf, printable, type TreeNode } from '../model/tree.js';
 import { hexLines, HEX_BYTES_PER_LINE, numberedLines, sideBySide } from './content.js';
 import { hasContentDiff, type Entry } from './entries.js';
 import type { ViewModel } from './model.js';
@@ -16,13 +16,13 @@ export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmedia
 /** Text with line numbers; a changed file in a diff as a unified or side-by-side diff. */
 export async function textLines(entry: Entry, model: ViewModel, sideBySideWidth: number | null): Promise<string[]> {
   if (hasContentDiff(entry) && model.kind === 'diff') return diffText(entry, model, sideBySideWidth);
-  const { content, size } = entry.node;
+  const content = printable(entry.node);
   if (!content) return ['(no content)'];
-  const bytes = await content.read(0, Math.min(size, VIEW_TEXT_BYTES));
+  const bytes = await content.read(0, Math.min(content.size, VIEW_TEXT_BYTES));
   const lines = numberedLines(bytes);
   if (!lines) return ['binary content: x shows it as hex', '', ...hexLines(bytes.subarray(0, 4096), 0)];
-  return size > bytes.length
-    ? [...lines, `… the first ${bytes.length} of ${size} bytes; x shows all of it as hex`]
+  return content.size > bytes.length
+    ? [...lines, `… the first ${bytes.length} of ${content.size} bytes; x shows all of it as hex`]
     : lines;
 }
 
@@ -42,7 +42,7 @@ async function diffText(
 
 /** The hex lines of a window of the content, read on demand so any size pages. */
 export async function hexWindow(entry: Entry, top: number, rows: number): Promise<string[]> {
-  const { content } = entry.node;
+  const content = printable(entry.node);
   if (!content) return ['(no content)'];
   const offset = top * HEX_BYTES_PER_LINE;
   return hexLines(await content.read(offset, rows * HEX_BYTES_PER_LINE), offset);

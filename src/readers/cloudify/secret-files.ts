@@ -90,9 +90,9 @@ export interface SecretEntry {
 }
 
 /**
- * Flags every secret-bearing file and, unless secrets are shown, swaps its content for a redacted
- * copy: whole files (keys) become a one-line notice; JSON keeps its keys with values masked.
- * Everything downstream (cat, diff, the UI) then sees only the redacted bytes.
+ * Flags every secret-bearing file and, unless secrets are shown, gives it a redacted copy to print:
+ * whole files (keys) become a one-line notice; JSON keeps its keys with values masked. cat, text
+ * diffs and the UI print the copy; diff and hash still compare the real bytes.
  */
 export async function applySecretRules(
   files: Map<string, TreeNode>,
@@ -122,7 +122,7 @@ function flag(node: TreeNode, path: string, what: string, redacted: string | nul
   node.flags = [...(node.flags ?? []), 'secret'];
   node.note = `secret: ${what}`;
   if (redacted !== undefined)
-    node.content = new BytesSource(
+    node.shown = new BytesSource(
       Buffer.from(redacted ?? `${REDACTED} (withheld whole: too large or damaged to redact)\n`),
     );
   return { path, what };

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../helpers/cli.js';
@@ -627,5 +627,42 @@ describe('secrets never reach stdout unless --show-secrets', () => {
       'stage/conf/app.json',
     ])
       expect(warning.message).toContain(`${entry} (`);
+  });
+});
+
+describe('redaction hides secrets from what is printed, not from diff and hash', () => {
+  const changed = legacySnapshot().map((member) =>
+    member.name === 'rest-security.conf'
+      ? { ...member, data: String(member.data).replace(SECRET.encryptionKey, 'ENCKEY-rotated-42') }
+      : member,
+  );
+  const before = write('secret-before.zip', buildZip(legacySnapshot()));
+  const after = write('secret-after.zip', buildZip(changed));
+
+  it('diff sees a rotated key as a change and says so without either value', async () => {
+    const result = await cli(['diff', '--text-diff', before, after]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'rest-security.conf: a secret changed (values redacted; --show-secrets shows them)',
+    );
+    expect(result.stdout).not.toContain(SECRET.encryptionKey);
+    expect(result.stdout).not.toContain('ENCKEY-rotated-42');
+  });
+
+  it('hash manifests of the two differ, and neither holds the key', async () => {
+    const folder = tempDir();
+    const [left, right] = ['m1.json', 'm2.json'].map((name) => join(folder, name));
+    expect((await cli(['hash', before, '-o', left ?? ''])).code).toBe(0);
+    expect((await cli(['hash', after, '-o', right ?? ''])).code).toBe(0);
+    const [a, b] = [left, right].map((path) => readFileSync(path ?? '', 'utf8'));
+    expect(a).not.toEqual(b);
+    expect(`${a}${b}`).not.toContain('ENCKEY');
+    expect((await cli(['diff', left ?? '', right ?? ''])).code).toBe(1);
+  });
+
+  it('cat still prints the redacted copy', async () => {
+    const { stdout } = await cli(['cat', `${after}:rest-security.conf`]);
+    expect(stdout).toContain('<redacted: --show-secrets reveals it>');
+    expect(stdout).not.toContain('ENCKEY');
   });
 });
