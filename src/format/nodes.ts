@@ -13,6 +13,14 @@ const kindLetters: Record<NodeKind, string> = {
   whiteout: 'w',
 };
 
+/** Devices share one kind; the reader's `device` attribute (`blockdev 8:0`) tells ls -l's `b` from `c`. */
+function kindLetter(node: TreeNode): string {
+  const device = node.attrs.device;
+  return node.kind === 'device' && typeof device === 'string' && device.startsWith('blockdev')
+    ? 'b'
+    : kindLetters[node.kind];
+}
+
 /** `drwxr-xr-x` as ls prints it, with s/S/t/T for setuid, setgid and sticky; the first letter also marks snapinspect's own kinds (m memory, r record). */
 export function modeString(node: TreeNode): string {
   const mode = node.mode ?? (node.kind === 'dir' ? 0o755 : 0o644);
@@ -22,7 +30,7 @@ export function modeString(node: TreeNode): string {
     return `${mode & (4 << shift) ? 'r' : '-'}${mode & (2 << shift) ? 'w' : '-'}${x}`;
   };
   return (
-    kindLetters[node.kind] +
+    kindLetter(node) +
     triplet(6, (mode & 0o4000) !== 0, 's') +
     triplet(3, (mode & 0o2000) !== 0, 's') +
     triplet(0, (mode & 0o1000) !== 0, 't')

@@ -67,6 +67,7 @@ export async function diskNode(entry: DirEntry, diagnostics: Diagnostic[], displ
       node.content = new FileSource(entry.path, node.size);
     }
   }
+  if (kind === 'device') node.attrs.device = deviceName(stats);
   if (kind === 'symlink') node.linkTarget = decodeName(await readlink(entry.path, { encoding: 'buffer' }));
   if (kind === 'dir') lazyFolder(node, (raised) => diskChildren(entry.path, raised, displayPath));
   return node;
@@ -149,4 +150,12 @@ async function unreadable(path: Buffer): Promise<string | undefined> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code ?? 'error';
   }
+}
+
+/** The same `chardev M:m` / `blockdev M:m` text tar members carry, from the device number as Linux packs it. */
+function deviceName(stats: BigIntStats): string {
+  const rdev = stats.rdev;
+  const major = ((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & 0xfffff000n);
+  const minor = (rdev & 0xffn) | ((rdev >> 12n) & 0xffffff00n);
+  return `${stats.isBlockDevice() ? 'blockdev' : 'chardev'} ${major}:${minor}`;
 }

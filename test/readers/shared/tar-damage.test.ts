@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../helpers/cli.js';
-import { buildTar, tarEntry } from '../../helpers/tar-builder.js';
+import { buildTar, concat, tarEntry } from '../../helpers/tar-builder.js';
 
 // Damaged and odd archives, each read by GNU tar as the oracle: snapinspect must recover the members
 // GNU tar recovers, and say what it lost.
@@ -88,6 +88,60 @@ describe.skipIf(!hasGnuTar)('a tar with damaged headers', () => {
       expect((await cli(['cat', `${path}:after.txt`])).stdout).toBe('still here');
     },
   );
+});
+
+describe.skipIf(!hasGnuTar)('odd headers, read as GNU tar reads them', () => {
+  it('lets the last of two PAX headers in a row win whole (Python keeps the first)', async () => {
+    const first = tarEntry({ name: 'x1', style: 'pax', pax: { path: 'first', comment: 'only here' } }).slice(0, 1024);
+    const second = tarEntry({ name: 'orig', style: 'pax', pax: { path: 'second' }, data: 'hello' });
+    const path = save('two-pax.tar', buildTar([concat([first, second]), tarEntry({ name: 'after', data: 'a' })]));
+    expect(await names(path)).toEqual([...gnuNames(path)].sort());
+    expect(await names(path)).toEqual(['after', 'second']);
+  });
+
+  it('marks block devices b and character devices c in ls -l, as tar tvf does', async () => {
+    const path = save(
+      'devices.tar',
+      buildTar([
+        tarEntry({ name: 'sda', type: '4', devmajor: 8, devminor: 0 }),
+        tarEntry({ name: 'null', type: '3', devmajor: 1, devminor: 3 }),
+      ]),
+    );
+    const letters = (text: string): string[] =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => `${line[0]} ${line.split(' ').pop()}`)
+        .sort();
+    const gnu = spawnSync('tar', ['tvf', path], { encoding: 'utf8' }).stdout;
+    expect(letters((await cli(['ls', '-l', path])).stdout)).toEqual(letters(gnu));
+    expect(letters(gnu)).toEqual(['b sda', 'c null']);
+  });
+
+  it('says when a member has an empty name instead of losing it silently', async () => {
+    const path = save(
+      'empty-name.tar',
+      buildTar([tarEntry({ name: '', data: 'lost bytes' }), tarEntry({ name: 'ok', data: 'a' })]),
+    );
+    expect(spawnSync('tar', ['tf', path], { encoding: 'utf8' }).stderr).toContain(
+      "Substituting `.' for empty member name",
+    );
+    const info = await cli(['info', path]);
+    expect(info.stdout).toContain(
+      'warning TAR_EMPTY_NAME: member at offset 0 has an empty name; read as the archive root, as GNU tar reads it as ".", so its 10 bytes of data are not listed',
+    );
+  });
+
+  it('ignores a PAX path holding a NUL byte, saying so, and keeps the header name', async () => {
+    const path = save(
+      'nul-pax.tar',
+      buildTar([tarEntry({ name: 'plain.txt', style: 'pax', pax: { path: 'evil\u0000.txt' }, data: 'x' })]),
+    );
+    expect(await names(path)).toEqual(['plain.txt']);
+    expect((await cli(['info', path])).stdout).toContain(
+      'TAR_BAD_PAX_RECORD: PAX header at offset 0: the path record holds a NUL byte, which no name can; ignored',
+    );
+  });
 });
 
 describe('a member cut short', () => {

@@ -25,6 +25,9 @@ const MAX_PAX_RECORDS = 1000;
 /** Digits beyond any real id, size or time; longer numbers are not worth converting. */
 const MAX_NUMBER_DIGITS = 20;
 
+/** Records that name something; a NUL cannot be part of a name, so such a record is damage or an attack. */
+const NAME_KEYS: ReadonlySet<string> = new Set(['path', 'linkpath', 'uname', 'gname']);
+
 /**
  * Parses `"<len> <key>=<value>\n"` records. A record whose length does not land on its newline is
  * reported and skipped up to the next newline, so one bad record does not hide the others.
@@ -57,8 +60,18 @@ function parsePaxRecords(payload: Uint8Array, offset: number, diagnostics: Diagn
       pos = newline + 1;
       continue;
     }
-    records.set(record.key, { bytes: record.value, text: decodeName(record.value) });
     pos = record.end;
+    if (NAME_KEYS.has(record.key) && record.value.includes(0)) {
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          'TAR_BAD_PAX_RECORD',
+          `PAX header at offset ${offset}: the ${record.key} record holds a NUL byte, which no name can; ignored`,
+        ),
+      );
+      continue;
+    }
+    records.set(record.key, { bytes: record.value, text: decodeName(record.value) });
   }
   return records;
 }
@@ -108,8 +121,8 @@ export class ExtensionState {
       return;
     }
     this.start ??= headerOffset;
-    if (type === 'x')
-      for (const [key, value] of parsePaxRecords(payload, headerOffset, diagnostics)) this.locals.set(key, value);
+    // Of two per-member PAX headers in a row the last one wins whole, as Go and GNU tar read them.
+    if (type === 'x') this.locals = parsePaxRecords(payload, headerOffset, diagnostics);
     else if (type === 'L') this.longName = decodeName(cString(payload));
     else this.longLink = decodeName(cString(payload));
   }

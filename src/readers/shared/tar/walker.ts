@@ -218,9 +218,12 @@ export class TarWalker {
     }
     if (need.kind === 'payload' || (need.kind === 'data' && !need.entry)) {
       const header = this.extension?.at ?? at;
+      const missing = need.length - received;
       return this.error(
         'TAR_TRUNCATED',
-        `archive ends inside the extension header at offset ${header}: ${Math.max(0, need.length - received)} of its ${need.length} bytes missing`,
+        missing > 0
+          ? `archive ends inside the extension header at offset ${header}: ${missing} of its ${need.length} bytes missing`
+          : `archive ends in the padding after the extension header at offset ${header}, before the member it describes`,
       );
     }
     if (need.kind === 'data' && need.entry) return this.truncatedData(need.entry, need.length, received);
