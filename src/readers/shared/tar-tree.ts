@@ -52,14 +52,6 @@ export function buildTarTree(entries: readonly TarEntry[], archive: Source): Tar
         ),
       );
     const node = nodeFor(entry, segments[segments.length - 1] ?? '', archive);
-    if (entry.path === '')
-      diagnostics.push(
-        diagnostic(
-          'warning',
-          'TAR_EMPTY_NAME',
-          `member at offset ${entry.headerOffset} has an empty name; read as the archive root, as GNU tar reads it as "."${entry.kind === 'file' && entry.size > 0 ? `, so its ${entry.size} bytes of data are not listed` : ''}`,
-        ),
-      );
     if (path === '') Object.assign(root, pick(node));
     else builder.place(segments, node);
   }

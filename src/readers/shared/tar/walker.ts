@@ -181,9 +181,18 @@ export class TarWalker {
       return this.stop(this.extensions.memberStart ?? at);
     }
     const entry = this.extensions.entry(header, at, this.diagnostics);
+    if (entry.path === '') this.emptyName(entry);
     this.entries.push(entry);
     if (header.sparseExtended) this.sparseEntry = entry;
     else this.expectData(entry);
+  }
+
+  private emptyName(entry: TarEntry): void {
+    const lost = entry.kind === 'file' && entry.size > 0 ? `, so its ${entry.size} bytes of data are not listed` : '';
+    this.warn(
+      'TAR_EMPTY_NAME',
+      `member at offset ${entry.headerOffset} has an empty name; read as the archive root, as GNU tar reads it as "."${lost}`,
+    );
   }
 
   /** Old-GNU sparse maps spill into extra blocks, each flagging at byte 504 whether another follows. */
