@@ -22,6 +22,13 @@ export async function catCommand(node: TreeNode, path: string, io: Io, raw: bool
   for await (const block of blocks(printable(node) ?? node.content, 1024 * 1024)) {
     await io.stdout.write(escape ? escapeLines(decoder.decode(block, { stream: true })) : block);
   }
+  // Bytes a reader could not produce (a corrupt compressed cluster) were written as zeros and said on the node.
+  const failed = (node.raised ?? []).filter((found) => found.severity === 'error');
+  for (const found of failed)
+    await io.stderr.write(
+      `snapinspect: ${escapeForDisplay(path)}: ${escapeForDisplay(found.message)} (${found.code})\n`,
+    );
+  if (failed.length > 0) return 1;
   const present = node.content.size;
   if (node.kind !== 'file' || present >= node.size) return 0;
   // What survived is written first, so a damaged archive still gives up its bytes; the exit code says it is not all.

@@ -161,6 +161,11 @@ export class ClusterMap {
     ).then((scan) => ({ ...scan, ...counts }));
   }
 
+  /** Every mapped cluster by guest index, for checks that must look at each one (tables read as `scan` reads them). */
+  async eachCluster(visit: Visit): Promise<void> {
+    await this.walk(visit);
+  }
+
   async tokens(): Promise<BigUint64Array> {
     const tokens = new BigUint64Array(this.geometry.guestClusters);
     await this.walk((guestCluster, cluster) => {

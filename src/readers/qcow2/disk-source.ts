@@ -97,7 +97,7 @@ export class Qcow2DiskSource implements Source {
 }
 
 /** One cluster's compressed bytes to exactly one cluster, or why not. Trailing sector padding is ignored, as QEMU does. */
-async function inflateCluster(
+export async function inflateCluster(
   input: Uint8Array,
   codec: ClusterCodec,
   clusterSize: number,

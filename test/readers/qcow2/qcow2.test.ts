@@ -334,7 +334,7 @@ describe('damaged qcow2 images', () => {
     expect(JSON.parse(viaCli.stdout).findings.map((f: { code: string }) => f.code)).toEqual(['QCOW2_CLUSTER_PAST_END']);
   });
 
-  it('reads a corrupt compressed cluster as zeros with one diagnostic', async () => {
+  it('reads a corrupt compressed cluster as zeros with one diagnostic; cat exits 1 and verify fails where qemu-img convert meets an I/O error', async () => {
     const broken = buildQcow2({
       clusterBits: 12,
       virtualSize: 65536,
@@ -353,6 +353,25 @@ describe('damaged qcow2 images', () => {
     expect(damaged.diagnostics.filter((d) => d.code === 'QCOW2_BAD_COMPRESSED')).toHaveLength(0);
     expect((await raisedBelow(damaged.root, () => true)).filter((d) => d.code === 'QCOW2_BAD_COMPRESSED')).toHaveLength(
       1,
+    );
+    const path = write(bytes);
+    const written = await cli(['cat', `${path}:disk`]);
+    expect([written.code, written.bytes.length, written.stderr]).toEqual([
+      1,
+      65536,
+      `snapinspect: disk: compressed cluster at host offset 0x${offset.toString(16)} cannot be inflated (invalid block type); it reads as zeros (QCOW2_BAD_COMPRESSED)\n`,
+    ]);
+    const qemu = spawnSync('qemu-img', ['convert', '-O', 'raw', path, `${path}.raw`], { encoding: 'utf8' });
+    if (qemu.error) console.warn('SKIPPED the qemu-img convert oracle: qemu-img is not installed');
+    else
+      expect([qemu.status, qemu.stderr]).toEqual([1, 'qemu-img: error while reading at byte 0: Input/output error\n']);
+    const verified = await cli(['verify', '--json', path]);
+    expect(verified.code).toBe(1);
+    expect(JSON.parse(verified.stdout).findings).toContainEqual(
+      expect.objectContaining({
+        code: 'QCOW2_BAD_COMPRESSED',
+        message: `1 compressed cluster cannot be inflated (the first at host offset 0x${offset.toString(16)}: invalid block type); the guest reads an I/O error there, as qemu-img convert does (qemu-img check does not inflate data)`,
+      }),
     );
   });
 });
