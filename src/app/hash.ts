@@ -35,7 +35,8 @@ export async function hashCommand(
     }
     const entry = entryJson(path, node);
     if (node.content && node.kind !== 'memory') entry.sha256 = await sha256Of(node.content);
-    if (node.kind === 'record') entry.attrs = toJsonValue(node.attrs);
+    // Owner names, device numbers and xattrs live in attrs; without them diff would see changes that are not there.
+    if (Object.keys(node.attrs).length > 0) entry.attrs = toJsonValue(node.attrs);
     files.push(entry);
   }
   const manifest = {

@@ -23,7 +23,7 @@ const ATTR_FIELDS: [string, (node: TreeNode) => unknown][] = [
       JSON.stringify(
         Object.entries(node.attrs)
           .filter(([key]) => key.startsWith('xattr '))
-          .map(([key, value]) => [key, String(value)]),
+          .map(([key, value]) => [key, canonical(value)]),
       ),
   ],
   ['device', (node) => node.attrs.device],

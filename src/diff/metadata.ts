@@ -23,9 +23,11 @@ function diffValue(before: MetaValue | undefined, after: MetaValue | undefined, 
 
 /** One text per value whatever its typed or JSON form (a manifest reads integers back as bigints): bytes as hex, times as ISO. */
 export function canonical(value: MetaValue | undefined): string {
-  return JSON.stringify(value ?? null, (_key, inner: unknown) => {
+  // The holder's own value, not `inner`: a Buffer's toJSON has already turned `inner` into {type, data}.
+  return JSON.stringify(value ?? null, function (this: Record<string, unknown>, key: string, inner: unknown) {
+    const raw = this[key];
+    if (raw instanceof Uint8Array) return Buffer.from(raw).toString('hex');
     if (typeof inner === 'bigint') return Number.isSafeInteger(Number(inner)) ? Number(inner) : inner.toString();
-    if (inner instanceof Uint8Array) return Buffer.from(inner).toString('hex');
     if (inner instanceof Instant) return inner.toISOString();
     return inner;
   });
