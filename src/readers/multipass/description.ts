@@ -121,8 +121,7 @@ class FieldReader {
 
   private wrong(key: string, expected: string): null {
     const value = this.object[key];
-    const text = typeof value === 'bigint' ? String(value) : jsonText(value);
-    const shown = value === undefined ? 'missing' : escapeForDisplay(text.slice(0, 60));
+    const shown = value === undefined ? 'missing' : escapeForDisplay(jsonText(value).slice(0, 60));
     this.diagnostics.push(
       diagnostic('error', 'MULTIPASS_BAD_FIELD', `${key} should be ${expected}, found ${shown}`, this.where),
     );

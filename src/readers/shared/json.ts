@@ -55,7 +55,12 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
-/** Compact JSON text of a decoded value; its integers are bigints, which `JSON.stringify` alone refuses. */
+/**
+ * Compact JSON text of a decoded value. Its integers are bigints, which `JSON.stringify` alone refuses:
+ * they are written as numbers when exact, and as text beyond 2^53.
+ */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'null';
+  const exact = (item: bigint): number | string =>
+    Number.isSafeInteger(Number(item)) ? Number(item) : item.toString();
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? exact(item) : item)) ?? 'null';
 }

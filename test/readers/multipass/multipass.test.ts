@@ -268,6 +268,13 @@ describe('broken Multipass folders', () => {
     );
   });
 
+  it('reports a name that is not a string (an array of integers) instead of failing the whole instance', async () => {
+    const odd = await open(instance({ '0002.snapshot.json': description(2, 'b', 1, { name: [1, 2 ** 60] }) }));
+    expect(finding(odd, 'MULTIPASS_BAD_FIELD')).toEqual([
+      '0002.snapshot.json: name should be a non-empty string, found [1,"1152921504606847000"]',
+    ]);
+  });
+
   it('reports a head pointing nowhere, a count below the highest index and a missing parent', async () => {
     const counters = await open(
       instance({
