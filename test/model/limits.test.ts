@@ -170,6 +170,12 @@ const CASES: Case[] = [
     code: 'IMAGE_TOO_MANY_LAYERS',
   },
   {
+    limit: 'imageManifests',
+    value: '1',
+    input: () => write(buildImage('oci', { layers, platforms: [{ os: 'linux', architecture: 'amd64' }] })),
+    code: 'IMAGE_TOO_MANY_MANIFESTS',
+  },
+  {
     limit: 'decompressRatio',
     value: '10',
     input: () => write(gzipSync(buildTar([{ ...file('zeros'), data: new Uint8Array(4 * 1024 * 1024) }].map(tarEntry)))),
