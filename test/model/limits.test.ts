@@ -37,6 +37,7 @@ import { cli, repoRoot, tempDir } from '../helpers/cli.js';
 import { checkpointFiles, writeFiles as writeCheckpoint } from '../helpers/criu-builder.js';
 import { icpFolderFiles, patternBytes, walkedStableMemory, writeFiles } from '../helpers/icp-builder.js';
 import { buildImage, dir, file } from '../helpers/image-builder.js';
+import { lxdExportTar } from '../helpers/lxd-builder.js';
 import { buildQcow2, filled } from '../helpers/qcow2-builder.js';
 import { buildTar, tarEntry } from '../helpers/tar-builder.js';
 import { buildWasm } from '../helpers/wasm-builder.js';
@@ -168,6 +169,18 @@ const CASES: Case[] = [
     value: '1',
     input: () => write(buildImage('legacy', { layers })),
     code: 'IMAGE_TOO_MANY_LAYERS',
+  },
+  {
+    limit: 'imageManifests',
+    value: '1',
+    input: () => write(buildImage('oci', { layers, platforms: [{ os: 'linux', architecture: 'amd64' }] })),
+    code: 'IMAGE_TOO_MANY_MANIFESTS',
+  },
+  {
+    limit: 'lxdYamlKeys',
+    value: '3',
+    input: () => write(lxdExportTar({ shape: 'v1' })),
+    code: 'LXD_BAD_YAML',
   },
   {
     limit: 'decompressRatio',

@@ -55,9 +55,12 @@ export async function verifyDockerImage(
         'the image ID',
       ),
     ]);
+  // A blob the manifest names many times is inflated and hashed once, not once per mention.
+  const inflated = new Map<string, HashResult>();
   for (const [layer, codec] of codecs) {
     if (!layer.blob || layer.diffId === null) continue;
-    const result = codec === null ? digests.get(layer.path) : await sha256Decompressed(layer.blob, codec);
+    let result = codec === null ? digests.get(layer.path) : inflated.get(layer.path);
+    if (codec !== null && !result) inflated.set(layer.path, (result = await sha256Decompressed(layer.blob, codec)));
     pushAll(findings, [
       ...compare(
         result,

@@ -17,8 +17,6 @@ import { verifyDockerImage } from './checks.js';
 import { imageVerifyFacts, layerVerifyFacts, type ImageVerifyData } from './verify-data.js';
 import { pushAll } from '../../model/arrays.js';
 
-/** overlayfs stacks at most 500 lower layers (Docker stops at 125); far more is hostile, and merging costs a pass per layer. */
-
 /** One opened save or OCI archive; every image and layer view of it shares the member table and layer cache. */
 interface ArchiveContext {
   members: MemberTable;
@@ -43,7 +41,7 @@ export async function openImageArchive(
   if (detection.manifestError)
     diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', detection.manifestError, 'manifest.json'));
   let plan: ImagePlan = { images: [], chosen: 0 };
-  if (detection.save) plan = await planFromSave(members, detection.save);
+  if (detection.save) plan = await planFromSave(members, detection.save, diagnostics);
   else if (detection.variant !== 'legacy') plan = await planFromIndex(members, diagnostics);
   if (plan.images.length > 1) {
     const shown = plan.images[plan.chosen]?.title ?? `image ${plan.chosen + 1}`;
@@ -118,15 +116,41 @@ async function openLayers(
     image.layers = image.layers.slice(0, limits.imageLayers);
   }
   const layers: (OpenedLayer | null)[] = [];
+  // A blob named again is the same member: its problems are told once, at its first number.
+  const told = new Set<OpenedLayer>();
   for (const [i, ref] of image.layers.entries()) {
     const layer = await context.layers.open(ref.path);
     layers.push(layer);
+    if (layer && told.has(layer)) continue;
+    if (layer) told.add(layer);
     pushAll(diagnostics, [
       ...layerProblems(i + 1, ref.path, layer),
       ...layerArchiveProblems(layer).map((found) => inLayer(i + 1, found)),
     ]);
   }
+  pushAll(diagnostics, repeatedLayers(layers));
   return layers;
+}
+
+/** Runs of one blob stacked on itself, which the merge applies once (a repeat right above changes nothing). */
+function repeatedLayers(layers: readonly (OpenedLayer | null)[]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (let start = 0; start < layers.length;) {
+    const layer = layers[start];
+    let end = start + 1;
+    while (layer && layers[end] === layer) end++;
+    if (layer && end - start > 1)
+      found.push(
+        diagnostic(
+          'info',
+          'IMAGE_LAYER_REPEATED',
+          `layers ${start + 2}–${end} repeat layer ${start + 1} (${layer.path}); the same blob right above itself changes nothing, so it is merged once`,
+          layer.path,
+        ),
+      );
+    start = end;
+  }
+  return found;
 }
 
 function imageMetadata(

@@ -6,6 +6,9 @@ import { detectImage } from './detect.js';
 import { imageLimits } from './limits.js';
 import { openImageArchive } from './image.js';
 
+/** The free-text redaction of image configs, for `docker inspect` output, which carries the same fields. */
+export { redactedValue } from './config.js';
+
 /**
  * `docker save` archives (legacy, Docker ≥ 25 OCI + compat, containerd store) and OCI layouts
  * (podman `oci-archive`): the merged filesystem as the root, each layer as `#layer:N`.

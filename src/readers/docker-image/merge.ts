@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { childrenOf, fixedChildren, type TreeNode } from '../../model/tree.js';
-import { buildTarTree, type TarNode } from '../shared/tar-tree.js';
+import { buildTarTree, type TarNode, type TarTree } from '../shared/tar-tree.js';
 import type { TarArchive } from '../shared/tar-archive.js';
 import { symlinkLoopsIn } from '../shared/symlink-loops.js';
 import { inLayer } from './layers.js';
@@ -37,16 +37,23 @@ export interface MergedTree {
 export async function mergeLayers(layers: readonly (TarArchive | null)[]): Promise<MergedTree> {
   const root: Slot = { node: { name: '', kind: 'dir', size: 0, attrs: {} }, children: new Map() };
   const diagnostics: Diagnostic[] = [];
+  // A blob the manifest names again is indexed into a tree once; its own problems are reported once.
+  const trees = new Map<TarArchive, TarTree>();
   for (const [index, archive] of layers.entries()) {
-    if (!archive) continue;
+    // The same blob right above itself changes nothing: its whiteouts find their targets gone and it
+    // adds what is already there. Skipping it keeps a blob named a thousand times to one pass.
+    if (!archive || archive === layers[index - 1]) continue;
     const pass: LayerPass = { number: index + 1, diagnostics: [], links: [] };
-    const tree = buildTarTree(archive.index.entries, archive.source);
-    // Links to lower layers are legitimate here, and loops may span layers: both are judged on the merged tree below.
-    pushAll(diagnostics, [
-      ...tree.diagnostics
-        .filter((found) => !JUDGED_ON_MERGED_TREE.has(found.code))
-        .map((found) => inLayer(pass.number, found)),
-    ]);
+    let tree = trees.get(archive);
+    if (!tree) {
+      trees.set(archive, (tree = buildTarTree(archive.index.entries, archive.source)));
+      // Links to lower layers are legitimate here, and loops may span layers: both are judged on the merged tree below.
+      pushAll(diagnostics, [
+        ...tree.diagnostics
+          .filter((found) => !JUDGED_ON_MERGED_TREE.has(found.code))
+          .map((found) => inLayer(pass.number, found)),
+      ]);
+    }
     if (tree.root.entry) takeAttributes(root.node, tree.root, pass.number);
     await applyDir(root, tree.root, '', pass);
     for (const link of pass.links) resolveLink(root, link, pass);

@@ -25,7 +25,6 @@ const INDEX_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ]);
-/** Real images nest at most an index inside `index.json`; deeper is hostile. */
 
 export function parseDescriptor(value: JsonValue | undefined): Descriptor | null {
   if (!isJsonObject(value) || typeof value.digest !== 'string') return null;
@@ -46,61 +45,120 @@ export function parseDescriptor(value: JsonValue | undefined): Descriptor | null
   };
 }
 
-/** Every image manifest `index.json` leads to, in order; problems become diagnostics. */
+/** An index being read: its descriptors, how far along, how deep, and the reference its parent gave it. */
+interface IndexFrame {
+  path: string;
+  depth: number;
+  ref: string | null;
+  items: JsonValue[];
+  next: number;
+  tooDeepReported: boolean;
+}
+
+/**
+ * Every image manifest `index.json` leads to, in order; problems become diagnostics. Iterative with a
+ * stack of open indexes, so candidates keep the depth-first order of the nesting; each index blob is
+ * read once however many descriptors name it (an index listing one child index a thousand times per
+ * level would otherwise fan out exponentially), and at most `imageManifests` candidates are kept.
+ */
 export async function listManifests(members: MemberTable, diagnostics: Diagnostic[]): Promise<ManifestCandidate[]> {
   const candidates: ManifestCandidate[] = [];
-  await walkIndex(members, 'index.json', null, 0, candidates, diagnostics);
+  const seen = new Set<string>(['index.json']);
+  const root = await openIndex(members, 'index.json', 0, null, diagnostics);
+  const stack = root ? [root] : [];
+  for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
+    const item = frame.items[frame.next++];
+    if (item === undefined) {
+      stack.pop();
+      continue;
+    }
+    const child = await visit(members, frame, item, { candidates, seen, diagnostics });
+    if (child) stack.push(child);
+    if (candidates.length > limits.imageManifests) return tooManyManifests(candidates, diagnostics);
+  }
   return candidates;
 }
 
-async function walkIndex(
+interface WalkState {
+  candidates: ManifestCandidate[];
+  seen: Set<string>;
+  diagnostics: Diagnostic[];
+}
+
+/** One descriptor of an index: an image manifest becomes a candidate, a child index not yet seen is opened. */
+async function visit(
+  members: MemberTable,
+  frame: IndexFrame,
+  item: JsonValue,
+  { candidates, seen, diagnostics }: WalkState,
+): Promise<IndexFrame | null> {
+  const descriptor = parseDescriptor(item);
+  if (!descriptor) {
+    const message = `${frame.path} lists a manifest without a digest`;
+    diagnostics.push(diagnostic('warning', 'IMAGE_MANIFEST_INVALID', message, frame.path));
+    return null;
+  }
+  const ref = refName(descriptor) ?? frame.ref;
+  const blob = blobPath(descriptor.digest);
+  if (descriptor.mediaType !== null && INDEX_TYPES.has(descriptor.mediaType) && blob !== null) {
+    if (frame.depth + 1 >= limits.indexDepth) {
+      // One warning per index: a wide index of too-deep children would otherwise repeat it per child.
+      if (!frame.tooDeepReported) diagnostics.push(tooDeepProblem(frame.path, blob));
+      frame.tooDeepReported = true;
+      return null;
+    }
+    if (seen.has(blob)) return null;
+    seen.add(blob);
+    return openIndex(members, blob, frame.depth + 1, ref, diagnostics);
+  }
+  const attestation =
+    descriptor.annotations['vnd.docker.reference.type'] === 'attestation-manifest' ||
+    descriptor.platform === 'unknown/unknown';
+  candidates.push({ descriptor, ref, attestation, present: blob !== null && members.resolve(blob) !== undefined });
+  return null;
+}
+
+function tooManyManifests(candidates: ManifestCandidate[], diagnostics: Diagnostic[]): ManifestCandidate[] {
+  diagnostics.push(
+    diagnostic(
+      'warning',
+      'IMAGE_TOO_MANY_MANIFESTS',
+      `the image indexes list more than ${limits.imageManifests} image manifests; only the first ${limits.imageManifests} are listed (limit imageManifests)`,
+      'index.json',
+    ),
+  );
+  return candidates.slice(0, limits.imageManifests);
+}
+
+async function openIndex(
   members: MemberTable,
   path: string,
-  inheritedRef: string | null,
   depth: number,
-  out: ManifestCandidate[],
+  ref: string | null,
   diagnostics: Diagnostic[],
-): Promise<void> {
+): Promise<IndexFrame | null> {
   const index = await members.readJson(path);
   if (!index.ok) {
     // A platform index whose blob was left out is normal for a single-platform export (moby#49473).
     if (!index.missing || depth === 0)
       diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', index.error, path));
-    return;
+    return null;
   }
   const list = isJsonObject(index.value) ? index.value.manifests : undefined;
   if (!Array.isArray(list)) {
     diagnostics.push(diagnostic('error', 'IMAGE_MANIFEST_INVALID', `${path} has no manifests list`, path));
-    return;
+    return null;
   }
-  for (const item of list) {
-    const descriptor = parseDescriptor(item);
-    if (!descriptor) {
-      diagnostics.push(
-        diagnostic('warning', 'IMAGE_MANIFEST_INVALID', `${path} lists a manifest without a digest`, path),
-      );
-      continue;
-    }
-    const ref = refName(descriptor) ?? inheritedRef;
-    const blob = blobPath(descriptor.digest);
-    if (descriptor.mediaType !== null && INDEX_TYPES.has(descriptor.mediaType) && blob !== null) {
-      if (depth + 1 < limits.indexDepth) await walkIndex(members, blob, ref, depth + 1, out, diagnostics);
-      else
-        diagnostics.push(
-          diagnostic(
-            'warning',
-            'IMAGE_INDEX_TOO_DEEP',
-            `${path}: image indexes nest more than ${limits.indexDepth} deep (limit indexDepth); ${blob} is not followed`,
-            path,
-          ),
-        );
-      continue;
-    }
-    const attestation =
-      descriptor.annotations['vnd.docker.reference.type'] === 'attestation-manifest' ||
-      descriptor.platform === 'unknown/unknown';
-    out.push({ descriptor, ref, attestation, present: blob !== null && members.resolve(blob) !== undefined });
-  }
+  return { path, depth, ref, items: list, next: 0, tooDeepReported: false };
+}
+
+function tooDeepProblem(path: string, blob: string): Diagnostic {
+  return diagnostic(
+    'warning',
+    'IMAGE_INDEX_TOO_DEEP',
+    `${path}: image indexes nest more than ${limits.indexDepth} deep (limit indexDepth); ${blob} is not followed`,
+    path,
+  );
 }
 
 /** The full reference when Docker or containerd wrote one, else the OCI ref name (a tag, or podman's full reference). */

@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord } from '../../model/metadata.js';
 import { isJsonObject, type JsonValue } from '../shared/json.js';
+import { limits } from './limits.js';
 import { blobPath, digestInName, type MemberTable } from './members.js';
 import {
   defaultCandidate,
@@ -73,7 +74,21 @@ function layerSources(value: JsonValue | undefined): Descriptor[] | null {
  * containerd store (which writes none), from the OCI manifests beside it; both are matched to
  * members by the digest in the blob's name.
  */
-export async function planFromSave(members: MemberTable, entries: SaveEntry[]): Promise<ImagePlan> {
+export async function planFromSave(
+  members: MemberTable,
+  saved: SaveEntry[],
+  diagnostics: Diagnostic[],
+): Promise<ImagePlan> {
+  const entries = saved.slice(0, limits.imageManifests);
+  if (saved.length > entries.length)
+    diagnostics.push(
+      diagnostic(
+        'warning',
+        'IMAGE_TOO_MANY_MANIFESTS',
+        `manifest.json lists ${saved.length} images; only the first ${limits.imageManifests} are listed (limit imageManifests)`,
+        'manifest.json',
+      ),
+    );
   const known = members.has('index.json') ? await ociDescriptors(members) : new Map<string, Descriptor>();
   for (const entry of entries)
     for (const descriptor of entry.layerSources ?? []) known.set(descriptor.digest, descriptor);

@@ -6,7 +6,8 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
-import { environmentEntry } from '../shared/secrets.js';
+import { environmentEntry, maskUrlPasswords } from '../shared/secrets.js';
+import { redactedValue } from '../docker-image/index.js';
 
 export function isContainerInspect(value: JsonValue): value is JsonObject[] {
   return (
@@ -72,6 +73,8 @@ function containerView(
 ): { metadata: MetaRecord; nodes: TreeNode[] } {
   const config = isJsonObject(container.Config) ? container.Config : {};
   const env = environment(config.Env, options, diagnostics);
+  // The process's command line, labels and health check carry credentials as often as its environment.
+  const shown = (value: MetaValue): MetaValue => (options.showSecrets ? value : redactedValue(value));
   const metadata: MetaRecord = {
     id: container.Id ?? null,
     name: container.Name ?? null,
@@ -92,21 +95,10 @@ function containerView(
       'FinishedAt',
       'Health',
     ]),
-    path: container.Path ?? null,
-    args: container.Args ?? null,
+    path: shown(container.Path ?? null),
+    args: shown(container.Args ?? null),
     config: {
-      ...pick(config, [
-        'Cmd',
-        'Entrypoint',
-        'User',
-        'WorkingDir',
-        'ExposedPorts',
-        'Labels',
-        'Volumes',
-        'Hostname',
-        'StopSignal',
-        'Healthcheck',
-      ]),
+      ...processConfig(config, shown),
       Env: env.values,
     },
     mounts: Array.isArray(container.Mounts)
@@ -146,6 +138,25 @@ function containerView(
   return { metadata, nodes };
 }
 
+const PROCESS_FIELDS = [
+  'Cmd',
+  'Entrypoint',
+  'User',
+  'WorkingDir',
+  'ExposedPorts',
+  'Labels',
+  'Volumes',
+  'Hostname',
+  'StopSignal',
+  'Healthcheck',
+];
+
+function processConfig(config: JsonObject, shown: (value: MetaValue) => MetaValue): MetaRecord {
+  const picked = pick(config, PROCESS_FIELDS);
+  for (const [key, value] of Object.entries(picked)) picked[key] = shown(value);
+  return picked;
+}
+
 function environment(
   value: JsonValue | undefined,
   options: OpenOptions,
@@ -154,7 +165,11 @@ function environment(
   if (!Array.isArray(value)) return { values: value ?? null, nodes: [] };
   const nodes: TreeNode[] = [];
   const values = value.map((item) => {
-    const { name, value: shown, secret } = environmentEntry(String(item), options.showSecrets);
+    const entry = environmentEntry(String(item), options.showSecrets);
+    const { name, secret } = entry;
+    // A value under a harmless name can still hold a URL with a password (`DATABASE_URL=postgres://u:pw@db`).
+    const masked = maskUrlPasswords(entry.value);
+    const shown = secret || options.showSecrets ? entry.value : masked;
     if (secret)
       diagnostics.push(
         diagnostic(
@@ -164,7 +179,8 @@ function environment(
           `env/${name}`,
         ),
       );
-    nodes.push(record(name.replaceAll('/', '%2F'), { value: shown }, secret ? ['secret'] : []));
+    const flagged = secret || masked !== entry.value;
+    nodes.push(record(name.replaceAll('/', '%2F'), { value: shown }, flagged ? ['secret'] : []));
     return `${name}=${shown}`;
   });
   return { values, nodes };

@@ -4,6 +4,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { dirVariant, openDirVolume } from './dir.js';
 import { configShape, isLxdExport, openExport, readExportIndex } from './export.js';
+import { lxdLimits } from './limits.js';
 
 export type { SnapshotRow } from './metadata.js';
 
@@ -13,6 +14,7 @@ export type { SnapshotRow } from './metadata.js';
  */
 export const lxdExportReader: Reader = {
   id: 'lxd-export',
+  limits: lxdLimits,
   label: 'LXD export tarball (lxc export)',
   async detect(probe: Probe): Promise<string | null> {
     const archive = await probe.tar();
@@ -33,6 +35,7 @@ export const lxdExportReader: Reader = {
 /** Dir-pool folders (docs/formats/containers.md, LXD dir pool): an instance with its snapshots beside it, or one snapshot folder. */
 export const lxdDirReader: Reader = {
   id: 'lxd-dir',
+  limits: lxdLimits,
   label: 'LXD dir-pool instance or snapshot folder',
   async detect(probe: Probe): Promise<string | null> {
     return dirVariant(probe);

@@ -1,6 +1,6 @@
 import { Instant, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import { limits } from '../shared/limits.js';
-import { isSecretName, REDACTED } from '../shared/secrets.js';
+import { isSecretName, REDACTED, redactText } from '../shared/secrets.js';
 import { badField, field, isYamlMap, toMeta, within, type YamlContext, type YamlMap } from './yaml.js';
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -50,7 +50,47 @@ export function redactedRecord(map: YamlMap, showSecrets: boolean, depth = 0): M
   const entries = Object.entries(map).map(([key, value]): [string, MetaValue] => {
     if (isYamlMap(value) && depth < limits.jsonDepth) return [key, redactedRecord(value, showSecrets, depth + 1)];
     const hidden = !showSecrets && isSecretName(key) && typeof value !== 'object' && value !== '';
+    if (!showSecrets && typeof value === 'string' && CLOUD_INIT_KEY.test(key)) return [key, redactYamlText(value)];
     return [key, hidden ? REDACTED : toMeta(value, depth + 1)];
   });
   return Object.fromEntries(entries);
+}
+
+/** Config keys whose value is a cloud-init document (`#cloud-config` YAML) that LXD hands to the guest. */
+const CLOUD_INIT_KEY = /^(?:user|cloud-init)\.(?:user-data|vendor-data|network-config)$/;
+
+/** `key: value` on one YAML line, optionally a list item: indentation, `- `, key, separator, value. */
+const YAML_LINE = /^(\s*(?:-\s+)?)(["']?)([\w.-]+)\2(\s*:)(.*)$/;
+
+/**
+ * YAML text with the value under every credential-like key replaced (`password: x`, `hashed_passwd:`,
+ * `plain_text_passwd:`), and a whole nested block under one (`chpasswd:` with its `list: |` of
+ * `user:password` lines, or its `users:` entries), after the free-text rules (quoted pairs, `k=v`,
+ * PEM keys, URL passwords). Line by line, so its cost is linear in the text.
+ */
+export function redactYamlText(text: string): string {
+  const out: string[] = [];
+  let hidden: { below: number; marked: boolean } | null = null;
+  for (const line of redactText(text).split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    if (hidden && (line.trim() === '' || indent > hidden.below)) {
+      // One marker stands for the whole block, so the shape of what was hidden is not told either.
+      if (!hidden.marked) out.push(`${' '.repeat(indent)}${REDACTED}`);
+      hidden.marked = true;
+      continue;
+    }
+    hidden = null;
+    const match = YAML_LINE.exec(line);
+    const [, lead = '', quote = '', key = '', colon = '', value = ''] = match ?? [];
+    if (!match || !isSecretName(key)) {
+      out.push(line);
+      continue;
+    }
+    const inline = value.trim();
+    const block = /^[|>][-+0-9]*$/.test(inline);
+    // Nothing after the colon, or a block scalar indicator: the secret is the indented block below.
+    if (inline === '' || block) hidden = { below: lead.length, marked: block };
+    out.push(inline === '' || inline === REDACTED ? line : `${lead}${quote}${key}${quote}${colon} ${REDACTED}`);
+  }
+  return out.join('\n');
 }

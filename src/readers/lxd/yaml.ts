@@ -1,7 +1,8 @@
-import { Lexer, Parser, parse } from 'yaml';
+import { CST, Lexer, Parser, parse } from 'yaml';
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
 import { limits } from '../shared/limits.js';
+import { limits as lxdLimits } from './limits.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 
 /** Go's yaml.v2 never writes anchors, so LXD files have no aliases; a few are tolerated, a bomb is not. */
@@ -32,7 +33,14 @@ export function parseLxdYaml(text: string, file: string, diagnostics: Diagnostic
   const problem = guardProblem(text);
   if (problem === null) {
     try {
-      return parse(text, { schema: 'core', maxAliasCount: MAX_ALIASES, logLevel: 'error' }) as unknown;
+      // The library's duplicate-key check compares each key with every earlier one of its map: quadratic,
+      // minutes for an index.yaml of 100,000 keys. Without it a repeated key keeps its last value.
+      return parse(text, {
+        schema: 'core',
+        maxAliasCount: MAX_ALIASES,
+        logLevel: 'error',
+        uniqueKeys: false,
+      }) as unknown;
     } catch (error) {
       diagnostics.push(
         diagnostic('error', 'LXD_BAD_YAML', `${file} is not valid YAML: ${firstLine(errorMessage(error))}`, file),
@@ -55,24 +63,30 @@ function sizeProblem(size: number): string {
 
 function guardProblem(text: string): string | null {
   if (text.length > limits.metadataBytes) return sizeProblem(text.length);
-  return nestingDepth(text) > limits.jsonDepth
-    ? `nests more than ${limits.jsonDepth} levels deep, far beyond any LXD file`
+  const shape = shapeOf(text);
+  if (shape.deepest > limits.jsonDepth)
+    return `nests more than ${limits.jsonDepth} levels deep, far beyond any LXD file`;
+  return shape.keys > lxdLimits.lxdYamlKeys
+    ? `has more than ${lxdLimits.lxdYamlKeys} mapping keys (limit lxdYamlKeys), far beyond any LXD file`
     : null;
 }
 
 /**
- * Deepest nesting, measured on the iterative CST parser before the recursive composer sees the
- * text, so that hostile nesting can never exhaust the stack. Stops as soon as the limit is passed.
+ * Deepest nesting and number of mapping keys, measured on the iterative CST parser before the
+ * recursive composer sees the text, so that hostile nesting can never exhaust the stack and a file of
+ * millions of keys is refused before it is built. Stops as soon as a limit is passed.
  */
-function nestingDepth(text: string): number {
+function shapeOf(text: string): { deepest: number; keys: number } {
   const parser = new Parser();
   let deepest = 0;
+  let keys = 0;
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) void token;
     deepest = Math.max(deepest, parser.stack.length);
-    if (deepest > limits.jsonDepth) break;
+    if (CST.tokenType(lexeme) === 'map-value-ind') keys++;
+    if (deepest > limits.jsonDepth || keys > lxdLimits.lxdYamlKeys) break;
   }
-  return deepest;
+  return { deepest, keys };
 }
 
 function firstLine(message: string): string {
