@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
+import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import { isJsonObject, type JsonObject } from '../shared/json.js';
-import { environmentEntry, isSecretName, maskUrlPasswords, REDACTED, redactText } from '../shared/secrets.js';
+import { environmentEntry, maskUrlPasswords, redactedValue } from '../shared/secrets.js';
 
 /** The fields of docs/formats/containers.md, docker save, in the order `docker inspect` shows them. */
 const TOP_FIELDS = ['created', 'author', 'architecture', 'os', 'variant'];
@@ -44,18 +44,6 @@ export function configMetadata(config: JsonObject, showSecrets: boolean): MetaRe
 function environment(item: string, showSecrets: boolean): string {
   const entry = environmentEntry(item, showSecrets);
   return entry.secret || showSecrets ? entry.shown : maskUrlPasswords(entry.shown);
-}
-
-/** Strings redacted as free text, and whole values under secret-named keys (a label `db.password`). */
-export function redactedValue(value: MetaValue, key = ''): MetaValue {
-  if (typeof value === 'string') return key && isSecretName(key) && value !== '' ? REDACTED : redactText(value);
-  if (Array.isArray(value)) return value.map((item) => redactedValue(item));
-  if (isMetaRecord(value)) {
-    const copy: MetaRecord = {};
-    for (const [name, item] of Object.entries(value)) copy[name] = redactedValue(item, name);
-    return copy;
-  }
-  return value;
 }
 
 function pick(source: JsonObject, keys: readonly string[]): MetaRecord {

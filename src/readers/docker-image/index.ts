@@ -7,7 +7,6 @@ import { imageLimits } from './limits.js';
 import { openImageArchive } from './image.js';
 
 /** The free-text redaction of image configs, for `docker inspect` output, which carries the same fields. */
-export { redactedValue } from './config.js';
 
 /**
  * `docker save` archives (legacy, Docker ≥ 25 OCI + compat, containerd store) and OCI layouts

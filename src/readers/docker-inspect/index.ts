@@ -6,8 +6,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
-import { environmentEntry, maskUrlPasswords } from '../shared/secrets.js';
-import { redactedValue } from '../docker-image/index.js';
+import { environmentEntry, maskUrlPasswords, redactedValue } from '../shared/secrets.js';
 
 export function isContainerInspect(value: JsonValue): value is JsonObject[] {
   return (

@@ -1,3 +1,5 @@
+import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
+
 export const REDACTED = '<redacted: --show-secrets reveals it>';
 
 /** Words that make a setting's name a credential's name wherever they stand in it. */
@@ -116,4 +118,16 @@ export function redactText(text: string): string {
 /** A value with only the passwords of the URLs in it masked, or `value` itself when it holds none. */
 export function maskUrlPasswords(value: string): string {
   return value.replace(URL_PASSWORD, `$1${REDACTED}$3`);
+}
+
+/** Strings redacted as free text, and whole values under secret-named keys (a label `db.password`). */
+export function redactedValue(value: MetaValue, key = ''): MetaValue {
+  if (typeof value === 'string') return key && isSecretName(key) && value !== '' ? REDACTED : redactText(value);
+  if (Array.isArray(value)) return value.map((item) => redactedValue(item));
+  if (isMetaRecord(value)) {
+    const copy: MetaRecord = {};
+    for (const [name, item] of Object.entries(value)) copy[name] = redactedValue(item, name);
+    return copy;
+  }
+  return value;
 }
