@@ -80,3 +80,52 @@ describe.skipIf(!hasZipinfo)('a zip that is no snapshot', () => {
     expect(verified.stdout).toContain('README.txt');
   });
 });
+
+/** One deflated member of 64 KiB, and `count` directory records all pointing at it under different names. */
+function overlapBomb(count: number): Buffer {
+  const data = Uint8Array.from({ length: 65536 }, (_, i) => Math.imul(i, 2654435761) >>> 24);
+  const base = buildZip([{ name: '0000', data }]);
+  const end = Buffer.from(base.subarray(base.length - 22));
+  const [directoryOffset, directorySize] = [end.readUInt32LE(16), end.readUInt32LE(12)];
+  const record = base.subarray(directoryOffset, directoryOffset + directorySize);
+  const records = Array.from({ length: count }, (_, i) => {
+    const copy = Buffer.from(record);
+    copy.write(String(i).padStart(4, '0'), 46, 'latin1');
+    return copy;
+  });
+  const directory = Buffer.concat(records);
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(directory.length, 12);
+  return Buffer.concat([base.subarray(0, directoryOffset), directory, end]);
+}
+
+describe('a zip whose members overlap one stream (a zip bomb)', () => {
+  const path = save('overlap.zip', overlapBomb(5000));
+
+  it('lists every member but reads only the first, and verify fails with one ZIP_OVERLAP', async () => {
+    expect((await names(path)).length).toBe(5000);
+    expect((await cli(['cat', `${path}:0000`])).bytes.length).toBe(65536);
+    expect(await cli(['cat', `${path}:0042`])).toMatchObject({
+      code: 2,
+      stderr:
+        'snapinspect: 0042 cannot be read: overlapping another member (zip bombs reuse one stream this way) (IO)\n',
+    });
+    const verified = await cli(['verify', '--json', path]);
+    expect(verified.code).toBe(1);
+    expect((JSON.parse(verified.stdout) as { findings: { code: string; message: string }[] }).findings).toEqual([
+      {
+        severity: 'error',
+        code: 'ZIP_OVERLAP',
+        message:
+          '4999 of 5000 members overlap the bytes of another, as zip bombs do; they are listed but never read (unzip refuses such archives)',
+      },
+    ]);
+  });
+
+  it.skipIf(!hasZipinfo)('is refused by unzip too', () => {
+    const tested = spawnSync('unzip', ['-tqq', path], { encoding: 'utf8' });
+    expect(tested.status).not.toBe(0);
+    expect(`${tested.stdout}${tested.stderr}`).toContain('overlapped components');
+  });
+});

@@ -56,7 +56,29 @@ export async function indexZip(source: Source): Promise<ZipIndex> {
       };
     }
   }
+  markOverlaps(entries, diagnostics);
   return { entries, diagnostics, centralDirectory: true, zip64: end.zip64, comment: end.comment };
+}
+
+/**
+ * Members whose local header and data start inside another member's: a real zip never does this, a
+ * zip bomb does it to inflate one stream thousands of times. Such members are listed but never read,
+ * as unzip 6.0 refuses them ("overlapped components"); one sort and one sweep, so linear after sorting.
+ */
+function markOverlaps(entries: readonly ZipEntry[], diagnostics: Diagnostic[]): void {
+  const byOffset = [...entries].sort((a, b) => a.localOffset - b.localOffset);
+  let end = -1;
+  let overlapping = 0;
+  for (const entry of byOffset) {
+    if (entry.localOffset < end) {
+      entry.overlaps = true;
+      overlapping++;
+    }
+    end = Math.max(end, entry.localOffset + 30 + Buffer.byteLength(entry.name) + entry.compressedSize);
+  }
+  if (overlapping === 0) return;
+  const message = `${overlapping} of ${entries.length} members overlap the bytes of another, as zip bombs do; they are listed but never read (unzip refuses such archives)`;
+  diagnostics.push(diagnostic('error', 'ZIP_OVERLAP', message));
 }
 
 /**

@@ -21,6 +21,7 @@ const METHOD_NAMES: Record<number, string> = {
 
 /** Why a member's bytes cannot be read, or undefined when they can. */
 export function unreadableReason(entry: ZipEntry): string | undefined {
+  if (entry.overlaps) return 'overlapping another member (zip bombs reuse one stream this way)';
   if (entry.encrypted || entry.method === 99) return 'encrypted';
   if (entry.method !== 0 && entry.method !== 8)
     return `compressed with ${METHOD_NAMES[entry.method] ?? `method ${entry.method}`}, which is not supported`;
@@ -103,6 +104,7 @@ function crcMessage(actual: number, expected: number): string {
  */
 export async function checkMember(archive: Source, entry: ZipEntry): Promise<Diagnostic[]> {
   const reason = unreadableReason(entry);
+  if (entry.overlaps) return [];
   if (reason)
     return [
       diagnostic(

@@ -63,14 +63,16 @@ function memberNode(entry: ZipEntry, name: string, archive: Source, diagnostics:
   const reason = unreadableReason(entry);
   if (reason) {
     node.note = `cannot be read: ${reason}`;
-    diagnostics.push(
-      diagnostic(
-        'warning',
-        reason === 'encrypted' ? 'ZIP_ENCRYPTED' : 'ZIP_UNSUPPORTED_METHOD',
-        `${path} is ${reason}; it is listed but cannot be read`,
-        path,
-      ),
-    );
+    // Overlaps are said once for the whole archive (ZIP_OVERLAP); a bomb has thousands.
+    if (!entry.overlaps)
+      diagnostics.push(
+        diagnostic(
+          'warning',
+          reason === 'encrypted' ? 'ZIP_ENCRYPTED' : 'ZIP_UNSUPPORTED_METHOD',
+          `${path} is ${reason}; it is listed but cannot be read`,
+          path,
+        ),
+      );
   } else {
     node.content = new ZipMemberSource(archive, entry);
   }

@@ -8,6 +8,8 @@ export interface ZipEntry {
   isDirectory: boolean;
   /** A Unix symlink (mode 0o120000 in the external attributes): the member's data is the link target. */
   isSymlink: boolean;
+  /** Its bytes overlap another member's, as in zip bombs that point many entries at one stream; never read. */
+  overlaps?: boolean;
   /** 0 stored, 8 deflate; anything else is listed but cannot be read. */
   method: number;
   encrypted: boolean;
