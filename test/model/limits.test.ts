@@ -227,6 +227,14 @@ const CASES: Case[] = [
     message: 'nested 2 levels deep; the limit is 1, so it is not opened',
   },
   {
+    limit: 'nestedArchives',
+    value: '1',
+    input: cloudify,
+    entry: 'blueprints/default_tenant/bp2.zip/inner.zip',
+    code: 'ARCHIVE_COUNT_LIMIT',
+    message: 'is not opened: 1 nested archives are open already (limit nestedArchives)',
+  },
+  {
     limit: 'nestedArchiveBytes',
     value: '100',
     input: cloudify,

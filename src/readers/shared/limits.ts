@@ -41,6 +41,10 @@ export const sharedLimits = limitGroup({
     value: 4,
     help: 'archives opened inside archives (a blueprint zip inside a snapshot zip is depth 1)',
   },
+  nestedArchives: {
+    value: 1000,
+    help: 'archives opened inside one snapshot (each is held in memory; 42.zip-style nests fan out to 65,536)',
+  },
   nestedArchiveBytes: {
     value: 64 * 1024 * 1024,
     help: 'a nested archive, opened in memory (a deflate stream has no random access); larger ones are not browsed',

@@ -23,16 +23,23 @@ export async function attachNestedArchives(
   diagnostics: Diagnostic[],
   depth: number,
   where = '',
+  budget: NestedBudget = { opened: 0 },
 ): Promise<void> {
-  const visit = async (node: TreeNode, path: string): Promise<void> => {
-    for (const child of await childrenOf(node)) {
+  const folders: [TreeNode, string][] = [[root, '']];
+  for (let next = folders.pop(); next; next = folders.pop()) {
+    const [folder, path] = next;
+    for (const child of await childrenOf(folder)) {
       const childPath = path ? `${path}/${child.name}` : child.name;
-      if (child.kind === 'dir') await visit(child, childPath);
+      if (child.kind === 'dir') folders.push([child, childPath]);
       else if (child.content && NESTED_NAME.test(child.name))
-        lazyFolder(child, (raised) => nestedChildren(child, raised, depth + 1, where + childPath));
+        lazyFolder(child, (raised) => nestedChildren(child, raised, depth + 1, where + childPath, budget));
     }
-  };
-  await visit(root, '');
+  }
+}
+
+/** Archives opened so far below one snapshot: each is held in memory, so their number is bounded (42.zip fans out to 65,536). */
+interface NestedBudget {
+  opened: number;
 }
 
 async function nestedChildren(
@@ -40,7 +47,13 @@ async function nestedChildren(
   diagnostics: Diagnostic[],
   depth: number,
   path: string,
+  budget: NestedBudget,
 ): Promise<TreeNode[]> {
+  if (budget.opened >= limits.nestedArchives) {
+    const message = `${path} is not opened: ${limits.nestedArchives} nested archives are open already (limit nestedArchives)`;
+    diagnostics.push(diagnostic('warning', 'ARCHIVE_COUNT_LIMIT', message, path));
+    return [];
+  }
   if (depth > limits.archiveDepth) {
     diagnostics.push(
       diagnostic(
@@ -65,7 +78,8 @@ async function nestedChildren(
       );
       return [];
     }
-    return await openNested(bytes, diagnostics, depth, path);
+    budget.opened++;
+    return await openNested(bytes, diagnostics, depth, path, budget);
   } catch (error) {
     diagnostics.push(
       diagnostic(
@@ -91,7 +105,13 @@ async function nestedBytes(node: TreeNode, path: string): Promise<Source | null>
   return bytes && new BytesSource(bytes);
 }
 
-async function openNested(source: Source, diagnostics: Diagnostic[], depth: number, path: string): Promise<TreeNode[]> {
+async function openNested(
+  source: Source,
+  diagnostics: Diagnostic[],
+  depth: number,
+  path: string,
+  budget: NestedBudget,
+): Promise<TreeNode[]> {
   const head = await source.read(0, 4);
   if (looksLikeZip(head)) {
     const index = await indexZip(source);
@@ -99,7 +119,7 @@ async function openNested(source: Source, diagnostics: Diagnostic[], depth: numb
       ...index.diagnostics.map((found) => ({ ...found, path: found.path ? `${path}/${found.path}` : path })),
     ]);
     const tree = buildZipTree(index.entries, source, diagnostics, `${path}/`);
-    await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`);
+    await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`, budget);
     return childrenOf(tree.root);
   }
   const tar = await openTarArchive(source);
@@ -115,6 +135,6 @@ async function openNested(source: Source, diagnostics: Diagnostic[], depth: numb
   );
   const tree = buildTarTree(tar.index.entries, tar.source);
   pushAll(diagnostics, tree.diagnostics);
-  await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`);
+  await attachNestedArchives(tree.root, diagnostics, depth, `${path}/`, budget);
   return childrenOf(tree.root);
 }
