@@ -44,8 +44,18 @@ export function varint(value: bigint | number): number[] {
 }
 
 const tag = (field: number, wire: number): number[] => varint((field << 3) | wire);
-const concat = (parts: readonly (Uint8Array | number[])[]): Uint8Array =>
-  Uint8Array.from(parts.flatMap((part) => [...part]));
+/** One copy per part: spreading megabyte-sized parts into arrays would be slow for the bulk images. */
+function concat(parts: readonly (Uint8Array | number[])[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
 
 export const pb = {
   message: (...fields: Uint8Array[]): Uint8Array => concat(fields),
@@ -411,4 +421,71 @@ export async function exercise(snapshot: Snapshot): Promise<void> {
 export function random(seed: number): () => number {
   let state = seed;
   return () => (state = (state * 1664525 + 1013904223) >>> 0) >>> 24;
+}
+
+// ---- images of a million entries, written straight into one buffer ----
+
+/** Writes `value` as a varint at `offset`; returns the offset after it. */
+function putVarint(bytes: Uint8Array, offset: number, value: number): number {
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes[offset++] = (rest & 0x7f) | 0x80;
+    rest = Math.floor(rest / 128);
+  }
+  bytes[offset++] = rest;
+  return offset;
+}
+
+/**
+ * A little-endian IMG_COMMON image of `count` entries, each a message of varint fields
+ * `fields(i)` as [field, value] pairs: a million of them without a million small arrays.
+ */
+export function bulkImage(magic: number, count: number, fields: (index: number) => [number, number][]): Uint8Array {
+  let bytes = new Uint8Array(8 + count * 24);
+  bytes.set(u32(MAGIC.common), 0);
+  bytes.set(u32(magic), 4);
+  let offset = 8;
+  for (let index = 0; index < count; index++) {
+    const entry = fields(index);
+    if (offset + 4 + entry.length * 11 > bytes.length) {
+      const grown = new Uint8Array(bytes.length * 2 + entry.length * 11);
+      grown.set(bytes);
+      bytes = grown;
+    }
+    let end = offset + 4;
+    for (const [field, value] of entry) end = putVarint(bytes, putVarint(bytes, end, field << 3), value);
+    bytes.set(u32(end - offset - 4), offset);
+    offset = end;
+  }
+  return bytes.subarray(0, offset);
+}
+
+/** A pstree.img of `count` tasks, pid i + 1 the child of pid i, each its own only thread. */
+export function bulkPstree(count: number): Uint8Array {
+  return bulkImage(MAGIC.pstree, count, (i) => [
+    [1, i + 1],
+    [2, i],
+    [5, i + 1],
+  ]);
+}
+
+/** A pagemap-<pid>.img of pages file `pagesId` with `count` one-page entries, every `presentEvery`-th PRESENT, the rest in the parent. */
+export function bulkPagemap(pagesId: number, count: number, presentEvery = 1): Uint8Array {
+  return bulkImage(MAGIC.pagemap, count + 1, (i) =>
+    i === 0
+      ? [[1, pagesId]]
+      : [
+          [1, (i - 1) * 4096],
+          [2, 1],
+          [4, (i - 1) % presentEvery === 0 ? 4 : 1],
+        ],
+  );
+}
+
+/** One task (pid 1) with `count` more thread ids, packed into one field. */
+export function bulkThreads(count: number): Uint8Array {
+  const packed = new Uint8Array(count * 5);
+  let end = 0;
+  for (let i = 0; i < count; i++) end = putVarint(packed, end, 1000 + i);
+  return criuImage(MAGIC.pstree, [pb.message(pb.uint(1, 1), pb.uint(2, 0), pb.bytes(5, packed.subarray(0, end)))]);
 }

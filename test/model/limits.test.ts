@@ -203,6 +203,9 @@ const CASES: Case[] = [
   { limit: 'qcow2RefcountTableBytes', value: '8', input: qcow2, code: 'QCOW2_TABLE_TOO_LARGE' },
   { limit: 'criuEntries', value: '1', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuEntryBytes', value: '4', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
+  { limit: 'criuRecords', value: '1', input: criu, code: 'CRIU_TOO_MANY_RECORDS' },
+  { limit: 'criuTasks', value: '1', input: criu, code: 'CRIU_TOO_MANY_TASKS', message: 'limit criuTasks' },
+  { limit: 'criuThreads', value: '1', input: criu, code: 'CRIU_TOO_MANY_TASKS', message: 'limit criuThreads' },
   {
     limit: 'zipEntries',
     value: '2',

@@ -23,7 +23,8 @@ import {
 } from './decode.js';
 import type { ByteOrder, ImageEntry } from './image.js';
 import { CORE, FDINFO, FILES, IDS, INVENTORY, MM, PAGEMAP, PSTREE, REG_FILES, STATS, VMAS } from './magic.js';
-import type { Pagemap, PagesFile } from './pages.js';
+import { countPagemapEntry, emptyPagemap, type Pagemap, type PagesFile } from './pages.js';
+import { limits } from './limits.js';
 import { DecodeError } from '../shared/byte-cursor.js';
 import { ProtoMessage } from './protobuf.js';
 
@@ -32,7 +33,12 @@ export interface Checkpoint {
   byteOrder?: ByteOrder;
   inventory?: MetaRecord;
   stats?: MetaRecord;
+  /** The first `criuTasks` tasks of pstree.img, with at most `criuThreads` thread ids among them. */
   pstree: PstreeEntry[];
+  /** Tasks and thread ids of pstree.img past those limits: counted, never kept. */
+  tasksLeftOut: number;
+  threadsKept: number;
+  threadsLeftOut: number;
   /** By thread id: every thread has its own core image. */
   cores: Map<number, CoreInfo>;
   ids: Map<number, TaskIds>;
@@ -52,6 +58,9 @@ export interface Checkpoint {
 export function emptyCheckpoint(): Checkpoint {
   return {
     pstree: [],
+    tasksLeftOut: 0,
+    threadsKept: 0,
+    threadsLeftOut: 0,
     cores: new Map(),
     ids: new Map(),
     mms: new Map(),
@@ -88,19 +97,53 @@ function collectPagemap(
   shared: boolean,
 ): void {
   if (index === 0) {
-    if (!shared) checkpoint.pagemaps.set(id, { file, pagesId: message.uint32(1), entries: [] });
+    if (!shared) checkpoint.pagemaps.set(id, emptyPagemap(file, message.uint32(1)));
     return;
   }
   const entry = decodePagemapEntry(message);
   if (entry.flags & PAGE_PRESENT) checkpoint.presentTotal += entry.pages;
-  if (!shared) checkpoint.pagemaps.get(id)?.entries.push(entry);
+  const pagemap = shared ? undefined : checkpoint.pagemaps.get(id);
+  if (pagemap) countPagemapEntry(pagemap, entry, limits.criuRecords);
+}
+
+/**
+ * Keeps a task of pstree.img while the task and thread budgets last. Past them the rest is
+ * only counted, so that a pstree of millions costs memory for the limits, not for the input.
+ */
+function collectTask(checkpoint: Checkpoint, message: ProtoMessage): void {
+  if (checkpoint.pstree.length >= limits.criuTasks) {
+    checkpoint.tasksLeftOut++;
+    return;
+  }
+  const task = decodePstree(message);
+  const room = Math.max(0, limits.criuThreads - checkpoint.threadsKept);
+  if (task.threads.length > room) {
+    checkpoint.threadsLeftOut += task.threads.length - room;
+    task.threads.length = room;
+  }
+  checkpoint.threadsKept += task.threads.length;
+  checkpoint.pstree.push(task);
+}
+
+/** What was left out of pstree.img by criuTasks and criuThreads, as warnings. */
+export function pstreeLimitDiagnostics(checkpoint: Checkpoint): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  if (checkpoint.tasksLeftOut > 0) {
+    const message = `pstree.img lists ${checkpoint.pstree.length + checkpoint.tasksLeftOut} tasks; only the first ${checkpoint.pstree.length} are decoded (limit criuTasks)`;
+    found.push(diagnostic('warning', 'CRIU_TOO_MANY_TASKS', message, 'pstree.img'));
+  }
+  if (checkpoint.threadsLeftOut > 0) {
+    const message = `pstree.img lists more than ${checkpoint.threadsKept} thread ids; ${checkpoint.threadsLeftOut} more are left out (limit criuThreads)`;
+    found.push(diagnostic('warning', 'CRIU_TOO_MANY_TASKS', message, 'pstree.img'));
+  }
+  return found;
 }
 
 /** Which images are decoded, by file name and the magic that name requires. */
 const COLLECTORS: [RegExp, number, Collect][] = [
   [/^inventory\.img$/, INVENTORY, first((c, _id, _i, m) => (c.inventory = decodeInventory(m)))],
   [/^stats-dump$/, STATS, first((c, _id, _i, m) => (c.stats = decodeStats(m)))],
-  [/^pstree\.img$/, PSTREE, (c, _id, _i, m) => c.pstree.push(decodePstree(m))],
+  [/^pstree\.img$/, PSTREE, (c, _id, _i, m) => collectTask(c, m)],
   [/^core-(\d+)\.img$/, CORE, first((c, id, _i, m) => c.cores.set(id, decodeCore(m)))],
   [/^ids-(\d+)\.img$/, IDS, first((c, id, _i, m) => c.ids.set(id, decodeIds(m)))],
   [/^mm-(\d+)\.img$/, MM, first((c, id, _i, m) => c.mms.set(id, decodeMm(m)))],

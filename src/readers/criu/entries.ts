@@ -17,6 +17,7 @@ import {
   pagemapAttrs,
 } from './decode.js';
 import { walkImage, type ImageHeader } from './image.js';
+import { limits } from './limits.js';
 import { CORE, FDINFO, FILES, IDS, INVENTORY, MM, PAGEMAP, PSTREE, REG_FILES, STATS, VMAS } from './magic.js';
 import { enumName, exact, FD_TYPES, hex } from './names.js';
 import { DecodeError } from '../shared/byte-cursor.js';
@@ -84,10 +85,11 @@ function fieldValue(field: Field): MetaValue {
   return /^[\x20-\x7e\u00a0-\uffff]*$/.test(text) && !text.includes('\\x') ? text : field.bytes.slice();
 }
 
-/** Records of every entry of an image, each with its payload as content. */
+/** Records of the first criuRecords entries of an image (readImage says when there are more), each with its payload as content. */
 export async function entryNodes(source: Source, header: ImageHeader, path: string): Promise<TreeNode[]> {
   const nodes: TreeNode[] = [];
   await walkImage(source, header, path, ({ index, offset, payload }) => {
+    if (nodes.length >= limits.criuRecords) return;
     nodes.push({
       name: String(index),
       kind: 'record',

@@ -7,7 +7,7 @@ import { readAll, type Source } from '../../model/source.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import { listDir, readableNode } from '../shared/fs-tree.js';
 import { jsonText, parseJson } from '../shared/json.js';
-import { emptyCheckpoint, entrySink, type Checkpoint, type EntrySink } from './checkpoint.js';
+import { emptyCheckpoint, entrySink, pstreeLimitDiagnostics, type Checkpoint, type EntrySink } from './checkpoint.js';
 import { readImage, withImage } from './image-node.js';
 import { INVENTORY, rawImageKind } from './magic.js';
 import { exact } from './names.js';
@@ -38,6 +38,7 @@ export async function openCheckpoint(dir: string): Promise<Snapshot> {
     if (!checkpoint.names.has(name))
       diagnostics.push(diagnostic('error', 'CRIU_MISSING_IMAGE', `${name} is missing`, name));
   }
+  pushAll(diagnostics, pstreeLimitDiagnostics(checkpoint));
   const processes = processTree(checkpoint, diagnostics);
   pushAll(diagnostics, crossCheckStats(checkpoint));
   const processDir = dirNode(checkpoint.names.has('processes') ? 'processes (decoded)' : 'processes', processes.nodes, {

@@ -6,6 +6,7 @@ import { entryNodes } from './entries.js';
 import { readHeader, walkImage, type ImageEntry, type ImageHeader } from './image.js';
 import { expectedMagic, hex32, magicName } from './magic.js';
 import { pushAll } from '../../model/arrays.js';
+import { limits } from './limits.js';
 
 export interface ImageView {
   header: ImageHeader | null;
@@ -43,6 +44,7 @@ export async function readImage(
   }
   const scan = await walkImage(source, header, name, visitFor?.(header.magic));
   pushAll(diagnostics, scan.diagnostics);
+  if (scan.entries > limits.criuRecords) diagnostics.push(recordsCut(name, scan.entries));
   const attrs: MetaRecord = {
     magic: known ?? hex32(header.magic),
     magic_hex: hex32(header.magic),
@@ -60,6 +62,12 @@ export async function readImage(
     children,
     diagnostics,
   };
+}
+
+/** Records are built per entry when listed; past criuRecords they would cost more than any listing is worth. */
+function recordsCut(name: string, entries: number): Diagnostic {
+  const message = `${name} has ${entries} entries; only the first ${limits.criuRecords} are listed as records (limit criuRecords)`;
+  return diagnostic('warning', 'CRIU_TOO_MANY_RECORDS', message, name);
 }
 
 function headerless(source: Source, name: string, expected: number | undefined): ImageView {

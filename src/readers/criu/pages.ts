@@ -8,7 +8,11 @@ import { uniqueNames } from '../shared/tree-names.js';
 export interface Pagemap {
   file: string;
   pagesId?: number;
+  /** The first entries, up to criuRecords: a pagemap may hold millions, and only these are listed. */
   entries: PagemapEntry[];
+  /** Every entry, kept or not. */
+  total: number;
+  counts: PageCounts;
 }
 
 export interface PagesFile {
@@ -26,14 +30,22 @@ export interface PageCounts {
 const PAGE_SIZES = [4096n, 16384n, 65536n];
 export const DEFAULT_PAGE_SIZE = 4096;
 
+export function emptyPagemap(file: string, pagesId: number | undefined): Pagemap {
+  return { file, pagesId, entries: [], total: 0, counts: { present: 0n, parent: 0n, lazy: 0n } };
+}
+
+/** Counts every entry's pages, so the memory node is whole even when only `keep` entries are kept. */
+export function countPagemapEntry(pagemap: Pagemap, entry: PagemapEntry, keep: number): void {
+  const { counts } = pagemap;
+  if (entry.flags & PAGE_PRESENT) counts.present += entry.pages;
+  if (entry.flags & PAGE_PARENT) counts.parent += entry.pages;
+  if (entry.flags & PAGE_LAZY) counts.lazy += entry.pages;
+  pagemap.total++;
+  if (pagemap.entries.length < keep) pagemap.entries.push(entry);
+}
+
 export function pageCounts(pagemap: Pagemap): PageCounts {
-  const counts: PageCounts = { present: 0n, parent: 0n, lazy: 0n };
-  for (const { flags, pages } of pagemap.entries) {
-    if (flags & PAGE_PRESENT) counts.present += pages;
-    if (flags & PAGE_PARENT) counts.parent += pages;
-    if (flags & PAGE_LAZY) counts.lazy += pages;
-  }
-  return counts;
+  return pagemap.counts;
 }
 
 /** The page size that makes the pages file exactly hold the present pages, if there is one. */
@@ -77,13 +89,13 @@ export function memoryNode(pages: PagesFile, present: bigint, pageSize: number):
 export function pagemapNode(pagemap: Pagemap, counts: PageCounts, pageSize: number): TreeNode {
   const attrs = {
     pages_id: pagemap.pagesId ?? null,
-    entries: pagemap.entries.length,
+    entries: pagemap.total,
     present_pages: exact(counts.present),
     parent_pages: exact(counts.parent),
     lazy_pages: exact(counts.lazy),
   };
-  const node = dirNode('pagemap', [], { attrs, note: `${pagemap.file}: ${pagemap.entries.length} entries` });
-  // A pagemap may hold a million entries; their records are built only when listed.
+  const node = dirNode('pagemap', [], { attrs, note: `${pagemap.file}: ${pagemap.total} entries` });
+  // A pagemap may hold a million entries; the records of the kept ones are built only when listed.
   node.children = lazy(async () => uniqueNames(pagemapRecords(pagemap, pageSize)));
   return node;
 }

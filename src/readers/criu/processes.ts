@@ -27,10 +27,9 @@ export function processTree(checkpoint: Checkpoint, diagnostics: Diagnostic[]): 
   const nodes: TreeNode[] = [];
   const children: ChildSnapshot[] = [];
   for (const entry of checkpoint.pstree) {
-    const files = new Set<string>();
-    const node = processNode(checkpoint, entry, fallback, diagnostics, files);
+    const node = processNode(checkpoint, entry, fallback, diagnostics);
     nodes.push(node);
-    children.push(processSnapshot(node, entry, diagnostics, files));
+    children.push(processSnapshot(node, entry, diagnostics, () => taskFiles(checkpoint, entry)));
   }
   return { nodes: uniqueNames(nodes), children };
 }
@@ -50,7 +49,6 @@ function processNode(
   entry: PstreeEntry,
   fallback: number,
   diagnostics: Diagnostic[],
-  files: Set<string>,
 ): TreeNode {
   const { pid } = entry;
   const core = checkpoint.cores.get(pid);
@@ -69,15 +67,10 @@ function processNode(
   const mm = checkpoint.mms.get(pid);
   const vmas = mm?.vmas.length ? mm.vmas : (checkpoint.vmas.get(pid) ?? []);
   if (mm || vmas.length > 0) children.push(mmNode(mm, vmas, checkpoint.files));
-  pushAll(children, memoryNodes(checkpoint, pid, fallback, diagnostics, files));
-  // Images older than fdinfo_per_id keep one fdinfo image per task rather than per file table.
-  const perId = checkpoint.inventory === undefined || checkpoint.inventory.fdinfo_per_id === true;
-  const fdKey = perId ? ids?.files : pid;
+  pushAll(children, memoryNodes(checkpoint, pid, fallback, diagnostics));
+  const fdKey = fileTableKey(checkpoint, entry);
   const fdinfo = fdKey === undefined ? undefined : checkpoint.fdinfos.get(fdKey);
   if (fdinfo) children.push(fdsNode(fdinfo, checkpoint.files));
-  for (const tid of new Set([pid, ...entry.threads])) files.add(`core-${tid}.img`);
-  for (const name of [`mm-${pid}.img`, `pagemap-${pid}.img`, `ids-${pid}.img`]) files.add(name);
-  if (fdKey !== undefined) files.add(`fdinfo-${fdKey}.img`);
   pushAll(diagnostics, missingImages(checkpoint, entry, core?.state, fdKey));
   const comm = core?.comm;
   const state = typeof attrs.state === 'string' ? `, ${attrs.state}` : '';
@@ -87,19 +80,35 @@ function processNode(
   });
 }
 
-function memoryNodes(
-  checkpoint: Checkpoint,
-  pid: number,
-  fallback: number,
-  diagnostics: Diagnostic[],
-  files: Set<string>,
-): TreeNode[] {
+/** Images older than fdinfo_per_id keep one fdinfo image per task rather than per file table. */
+function fileTableKey(checkpoint: Checkpoint, entry: PstreeEntry): number | undefined {
+  const perId = checkpoint.inventory === undefined || checkpoint.inventory.fdinfo_per_id === true;
+  const ids = checkpoint.cores.get(entry.pid)?.ids ?? checkpoint.ids.get(entry.pid);
+  return perId ? ids?.files : entry.pid;
+}
+
+/**
+ * The images of one task, whose diagnostics its child snapshot shows. Built when the child is
+ * opened, not for every task at once: a task may have a million threads.
+ */
+function taskFiles(checkpoint: Checkpoint, entry: PstreeEntry): Set<string> {
+  const { pid } = entry;
+  const files = new Set([`core-${pid}.img`, `mm-${pid}.img`, `pagemap-${pid}.img`, `ids-${pid}.img`]);
+  for (const tid of entry.threads) files.add(`core-${tid}.img`);
+  const fdKey = fileTableKey(checkpoint, entry);
+  if (fdKey !== undefined) files.add(`fdinfo-${fdKey}.img`);
+  const pagesId = checkpoint.pagemaps.get(pid)?.pagesId;
+  const pages = pagesId === undefined ? undefined : checkpoint.pages.get(pagesId);
+  if (pages) files.add(pages.file);
+  return files;
+}
+
+function memoryNodes(checkpoint: Checkpoint, pid: number, fallback: number, diagnostics: Diagnostic[]): TreeNode[] {
   const pagemap = checkpoint.pagemaps.get(pid);
   if (!pagemap) return [];
   const counts = pageCounts(pagemap);
   const pages = pagemap.pagesId === undefined ? undefined : checkpoint.pages.get(pagemap.pagesId);
   if (!pages) return [pagemapNode(pagemap, counts, fallback)];
-  files.add(pages.file);
   const pageSize = inferPageSize(counts.present, pages) ?? fallback;
   pushAll(diagnostics, checkPagesSize(pagemap, pages, counts.present, pageSize));
   return [pagemapNode(pagemap, counts, pageSize), memoryNode(pages, counts.present, pageSize)];
@@ -112,14 +121,17 @@ function missingImages(
   state: number | undefined,
   fdKey: number | undefined,
 ): Diagnostic[] {
-  const wanted: string[] = [...new Set([entry.pid, ...entry.threads])].map((tid) => `core-${tid}.img`);
+  const wanted: string[] = [];
   if (state === TASK_ALIVE || state === TASK_STOPPED) wanted.push(`mm-${entry.pid}.img`, `pagemap-${entry.pid}.img`);
   const pagemap = checkpoint.pagemaps.get(entry.pid);
   if (pagemap?.pagesId !== undefined && pageCounts(pagemap).present > 0n) wanted.push(`pages-${pagemap.pagesId}.img`);
-  const missing = wanted.filter((name) => !checkpoint.names.has(name));
-  const found = missing.map((name) =>
-    diagnostic('error', 'CRIU_MISSING_IMAGE', `pstree.img names task ${entry.pid}, but ${name} is missing`, name),
-  );
+  const found = missingCores(checkpoint, entry);
+  for (const name of wanted) {
+    if (!checkpoint.names.has(name))
+      found.push(
+        diagnostic('error', 'CRIU_MISSING_IMAGE', `pstree.img names task ${entry.pid}, but ${name} is missing`, name),
+      );
+  }
   if (fdKey !== undefined && !checkpoint.names.has(`fdinfo-${fdKey}.img`)) {
     found.push(
       diagnostic(
@@ -131,6 +143,28 @@ function missingImages(
     );
   }
   return found;
+}
+
+/**
+ * One diagnostic for the missing core images of a task, naming the first and counting the rest:
+ * a task of a million threads without their images would otherwise bury everything else.
+ */
+function missingCores(checkpoint: Checkpoint, entry: PstreeEntry): Diagnostic[] {
+  let first: string | undefined;
+  let more = 0;
+  const seen = new Set<number>();
+  for (const tid of [entry.pid, ...entry.threads]) {
+    if (seen.has(tid)) continue;
+    seen.add(tid);
+    const name = `core-${tid}.img`;
+    if (checkpoint.names.has(name)) continue;
+    if (first === undefined) first = name;
+    else more++;
+  }
+  if (first === undefined) return [];
+  const rest = more > 0 ? ` (and ${more} more core images of its threads)` : '';
+  const message = `pstree.img names task ${entry.pid}, but ${first} is missing${rest}`;
+  return [diagnostic('error', 'CRIU_MISSING_IMAGE', message, first)];
 }
 
 function mmNode(mm: MmInfo | undefined, vmas: Vma[], files: Map<number, OpenFile>): TreeNode {
@@ -173,7 +207,7 @@ function processSnapshot(
   node: TreeNode,
   entry: PstreeEntry,
   diagnostics: Diagnostic[],
-  files: Set<string>,
+  filesOf: () => Set<string>,
 ): ChildSnapshot {
   const summary: MetaRecord = { pid: entry.pid, ppid: entry.ppid };
   for (const key of ['comm', 'state']) {
@@ -184,14 +218,17 @@ function processSnapshot(
     selector: `pid:${entry.pid}`,
     title: node.name,
     summary,
-    open: async (): Promise<Snapshot> => ({
-      format: 'criu',
-      variant: 'process',
-      title: node.name,
-      metadata: node.attrs,
-      root: dirNode('', node.children ? await node.children() : []),
-      children: [],
-      diagnostics: diagnostics.filter((found) => found.path !== undefined && files.has(found.path)),
-    }),
+    open: async (): Promise<Snapshot> => {
+      const files = filesOf();
+      return {
+        format: 'criu',
+        variant: 'process',
+        title: node.name,
+        metadata: node.attrs,
+        root: dirNode('', node.children ? await node.children() : []),
+        children: [],
+        diagnostics: diagnostics.filter((found) => found.path !== undefined && files.has(found.path)),
+      };
+    },
   };
 }
