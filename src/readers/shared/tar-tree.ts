@@ -5,6 +5,7 @@ import { SliceSource, type Source } from '../../model/source.js';
 import type { NodeKind, TreeNode } from '../../model/tree.js';
 import { PathTreeBuilder } from './path-tree.js';
 import { symlinkLoops } from './symlink-loops.js';
+import { SparseSource } from './tar/sparse-source.js';
 import type { TarEntry, TarEntryKind } from './tar/types.js';
 import { pushAll } from '../../model/arrays.js';
 
@@ -71,7 +72,7 @@ function nodeFor(entry: TarEntry, name: string, archive: Source): TarNode {
   const node: TarNode = {
     name,
     kind,
-    size: kind === 'file' ? entry.size : 0,
+    size: kind === 'file' ? (entry.sparse?.realSize ?? entry.size) : 0,
     mode: entry.mode,
     uid: entry.uid,
     gid: entry.gid,
@@ -79,7 +80,10 @@ function nodeFor(entry: TarEntry, name: string, archive: Source): TarNode {
     attrs: entryAttrs(entry),
     entry,
   };
-  if (kind === 'file') node.content = new SliceSource(archive, entry.dataOffset, entry.present ?? entry.size);
+  if (kind === 'file') {
+    const stored = new SliceSource(archive, entry.dataOffset, entry.present ?? entry.size);
+    node.content = entry.sparse ? new SparseSource(stored, entry.sparse) : stored;
+  }
   if (entry.linkTarget !== undefined && (kind === 'symlink' || kind === 'hardlink')) node.linkTarget = entry.linkTarget;
   return node;
 }

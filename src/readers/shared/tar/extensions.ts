@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { decodeName } from '../../../model/display.js';
 import { Instant } from '../../../model/metadata.js';
 import { cString, entryKind, toCount, type TarHeader } from './header.js';
-import type { TarEntry } from './types.js';
+import type { SparseLayout, SparseSegment, TarEntry } from './types.js';
 
 /** PAX values by key, as bytes (`SCHILY.xattr.*` values may be binary) and as display text, decoded once. */
 type PaxRecords = Map<string, { bytes: Uint8Array; text: string }>;
@@ -34,6 +34,7 @@ const NAME_KEYS: ReadonlySet<string> = new Set(['path', 'linkpath', 'uname', 'gn
  */
 function parsePaxRecords(payload: Uint8Array, offset: number, diagnostics: Diagnostic[]): PaxRecords {
   const records: PaxRecords = new Map();
+  const pairs: string[] = [];
   let pos = 0;
   while (pos < payload.length && payload[pos] !== 0) {
     if (records.size >= MAX_PAX_RECORDS) {
@@ -71,7 +72,14 @@ function parsePaxRecords(payload: Uint8Array, offset: number, diagnostics: Diagn
       );
       continue;
     }
-    records.set(record.key, { bytes: record.value, text: decodeName(record.value) });
+    if (record.key === 'GNU.sparse.offset' || record.key === 'GNU.sparse.numbytes')
+      pairs.push(decodeName(record.value));
+    else records.set(record.key, { bytes: record.value, text: decodeName(record.value) });
+  }
+  // PAX sparse 0.0 repeats offset/numbytes records, in order: they are kept as the 0.1 map they amount to.
+  if (pairs.length > 0 && !records.has('GNU.sparse.map')) {
+    const text = pairs.join(',');
+    records.set('GNU.sparse.map', { bytes: Buffer.from(text), text });
   }
   return records;
 }
@@ -161,9 +169,11 @@ export class ExtensionState {
     const text = (key: string): string | undefined => records.get(key)?.text;
     const count = (key: string, fallback: number): number =>
       paxCount(text(key), key, fallback, headerOffset, diagnostics);
-    const path = text('path') ?? this.longName ?? header.name;
+    const sparse = header.sparse ?? paxSparse(text);
+    // A PAX sparse member is stored under a made-up name (GNUSparseFile.N/…); its own is a record.
+    const path = (sparse && text('GNU.sparse.name')) || (text('path') ?? this.longName ?? header.name);
     const linkTarget = text('linkpath') ?? this.longLink ?? header.linkname;
-    const kind = entryKind(header.typeflag, path);
+    const kind = sparse ? 'sparse' : entryKind(header.typeflag, path);
     const entry: TarEntry = {
       path,
       kind,
@@ -181,6 +191,7 @@ export class ExtensionState {
       xattrs: xattrsOf(records),
       format: header.format,
     };
+    if (sparse) entry.sparse = sparse;
     if (kind === 'hardlink' || kind === 'symlink') entry.linkTarget = linkTarget;
     if (kind === 'chardev' || kind === 'blockdev')
       Object.assign(entry, { devMajor: header.devMajor, devMinor: header.devMinor });
@@ -247,4 +258,21 @@ function paxTime(value: string | undefined, offset: number, diagnostics: Diagnos
 function xattrsOf(records: PaxRecords): Record<string, Uint8Array> {
   const xattrs = [...records].filter(([key]) => key.startsWith(XATTR_PREFIX));
   return Object.fromEntries(xattrs.map(([key, value]) => [key.slice(XATTR_PREFIX.length), value.bytes]));
+}
+
+/**
+ * GNU tar's PAX sparse formats: 1.0 keeps the map at the start of the data, 0.1 in one `GNU.sparse.map`
+ * record of `offset,length` pairs (0.0's repeated `GNU.sparse.offset`/`numbytes` records arrive as one).
+ */
+function paxSparse(text: (key: string) => string | undefined): SparseLayout | undefined {
+  const realSize = Number(text('GNU.sparse.realsize') ?? text('GNU.sparse.size'));
+  if (!Number.isSafeInteger(realSize) || realSize < 0) return undefined;
+  if (text('GNU.sparse.major') === '1' && text('GNU.sparse.minor') === '0') return { realSize, mapInData: true };
+  const map = text('GNU.sparse.map');
+  if (map === undefined) return undefined;
+  const numbers = map === '' ? [] : map.split(',').map(Number);
+  if (numbers.length % 2 !== 0 || !numbers.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
+  const segments: SparseSegment[] = [];
+  for (let i = 0; i < numbers.length; i += 2) segments.push({ offset: numbers[i] ?? 0, length: numbers[i + 1] ?? 0 });
+  return { realSize, map: segments };
 }

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { decodeName } from '../../../model/display.js';
-import type { TarEntry, TarEntryKind } from './types.js';
+import type { SparseSegment, TarEntry, TarEntryKind } from './types.js';
 
 export const BLOCK = 512;
 
@@ -22,6 +22,8 @@ export interface TarHeader {
   format: TarEntry['format'];
   /** Old-GNU sparse member whose sparse map continues in extra blocks before the data. */
   sparseExtended: boolean;
+  /** Old-GNU sparse member: its real size and the first segments of its map (the header holds four). */
+  sparse?: { realSize: number; map: SparseSegment[] };
 }
 
 const POSIX_MAGIC = [...'ustar\u000000'].map((char) => char.charCodeAt(0));
@@ -143,7 +145,24 @@ export function decodeHeader(block: Uint8Array, offset: number, diagnostics: Dia
     devMinor: count(337, 8, 'devminor'),
     format,
     sparseExtended: format === 'gnu' && typeflag === 'S' && block[482] !== 0,
+    ...(format === 'gnu' && typeflag === 'S'
+      ? { sparse: { realSize: Number(parseNumeric(field(483, 12)) ?? 0n), map: sparseSegments(block, 386, 4) } }
+      : {}),
   };
+}
+
+/** Up to `count` old-GNU map entries (12-byte offset, 12-byte length) from `start`; an empty offset ends the map. */
+export function sparseSegments(block: Uint8Array, start: number, count: number): SparseSegment[] {
+  const segments: SparseSegment[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = start + i * 24;
+    if (block[at] === 0) break;
+    const offset = parseNumeric(block.subarray(at, at + 12));
+    const length = parseNumeric(block.subarray(at + 12, at + 24));
+    if (offset === null || length === null) break;
+    segments.push({ offset: Number(offset), length: Number(length) });
+  }
+  return segments;
 }
 
 function joinPrefix(prefix: Uint8Array, name: Uint8Array): Uint8Array {

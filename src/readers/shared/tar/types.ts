@@ -4,6 +4,18 @@ import type { Instant } from '../../../model/metadata.js';
 export type TarEntryKind =
   'file' | 'hardlink' | 'symlink' | 'chardev' | 'blockdev' | 'dir' | 'fifo' | 'sparse' | 'unknown';
 
+/** One run of real data in a sparse file: `length` bytes at `offset` of the file; the gaps are holes. */
+export interface SparseSegment {
+  offset: number;
+  length: number;
+}
+
+/**
+ * How a sparse member's stored bytes map onto the file: the segments from the headers (old GNU, PAX
+ * 0.1), or, for PAX 1.0, a map written as decimal lines at the start of the member's own data.
+ */
+export type SparseLayout = { realSize: number; map: SparseSegment[] } | { realSize: number; mapInData: true };
+
 /** One member as the archive describes it, after PAX and GNU extension records are applied. */
 export interface TarEntry {
   /** Full name (PAX path > GNU long name > prefix/name), decoded; invalid UTF-8 shown as `\xNN`. Not normalised. */
@@ -21,6 +33,8 @@ export interface TarEntry {
   size: number;
   /** Bytes of that data the archive really holds, when it ends inside the member; absent when all are there. */
   present?: number;
+  /** A sparse file: its real size and where its data lies (holes read as zeros). */
+  sparse?: SparseLayout;
   /** With the fraction PAX records carry. */
   mtime: Instant;
   linkTarget?: string;

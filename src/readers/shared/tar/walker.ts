@@ -1,7 +1,8 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
 import { limits } from '../limits.js';
 import { ExtensionState, isExtensionType, type ExtensionType } from './extensions.js';
-import { BLOCK, checksumMatches, decodeHeader, isZeroBlock, type TarHeader } from './header.js';
+import { pushAll } from '../../../model/arrays.js';
+import { BLOCK, checksumMatches, decodeHeader, isZeroBlock, sparseSegments, type TarHeader } from './header.js';
 import type { TarEntry, TarIndex } from './types.js';
 
 export interface TarOptions {
@@ -199,6 +200,7 @@ export class TarWalker {
   private sparseBlock(bytes: Uint8Array): void {
     const entry = this.sparseEntry;
     this.offset += BLOCK;
+    if (entry?.sparse && 'map' in entry.sparse) pushAll(entry.sparse.map, sparseSegments(bytes, 0, 21));
     if (!entry || bytes[504] !== 0) return;
     this.sparseEntry = undefined;
     entry.dataOffset = this.offset;
