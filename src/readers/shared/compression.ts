@@ -59,9 +59,8 @@ export async function* decompress(
       `${codec} compression is not supported; decompress it first: ${codec} -dk FILE`,
     );
   }
-  const guard = new OutputGuard(bounds);
-  if (codec === 'zstd') yield* unzstd(source, guard);
-  else yield* inflate(source, guard, zlibPump(codec));
+  if (codec === 'zstd') yield* unzstd(source, new OutputGuard(bounds));
+  else yield* inflate(source, bounds, codec);
 }
 
 export type Inflated = { ok: true; bytes: Uint8Array } | { ok: false; error: string };
@@ -92,14 +91,16 @@ export async function inflateBounded(source: Source, codec: StreamCodec, maxOutp
   return { ok: true, bytes };
 }
 
-function zlibPump(codec: 'gzip' | 'deflate-raw'): ZlibPump {
+function zlibPump(codec: 'gzip' | 'deflate-raw', chunkSize: number): ZlibPump {
   return codec === 'gzip'
-    ? new ZlibPump(createGunzip({ chunkSize: PUMP_CHUNK }), 'gzip')
-    : new ZlibPump(createInflateRaw({ chunkSize: PUMP_CHUNK }), 'deflate');
+    ? new ZlibPump(createGunzip({ chunkSize }), 'gzip')
+    : new ZlibPump(createInflateRaw({ chunkSize }), 'deflate');
 }
 
 const MiB = 1024 * 1024;
 const PUMP_CHUNK = 128 * 1024;
+/** Output chunks of the second pass over corrupt data: at most this much inflated output is lost before the damage. */
+const RECOVERY_CHUNK = 512;
 
 /** Checks limits as output appears, so a bomb stops after its first MiB instead of at the end. */
 class OutputGuard {
@@ -120,7 +121,44 @@ class OutputGuard {
   }
 }
 
-async function* inflate(source: Source, guard: OutputGuard, pump: ZlibPump): AsyncGenerator<Uint8Array> {
+/**
+ * zlib drops the output chunk it was filling when it meets corrupt data, which can be a whole small
+ * archive. After a corrupt stream, a second pass in small chunks gives back what the first withheld,
+ * all but the last few hundred bytes before the damage, as `gzip -d` writes them; then the error stands.
+ */
+async function* inflate(
+  source: Source,
+  bounds: DecompressLimits,
+  codec: 'gzip' | 'deflate-raw',
+): AsyncGenerator<Uint8Array> {
+  let emitted = 0;
+  try {
+    for await (const chunk of pumpAll(source, new OutputGuard(bounds), zlibPump(codec, PUMP_CHUNK))) {
+      emitted += chunk.length;
+      yield chunk;
+    }
+  } catch (error) {
+    if (!(error instanceof DecompressionError) || error.code !== 'DECOMPRESS_CORRUPT') throw error;
+    yield* withheld(pumpAll(source, new OutputGuard(bounds), zlibPump(codec, RECOVERY_CHUNK)), emitted);
+    throw error;
+  }
+}
+
+/** What `pass` yields past its first `skip` bytes, until it fails the way the first pass did. */
+async function* withheld(pass: AsyncGenerator<Uint8Array>, skip: number): AsyncGenerator<Uint8Array> {
+  let seen = 0;
+  try {
+    for await (const chunk of pass) {
+      const start = Math.max(0, skip - seen);
+      seen += chunk.length;
+      if (start < chunk.length) yield chunk.subarray(start);
+    }
+  } catch (error) {
+    if (!(error instanceof DecompressionError)) throw error;
+  }
+}
+
+async function* pumpAll(source: Source, guard: OutputGuard, pump: ZlibPump): AsyncGenerator<Uint8Array> {
   try {
     for await (const block of blocks(source, SCAN_BLOCK)) {
       for await (const chunk of pump.run((done) => pump.stream.write(block, done))) {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../helpers/cli.js';
 import { buildTar, concat, tarEntry } from '../../helpers/tar-builder.js';
@@ -141,6 +142,20 @@ describe.skipIf(!hasGnuTar)('odd headers, read as GNU tar reads them', () => {
     expect((await cli(['info', path])).stdout).toContain(
       'TAR_BAD_PAX_RECORD: PAX header at offset 0: the path record holds a NUL byte, which no name can; ignored',
     );
+  });
+});
+
+describe.skipIf(!hasGnuTar)('a gzip-compressed tar damaged in the middle of its stream', () => {
+  it('lists what gzip -d recovers before the damage, as GNU tar does, and says where the stream broke', async () => {
+    const gzipped = Buffer.from(gzipSync(buildTar(members)));
+    const middle = Math.floor(gzipped.length / 2);
+    gzipped.fill(0x5a, middle, middle + 16);
+    const path = save('damaged.tgz', gzipped);
+    const expected = spawnSync('tar', ['-tzf', path], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await names(path)).toEqual([...expected].sort());
+    const info = await cli(['info', path]);
+    expect(info.stdout).toMatch(/DECOMPRESS_CORRUPT: gzip stream: gzip data is corrupt near byte \d+/);
   });
 });
 
