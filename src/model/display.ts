@@ -14,13 +14,22 @@ export function escapeForDisplay(text: string): string {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Decodes raw name bytes; invalid UTF-8 keeps every byte visible as `\xNN` instead of guessing. */
+/** A literal backslash that would read as a `\xNN` escape. */
+const LOOKS_ESCAPED = /\\(?=x[0-9a-fA-F]{2})/g;
+
+/**
+ * Decodes raw name bytes; invalid UTF-8 keeps every byte visible as `\xNN` instead of guessing. Two
+ * different byte strings never decode to one name (the name is also the address): a literal backslash
+ * that would read as such an escape is written `\x5c`, and in an invalid name every backslash is.
+ */
 export function decodeName(bytes: Uint8Array): string {
   try {
-    return strictUtf8.decode(bytes);
+    return strictUtf8.decode(bytes).replace(LOOKS_ESCAPED, '\\x5c');
   } catch {
     return Array.from(bytes, (byte) =>
-      byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`,
+      byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`,
     ).join('');
   }
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -196,3 +196,32 @@ describe('a member path deeper than any filesystem', () => {
     );
   });
 });
+
+describe('names that are not valid UTF-8', () => {
+  it('stay distinct from a name that spells their escape, and each is an address', async () => {
+    const path = save(
+      'escapes.tar',
+      buildTar([
+        tarEntry({ name: 'raw-', data: 'raw byte' }),
+        tarEntry({ name: 'raw-\\xff', data: 'literal text' }),
+        tarEntry({ name: 'a\\b', data: 'backslash' }),
+      ]).map((byte, index) => (index === 4 ? 0xff : byte)),
+    );
+    rechecksum(path, 0);
+    const listed = await names(path);
+    expect(listed).toEqual(['a\\b', 'raw-\\x5cxff', 'raw-\\xff'].sort());
+    expect((await cli(['cat', `${path}:raw-\\xff`])).stdout).toBe('raw byte');
+    expect((await cli(['cat', `${path}:raw-\\x5cxff`])).stdout).toBe('literal text');
+    expect((await cli(['cat', `${path}:a\\b`])).stdout).toBe('backslash');
+  });
+});
+
+/** Rewrites the checksum of the header at `offset` after a test changed its bytes. */
+function rechecksum(path: string, offset: number): void {
+  const bytes = readFileSync(path);
+  const header = bytes.subarray(offset, offset + 512);
+  header.fill(0x20, 148, 156);
+  const sum = header.reduce((total, byte) => total + byte, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  writeFileSync(path, bytes);
+}
