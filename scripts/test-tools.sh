@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Tools the test suite drives besides Node: tmux (terminal UI end-to-end tests), busybox (its tar
-# dialect) and zstd (compressed tar cases). Without one of them (not root, no package registry) its
-# tests skip with a visible SKIPPED line instead of failing.
+# dialect), zstd (compressed tar cases), qemu-img and qemu-io (qcow2 oracles) and unzip/zipinfo (zip
+# oracles). Without one of them (not root, no package registry) its tests skip with a visible SKIPPED
+# line instead of failing.
 missing=()
-for tool in tmux busybox zstd; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+for pair in tmux:tmux busybox:busybox zstd:zstd qemu-img:qemu-utils unzip:unzip; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "not root, so not installing ${missing[*]}: the tests that need them will be skipped" >&2

@@ -12,6 +12,8 @@ export interface Geometry {
   virtualSize: number;
   guestClusters: number;
   fileSize: number;
+  /** Size of the file data clusters live in: this one, or unknown (Infinity) with an external data file. */
+  dataFileSize: number;
 }
 
 /** Every subcluster allocated: what a standard L2 entry means. */
@@ -28,7 +30,13 @@ const UNALLOCATED: Cluster = { type: 'unallocated' };
 const ZERO: Cluster = { type: 'zero' };
 const TWO_32 = 2 ** 32;
 
-export function geometryOf(clusterBits: number, extendedL2: boolean, virtualSize: number, fileSize: number): Geometry {
+export function geometryOf(
+  clusterBits: number,
+  extendedL2: boolean,
+  virtualSize: number,
+  fileSize: number,
+  dataFileSize = fileSize,
+): Geometry {
   const clusterSize = 2 ** clusterBits;
   return {
     clusterBits,
@@ -38,6 +46,7 @@ export function geometryOf(clusterBits: number, extendedL2: boolean, virtualSize
     virtualSize,
     guestClusters: Math.ceil(virtualSize / clusterSize),
     fileSize,
+    dataFileSize,
   };
 }
 
@@ -211,7 +220,8 @@ export class ClusterMap {
         continue;
       const cluster = classify(this.geometry, table, at);
       if (cluster.type === 'unallocated') continue;
-      if ((cluster.type === 'data' || cluster.type === 'compressed') && cluster.offset >= this.geometry.fileSize) {
+      const limit = cluster.type === 'data' ? this.geometry.dataFileSize : this.geometry.fileSize;
+      if ((cluster.type === 'data' || cluster.type === 'compressed') && cluster.offset >= limit) {
         problems.add(
           'QCOW2_CLUSTER_PAST_END',
           `guest offset ${hex((first + index) * this.geometry.clusterSize)} maps to ${hex(cluster.offset)}, past the end of the file`,

@@ -49,6 +49,8 @@ export async function clusterMap(image: Qcow2Image, view: DiskView): Promise<Clu
     extendedL2,
     Math.min(Number(view.virtualSize), Number.MAX_SAFE_INTEGER),
     image.file.size,
+    // Data clusters of an image with an external data file are offsets into that file, which is not read.
+    hasFeature(header.incompatibleFeatures, INCOMPATIBLE.externalData) ? Number.POSITIVE_INFINITY : image.file.size,
   );
   // Only the entries the disk size needs are read, and never more than the file holds: l1_size is not trusted.
   const wanted = Math.min(view.l1Size, MAX_L1_ENTRIES, Math.ceil(geometry.guestClusters / geometry.l2Entries));
