@@ -28,7 +28,7 @@ export function treeWidth(width: number): number {
 /** Every line of the screen, each exactly `width` cells: header, main area, status line. */
 export function frameLines(state: UiState, model: ViewModel, width: number): Line[] {
   const main = state.overlay
-    ? overlayLines(state.overlay, model, state.height, width).map((line) => fit(line, width))
+    ? overlayLines(state.overlay, model, state.tree, state.height, width).map((line) => fit(line, width))
     : paneLines(state, model, width);
   while (main.length < state.height) main.push(fit([], width));
   return [

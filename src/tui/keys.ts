@@ -102,7 +102,12 @@ export const keyTable: readonly KeyBinding[] = [
     description: 'child snapshots (LXD snapshots, image layers, qcow2 snapshots)',
     context: 'browse',
   },
-  { action: 'diagnostics', keys: ['d'], description: 'diagnostics list', context: 'always' },
+  {
+    action: 'diagnostics',
+    keys: ['d'],
+    description: 'diagnostics list: what opening found, then what each folder raised as the UI loaded it',
+    context: 'always',
+  },
   { action: 'help', keys: ['?'], description: 'this help', context: 'always' },
   { action: 'back', keys: ['esc'], description: 'close the overlay or search; quit from the tree', context: 'always' },
   { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit and restore the terminal', context: 'always' },

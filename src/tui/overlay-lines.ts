@@ -3,21 +3,31 @@ import { escapeForDisplay } from '../model/display.js';
 import { humanBytes } from '../format/sizes.js';
 import { renderTable } from '../format/table.js';
 import { formatValue } from '../format/values.js';
-import { hasContentDiff } from './entries.js';
+import { pushAll } from '../model/arrays.js';
+import { uniqueDiagnostics, type Diagnostic } from '../model/diagnostics.js';
+import type { TreeNode } from '../model/tree.js';
+import { hasContentDiff, type Entry } from './entries.js';
 import { helpLines } from './keys.js';
 import { plain, type Line } from './lines.js';
 import type { ViewModel } from './model.js';
 import { pageColors, pageGlyphs } from './page-map.js';
+import type { TreeState } from './tree-state.js';
 import { mapRows, type Overlay } from './ui-state.js';
 
 /** The overlay's lines for a main area of `height` rows: a title line, then the scrolled content. */
-export function overlayLines(overlay: Overlay, model: ViewModel, height: number, width: number): Line[] {
+export function overlayLines(
+  overlay: Overlay,
+  model: ViewModel,
+  tree: TreeState,
+  height: number,
+  width: number,
+): Line[] {
   const body = height - 1;
   switch (overlay.kind) {
     case 'help':
       return [title('Keys (esc or ? closes)'), ...window(helpLines(), overlay.top, body)];
     case 'diagnostics':
-      return [title('Diagnostics (esc closes)'), ...window(diagnosticsOf(model), overlay.top, body)];
+      return [title('Diagnostics (esc closes)'), ...window(diagnosticsOf(model, tree), overlay.top, body)];
     case 'children':
       return childLines(model, overlay.cursor, body);
     case 'text':
@@ -47,12 +57,32 @@ function window(lines: readonly string[], top: number, height: number): Line[] {
   return lines.slice(top, top + height).map(plain);
 }
 
-function diagnosticsOf(model: ViewModel): string[] {
-  if (model.kind === 'browse') return diagnosticLines(model.snapshot.diagnostics);
+/** What opening found, then what each folder the user has opened so far raised as it loaded. */
+function diagnosticsOf(model: ViewModel, tree: TreeState): string[] {
+  const loaded = loadedEntries(tree);
+  const side = (found: readonly Diagnostic[], nodes: (TreeNode | undefined)[]): string[] =>
+    diagnosticLines(uniqueDiagnostics([...found, ...nodes.flatMap((node) => node?.raised ?? [])]));
+  if (model.kind === 'browse')
+    return side(
+      model.snapshot.diagnostics,
+      loaded.map((entry) => entry.node),
+    );
   return [
-    ...diagnosticLines(model.before.diagnostics).map((line) => `A ${line}`),
-    ...diagnosticLines(model.after.diagnostics).map((line) => `B ${line}`),
+    ...side(
+      model.before.diagnostics,
+      loaded.map((entry) => entry.before),
+    ).map((line) => `A ${line}`),
+    ...side(
+      model.after.diagnostics,
+      loaded.map((entry) => entry.node),
+    ).map((line) => `B ${line}`),
   ];
+}
+
+function loadedEntries(tree: TreeState): Entry[] {
+  const entries = [tree.root];
+  for (const children of tree.children.values()) pushAll(entries, children);
+  return entries;
 }
 
 function childLines(model: ViewModel, cursor: number, height: number): Line[] {
