@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import type { MetaRecord, MetaValue } from '../../model/metadata.js';
 import { isJsonObject, type JsonObject } from '../shared/json.js';
-import { environmentEntry, maskUrlPasswords, redactedValue } from '../shared/secrets.js';
+import { environmentEntry, redactedValue } from '../shared/secrets.js';
 
 /** The fields of docs/formats/containers.md, docker save, in the order `docker inspect` shows them. */
 const TOP_FIELDS = ['created', 'author', 'architecture', 'os', 'variant'];
@@ -34,16 +34,13 @@ export function configMetadata(config: JsonObject, showSecrets: boolean): MetaRe
   const process: MetaRecord = {};
   for (const [key, value] of Object.entries(pick(inner, CONFIG_FIELDS))) process[key] = shown(value);
   if (Array.isArray(inner.Env))
-    process.Env = inner.Env.map((item) => (typeof item === 'string' ? environment(item, showSecrets) : item));
+    process.Env = inner.Env.map((item) =>
+      typeof item === 'string' ? environmentEntry(item, showSecrets).shown : item,
+    );
   meta.config = process;
   meta.rootfs = { type: isJsonObject(config.rootfs) ? (config.rootfs.type ?? null) : null, diff_ids: diffIds(config) };
   meta.history = historyOf(config).map((entry) => shown(pick(entry, HISTORY_FIELDS)));
   return { ...meta, ...pick(config, DOCKER_FIELDS) };
-}
-
-function environment(item: string, showSecrets: boolean): string {
-  const entry = environmentEntry(item, showSecrets);
-  return entry.secret || showSecrets ? entry.shown : maskUrlPasswords(entry.shown);
 }
 
 function pick(source: JsonObject, keys: readonly string[]): MetaRecord {

@@ -6,7 +6,7 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { OpenOptions, Probe, Reader } from '../reader.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../shared/json.js';
-import { environmentEntry, maskUrlPasswords, redactedValue } from '../shared/secrets.js';
+import { environmentEntry, redactedValue } from '../shared/secrets.js';
 
 export function isContainerInspect(value: JsonValue): value is JsonObject[] {
   return (
@@ -164,11 +164,7 @@ function environment(
   if (!Array.isArray(value)) return { values: value ?? null, nodes: [] };
   const nodes: TreeNode[] = [];
   const values = value.map((item) => {
-    const entry = environmentEntry(String(item), options.showSecrets);
-    const { name, secret } = entry;
-    // A value under a harmless name can still hold a URL with a password (`DATABASE_URL=postgres://u:pw@db`).
-    const masked = maskUrlPasswords(entry.value);
-    const shown = secret || options.showSecrets ? entry.value : masked;
+    const { name, value: shown, secret, holdsPassword } = environmentEntry(String(item), options.showSecrets);
     if (secret)
       diagnostics.push(
         diagnostic(
@@ -178,8 +174,7 @@ function environment(
           `env/${name}`,
         ),
       );
-    const flagged = secret || masked !== entry.value;
-    nodes.push(record(name.replaceAll('/', '%2F'), { value: shown }, flagged ? ['secret'] : []));
+    nodes.push(record(name.replaceAll('/', '%2F'), { value: shown }, secret || holdsPassword ? ['secret'] : []));
     return `${name}=${shown}`;
   });
   return { values, nodes };

@@ -48,22 +48,29 @@ export function isSecretName(name: string): boolean {
   return words.length > 1 && words.includes('key');
 }
 
-/** One `NAME=value` environment entry, its value hidden when the name looks like a credential's. */
+/**
+ * One `NAME=value` environment entry as shown: the value hidden when the name looks like a credential's,
+ * and, under any name, the passwords of URLs in it masked (`DATABASE_URL=postgres://u:pw@db`).
+ */
 export interface EnvEntry {
   name: string;
   value: string;
+  /** The name is a credential's. */
   secret: boolean;
-  /** The entry as it is shown: `NAME=value`, or `NAME=<redacted…>`. */
+  /** The value holds a URL with a password, whatever the name. */
+  holdsPassword: boolean;
+  /** The entry as it is shown: `NAME=value`, `NAME=<redacted…>` or the value with its URL passwords masked. */
   shown: string;
 }
 
 export function environmentEntry(entry: string, showSecrets: boolean): EnvEntry {
   const equals = entry.indexOf('=');
   const name = equals < 0 ? entry : entry.slice(0, equals);
-  const value = equals < 0 ? '' : entry.slice(equals + 1);
+  const raw = equals < 0 ? '' : entry.slice(equals + 1);
   const secret = equals >= 0 && isSecretName(name);
-  const hidden = secret && !showSecrets;
-  return { name, value: hidden ? REDACTED : value, secret, shown: hidden ? `${name}=${REDACTED}` : entry };
+  const masked = maskUrlPasswords(raw);
+  const value = showSecrets ? raw : secret ? REDACTED : masked;
+  return { name, value, secret, holdsPassword: masked !== raw, shown: equals < 0 ? entry : `${name}=${value}` };
 }
 
 /**

@@ -41,20 +41,39 @@ describe('the one secret vocabulary', () => {
       name: 'DB_PASSWORD',
       value: REDACTED,
       secret: true,
+      holdsPassword: false,
       shown: `DB_PASSWORD=${REDACTED}`,
     });
     expect(environmentEntry('DB_PASSWORD=a=b', true)).toEqual({
       name: 'DB_PASSWORD',
       value: 'a=b',
       secret: true,
+      holdsPassword: false,
       shown: 'DB_PASSWORD=a=b',
     });
     expect(environmentEntry('PATH=/bin', false)).toEqual({
       name: 'PATH',
       value: '/bin',
       secret: false,
+      holdsPassword: false,
       shown: 'PATH=/bin',
     });
-    expect(environmentEntry('TOKEN', false)).toEqual({ name: 'TOKEN', value: '', secret: false, shown: 'TOKEN' });
+    expect(environmentEntry('DATABASE_URL=postgres://app:pw@db/app', false)).toEqual({
+      name: 'DATABASE_URL',
+      value: `postgres://app:${REDACTED}@db/app`,
+      secret: false,
+      holdsPassword: true,
+      shown: `DATABASE_URL=postgres://app:${REDACTED}@db/app`,
+    });
+    expect(environmentEntry('DATABASE_URL=postgres://app:pw@db/app', true).shown).toBe(
+      'DATABASE_URL=postgres://app:pw@db/app',
+    );
+    expect(environmentEntry('TOKEN', false)).toEqual({
+      name: 'TOKEN',
+      value: '',
+      secret: false,
+      holdsPassword: false,
+      shown: 'TOKEN',
+    });
   });
 });
