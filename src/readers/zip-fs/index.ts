@@ -4,13 +4,10 @@ import { SnapinspectError } from '../../model/errors.js';
 import { FileSource } from '../../model/source.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Probe, Reader } from '../reader.js';
-import { indexZip } from '../shared/zip/central.js';
+import { hasEndRecord, indexZip } from '../shared/zip/central.js';
 import { checkMembers } from '../shared/zip/member.js';
 import { buildZipTree, readZipSymlinks } from '../shared/zip/tree.js';
-import { looksLikeZip, SIGNATURES } from '../shared/zip/types.js';
-
-/** How far from the end detection looks for the end record: its fixed part and the longest comment. */
-const END_SEARCH = 22 + 0xffff;
+import { looksLikeZip } from '../shared/zip/types.js';
 
 /**
  * The fallback for any zip that no snapshot format claims: its files as a plain filesystem tree, as
@@ -23,7 +20,7 @@ export const zipFsReader: Reader = {
   async detect(probe: Probe): Promise<string | null> {
     if (probe.isDirectory) return null;
     if (looksLikeZip(probe.head)) return 'plain';
-    return (await hasEndRecord(probe)) ? 'prefixed' : null;
+    return (await hasEndRecord(new FileSource(probe.path, probe.size))) ? 'prefixed' : null;
   },
   async open(probe: Probe, variant: string | null): Promise<Snapshot> {
     const source = new FileSource(probe.path, probe.size);
@@ -55,16 +52,3 @@ export const zipFsReader: Reader = {
     };
   },
 };
-
-async function hasEndRecord(probe: Probe): Promise<boolean> {
-  const start = Math.max(0, probe.size - END_SEARCH);
-  const tail = await new FileSource(probe.path, probe.size).read(start, probe.size - start);
-  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  for (let at = tail.length - 22; at >= 0; at--) {
-    if (view.getUint32(at, true) !== SIGNATURES.end) continue;
-    // The directory it points at must fit before it, or these four bytes are a coincidence.
-    const directoryEnd = view.getUint32(at + 16, true) + view.getUint32(at + 12, true);
-    if (directoryEnd <= start + at) return true;
-  }
-  return false;
-}

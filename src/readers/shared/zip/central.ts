@@ -96,37 +96,57 @@ async function recoverFromLocalHeaders(
   return { entries, diagnostics: [diagnostic('error', 'ZIP_DIRECTORY_RECOVERED', message), ...diagnostics] };
 }
 
-async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRecord | undefined> {
+/** The last end-of-central-directory record in the file's tail: the tail as read, and where in it the record is. */
+async function locateEnd(
+  source: Source,
+): Promise<{ view: DataView; tail: Uint8Array; tailStart: number; at: number } | undefined> {
   const tailStart = Math.max(0, source.size - END_SIZE - MAX_COMMENT - LOCATOR_SIZE);
   const tail = await source.read(tailStart, source.size - tailStart);
   const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   for (let at = tail.length - END_SIZE; at >= 0; at--) {
     if (view.getUint32(at, true) !== SIGNATURES.end) continue;
-    const commentLength = view.getUint16(at + 20, true);
-    if (at + END_SIZE + commentLength > tail.length) continue;
-    const record: EndRecord = {
-      entries: view.getUint16(at + 10, true),
-      directorySize: view.getUint32(at + 12, true),
-      directoryOffset: view.getUint32(at + 16, true),
-      comment: utf8.decode(tail.subarray(at + END_SIZE, at + END_SIZE + commentLength)),
-      zip64: false,
-      prefix: 0,
-    };
-    if (view.getUint16(at + 4, true) !== 0)
-      diagnostics.push(
-        diagnostic(
-          'error',
-          'ZIP_MULTI_DISK',
-          'the zip is one part of a split (multi-disk) archive; only this part is listed',
-        ),
-      );
-    const locatorAt = at - LOCATOR_SIZE;
-    if (locatorAt >= 0 && view.getUint32(locatorAt, true) === SIGNATURES.zip64Locator) {
-      return zip64End(source, Number(view.getBigUint64(locatorAt + 8, true)), record, diagnostics);
-    }
-    return withPrefix(record, tailStart + at, diagnostics);
+    if (at + END_SIZE + view.getUint16(at + 20, true) <= tail.length) return { view, tail, tailStart, at };
   }
   return undefined;
+}
+
+/**
+ * Whether a file that does not start with `PK` is a zip all the same (a self-extracting one): it ends
+ * in an end record whose directory fits before it, so the four signature bytes are no coincidence.
+ */
+export async function hasEndRecord(source: Source): Promise<boolean> {
+  const found = await locateEnd(source);
+  if (!found) return false;
+  const { view, tailStart, at } = found;
+  return view.getUint32(at + 16, true) + view.getUint32(at + 12, true) <= tailStart + at;
+}
+
+async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRecord | undefined> {
+  const found = await locateEnd(source);
+  if (!found) return undefined;
+  const { view, tail, tailStart, at } = found;
+  const commentLength = view.getUint16(at + 20, true);
+  const record: EndRecord = {
+    entries: view.getUint16(at + 10, true),
+    directorySize: view.getUint32(at + 12, true),
+    directoryOffset: view.getUint32(at + 16, true),
+    comment: utf8.decode(tail.subarray(at + END_SIZE, at + END_SIZE + commentLength)),
+    zip64: false,
+    prefix: 0,
+  };
+  if (view.getUint16(at + 4, true) !== 0)
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ZIP_MULTI_DISK',
+        'the zip is one part of a split (multi-disk) archive; only this part is listed',
+      ),
+    );
+  const locatorAt = at - LOCATOR_SIZE;
+  if (locatorAt >= 0 && view.getUint32(locatorAt, true) === SIGNATURES.zip64Locator) {
+    return zip64End(source, Number(view.getBigUint64(locatorAt + 8, true)), record, diagnostics);
+  }
+  return withPrefix(record, tailStart + at, diagnostics);
 }
 
 /**
