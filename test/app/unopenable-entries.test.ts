@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,13 @@ describe('a Unix socket inside a folder snapshot', () => {
       stderr: 'snapinspect: run.sock is a socket without content; use ls to list it (NOT_A_FILE)\n',
     });
     expect(await cli(['diff', instance, instance])).toMatchObject({ code: 0, stderr: '' });
-    expect((await cli(['hash', instance, '-o', join(root, 'manifest.json')])).code).toBe(0);
+    const manifest = join(root, 'manifest.json');
+    expect((await cli(['hash', instance, '-o', manifest])).code).toBe(0);
+    const files = (
+      JSON.parse(readFileSync(manifest, 'utf8')) as { files: { path: string; kind: string; sha256?: string }[] }
+    ).files;
+    expect(files.find((entry) => entry.path === 'run.sock')).toMatchObject({ kind: 'socket' });
+    expect(files.find((entry) => entry.path === 'run.sock')?.sha256).toBeUndefined();
   });
 });
 

@@ -131,14 +131,21 @@ export async function listDir(
  * Whether the permission bits let this process read the file, judged without a system call per file
  * (a folder may hold hundreds of thousands); only a file they deny is tried for real.
  */
-let groups: Set<bigint> | undefined;
+let reader: { uid: bigint | undefined; groups: Set<bigint> } | undefined;
+
+function thisProcess(): { uid: bigint | undefined; groups: Set<bigint> } {
+  const uid = process.getuid?.();
+  return {
+    uid: uid === undefined ? undefined : BigInt(uid),
+    groups: new Set((process.getgroups?.() ?? []).map(BigInt)),
+  };
+}
 
 function mayRead(stats: BigIntStats): boolean {
-  const uid = process.getuid?.();
-  if (uid === undefined || uid === 0) return true;
-  if (BigInt(uid) === stats.uid) return (stats.mode & 0o400n) !== 0n;
-  groups ??= new Set((process.getgroups?.() ?? []).map(BigInt));
-  if (groups.has(stats.gid)) return (stats.mode & 0o040n) !== 0n;
+  reader ??= thisProcess();
+  if (reader.uid === undefined || reader.uid === 0n) return true;
+  if (reader.uid === stats.uid) return (stats.mode & 0o400n) !== 0n;
+  if (reader.groups.has(stats.gid)) return (stats.mode & 0o040n) !== 0n;
   return (stats.mode & 0o004n) !== 0n;
 }
 
