@@ -35,7 +35,7 @@ describe('the sha256 worker', () => {
     expect(answer).toEqual({ index: 4, digest: hex(filled(3 * MiB, 9)) });
   });
 
-  it('hashes files beyond the parallel threshold in workers and on the main thread alike', async () => {
+  it('hashes a batch past the parallel threshold, files and in-memory sources, to their digests with progress to the total', async () => {
     const contents = [filled(9 * MiB, 1), filled(9 * MiB, 2), filled(5 * MiB + 3, 3), filled(1, 4)];
     const sources = [...contents.map((bytes, index) => file(`big-${index}`, bytes)), new BytesSource(filled(10, 5))];
     const seen: number[] = [];
