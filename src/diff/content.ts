@@ -1,4 +1,4 @@
-import type { Source } from '../model/source.js';
+import { knownSame, type Source } from '../model/source.js';
 
 const BLOCK = 1024 * 1024;
 
@@ -6,6 +6,7 @@ const BLOCK = 1024 * 1024;
 export async function firstDifference(a: Source, b: Source): Promise<number | null> {
   const common = Math.min(a.size, b.size);
   for (let offset = 0; offset < common; offset += BLOCK) {
+    if (await knownSame(a, b, offset, Math.min(BLOCK, common - offset))) continue;
     const [left, right] = await Promise.all([a.read(offset, BLOCK), b.read(offset, BLOCK)]);
     if (Buffer.compare(left, right) === 0) continue;
     for (let i = 0; i < Math.min(left.length, right.length); i++) if (left[i] !== right[i]) return offset + i;

@@ -8,6 +8,19 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export interface Source {
   readonly size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * A key for the bytes at `offset..offset+length` that is equal for two ranges only when they hold
+   * the same bytes, or null when no such key is cheap. Snapshots of one qcow2 share the host clusters
+   * they did not change, so a file inside them compares by where its bytes live, without reading them.
+   */
+  identity?(offset: number, length: number): Promise<string | null>;
+}
+
+/** Whether two ranges are known to hold the same bytes without reading them (false means "unknown"). */
+export async function knownSame(a: Source, b: Source, offset: number, length: number): Promise<boolean> {
+  if (!a.identity || !b.identity) return false;
+  const [left, right] = await Promise.all([a.identity(offset, length), b.identity(offset, length)]);
+  return left !== null && left === right;
 }
 
 /**
@@ -84,6 +97,11 @@ export class SliceSource implements Source {
 
   read(offset: number, length: number): Promise<Uint8Array> {
     return this.base.read(this.start + offset, clampLength(this.size, offset, length));
+  }
+
+  async identity(offset: number, length: number): Promise<string | null> {
+    const wanted = clampLength(this.size, offset, length);
+    return this.base.identity ? this.base.identity(this.start + offset, wanted) : null;
   }
 }
 

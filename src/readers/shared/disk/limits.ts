@@ -1,0 +1,19 @@
+import { limitGroup } from '../../../model/limits.js';
+
+/**
+ * Limits of disk images and the filesystems inside them (partition tables, ext2/3/4, FAT), shared by
+ * every reader that opens a disk (qcow2, raw images, Multipass, LXD virtual machines).
+ */
+export const diskLimits = limitGroup({
+  diskPartitions: {
+    value: 1024,
+    help: 'partition table entries read from one disk (GPT disks usually hold 128, an MBR chain a few logical ones)',
+  },
+  fsDirectoryEntries: {
+    value: 1_000_000,
+    help: 'entries read from one directory of an ext or FAT filesystem',
+  },
+});
+
+/** The values in force, read where each limit applies. */
+export const limits = diskLimits.values;
