@@ -13,6 +13,7 @@ import { benchMemoryDiff, benchTarDiff } from './diff.js';
 import { benchStableMap } from './icp-stable-map.js';
 import { ensureTools } from './tools.js';
 import { benchTui } from './tui.js';
+import { benchLinearGrowth } from './linear.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'snapinspect-bench-'));
 try {
@@ -25,6 +26,7 @@ try {
     ...benchCloudifyZip(workDir),
     ...(await benchStableMap(workDir)),
     ...benchTui(workDir),
+    ...benchLinearGrowth(workDir),
   ];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}`;
   const table = [

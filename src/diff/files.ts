@@ -190,31 +190,47 @@ function side(node: TreeNode): EntrySide {
   };
 }
 
-/** Marks added files whose bytes equal a removed file's as renames (same size first, then sha256). */
+/**
+ * Marks added files whose bytes equal a removed file's as renames. Removed files are bucketed by
+ * size, and a bucket is hashed once, the first time an added file of that size asks for it, into a
+ * digest → paths index: cost follows the files of sizes that occur on both sides, never added × removed.
+ */
 export async function detectRenames(changes: FileChange[], entries: ReadonlyMap<string, EntryDiff>): Promise<void> {
-  const removed = changes.filter(
-    (c) => c.change === 'removed' && c.before?.kind === 'file' && (c.before.size ?? 0) > 0,
-  );
-  const hashes = new Map<string, string>();
-  const hashOf = async (path: string, sideName: 'before' | 'after'): Promise<string | undefined> => {
+  const removedBySize = new Map<number, string[]>();
+  for (const change of changes) {
+    const size = change.before?.size ?? 0;
+    if (change.change !== 'removed' || change.before?.kind !== 'file' || size === 0) continue;
+    const bucket = removedBySize.get(size);
+    if (bucket) bucket.push(change.path);
+    else removedBySize.set(size, [change.path]);
+  }
+  const digestOfSide = async (path: string, sideName: 'before' | 'after'): Promise<string | undefined> => {
     const content = entries.get(path)?.[sideName]?.content;
     return content ? sha256Of(content) : undefined;
   };
+  const indexes = new Map<number, Map<string, string[]>>();
+  const indexOf = async (size: number, paths: readonly string[]): Promise<Map<string, string[]>> => {
+    let index = indexes.get(size);
+    if (index) return index;
+    index = new Map();
+    for (const path of paths) {
+      const digest = await digestOfSide(path, 'before');
+      if (digest === undefined) continue;
+      const same = index.get(digest);
+      if (same) same.push(path);
+      else index.set(digest, [path]);
+    }
+    indexes.set(size, index);
+    return index;
+  };
   for (const change of changes) {
     if (change.change !== 'added' || change.after?.kind !== 'file') continue;
-    const candidates = removed.filter((r) => r.before?.size === change.after?.size);
-    if (candidates.length === 0) continue;
-    const digest = await hashOf(change.path, 'after');
-    for (const candidate of candidates) {
-      let candidateDigest = hashes.get(candidate.path);
-      if (candidateDigest === undefined) {
-        candidateDigest = (await hashOf(candidate.path, 'before')) ?? '';
-        hashes.set(candidate.path, candidateDigest);
-      }
-      if (digest && candidateDigest === digest) {
-        change.renamedFrom = candidate.path;
-        break;
-      }
-    }
+    const size = change.after.size ?? 0;
+    const candidates = removedBySize.get(size);
+    if (!candidates) continue;
+    const index = await indexOf(size, candidates);
+    const digest = await digestOfSide(change.path, 'after');
+    const source = digest === undefined ? undefined : index.get(digest)?.[0];
+    if (source !== undefined) change.renamedFrom = source;
   }
 }

@@ -94,6 +94,17 @@ describe('file diff on hand-built trees', () => {
     expect(result.same).toBe(false);
   });
 
+  it('pairs a moved file with the removed file of equal bytes, not merely of equal size', async () => {
+    const left = dir('', [file('a.bin', 'AAAA'), file('b.bin', 'BBBB'), file('c.bin', 'CCCC')]);
+    const right = dir('', [dir('moved', [file('b.bin', 'BBBB')]), file('fresh.bin', 'DDDD')]);
+    const result = await diffSnapshots(snapshot(left), snapshot(right), options());
+    const added = result.files.filter((f) => f.change === 'added' && f.after?.kind === 'file');
+    expect(added.map((f) => [f.path, f.renamedFrom ?? null])).toEqual([
+      ['fresh.bin', null],
+      ['moved/b.bin', 'b.bin'],
+    ]);
+  });
+
   it('--ignore-mtime, --exclude and --only narrow the report', async () => {
     const quiet = await diffSnapshots(
       snapshot(before),
