@@ -3,8 +3,11 @@ import { BLOCK } from './header.js';
 import type { TarIndex } from './types.js';
 import { TarWalker, type TarOptions } from './walker.js';
 
-/** A first read after a jump is small, in case the next member is large too and its data is skipped. */
-const MIN_WINDOW = 64 * 1024;
+/**
+ * A first read after a jump is one page: when members are larger than that, copying the bytes between
+ * headers costs more than a read per header (a 4 KiB copy out of the page cache costs about a read call).
+ */
+const MIN_WINDOW = 4 * 1024;
 /** Runs of small members are read in windows growing to this size, so 10k members are not 10k reads. */
 const MAX_WINDOW = 1024 * 1024;
 
@@ -25,7 +28,8 @@ class WindowReader {
     const end = this.start + this.window.length;
     if (offset >= this.start && offset + length <= end)
       return this.window.subarray(offset - this.start, offset - this.start + length);
-    const contiguous = this.request > 0 && offset >= this.start && offset <= end;
+    // Headers closer together than the window is long are read in growing windows; farther apart, one page each.
+    const contiguous = this.request > 0 && offset >= this.start && offset <= end + this.request;
     this.request = contiguous ? Math.min(this.request * 2, MAX_WINDOW) : MIN_WINDOW;
     this.start = offset;
     this.window = await this.source.read(offset, Math.max(length, this.request));
