@@ -181,14 +181,14 @@ export class ExtensionState {
       mode: header.mode,
       uid: count('uid', header.uid),
       gid: count('gid', header.gid),
-      uname: text('uname') ?? header.uname,
-      gname: text('gname') ?? header.gname,
+      uname: ownerName(text('uname') ?? header.uname),
+      gname: ownerName(text('gname') ?? header.gname),
       size: count('size', header.size),
       mtime: paxTime(text('mtime'), headerOffset, diagnostics) ?? new Instant(header.mtimeSeconds * 1_000_000_000n),
       headerOffset: this.start ?? headerOffset,
       dataOffset: headerOffset + 512,
-      pax: Object.fromEntries([...records].map(([key, value]) => [key, value.text])),
-      xattrs: xattrsOf(records),
+      pax: records.size === 0 ? NO_PAX : Object.fromEntries([...records].map(([key, value]) => [key, value.text])),
+      xattrs: records.size === 0 ? NO_XATTRS : xattrsOf(records),
       format: header.format,
     };
     if (sparse) entry.sparse = sparse;
@@ -211,6 +211,18 @@ export class ExtensionState {
 }
 
 const NO_RECORDS: PaxRecords = new Map();
+/** Shared by the members without PAX records (nearly all): a million members need not carry two empty objects each. */
+const NO_PAX: Record<string, string> = Object.freeze({});
+const NO_XATTRS: Record<string, Uint8Array> = Object.freeze({});
+
+/** Owner names repeat across members: one string per name, not per member (a bounded cache). */
+const ownerNames = new Map<string, string>();
+function ownerName(name: string): string {
+  const known = ownerNames.get(name);
+  if (known !== undefined) return known;
+  if (ownerNames.size < 4096) ownerNames.set(name, name);
+  return name;
+}
 
 function paxCount(
   value: string | undefined,
