@@ -110,7 +110,10 @@ export const commands = [
     summary: 'this overview, or the help of one command',
     about: 'Prints the overview of all commands, or with COMMAND the usage, options, exit status and examples of it.',
     operands: 'commands',
-    exits: [[0, 'printed'], [2, 'no such command']],
+    exits: [
+      [0, 'printed'],
+      [2, 'no such command'],
+    ],
     examples: ['snapinspect help', 'snapinspect help diff', 'snapinspect diff --help'],
   },
   {
@@ -121,7 +124,10 @@ export const commands = [
       'Prints a completion script for the given shell, offering commands, the options of each command ' +
       'and file names. The README shows where to install it.',
     operands: 'shells',
-    exits: [[0, 'printed'], [2, 'no such shell']],
+    exits: [
+      [0, 'printed'],
+      [2, 'no such shell'],
+    ],
     examples: [
       'source <(snapinspect completion bash)',
       'snapinspect completion zsh > ~/.zfunc/_snapinspect',

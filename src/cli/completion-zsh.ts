@@ -4,9 +4,7 @@ import type { OptionSpec } from './options.js';
 
 /** `_describe` entries: `'--json:machine-readable output'`, one per spelling. */
 function described(specs: readonly OptionSpec[]): string {
-  return specs
-    .flatMap((spec) => optionWords(spec).map((word) => shellQuote(`${word}:${spec.help}`)))
-    .join(' ');
+  return specs.flatMap((spec) => optionWords(spec).map((word) => shellQuote(`${word}:${spec.help}`))).join(' ');
 }
 
 function valueArms(model: CompletionModel): string[] {

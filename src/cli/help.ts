@@ -7,8 +7,7 @@ import { HELP_WIDTH, usageWords, wrap, wrapWords } from './wrap.js';
 const SUMMARY_INDENT = 6;
 const PROGRAM = '  snapinspect ';
 
-export const ADDRESSES =
-  'PATH is a file or folder; #SEL picks a child snapshot; :INNER a path inside the snapshot.';
+export const ADDRESSES = 'PATH is a file or folder; #SEL picks a child snapshot; :INNER a path inside the snapshot.';
 export const EXIT_STATUS =
   'Exit status: 0 success / checks passed, 1 checks failed, 2 trouble (bad arguments, unreadable input).';
 

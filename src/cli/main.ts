@@ -77,7 +77,12 @@ async function dispatch(invocation: Invocation, io: Io, readers: readonly Reader
     return command === 'none' && !options.help ? 2 : 0;
   }
   if (command === 'help') return helpCommand(invocation.operands, io, version());
-  if (command === 'completion') return completionCommand(invocation.operands, io, readers.map((reader) => reader.id));
+  if (command === 'completion')
+    return completionCommand(
+      invocation.operands,
+      io,
+      readers.map((reader) => reader.id),
+    );
   if (command === 'diff') return runDiff(invocation, io, readers);
   const target = singleOperand(invocation);
   const opened = await openAddress(target, { format: options.format, showSecrets: options.showSecrets, readers });

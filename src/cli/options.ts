@@ -106,6 +106,6 @@ export const optionSpecs: OptionSpec[] = [
     valueKind: 'format',
   },
   { long: '--show-secrets', key: 'showSecrets', help: 'show values flagged as secrets instead of redacting them' },
-  { long: '--help', short: '-h', key: 'help', help: 'show this help' },
+  { long: '--help', short: '-h', key: 'help', help: 'show help; after a command, the help of that command' },
   { long: '--version', short: '-V', key: 'version', help: 'print the version', topLevel: true },
 ];
