@@ -1,5 +1,5 @@
-import type { CompletionModel } from './completion.js';
-import { optionWords } from './completion.js';
+import type { CompletionModel } from './completion-model.js';
+import { optionWords } from './completion-model.js';
 import type { OptionSpec } from './options.js';
 
 function words(specs: readonly OptionSpec[]): string {

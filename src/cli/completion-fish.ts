@@ -1,4 +1,4 @@
-import type { CompletionModel } from './completion.js';
+import type { CompletionModel } from './completion-model.js';
 import type { CommandSpec } from './commands.js';
 import type { OptionSpec } from './options.js';
 

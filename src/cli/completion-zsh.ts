@@ -1,5 +1,5 @@
-import type { CompletionModel } from './completion.js';
-import { optionWords, shellQuote } from './completion.js';
+import type { CompletionModel } from './completion-model.js';
+import { optionWords, shellQuote } from './completion-model.js';
 import type { OptionSpec } from './options.js';
 
 /** `_describe` entries: `'--json:machine-readable output'`, one per spelling. */

@@ -4,19 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands, commandSpec } from '../../src/cli/commands.js';
 import { globalOptions, ownOptions } from '../../src/cli/help.js';
-import { optionSpecs } from '../../src/cli/options.js';
 import { readers } from '../../src/readers/registry.js';
 import { cli, tempDir } from '../helpers/cli.js';
-
-function hasTool(tool: string): boolean {
-  return spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
-}
-
-async function script(shell: string): Promise<string> {
-  const { code, stdout, stderr } = await cli(['completion', shell]);
-  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-  return stdout;
-}
+import { hasTool, script } from './completion-helpers.js';
 
 const bash = hasTool('bash');
 if (!bash) console.warn('SKIPPED bash completion tests: bash is not installed');
@@ -99,37 +89,6 @@ describe.skipIf(!bash)('bash completion, loaded in a bash subshell', async () =>
     expect(complete(['snapinspect', '--format', 'tar', 'di'])).toEqual(['diff']);
     expect(complete(['snapinspect', 'help', 've'])).toEqual(['verify']);
     expect(complete(['snapinspect', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
-  });
-});
-
-describe('zsh and fish completion', () => {
-  it.each(['zsh', 'fish'])('%s names every command and every option', async (shell) => {
-    const text = await script(shell);
-    for (const command of commands) expect(text, command.name).toContain(command.name);
-    for (const spec of optionSpecs)
-      expect(text, spec.long).toContain(shell === 'fish' ? `-l ${spec.long.slice(2)}` : spec.long);
-    expect(text).toContain('qcow2');
-  });
-
-  it.each(['zsh', 'fish'])('%s: the script parses (or SKIPPED without the shell)', async (shell) => {
-    const text = await script(shell);
-    if (!hasTool(shell)) {
-      console.warn(`SKIPPED ${shell} syntax check: ${shell} is not installed`);
-      return;
-    }
-    const result = spawnSync(shell, ['-n'], { input: text, encoding: 'utf8' });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
-
-  it('zsh declares itself for compinit and fish offers commands only before one is given', async () => {
-    expect((await script('zsh')).split('\n')[0]).toBe('#compdef snapinspect');
-    const fish = await script('fish');
-    const names = commands.map((command) => command.name).join(' ');
-    expect(fish).toContain(
-      `complete -c snapinspect -n 'not __fish_seen_subcommand_from ${names}' -a diff -d '${commandSpec('diff').summary}'`,
-    );
-    expect(fish).toContain(`complete -c snapinspect -n '__fish_seen_subcommand_from diff' -l ignore-mtime -d`);
   });
 });
 
