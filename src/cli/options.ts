@@ -40,6 +40,10 @@ export interface ParsedOptions {
   version: boolean;
 }
 
+/**
+ * The one table of options: parsing, the overview and each command's help, the man page, the
+ * completion scripts and the README's option table all follow it (commands are in commands.ts).
+ */
 export const optionSpecs: OptionSpec[] = [
   {
     long: '--json',
