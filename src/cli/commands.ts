@@ -86,7 +86,7 @@ export const commands = [
     examples: [
       'snapinspect diff fixtures/icp/dfx-snapshot fixtures/icp/icp-cli-snapshot',
       'snapinspect diff image.tar#layer:1 image.tar#layer:2 --only files',
-      'snapinspect diff a.tar:etc b.tar:etc --text-diff --exclude "**/*.log"',
+      'snapinspect diff a.tar:etc b.tar:etc --text-diff --exclude "*.log"',
     ],
   },
   {
