@@ -1,10 +1,11 @@
 // One esbuild step from src/ to a self-contained bundle. The CLI and each worker thread are entries of the
 // same build, so the workers sit beside the bundle's modules (src/workers/launch.ts relies on that), and
 // whatever the bundle inlines is a devDependency. `node scripts/build.mjs` builds dist/ (the test set-up calls the
-// same), `node scripts/build.mjs bench` the bench's UI probe into bench/work/.
+// same) with the manual page dist/snapinspect.1, `node scripts/build.mjs bench` the bench's UI probe into bench/work/.
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { writeManPage } from './man.mjs';
 
 export const workerEntries = {
   'sha256-worker': 'src/workers/sha256-worker.ts',
@@ -39,5 +40,8 @@ export const cliEntries = { snapinspect: 'src/cli.ts', ...workerEntries };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (process.argv[2] === 'bench') await bundle({ 'tui-probe': 'bench/tui-probe.mjs', ...workerEntries }, 'bench/work');
-  else await bundle(cliEntries, 'dist');
+  else {
+    await bundle(cliEntries, 'dist');
+    await writeManPage('dist');
+  }
 }

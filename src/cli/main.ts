@@ -12,7 +12,7 @@ import { nodeInfoCommand } from '../app/node-info.js';
 import { openAddress, resolveInner, resolveInnerTrail } from '../app/open.js';
 import { openDiffSides, singleOperand } from '../app/request.js';
 import { verifyCommand } from '../app/verify.js';
-import { helpText } from './help.js';
+import { aboutCommand, isAboutCommand } from './meta.js';
 import { parseArgs, type Invocation } from './parse.js';
 import { diffCommand } from '../app/diff.js';
 import { hashCommand } from '../app/hash.js';
@@ -66,10 +66,13 @@ export function errorLine(error: unknown): string {
 async function dispatch(invocation: Invocation, io: Io, readers: readonly Reader[]): Promise<number> {
   const { command, options } = invocation;
   applyLimits(options.limit, readers);
-  if (options.version) return io.stdout.write(`${version()}\n`).then(() => 0);
-  if (options.help || command === 'none') {
-    await io.stdout.write(`${helpText(version())}\n`);
-    return command === 'none' && !options.help ? 2 : 0;
+  if (options.version || options.help || isAboutCommand(command)) {
+    return aboutCommand(
+      invocation,
+      io,
+      version(),
+      readers.map((reader) => reader.id),
+    );
   }
   if (command === 'diff') return runDiff(invocation, io, readers);
   const target = singleOperand(invocation);

@@ -1,30 +1,7 @@
-/** The one table of commands and options: parsing, --help and the README's tables all follow it. */
-export const commands = [
-  {
-    name: 'info',
-    usage: 'info PATH[#SEL][:ENTRY] [--json]',
-    summary: 'format, metadata, contents, memories, child snapshots, diagnostics; or one entry in detail',
-  },
-  { name: 'ls', usage: 'ls PATH[#SEL][:DIR] [-R] [-l] [--json]', summary: 'list entries of the snapshot tree' },
-  { name: 'cat', usage: 'cat PATH[#SEL]:FILE [--raw]', summary: 'raw bytes of one entry to stdout' },
-  {
-    name: 'verify',
-    usage: 'verify PATH[#SEL] [--json]',
-    summary: 'integrity and upload-readiness checks (exit 1 on problems)',
-  },
-  {
-    name: 'diff',
-    usage: 'diff A B [--json] [--only LIST] [--ignore-mtime] [--exclude GLOB] [--text-diff]',
-    summary: 'what changed from snapshot A to B: files, memory pages, metadata (exit 1 when different)',
-  },
-  {
-    name: 'hash',
-    usage: 'hash PATH[#SEL] [-o FILE]',
-    summary: 'page-hash manifest of a snapshot, which diff accepts as either side',
-  },
-] as const;
+import type { CommandName } from './commands.js';
 
-export type CommandName = (typeof commands)[number]['name'];
+/** What shell completion offers as the value of an option. */
+export type ValueKind = 'file' | 'format' | 'section';
 
 export interface OptionSpec {
   long: string;
@@ -37,6 +14,12 @@ export interface OptionSpec {
   help: string;
   /** Commands the option applies to; undefined means all. */
   only?: CommandName[];
+  /** What applies when the option is not given, for options that take a value. */
+  defaultText?: string;
+  /** What completion offers for the value. */
+  valueKind?: ValueKind;
+  /** Shown only in the overview, not in each command's help. */
+  topLevel?: boolean;
 }
 
 export interface ParsedOptions {
@@ -57,6 +40,10 @@ export interface ParsedOptions {
   version: boolean;
 }
 
+/**
+ * The one table of options: parsing, the overview and each command's help, the man page, the
+ * completion scripts and the README's option table all follow it (commands are in commands.ts).
+ */
 export const optionSpecs: OptionSpec[] = [
   {
     long: '--json',
@@ -73,6 +60,8 @@ export const optionSpecs: OptionSpec[] = [
     key: 'only',
     help: 'comma-separated sections to compare: files, memory, metadata',
     only: ['diff'],
+    defaultText: 'files,memory,metadata',
+    valueKind: 'section',
   },
   { long: '--ignore-mtime', key: 'ignoreMtime', help: 'modification times alone do not make a change', only: ['diff'] },
   {
@@ -102,6 +91,8 @@ export const optionSpecs: OptionSpec[] = [
     key: 'output',
     help: 'write the manifest to FILE instead of stdout',
     only: ['hash'],
+    defaultText: 'stdout',
+    valueKind: 'file',
   },
   {
     long: '--limit',
@@ -110,8 +101,15 @@ export const optionSpecs: OptionSpec[] = [
     key: 'limit',
     help: 'raise (or lower) one safety limit, e.g. archiveEntries=5000000 or metadataBytes=64M (repeatable; names in the README)',
   },
-  { long: '--format', value: 'ID', key: 'format', help: 'skip detection and read the input as format ID' },
+  {
+    long: '--format',
+    value: 'ID',
+    key: 'format',
+    help: 'skip detection and read the input as format ID',
+    defaultText: 'detected from content',
+    valueKind: 'format',
+  },
   { long: '--show-secrets', key: 'showSecrets', help: 'show values flagged as secrets instead of redacting them' },
-  { long: '--help', short: '-h', key: 'help', help: 'show this help' },
-  { long: '--version', short: '-V', key: 'version', help: 'print the version' },
+  { long: '--help', short: '-h', key: 'help', help: 'show help; after a command, the help of that command' },
+  { long: '--version', short: '-V', key: 'version', help: 'print the version', topLevel: true },
 ];

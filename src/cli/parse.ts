@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { SnapinspectError } from '../model/errors.js';
-import { commands, optionSpecs, type CommandName, type OptionSpec, type ParsedOptions } from './options.js';
+import { commandNames, isCommandName, type CommandName } from './commands.js';
+import { optionSpecs, type OptionSpec, type ParsedOptions } from './options.js';
 import { pushAll } from '../model/arrays.js';
+import { closest } from './suggest.js';
 
 export interface Invocation {
   /** `browse` is the bare `snapinspect PATH` form. */
@@ -9,9 +12,11 @@ export interface Invocation {
   options: ParsedOptions;
 }
 
-const commandNames: readonly string[] = commands.map((command) => command.name);
-
-export function parseArgs(argv: readonly string[]): Invocation {
+/**
+ * `exists` tells a path on disk from a mistyped command: `snapinspect verfy` opens a file named
+ * `verfy` when there is one, and otherwise suggests `verify`.
+ */
+export function parseArgs(argv: readonly string[], exists: (path: string) => boolean = existsSync): Invocation {
   const options: ParsedOptions = {
     json: false,
     recursive: false,
@@ -53,11 +58,20 @@ export function parseArgs(argv: readonly string[]): Invocation {
       else (options[spec.key] as string) = value;
     }
   }
-  const first = operands[0];
-  const command = first === undefined ? 'none' : commandNames.includes(first) ? (first as CommandName) : 'browse';
+  const command = commandOf(operands[0], exists);
   if (command !== 'none' && command !== 'browse') operands.shift();
   checkApplicable(used, command);
   return { command, operands, options };
+}
+
+function commandOf(first: string | undefined, exists: (path: string) => boolean): Invocation['command'] {
+  if (first === undefined) return 'none';
+  if (isCommandName(first)) return first;
+  // Only a bare word can be a mistyped command; anything with a path or address character is a path.
+  if (!/^[A-Za-z][A-Za-z-]*$/.test(first) || exists(first)) return 'browse';
+  const suggestion = closest(first, commandNames);
+  if (suggestion) throw new SnapinspectError('USAGE', `unknown command ${first}; did you mean ${suggestion}?`);
+  return 'browse';
 }
 
 function splitInline(arg: string): [string, string | undefined] {
@@ -67,8 +81,14 @@ function splitInline(arg: string): [string, string | undefined] {
 
 function findSpec(flag: string): OptionSpec {
   const spec = optionSpecs.find((candidate) => candidate.long === flag || candidate.short === flag);
-  if (!spec) throw new SnapinspectError('USAGE', `unknown option ${flag}; see snapinspect --help`);
+  if (!spec) throw new SnapinspectError('USAGE', `unknown option ${flag}; ${optionHint(flag)}`);
   return spec;
+}
+
+function optionHint(flag: string): string {
+  const longNames = optionSpecs.map((spec) => spec.long.slice(2));
+  const suggestion = flag.startsWith('--') ? closest(flag.slice(2), longNames) : undefined;
+  return suggestion ? `did you mean --${suggestion}?` : 'see snapinspect --help';
 }
 
 /** `-lR` is `-l -R`. */

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAddress } from '../../src/app/address.js';
-import { BARE_PATH, HELP_WIDTH, helpText } from '../../src/cli/help.js';
-import { commands, optionSpecs, type ParsedOptions } from '../../src/cli/options.js';
+import { BARE_PATH, commands } from '../../src/cli/commands.js';
+import { helpText } from '../../src/cli/help.js';
+import { HELP_WIDTH } from '../../src/cli/wrap.js';
+import { optionSpecs, type ParsedOptions } from '../../src/cli/options.js';
 import { parseArgs } from '../../src/cli/parse.js';
 import { SnapinspectError } from '../../src/model/errors.js';
 
@@ -51,7 +53,8 @@ describe('parseArgs', () => {
     });
     expect(parseArgs(['info', 'ls'])).toStrictEqual({ command: 'info', operands: ['ls'], options: defaults });
     expect(parseArgs(['-'])).toStrictEqual({ command: 'browse', operands: ['-'], options: defaults });
-    expect(parseArgs(['INFO'])).toMatchObject({ command: 'browse', operands: ['INFO'] });
+    // Commands are lower case; a file named INFO is opened (without one, INFO is a mistyped info).
+    expect(parseArgs(['INFO'], () => true)).toMatchObject({ command: 'browse', operands: ['INFO'] });
   });
 
   it('browse accepts the options of info', () => {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commands, optionSpecs } from '../../src/cli/options.js';
+import { commands } from '../../src/cli/commands.js';
+import { optionSpecs } from '../../src/cli/options.js';
 import { readers } from '../../src/readers/registry.js';
 import { cli, repoRoot } from '../helpers/cli.js';
 
