@@ -8,7 +8,11 @@ function toRegExp(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const char = pattern[i] ?? '';
-    if (char === '*' && pattern[i + 1] === '*') {
+    if (char === '*' && pattern[i + 1] === '*' && pattern[i + 2] === '/') {
+      // `**/` is zero or more folders, as in git and rsync: `**/*.log` matches a top-level `a.log` too.
+      source += '(?:.*/)?';
+      i += 2;
+    } else if (char === '*' && pattern[i + 1] === '*') {
       source += '.*';
       i++;
     } else if (char === '*') {
