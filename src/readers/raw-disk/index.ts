@@ -3,7 +3,13 @@ import { FileSource } from '../../model/source.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
-import { diskLimits, filesystemDrivers, openDiskContents, partitionSchemeOf, type DiskContents } from '../shared/disk/index.js';
+import {
+  diskLimits,
+  filesystemDrivers,
+  openDiskContents,
+  partitionSchemeOf,
+  type DiskContents,
+} from '../shared/disk/index.js';
 import { diskMetadata } from './metadata.js';
 
 /** What a filesystem driver's `detect` is given (the probe's head is shorter). */

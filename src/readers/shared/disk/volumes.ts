@@ -56,7 +56,11 @@ export async function openDiskContents(
   };
 }
 
-async function bareFilesystem(disk: Source, drivers: readonly FilesystemDriver[], diagnostics: Diagnostic[]): Promise<Volume | null> {
+async function bareFilesystem(
+  disk: Source,
+  drivers: readonly FilesystemDriver[],
+  diagnostics: Diagnostic[],
+): Promise<Volume | null> {
   const filesystem = await openFilesystem(disk, 'fs', drivers, diagnostics);
   return filesystem ? { node: filesystemFolder('fs', {}, filesystem), filesystem } : null;
 }

@@ -11,7 +11,12 @@ const NAME_BYTES = 72;
 const utf16 = new TextDecoder('utf-16le', { fatal: true });
 
 /** The used entries of the array (a zero type GUID marks an unused one), numbered from 1 by slot. */
-export function gptExtents(header: GptHeader, entries: Uint8Array, diagnostics: Diagnostic[], where?: string): Extent[] {
+export function gptExtents(
+  header: GptHeader,
+  entries: Uint8Array,
+  diagnostics: Diagnostic[],
+  where?: string,
+): Extent[] {
   const extents: Extent[] = [];
   const count = Math.floor(entries.length / header.entrySize);
   for (let index = 0; index < count; index++) {

@@ -43,7 +43,8 @@ export function hasGptSignature(bytes: Uint8Array, offset: number): boolean {
 export async function readGptCopy(disk: Source, lba: bigint, sectorSize: number, maxEntries: number): Promise<GptCopy> {
   const copy: GptCopy = { lba, header: null, entries: new Uint8Array(0), problem: null, cut: false };
   const offset = lba * BigInt(sectorSize);
-  if (lba < 1n || offset + BigInt(sectorSize) > BigInt(disk.size)) return { ...copy, problem: 'lies past the disk end' };
+  if (lba < 1n || offset + BigInt(sectorSize) > BigInt(disk.size))
+    return { ...copy, problem: 'lies past the disk end' };
   const sector = await disk.read(Number(offset), sectorSize);
   const problem = headerProblem(sector, lba, sectorSize);
   if (problem !== null) return { ...copy, problem };

@@ -11,7 +11,12 @@ import { placePartitions } from './layout.js';
  * CRC, entry array CRC), else the backup at the last sector; the other copy's damage and any
  * disagreement between them are reported.
  */
-export async function readGpt(disk: Source, sectorSize: number, maxEntries: number, where?: string): Promise<PartitionTable> {
+export async function readGpt(
+  disk: Source,
+  sectorSize: number,
+  maxEntries: number,
+  where?: string,
+): Promise<PartitionTable> {
   const diagnostics: Diagnostic[] = [];
   const lastLba = BigInt(Math.floor(disk.size / sectorSize)) - 1n;
   const primary = await readGptCopy(disk, 1n, sectorSize, maxEntries);

@@ -35,7 +35,14 @@ export async function readPartitionTable(disk: Source, where?: string): Promise<
 }
 
 export function noTable(): PartitionTable {
-  return { scheme: 'none', sectorSize: SMALL_SECTOR, attrs: {}, partitions: [], diagnostics: [], verify: async () => [] };
+  return {
+    scheme: 'none',
+    sectorSize: SMALL_SECTOR,
+    attrs: {},
+    partitions: [],
+    diagnostics: [],
+    verify: async () => [],
+  };
 }
 
 /**

@@ -14,7 +14,12 @@ const FIRST_LOGICAL = 5;
  * A DOS partition table: the four primary entries and, inside each extended partition, the chain
  * of extended boot records whose logical partitions Linux numbers from 5 on.
  */
-export async function readMbr(disk: Source, sector: Uint8Array, maxPartitions: number, where?: string): Promise<PartitionTable> {
+export async function readMbr(
+  disk: Source,
+  sector: Uint8Array,
+  maxPartitions: number,
+  where?: string,
+): Promise<PartitionTable> {
   const diagnostics: Diagnostic[] = [];
   const extents: Extent[] = [];
   const containers: MetaRecord[] = [];
@@ -25,13 +30,22 @@ export async function readMbr(disk: Source, sector: Uint8Array, maxPartitions: n
       extents.push(extentOf(entry, entry.slot + 1, 0, false));
       continue;
     }
-    containers.push({ number: entry.slot + 1, type: mbrTypeName(entry.type), first_lba: entry.start, sectors: entry.sectors });
+    containers.push({
+      number: entry.slot + 1,
+      type: mbrTypeName(entry.type),
+      first_lba: entry.start,
+      sectors: entry.sectors,
+    });
     for (const logical of await logicalChain(disk, entry.start, chain)) extents.push(logical);
   }
   const table: PartitionTable = {
     scheme: 'mbr',
     sectorSize: SECTOR,
-    attrs: { label_id: `0x${u32le(sector, 440).toString(16).padStart(8, '0')}`, sector_size: SECTOR, extended: containers },
+    attrs: {
+      label_id: `0x${u32le(sector, 440).toString(16).padStart(8, '0')}`,
+      sector_size: SECTOR,
+      extended: containers,
+    },
     partitions: [],
     diagnostics,
     verify: async () => [...diagnostics],
@@ -57,20 +71,32 @@ async function logicalChain(disk: Source, extendedStart: number, state: ChainSta
   const report = (severity: 'error' | 'warning', code: string, message: string): void => {
     state.diagnostics.push(diagnostic(severity, code, message, state.where));
   };
-  for (let ebr: number | null = extendedStart; ebr !== null; ) {
+  for (let ebr: number | null = extendedStart; ebr !== null;) {
     if (state.visited.has(ebr)) return loopEnd(found, ebr, report);
     state.visited.add(ebr);
     if (state.next - FIRST_LOGICAL >= state.maxPartitions) {
-      report('warning', 'MBR_TOO_MANY_LOGICAL', `the logical partition chain goes on past ${state.maxPartitions} partitions (limit diskPartitions); the rest is not read`);
+      report(
+        'warning',
+        'MBR_TOO_MANY_LOGICAL',
+        `the logical partition chain goes on past ${state.maxPartitions} partitions (limit diskPartitions); the rest is not read`,
+      );
       return found;
     }
     if ((ebr + 1) * SECTOR > disk.size) {
-      report('error', 'MBR_CHAIN_PAST_END', `the extended boot record at sector ${ebr} lies past the disk end; the logical partitions from there on are missing`);
+      report(
+        'error',
+        'MBR_CHAIN_PAST_END',
+        `the extended boot record at sector ${ebr} lies past the disk end; the logical partitions from there on are missing`,
+      );
       return found;
     }
     const record = await disk.read(ebr * SECTOR, SECTOR);
     if (!hasBootSignature(record)) {
-      report('error', 'MBR_BAD_EBR', `the extended boot record at sector ${ebr} has no 0x55AA signature; the logical partitions from there on are missing`);
+      report(
+        'error',
+        'MBR_BAD_EBR',
+        `the extended boot record at sector ${ebr} has no 0x55AA signature; the logical partitions from there on are missing`,
+      );
       return found;
     }
     const entries = mbrEntries(record);
@@ -82,8 +108,16 @@ async function logicalChain(disk: Source, extendedStart: number, state: ChainSta
   return found;
 }
 
-function loopEnd(found: Extent[], ebr: number, report: (severity: 'error', code: string, message: string) => void): Extent[] {
-  report('error', 'MBR_LOOP', `the logical partition chain links back to the extended boot record at sector ${ebr}; it is followed no further`);
+function loopEnd(
+  found: Extent[],
+  ebr: number,
+  report: (severity: 'error', code: string, message: string) => void,
+): Extent[] {
+  report(
+    'error',
+    'MBR_LOOP',
+    `the logical partition chain links back to the extended boot record at sector ${ebr}; it is followed no further`,
+  );
   return found;
 }
 
@@ -92,6 +126,12 @@ function extentOf(entry: MbrEntry, number: number, base: number, logical: boolea
     number,
     firstLba: BigInt(base) + BigInt(entry.start),
     sectors: BigInt(entry.sectors),
-    attrs: { number, type: mbrTypeName(entry.type), type_code: typeCode(entry.type), bootable: entry.bootable, logical },
+    attrs: {
+      number,
+      type: mbrTypeName(entry.type),
+      type_code: typeCode(entry.type),
+      bootable: entry.bootable,
+      logical,
+    },
   };
 }
