@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Snapshot, ChildSnapshot } from '../../model/snapshot.js';
-import type { TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import { exactInteger } from '../../model/metadata.js';
 import { u32be } from '../shared/bytes.js';
