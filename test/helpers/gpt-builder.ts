@@ -69,7 +69,8 @@ function entryArray(spec: GptSpec, count: number, entrySize: number): Uint8Array
     view.setBigUint64(32, BigInt(partition.firstLba), true);
     view.setBigUint64(40, BigInt(partition.lastLba), true);
     view.setBigUint64(48, partition.attributes ?? 0n, true);
-    for (let i = 0; i < partition.name.length && i < 36; i++) view.setUint16(56 + i * 2, partition.name.charCodeAt(i), true);
+    for (let i = 0; i < partition.name.length && i < 36; i++)
+      view.setUint16(56 + i * 2, partition.name.charCodeAt(i), true);
   });
   return array;
 }

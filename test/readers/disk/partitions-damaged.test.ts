@@ -53,10 +53,10 @@ describe.skipIf(!hasTools)('a GPT with one copy damaged', () => {
     const table = await tableOf(damaged);
     expect(starts(table)).toEqual(expected);
     expect(table.attrs.header_used).toBe('backup');
-    expect(table.diagnostics).toEqual([
-      expect.objectContaining({ severity: 'warning', code: 'GPT_PRIMARY_DAMAGED' }),
-    ]);
-    expect(table.diagnostics[0]?.message).toMatch(/^primary GPT header at LBA 1: header CRC32 mismatch .*; the backup at LBA 65535 is used$/);
+    expect(table.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'GPT_PRIMARY_DAMAGED' })]);
+    expect(table.diagnostics[0]?.message).toMatch(
+      /^primary GPT header at LBA 1: header CRC32 mismatch .*; the backup at LBA 65535 is used$/,
+    );
     // sgdisk, reading the same bytes, also falls back to the backup and lists the same partitions.
     expect(run('sgdisk', ['-p', damaged])).toMatch(/1\s+2048\s+10239 .* one\n\s+2\s+10240\s+65502 .* two/);
     expect(await table.verify()).toEqual(table.diagnostics);
@@ -81,7 +81,9 @@ describe.skipIf(!hasTools)('a GPT with one copy damaged', () => {
     truncateSync(copy, 16 * 1024 * 1024);
     const table = await tableOf(copy);
     expect(codes(table)).toEqual(['warning GPT_BACKUP_DAMAGED', 'error DISK_PARTITION_PAST_END']);
-    expect(table.diagnostics[0]?.message).toBe('backup GPT header at LBA 65535: lies past the disk end; the primary is used');
+    expect(table.diagnostics[0]?.message).toBe(
+      'backup GPT header at LBA 65535: lies past the disk end; the primary is used',
+    );
     expect(table.partitions.map((p) => p.size)).toEqual([4 * 1024 * 1024, 16 * 1024 * 1024 - 10240 * 512]);
   });
 
@@ -137,7 +139,10 @@ describe.skipIf(!hasTools)('an MBR chain that misbehaves', () => {
     const table = await tableOf(withLink(0));
     expect(table.partitions.map((p) => p.number)).toEqual([1, 5, 6, 7]);
     expect(table.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['MBR_LOOP', 'the logical partition chain links back to the extended boot record at sector 18432; it is followed no further'],
+      [
+        'MBR_LOOP',
+        'the logical partition chain links back to the extended boot record at sector 18432; it is followed no further',
+      ],
     ]);
     expect(sfdiskDump(good).partitions.map((p) => p.number)).toEqual([1, 2, 5, 6, 7]);
   });

@@ -98,7 +98,12 @@ describe.skipIf(!hasSfdisk)('an MBR disk written by sfdisk', () => {
     const withoutContainer = oracle.partitions.filter((partition) => partition.type !== '5');
     expect(table.partitions.map((partition) => asDumped(partition, 'mbr'))).toEqual(withoutContainer);
     expect(table.attrs.extended).toEqual([{ number: 2, type: 'Extended', first_lba: 18432, sectors: 47104 }]);
-    expect(table.partitions.map((p) => p.attrs.type)).toEqual(['Linux', 'Linux swap / Solaris', 'Linux LVM', 'HPFS/NTFS/exFAT']);
+    expect(table.partitions.map((p) => p.attrs.type)).toEqual([
+      'Linux',
+      'Linux swap / Solaris',
+      'Linux LVM',
+      'HPFS/NTFS/exFAT',
+    ]);
     expect(table.diagnostics).toEqual([]);
   });
 });
