@@ -20,6 +20,8 @@ export interface DiskTree {
 export async function diskTree(image: Qcow2Image, view: DiskView, diagnostics: Diagnostic[]): Promise<DiskTree> {
   const disk = await diskNode(image, view, diagnostics);
   const contents = disk.content ? await diskContents(disk, image.where, view, diagnostics) : null;
+  if (contents && contents.table.scheme !== 'none')
+    disk.attrs.partition_table = { scheme: contents.table.scheme, ...contents.table.attrs };
   return { root: dirNode('', [disk, ...(contents?.nodes ?? [])]), contents };
 }
 
