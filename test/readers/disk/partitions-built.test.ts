@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BytesSource } from '../../../src/model/source.js';
 import { readPartitionTable } from '../../../src/readers/shared/disk/index.js';
@@ -124,7 +125,23 @@ describe('a hostile GPT', () => {
     expect(table.diagnostics.map((d) => [d.code, d.message])).toEqual([
       [
         'GPT_DAMAGED',
-        'no usable GPT: primary at LBA 1 entry size 2147483648 is not 128 × 2^n up to 4096; backup at LBA 4095 entry size 2147483648 is not 128 × 2^n up to 4096',
+        'no usable GPT: the primary header (LBA 1): entry size 2147483648 is not 128 × 2^n up to 4096; the backup (LBA 4095): entry size 2147483648 is not 128 × 2^n up to 4096',
+      ],
+    ]);
+  });
+
+  it('whose primary names itself as the backup is checked against no backup', async () => {
+    const bytes = buildGpt({ sectorSize: 512, sectors: 4096, diskGuid: DISK_GUID, partitions: [part(100, 200, 'a')] });
+    const header = new DataView(bytes.buffer, 512, 92);
+    header.setBigUint64(32, 1n, true);
+    header.setUint32(16, 0, true);
+    header.setUint32(16, crc32(bytes.subarray(512, 512 + 92)) >>> 0, true);
+    const table = await tableOf(bytes);
+    expect(table.partitions.map((p) => p.number)).toEqual([1]);
+    expect(table.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        'GPT_BACKUP_DAMAGED',
+        'backup GPT header at LBA 1: is the primary itself (the primary header names LBA 1 as its backup); the primary is used',
       ],
     ]);
   });

@@ -21,7 +21,11 @@ export async function readGpt(
   const lastLba = BigInt(Math.floor(disk.size / sectorSize)) - 1n;
   const primary = await readGptCopy(disk, 1n, sectorSize, maxEntries);
   const backupLba = primary.problem === null && primary.header ? primary.header.backupLba : lastLba;
-  const backup = await readGptCopy(disk, backupLba, sectorSize, maxEntries);
+  // A primary naming itself as its backup would otherwise be checked against itself.
+  const backup =
+    backupLba === 1n
+      ? { ...primary, problem: 'is the primary itself (the primary header names LBA 1 as its backup)' }
+      : await readGptCopy(disk, backupLba, sectorSize, maxEntries);
   const chosen = primary.problem === null ? primary : backup.problem === null ? backup : null;
   const table: PartitionTable = {
     scheme: 'gpt',
@@ -32,7 +36,7 @@ export async function readGpt(
     verify: async () => [...diagnostics],
   };
   if (!chosen?.header) {
-    const message = `no usable GPT: primary at LBA 1 ${primary.problem ?? ''}; backup at LBA ${backupLba} ${backup.problem ?? ''}`;
+    const message = `no usable GPT: the primary header (LBA 1): ${primary.problem ?? ''}; the backup (LBA ${backupLba}): ${backup.problem ?? ''}`;
     diagnostics.push(diagnostic('error', 'GPT_DAMAGED', message, where));
     return table;
   }
