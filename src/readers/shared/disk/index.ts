@@ -1,5 +1,5 @@
 export { filesystemDrivers } from './drivers.js';
 export { diskLimits } from './limits.js';
-export { noTable, readPartitionTable, partitionSchemeOf, gptType, mbrTypeName } from './partitions/index.js';
+export { partitionSchemeOf, readPartitionTable } from './partitions/index.js';
 export type { FilesystemDriver, OpenedFilesystem, Partition, PartitionTable } from './types.js';
 export { openDiskContents, type DiskContents } from './volumes.js';

@@ -78,7 +78,8 @@ function headerProblem(sector: Uint8Array, lba: bigint, sectorSize: number): str
   return null;
 }
 
-function headerCrc(sector: Uint8Array, headerSize: number): number {
+/** CRC32 of the first `headerSize` bytes with the CRC field itself taken as zero. */
+export function headerCrc(sector: Uint8Array, headerSize: number): number {
   const header = Uint8Array.from(sector.subarray(0, headerSize));
   header.fill(0, 16, 20);
   return crc32(header) >>> 0;

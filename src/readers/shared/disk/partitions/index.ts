@@ -1,15 +1,11 @@
 import type { Source } from '../../../../model/source.js';
-import { crc32 } from 'node:zlib';
 import { u32le } from '../../bytes.js';
 import { limits } from '../limits.js';
 import type { PartitionTable } from '../types.js';
 import { readGpt } from './gpt.js';
-import { hasGptSignature } from './gpt-header.js';
+import { hasGptSignature, headerCrc } from './gpt-header.js';
 import { isProtectiveMbr, looksLikeMbr } from './mbr-sector.js';
 import { readMbr } from './mbr.js';
-
-export { gptType } from './gpt-types.js';
-export { mbrTypeName } from './mbr-types.js';
 
 const SMALL_SECTOR = 512;
 const LARGE_SECTOR = 4096;
@@ -34,7 +30,7 @@ export async function readPartitionTable(disk: Source, where?: string): Promise<
   return noTable();
 }
 
-export function noTable(): PartitionTable {
+function noTable(): PartitionTable {
   return {
     scheme: 'none',
     sectorSize: SMALL_SECTOR,
@@ -57,10 +53,7 @@ export function partitionSchemeOf(head: Uint8Array): 'gpt' | 'mbr' | null {
 
 function hasValidSmallGptHeader(head: Uint8Array): boolean {
   if (!hasGptSignature(head, SMALL_SECTOR)) return false;
-  const size = u32le(head, SMALL_SECTOR + 12);
-  if (size < 92 || size > SMALL_SECTOR) return false;
-  const header = Uint8Array.from(head.subarray(SMALL_SECTOR, SMALL_SECTOR + size));
-  const stored = u32le(header, 16);
-  header.fill(0, 16, 20);
-  return header.length === size && crc32(header) >>> 0 === stored;
+  const header = head.subarray(SMALL_SECTOR, SMALL_SECTOR * 2);
+  const size = u32le(header, 12);
+  return size >= 92 && size <= header.length && headerCrc(header, size) === u32le(header, 16);
 }
