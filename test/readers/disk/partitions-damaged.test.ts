@@ -110,6 +110,23 @@ describe.skipIf(!hasTools)('a GPT with one copy damaged', () => {
     ]);
   });
 
+  it('verify warns of a missing protective MBR and notes a hybrid one, as sgdisk -v does', async () => {
+    const bare = flipped(good);
+    const bytes = readFileSync(bare);
+    bytes.fill(0, 0, 512);
+    writeFileSync(bare, bytes);
+    const table = await tableOf(bare);
+    expect([table.diagnostics, (await table.verify()).map((d) => `${d.severity} ${d.code}`)]).toEqual([
+      [],
+      ['warning GPT_NO_PROTECTIVE_MBR'],
+    ]);
+    const hybrid = flipped(good);
+    run('sgdisk', ['-h', '1', hybrid]);
+    expect((await (await tableOf(hybrid)).verify()).map((d) => `${d.severity} ${d.code}`)).toEqual([
+      'info GPT_HYBRID_MBR',
+    ]);
+  });
+
   it('never throws on a disk cut at any sampled length', async () => {
     const bytes = readFileSync(good).subarray(0, 64 * 1024);
     for (let length = 0; length <= bytes.length; length += length < 2048 ? 7 : 1021) {

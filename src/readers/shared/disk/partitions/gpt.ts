@@ -5,6 +5,7 @@ import type { PartitionTable } from '../types.js';
 import { gptExtents } from './gpt-entries.js';
 import { readGptCopy, type GptCopy, type GptHeader } from './gpt-header.js';
 import { placePartitions } from './layout.js';
+import { isProtectiveMbr, isUsed, mbrEntries } from './mbr-sector.js';
 
 /**
  * A GUID partition table. Like sgdisk, the primary copy is used when it holds (signature, header
@@ -33,7 +34,7 @@ export async function readGpt(
     attrs: { sector_size: sectorSize },
     partitions: [],
     diagnostics,
-    verify: async () => [...diagnostics],
+    verify: async () => [...diagnostics, ...protectiveMbrFindings(await disk.read(0, 512), where)],
   };
   if (!chosen?.header) {
     const message = `no usable GPT: the primary header (LBA 1): ${primary.problem ?? ''}; the backup (LBA ${backupLba}): ${backup.problem ?? ''}`;
@@ -50,6 +51,19 @@ export async function readGpt(
   const extents = gptExtents(header, chosen.entries, diagnostics, where);
   table.partitions = placePartitions(extents, sectorSize, disk.size, diagnostics, where);
   return table;
+}
+
+/** What sgdisk's verify says of sector 0: MBR-only tools see a disk without a protective MBR as empty. */
+function protectiveMbrFindings(sector: Uint8Array, where?: string): Diagnostic[] {
+  if (!isProtectiveMbr(sector)) {
+    const message =
+      'sector 0 holds no protective MBR (an entry of type 0xEE): tools that read only MBR see an empty disk';
+    return [diagnostic('warning', 'GPT_NO_PROTECTIVE_MBR', message, where)];
+  }
+  const others = mbrEntries(sector).filter((entry) => isUsed(entry) && entry.type !== 0xee);
+  if (others.length === 0) return [];
+  const message = `a hybrid MBR: sector 0 also holds ${others.length} MBR partition(s), which MBR-only systems use instead of the GPT`;
+  return [diagnostic('info', 'GPT_HYBRID_MBR', message, where)];
 }
 
 function reportCopies(primary: GptCopy, backup: GptCopy, diagnostics: Diagnostic[], where?: string): void {
