@@ -164,6 +164,25 @@ describe.skipIf(!hasTools)('an MBR chain that misbehaves', () => {
     expect(sfdiskDump(good).partitions.map((p) => p.number)).toEqual([1, 2, 5, 6, 7]);
   });
 
+  it('reports a logical partition lying outside its extended partition', async () => {
+    const copy = flipped(good);
+    const bytes = readFileSync(copy);
+    // The third logical partition's entry: 24576 sectors from its record at 38912, past the container's end at 65535.
+    bytes.writeUInt32LE(30000, 38912 * 512 + 446 + 12);
+    writeFileSync(copy, bytes);
+    const table = await tableOf(copy);
+    expect(table.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        'MBR_LOGICAL_OUTSIDE_EXTENDED',
+        'logical partition p7 (sectors 40960..70959) lies outside its extended partition p2 (sectors 18432..65535)',
+      ],
+      [
+        'DISK_PARTITION_PAST_END',
+        'p7 (sectors 40960..70959) ends past the disk end (65536 sectors of 512 bytes); only the part on the disk is read',
+      ],
+    ]);
+  });
+
   it('stops where the chain links past the disk end', async () => {
     const table = await tableOf(withLink(0x7fffffff));
     expect(table.partitions.map((p) => p.number)).toEqual([1, 5, 6, 7]);

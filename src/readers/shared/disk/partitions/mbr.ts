@@ -36,7 +36,10 @@ export async function readMbr(
       first_lba: entry.start,
       sectors: entry.sectors,
     });
-    for (const logical of await logicalChain(disk, entry.start, chain)) extents.push(logical);
+    for (const logical of await logicalChain(disk, entry.start, chain)) {
+      reportOutside(logical, entry, diagnostics, where);
+      extents.push(logical);
+    }
   }
   const table: PartitionTable = {
     scheme: 'mbr',
@@ -106,6 +109,14 @@ async function logicalChain(disk: Source, extendedStart: number, state: ChainSta
     ebr = link ? extendedStart + link.start : null;
   }
   return found;
+}
+
+/** Linux reads a logical partition wherever its EBR points; fdisk and parted expect it inside its container. */
+function reportOutside(logical: Extent, extended: MbrEntry, diagnostics: Diagnostic[], where?: string): void {
+  const containerEnd = BigInt(extended.start) + BigInt(extended.sectors);
+  if (logical.firstLba >= BigInt(extended.start) && logical.firstLba + logical.sectors <= containerEnd) return;
+  const message = `logical partition p${logical.number} (sectors ${logical.firstLba}..${logical.firstLba + logical.sectors - 1n}) lies outside its extended partition p${extended.slot + 1} (sectors ${extended.start}..${containerEnd - 1n})`;
+  diagnostics.push(diagnostic('warning', 'MBR_LOGICAL_OUTSIDE_EXTENDED', message, where));
 }
 
 function loopEnd(
