@@ -11,6 +11,7 @@ import { lxdDirReader, lxdExportReader } from './lxd/index.js';
 import { manifestReader } from './manifest/index.js';
 import { multipassReader, multipassSnapshotReader } from './multipass/index.js';
 import { qcow2Reader } from './qcow2/index.js';
+import { rawDiskReader } from './raw-disk/index.js';
 import { tarFsReader } from './tar-fs/index.js';
 import { zipFsReader } from './zip-fs/index.js';
 
@@ -35,6 +36,7 @@ export const readers: readonly Reader[] = [
   dockerInspectReader,
   multipassSnapshotReader,
   manifestReader,
+  rawDiskReader,
 ];
 
 export interface Detected {

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkpointFiles } from '../helpers/criu-builder.js';
 import { canisterModule, icpFolderFiles, patternBytes, walkedStableMemory } from '../helpers/icp-builder.js';
+import { buildGpt, mbrSector } from '../helpers/gpt-builder.js';
 import { buildImage, dir, file, hardlink, symlink, whiteout } from '../helpers/image-builder.js';
 import { lxdExportTar, writeLxdDirPool } from '../helpers/lxd-builder.js';
 import { buildQcow2, filled, type SnapshotSpec } from '../helpers/qcow2-builder.js';
@@ -112,6 +113,41 @@ function qcow2(): Uint8Array {
   }).bytes;
 }
 
+/** A small GPT disk: two partitions, primary and backup copies. */
+function gptDisk(): Uint8Array {
+  const linux = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
+  return buildGpt({
+    sectorSize: 512,
+    sectors: 256,
+    diskGuid: '11111111-2222-3333-4444-555555555555',
+    entries: 4,
+    partitions: [
+      { typeGuid: linux, guid: 'AAAAAAAA-BBBB-CCCC-DDDD-000000000001', firstLba: 8, lastLba: 99, name: 'one' },
+      { typeGuid: linux, guid: 'AAAAAAAA-BBBB-CCCC-DDDD-000000000002', firstLba: 100, lastLba: 250, name: 'two' },
+    ],
+  });
+}
+
+/** A small MBR disk: a primary partition and an extended one with two logical partitions. */
+function mbrDisk(): Uint8Array {
+  const disk = new Uint8Array(256 * 512);
+  disk.set(
+    mbrSector(0xdbae1642, [
+      { type: 0x83, start: 8, sectors: 40, bootable: true },
+      { type: 0x05, start: 64, sectors: 192 },
+    ]),
+  );
+  disk.set(
+    mbrSector(0, [
+      { type: 0x83, start: 8, sectors: 50 },
+      { type: 0x05, start: 64, sectors: 100 },
+    ]),
+    64 * 512,
+  );
+  disk.set(mbrSector(0, [{ type: 0x82, start: 8, sectors: 50 }]), 128 * 512);
+  return disk;
+}
+
 /** Builders that write folders themselves run in a scratch folder that is read back into an input. */
 function builtFolder(build: (root: string) => string): Input {
   const root = mkdtempSync(join(tmpdir(), 'snapinspect-seed-'));
@@ -197,6 +233,10 @@ export const seedsByReader: Record<string, () => Seed[]> = {
     { name: 'dir-pool', input: builtFolder((root) => writeLxdDirPool(root, { snapshots: lxdSnapshots })) },
   ],
   qcow2: () => [{ name: 'qcow2', input: fileInput(qcow2()) }],
+  'raw-disk': () => [
+    { name: 'gpt', input: fileInput(gptDisk()) },
+    { name: 'mbr-chain', input: fileInput(mbrDisk()) },
+  ],
   zip: () => [
     { name: 'files', input: fileInput(buildZip(ZIP_MEMBERS)) },
     {

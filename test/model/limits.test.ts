@@ -39,6 +39,7 @@ import { icpFolderFiles, patternBytes, walkedStableMemory, writeFiles } from '..
 import { buildImage, dir, file } from '../helpers/image-builder.js';
 import { lxdExportTar } from '../helpers/lxd-builder.js';
 import { buildQcow2, filled } from '../helpers/qcow2-builder.js';
+import { buildGpt } from '../helpers/gpt-builder.js';
 import { buildTar, tarEntry } from '../helpers/tar-builder.js';
 import { buildWasm } from '../helpers/wasm-builder.js';
 import { buildZip, legacySnapshot, type ZipMember } from '../helpers/zip-builder.js';
@@ -201,6 +202,15 @@ const CASES: Case[] = [
   { limit: 'qcow2Snapshots', value: '1', input: qcow2, code: 'QCOW2_TABLE_TOO_LARGE' },
   { limit: 'qcow2SnapshotTableBytes', value: '10', input: qcow2, code: 'QCOW2_TABLE_TOO_LARGE' },
   { limit: 'qcow2RefcountTableBytes', value: '8', input: qcow2, code: 'QCOW2_TABLE_TOO_LARGE' },
+  {
+    limit: 'diskPartitions',
+    value: '2',
+    input: () =>
+      write(
+        buildGpt({ sectorSize: 512, sectors: 2048, diskGuid: '11111111-2222-3333-4444-555555555555', partitions: [] }),
+      ),
+    code: 'GPT_TOO_MANY_ENTRIES',
+  },
   { limit: 'criuEntries', value: '1', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuEntryBytes', value: '4', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuRecords', value: '1', input: criu, code: 'CRIU_TOO_MANY_RECORDS' },

@@ -1,22 +1,22 @@
 import { basename } from 'node:path';
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Snapshot, ChildSnapshot } from '../../model/snapshot.js';
-import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import { exactInteger } from '../../model/metadata.js';
 import { u32be } from '../shared/bytes.js';
-import { activeView, diskNode, snapshotView } from './disk.js';
+import { activeView, snapshotView } from './disk.js';
 import { hasQcow2Magic } from './header.js';
 import { openQcow2Image, type Qcow2Image } from './image.js';
 import { qemuDate } from './listing.js';
 import { imageMetadata, snapshotDetails } from './metadata.js';
 import type { Qcow2SnapshotEntry } from './snapshot-table.js';
 import { qcow2Limits } from './limits.js';
-import { checkQcow2Image } from './checks.js';
+import { diskTree, withImageChecks, type DiskTree } from './views.js';
 
 export { openQcow2Image, type Qcow2Image } from './image.js';
 export { activeView, clusterMap, diskNode, scanView, snapshotView } from './disk.js';
 export { checkQcow2Image } from './checks.js';
+export { diskTree, type DiskTree } from './views.js';
 export { qcow2Limits } from './limits.js';
 export { snapshotDetails } from './metadata.js';
 export type { Qcow2SnapshotEntry } from './snapshot-table.js';
@@ -45,17 +45,17 @@ async function openQcow2Snapshot(path: string): Promise<Snapshot> {
   const image = await openQcow2Image(path);
   const title = basename(path);
   const diagnostics = [...image.diagnostics];
-  const root = dirNode('', [await diskNode(image, activeView(image), diagnostics)]);
+  const tree = await diskTree(image, activeView(image), diagnostics);
   const snapshot: Snapshot = {
     format: 'qcow2',
     variant: variantOf(image.header?.version),
     title,
     metadata: imageMetadata(image),
-    root,
-    children: [...qcow2Children(image, title), currentChild(image, title, root, diagnostics)],
+    root: tree.root,
+    children: [...qcow2Children(image, title), currentChild(image, title, tree, diagnostics)],
     diagnostics,
   };
-  return withImageChecks(snapshot, image);
+  return withImageChecks(snapshot, image, tree.contents);
 }
 
 /** Tags are the selectors; an empty or repeated tag (or one named `current`) falls back to `id:<id>`, then `entry:<n>`. */
@@ -86,22 +86,23 @@ function qcow2Children(image: Qcow2Image, title: string): ChildSnapshot[] {
 
 export async function openEntry(image: Qcow2Image, entry: Qcow2SnapshotEntry, title: string): Promise<Snapshot> {
   const diagnostics = [...image.diagnostics];
-  const root = dirNode('', [await diskNode(image, snapshotView(entry), diagnostics)]);
+  const tree = await diskTree(image, snapshotView(entry), diagnostics);
   return withImageChecks(
     {
       format: 'qcow2',
       variant: variantOf(image.header?.version),
       title,
       metadata: snapshotDetails(entry),
-      root,
+      root: tree.root,
       children: [],
       diagnostics,
     },
     image,
+    tree.contents,
   );
 }
 
-function currentChild(image: Qcow2Image, title: string, root: TreeNode, diagnostics: Diagnostic[]): ChildSnapshot {
+function currentChild(image: Qcow2Image, title: string, tree: DiskTree, diagnostics: Diagnostic[]): ChildSnapshot {
   const view = activeView(image);
   const summary = {
     l1_table_offset: exactInteger(view.l1TableOffset),
@@ -114,17 +115,11 @@ function currentChild(image: Qcow2Image, title: string, root: TreeNode, diagnost
       variant: variantOf(image.header?.version),
       title: `${title}#current`,
       metadata: summary,
-      root,
+      root: tree.root,
       children: [],
       diagnostics,
     };
-    return withImageChecks(snapshot, image);
+    return withImageChecks(snapshot, image, tree.contents);
   };
   return { selector: 'current', title: 'current state (the active L1 table)', summary, open };
-}
-
-/** Every view of one image is checked whole: a table past the end breaks all of them. */
-function withImageChecks(snapshot: Snapshot, image: Qcow2Image): Snapshot {
-  snapshot.verify = () => checkQcow2Image(image);
-  return snapshot;
 }

@@ -1,0 +1,4 @@
+import type { FilesystemDriver } from './types.js';
+
+/** The filesystems looked for in every partition and bare volume, tried in order. */
+export const filesystemDrivers: readonly FilesystemDriver[] = [];
