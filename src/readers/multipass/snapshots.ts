@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { ChildSnapshot, Snapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
-import { activeView, diskNode, openEntry, snapshotDetails, snapshotView } from '../qcow2/index.js';
+import { activeView, diskTree, openEntry, snapshotDetails, snapshotView, type DiskTree } from '../qcow2/index.js';
 import { readableNode } from '../shared/fs-tree.js';
 import { fileIndex, type SnapshotDescription } from './description.js';
 import type { MultipassInstance } from './instance.js';
@@ -105,7 +105,7 @@ async function descriptionSnapshot(instance: MultipassInstance, description: Sna
   );
   const tag = description.index === null ? undefined : tagsByIndex(instance).get(description.index);
   const image = instance.image;
-  const disk = tag && image ? [await diskNode(image, snapshotView(tag), diagnostics)] : [];
+  const tree = tag && image ? await diskTree(image, snapshotView(tag), diagnostics) : null;
   const details = snapshotDetailsLines(
     instance.name,
     description,
@@ -121,12 +121,19 @@ async function descriptionSnapshot(instance: MultipassInstance, description: Sna
       qcow2: tag ? snapshotDetails(tag) : null,
       info: details.join('\n'),
     },
-    root: dirNode('', disk),
+    root: tree?.root ?? dirNode('', []),
     children: [],
     diagnostics,
   };
-  snapshot.verify = () => verifyMultipass([instance]);
+  snapshot.verify = () => verifyWithDisk(instance, tree);
   return snapshot;
+}
+
+/** The instance's own checks, plus those of the partitions and filesystems of the disk state shown. */
+async function verifyWithDisk(instance: MultipassInstance, tree: DiskTree | null): Promise<Diagnostic[]> {
+  const findings = await verifyMultipass([instance]);
+  for (const finding of (await tree?.contents?.verify()) ?? []) findings.push(finding);
+  return findings;
 }
 
 async function currentSnapshot(instance: MultipassInstance): Promise<Snapshot> {
@@ -134,16 +141,17 @@ async function currentSnapshot(instance: MultipassInstance): Promise<Snapshot> {
     (finding) => finding.path === instance.prefix + (instance.imageName ?? ''),
   );
   const image = instance.image;
+  const tree = image ? await diskTree(image, activeView(image), diagnostics) : null;
   const snapshot: Snapshot = {
     format: 'multipass',
     variant: 'current',
     title: `${instance.name} (current)`,
     // The live disk's parent is the head, as for the next snapshot Multipass takes.
     metadata: { instance: instance.name, parent: nameOf(instance, instance.head), image: instance.imageName },
-    root: dirNode('', image ? [await diskNode(image, activeView(image), diagnostics)] : []),
+    root: tree?.root ?? dirNode('', []),
     children: [],
     diagnostics,
   };
-  snapshot.verify = () => verifyMultipass([instance]);
+  snapshot.verify = () => verifyWithDisk(instance, tree);
   return snapshot;
 }
