@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Tools the test suite drives besides Node: tmux (terminal UI end-to-end tests), busybox (its tar
 # dialect), zstd (compressed tar cases), qemu-img and qemu-io (qcow2 oracles), unzip/zipinfo (zip
-# oracles) and the disk oracles (sfdisk, sgdisk, mke2fs, mkfs.vfat, mcopy, Sleuth Kit's fls and mmls).
+# oracles), the disk oracles (sfdisk, sgdisk, mke2fs, mkfs.vfat, mcopy, Sleuth Kit's fls and mmls), zsh and
+# fish (completion scripts) and groff (the man page).
 # Without one of them (not root, no package registry) its tests skip with a visible SKIPPED line
 # instead of failing.
 missing=()
 for pair in tmux:tmux busybox:busybox zstd:zstd qemu-img:qemu-utils unzip:unzip sfdisk:fdisk sgdisk:gdisk \
-  mke2fs:e2fsprogs mkfs.vfat:dosfstools mcopy:mtools fls:sleuthkit; do
+  mke2fs:e2fsprogs mkfs.vfat:dosfstools mcopy:mtools fls:sleuthkit zsh:zsh fish:fish groff:groff-base; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
