@@ -1,0 +1,122 @@
+import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
+import { decodeName } from '../../../../model/display.js';
+import { limits } from '../limits.js';
+import {
+  checksumSeed,
+  descriptorChecksumOk,
+  directoryBlockChecksumOk,
+  extentBlockChecksumOk,
+  hasDirectoryTail,
+  inodeChecksumOk,
+  superblockChecksumOk,
+} from './checksums.js';
+import { isDotEntry } from './directory.js';
+import { RO_COMPAT_METADATA_CSUM } from './features.js';
+import type { ExtFs } from './fs.js';
+import { ROOT_INODE, S_IFDIR, type Inode } from './inode.js';
+import { fatalProblems } from './superblock.js';
+
+/**
+ * Superblock sanity and, with metadata_csum, the crc32c of the superblock, every group descriptor
+ * and every inode reachable from the root with its extent and directory leaf blocks. Each mismatch
+ * is reported once; the walk stops after `extVerifyInodes` inodes.
+ */
+export async function verifyExt(fs: ExtFs, where: string): Promise<Diagnostic[]> {
+  const sb = fs.volume.sb;
+  const found = fatalProblems(sb, where);
+  if (found.length > 0) return found;
+  const expectedInodes = sb.inodesPerGroup * fs.volume.groups;
+  if (sb.inodesCount !== expectedInodes)
+    found.push(
+      diagnostic(
+        'error',
+        'EXT_BAD_SUPERBLOCK',
+        `${where}: the superblock counts ${sb.inodesCount} inodes, its groups hold ${expectedInodes}`,
+        where,
+      ),
+    );
+  if ((sb.roCompat & RO_COMPAT_METADATA_CSUM) === 0) return found;
+  const checker = new ChecksumWalk(fs, where, found);
+  if (!superblockChecksumOk(sb)) checker.mismatch('the superblock', '');
+  await checker.descriptors();
+  await checker.inodes();
+  return found;
+}
+
+class ChecksumWalk {
+  private readonly seed: number;
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly fs: ExtFs,
+    private readonly where: string,
+    private readonly found: Diagnostic[],
+  ) {
+    this.seed = checksumSeed(fs.volume.sb);
+  }
+
+  mismatch(what: string, path: string): void {
+    if (this.reported.has(what)) return;
+    this.reported.add(what);
+    const message = `${this.where}: the metadata checksum of ${what} does not match`;
+    this.found.push(diagnostic('error', 'EXT_BAD_CHECKSUM', message, path || this.where));
+  }
+
+  async descriptors(): Promise<void> {
+    const groups = Math.min(this.fs.volume.groups, limits.extVerifyInodes);
+    for (let group = 0; group < groups; group++) {
+      const descriptor = await this.fs.volume.descriptor(group);
+      if (descriptor && !descriptorChecksumOk(this.seed, group, descriptor.bytes))
+        this.mismatch(`group descriptor ${group} (block ${descriptor.block})`, '');
+    }
+  }
+
+  /** Every inode reachable from the root, each once, with an explicit stack. */
+  async inodes(): Promise<void> {
+    const seen = new Set<number>([ROOT_INODE]);
+    const pending: { number: number; path: string }[] = [{ number: ROOT_INODE, path: '' }];
+    for (let top = pending.pop(); top; top = pending.pop()) {
+      if (seen.size > limits.extVerifyInodes) {
+        this.found.push(
+          diagnostic(
+            'info',
+            'EXT_VERIFY_LIMIT',
+            `${this.where}: checksums checked for the first ${limits.extVerifyInodes} inodes (limit extVerifyInodes)`,
+            this.where,
+          ),
+        );
+        return;
+      }
+      const inode = await this.fs.inode(top.number);
+      if (!inode || inode.type === 0) continue;
+      await this.inode(inode, top.path);
+      if (inode.type !== S_IFDIR) continue;
+      for (const entry of (await this.fs.entries(inode)).entries) {
+        if (isDotEntry(entry.name) || seen.has(entry.inode)) continue;
+        seen.add(entry.inode);
+        const name = decodeName(entry.name);
+        pending.push({ number: entry.inode, path: top.path ? `${top.path}/${name}` : name });
+      }
+    }
+  }
+
+  private async inode(inode: Inode, path: string): Promise<void> {
+    const label = path || '/';
+    if (!inodeChecksumOk(this.seed, inode)) this.mismatch(`inode ${inode.number} (${label})`, path);
+    const content = await this.fs.content(inode);
+    for (const block of content.treeBlocks) {
+      const bytes = await this.fs.volume.block(block);
+      if (bytes && !extentBlockChecksumOk(this.seed, inode, bytes))
+        this.mismatch(`extent block ${block} of inode ${inode.number} (${label})`, path);
+    }
+    if (inode.type !== S_IFDIR || content.inline) return;
+    const blocks = Math.ceil(Math.min(inode.size, limits.extDirectoryBytes) / this.fs.volume.blockSize);
+    for (const run of await content.mapping.runs(0, blocks)) {
+      for (let i = 0; run.physical !== null && i < run.count; i++) {
+        const bytes = await this.fs.volume.block(run.physical + i);
+        if (bytes && hasDirectoryTail(bytes) && !directoryBlockChecksumOk(this.seed, inode, bytes))
+          this.mismatch(`directory block ${run.physical + i} of inode ${inode.number} (${label})`, path);
+      }
+    }
+  }
+}
