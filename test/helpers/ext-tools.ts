@@ -1,0 +1,208 @@
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  linkSync,
+  chownSync,
+  chmodSync,
+  utimesSync,
+  mkdtempSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileSource, type Source } from '../../src/model/source.js';
+import { walk, type TreeNode } from '../../src/model/tree.js';
+import { extDriver } from '../../src/readers/shared/disk/ext/index.js';
+import type { OpenedFilesystem } from '../../src/readers/shared/disk/types.js';
+
+const MKE2FS = '/usr/sbin/mke2fs';
+const DEBUGFS = '/usr/sbin/debugfs';
+
+/** Whether e2fsprogs is installed; suites print a visible SKIPPED line when it is not. */
+export const hasE2fsprogs = existsSync(MKE2FS) && existsSync(DEBUGFS);
+
+export function warnIfSkipped(suite: string): void {
+  if (!hasE2fsprogs)
+    console.warn(`SKIPPED ${suite}: e2fsprogs (mke2fs, debugfs) is not installed (apt-get install e2fsprogs)`);
+}
+
+export function scratch(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function run(command: string, args: string[]): string {
+  return execFileSync(command, args, {
+    encoding: 'latin1',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** debugfs output for one or more requests (run from a command file, one request a line). */
+export function debugfs(image: string, requests: string[], write = false): string {
+  const commands = `${image}.cmds`;
+  writeFileSync(commands, `${requests.join('\n')}\n`);
+  return run(DEBUGFS, [...(write ? ['-w'] : []), '-f', commands, image]);
+}
+
+/** debugfs output for a single request, without the echo of the request that a command file adds. */
+export function debugfsRequest(image: string, request: string): string {
+  return run(DEBUGFS, ['-R', request, image]);
+}
+
+export function mke2fs(image: string, options: string[], source: string, size: string): string {
+  run(MKE2FS, ['-q', '-F', ...options, '-d', source, image, size]);
+  return image;
+}
+
+/**
+ * The source tree the images are made from: nested folders, a hashed 3000-entry folder, sparse files
+ * (one over 4 GiB), fast and slow symlinks, a FIFO, a character device, a hard link pair, high and
+ * low owners, setuid and private modes, and user xattrs and an ACL where the scratch filesystem has them.
+ */
+export function buildSourceTree(root: string): void {
+  mkdirSync(join(root, 'a/b/c'), { recursive: true });
+  writeFileSync(join(root, 'a/b/c/deep.txt'), 'deep\n');
+  writeFileSync(join(root, 'a/medium.bin'), Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251)));
+  mkdirSync(join(root, 'many'));
+  for (let i = 0; i < 3000; i++) writeFileSync(join(root, 'many', `entry-${i}`), i % 100 === 0 ? `n${i}` : '');
+  writeFileSync(join(root, 'sparse.bin'), '');
+  truncateSync(join(root, 'sparse.bin'), 5_000_004);
+  writeAt(join(root, 'sparse.bin'), 5_000_000, 'tail');
+  writeFileSync(join(root, 'huge.bin'), '');
+  truncateSync(join(root, 'huge.bin'), 5 * 1024 ** 3);
+  writeAt(join(root, 'huge.bin'), 5 * 1024 ** 3 - 5, 'end!\n');
+  symlinkSync('a/b/c/deep.txt', join(root, 'fast-link'));
+  symlinkSync(`/${'long-directory-name/'.repeat(5)}target`, join(root, 'slow-link'));
+  run('mkfifo', [join(root, 'fifo')]);
+  run('mknod', [join(root, 'null-dev'), 'c', '1', '3']);
+  run('mknod', [join(root, 'disk-dev'), 'b', '259', '300000']);
+  writeFileSync(join(root, 'run'), '#!/bin/sh\n');
+  linkSync(join(root, 'run'), join(root, 'run-hardlink'));
+  chmodSync(join(root, 'run'), 0o4755);
+  writeFileSync(join(root, 'private.txt'), 'secret\n');
+  chmodSync(join(root, 'private.txt'), 0o600);
+  chownSync(join(root, 'private.txt'), 1000, 1000);
+  writeFileSync(join(root, 'high-owner'), 'x');
+  chownSync(join(root, 'high-owner'), 70000, 70001);
+  utimesSync(join(root, 'private.txt'), new Date('2024-01-02T03:04:05Z'), new Date('2024-01-02T03:04:05Z'));
+  addXattrs(root);
+}
+
+function writeAt(path: string, offset: number, text: string): void {
+  run('dd', [`of=${path}`, 'bs=1', `seek=${offset}`, 'conv=notrunc', 'status=none', `if=${writeTemp(text)}`]);
+}
+
+function writeTemp(text: string): string {
+  const path = join(tmpdir(), `ext-tools-${process.pid}-${text.length}.tmp`);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The xattrs and ACL set when the scratch filesystem supports them; returns whether it did. */
+function addXattrs(root: string): boolean {
+  try {
+    run('python3', [
+      '-c',
+      'import os, sys; os.setxattr(sys.argv[1], "user.color", b"blue")',
+      join(root, 'a/b/c/deep.txt'),
+    ]);
+    run('setfacl', ['-m', 'u:1000:r', join(root, 'private.txt')]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** getfacl's entries for `path`, comma-joined, numeric ids: the oracle for ACL attributes. */
+export function getfaclShort(path: string): string {
+  const lines = run('getfacl', ['-c', '-n', '-E', '-p', path]).split('\n');
+  return lines.filter((line) => line.trim() !== '').join(',');
+}
+
+export async function openImage(image: string, volume?: Source): Promise<OpenedFilesystem> {
+  return extDriver.open(volume ?? new FileSource(image, statSync(image).size), 'p1');
+}
+
+/** Every node by its path, with the diagnostics raised while listing. */
+export async function listAll(root: TreeNode): Promise<Map<string, TreeNode>> {
+  const byPath = new Map<string, TreeNode>();
+  for await (const { node, segments } of walk(root)) byPath.set(segments.join('/'), node);
+  return byPath;
+}
+
+export interface OracleEntry {
+  inode: number;
+  /** Full st_mode (type and permission bits). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Empty for folders. */
+  size: string;
+}
+
+/** `ls -p` of every folder, breadth first: what debugfs lists, keyed by path (`.`, `..` left out). */
+export function oracleListing(image: string): Map<string, OracleEntry> {
+  const found = new Map<string, OracleEntry>();
+  const pending = [''];
+  for (let folder = pending.shift(); folder !== undefined; folder = pending.shift()) {
+    for (const line of debugfs(image, [`ls -p "/${folder}"`]).split('\n')) {
+      const fields = /^\/(\d+)\/(\d+)\/(\d+)\/(\d+)\/(.*)\/(\d*)\/$/.exec(line);
+      if (!fields || fields[1] === '0' || fields[5] === '.' || fields[5] === '..') continue;
+      const path = folder ? `${folder}/${fields[5]}` : (fields[5] ?? '');
+      const entry = {
+        inode: Number(fields[1]),
+        mode: parseInt(fields[2] ?? '0', 8),
+        uid: Number(fields[3]),
+        gid: Number(fields[4]),
+        size: fields[6] ?? '',
+      };
+      found.set(path, entry);
+      if ((entry.mode & 0o170000) === 0o040000) pending.push(path);
+    }
+  }
+  return found;
+}
+
+export interface OracleStat {
+  links: number;
+  mtimeSeconds: number;
+  mtimeExtra: number;
+  device?: string;
+  fastLink?: string;
+}
+
+/** debugfs `stat` of each path in one run. */
+export function oracleStats(image: string, paths: string[]): Map<string, OracleStat> {
+  const output = debugfs(
+    image,
+    paths.map((path) => `stat "/${path}"`),
+  );
+  const found = new Map<string, OracleStat>();
+  for (const part of output.split(/^debugfs: stat /m).slice(1)) {
+    const path = /^"\/(.*)"/.exec(part)?.[1] ?? '';
+    const mtime = /^ ?mtime: 0x([0-9a-f]+)(?::([0-9a-f]+))?/m.exec(part);
+    const device = /Device major\/minor number: (\d+):(\d+)/.exec(part);
+    const fastLink = /Fast link dest: "(.*)"/.exec(part);
+    found.set(path, {
+      links: Number(/Links: (\d+)/.exec(part)?.[1] ?? -1),
+      mtimeSeconds: parseInt(mtime?.[1] ?? '0', 16) | 0,
+      mtimeExtra: parseInt(mtime?.[2] ?? '0', 16),
+      ...(device ? { device: `${Number(device[1])}:${Number(device[2])}` } : {}),
+      ...(fastLink ? { fastLink: fastLink[1] } : {}),
+    });
+  }
+  return found;
+}
+
+/** The bytes debugfs dumps for `path` (for inline data it dumps the whole 60-byte area, past the size). */
+export function oracleContent(image: string, path: string, scratchDir: string): Buffer {
+  const out = join(scratchDir, 'dumped');
+  debugfs(image, [`dump "/${path}" ${out}`]);
+  return readFileSync(out);
+}

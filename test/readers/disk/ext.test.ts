@@ -1,0 +1,202 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TreeNode } from '../../../src/model/tree.js';
+import {
+  buildSourceTree,
+  debugfs,
+  debugfsRequest,
+  getfaclShort,
+  hasE2fsprogs,
+  listAll,
+  mke2fs,
+  openImage,
+  oracleContent,
+  oracleListing,
+  oracleStats,
+  scratch,
+  warnIfSkipped,
+} from '../../helpers/ext-tools.js';
+
+warnIfSkipped('ext filesystem suite');
+
+const kinds: Record<number, string> = {
+  0o010000: 'fifo',
+  0o020000: 'device',
+  0o040000: 'dir',
+  0o060000: 'device',
+  0o100000: 'file',
+  0o120000: 'symlink',
+  0o140000: 'socket',
+};
+
+let dir = '';
+let tree = '';
+
+beforeAll(() => {
+  if (!hasE2fsprogs) return;
+  dir = scratch('snapinspect-ext-');
+  tree = join(dir, 'tree');
+  buildSourceTree(tree);
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** What debugfs and the tree must agree on for every entry. */
+function summary(node: TreeNode): Record<string, unknown> {
+  return {
+    kind: node.kind,
+    mode: node.mode,
+    uid: node.uid,
+    gid: node.gid,
+    size: node.kind === 'file' ? node.size : null,
+  };
+}
+
+async function expectSameAsDebugfs(image: string): Promise<void> {
+  const fs = await openImage(image);
+  expect(fs.diagnostics).toEqual([]);
+  const ours = await listAll(fs.root);
+  const oracle = oracleListing(image);
+  const expected = new Map(
+    [...oracle].map(([path, entry]) => {
+      const kind = kinds[entry.mode & 0o170000] ?? 'file';
+      const size = kind === 'file' ? Number(entry.size) : null;
+      return [path, { kind, mode: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid, size }];
+    }),
+  );
+  expect(new Map([...ours].map(([path, node]) => [path, summary(node)]))).toEqual(expected);
+  const raised = [...ours.values()].flatMap((node) => node.raised ?? []);
+  expect(raised).toEqual([]);
+  await expectDetailsAsDebugfs(image, ours);
+}
+
+async function expectDetailsAsDebugfs(image: string, ours: Map<string, TreeNode>): Promise<void> {
+  const paths = [...ours.keys()].filter((path) => !path.startsWith('many/'));
+  const stats = oracleStats(image, paths);
+  for (const path of paths) {
+    const node = ours.get(path);
+    const stat = stats.get(path);
+    if (!node || !stat) throw new Error(`${path} missing`);
+    const seconds = BigInt(stat.mtimeSeconds) + (BigInt(stat.mtimeExtra & 3) << 32n);
+    const ns = seconds * 1_000_000_000n + BigInt(stat.mtimeExtra >>> 2);
+    expect({ path, mtime: node.mtime?.epochNs }).toEqual({ path, mtime: ns });
+    if (stat.device) expect(node.attrs.device).toMatch(new RegExp(` ${stat.device}$`));
+    if (stat.fastLink !== undefined) expect(node.linkTarget).toBe(stat.fastLink);
+    if (node.kind === 'file' && stat.links > 1) expect(node.attrs).toMatchObject({ links: stat.links });
+    if (node.kind === 'file' && node.size < 1_000_000) {
+      const bytes = await node.content?.read(0, node.size);
+      expect({
+        path,
+        same: Buffer.from(bytes ?? []).equals(oracleContent(image, path, dir).subarray(0, node.size)),
+      }).toEqual({
+        path,
+        same: true,
+      });
+    }
+  }
+  const slow = ours.get('slow-link');
+  expect(slow?.linkTarget).toBe(debugfsRequest(image, 'cat /slow-link'));
+}
+
+const layouts: [string, string[], string][] = [
+  ['ext4, 4 KiB blocks, metadata_csum', ['-t', 'ext4', '-b', '4096'], '64M'],
+  ['ext4 without metadata_csum', ['-t', 'ext4', '-O', '^metadata_csum', '-b', '4096'], '64M'],
+  ['ext4 with 128-byte inodes', ['-t', 'ext4', '-I', '128'], '64M'],
+  ['ext4 with 1 KiB blocks', ['-t', 'ext4', '-b', '1024'], '64M'],
+  ['ext3 (journal, block maps)', ['-t', 'ext3', '-b', '4096'], '64M'],
+  ['ext2 with 1 KiB blocks (indirect blocks)', ['-t', 'ext2', '-b', '1024'], '64M'],
+  ['ext2 with 2 KiB blocks', ['-t', 'ext2', '-b', '2048'], '64M'],
+  ['ext4 with inline data', ['-t', 'ext4', '-O', 'inline_data'], '64M'],
+  ['ext4 with 64 KiB blocks', ['-t', 'ext4', '-b', '65536'], '256M'],
+];
+
+describe.skipIf(!hasE2fsprogs)('ext filesystems agree with debugfs', () => {
+  it.each(layouts)('%s', async (name, options, size) => {
+    const image = mke2fs(join(dir, `${name.replace(/\W+/g, '-')}.img`), options, tree, size);
+    await expectSameAsDebugfs(image);
+  });
+});
+
+describe.skipIf(!hasE2fsprogs)('ext filesystem details', () => {
+  let image = '';
+  beforeAll(() => {
+    image = mke2fs(
+      join(dir, 'details.img'),
+      ['-t', 'ext4', '-b', '4096', '-L', 'details', '-U', '0b7c7d4e-1111-4222-8333-444455556666'],
+      tree,
+      '64M',
+    );
+    debugfs(image, ['sif /private.txt mtime_extra 0x1d6f3455'], true);
+  });
+
+  it('shows the superblock facts as dumpe2fs names them', async () => {
+    const fs = await openImage(image);
+    expect(fs.type).toBe('ext4');
+    expect(fs.attrs).toMatchObject({
+      type: 'ext4',
+      label: 'details',
+      uuid: '0b7c7d4e-1111-4222-8333-444455556666',
+      'block size': 4096,
+      'inode size': 256,
+      state: 'clean',
+      'last mounted': null,
+    });
+    const dumpe2fs = /Filesystem features:\s+(.*)/
+      .exec(debugfs(image, ['stats']))?.[1]
+      ?.trim()
+      .split(' ');
+    expect(fs.attrs.features).toEqual(dumpe2fs);
+  });
+
+  it('reads nanosecond mtimes with their epoch bits', async () => {
+    const fs = await openImage(image);
+    const node = (await listAll(fs.root)).get('private.txt');
+    expect(node?.mtime?.toISOString()).toBe('2160-02-08T09:32:21.123456789Z');
+  });
+
+  it('keeps hard links as files that share inode, link count and content', async () => {
+    const nodes = await listAll((await openImage(image)).root);
+    const run = nodes.get('run');
+    const link = nodes.get('run-hardlink');
+    expect(run?.attrs).toMatchObject({ inode: link?.attrs.inode, links: 2 });
+    expect(link?.kind).toBe('file');
+    expect(run?.content).toBe(link?.content);
+  });
+
+  it('shows device numbers in both encodings and the tar form', async () => {
+    const nodes = await listAll((await openImage(image)).root);
+    expect(nodes.get('null-dev')?.attrs.device).toBe('chardev 1:3');
+    expect(nodes.get('disk-dev')?.attrs.device).toBe('blockdev 259:300000');
+  });
+
+  it('reads a sparse file over 4 GiB as zeros with its tail', async () => {
+    const huge = (await listAll((await openImage(image)).root)).get('huge.bin');
+    expect(huge?.size).toBe(5 * 1024 ** 3);
+    expect(Buffer.from((await huge?.content?.read(5 * 1024 ** 3 - 5, 10)) ?? []).toString()).toBe('end!\n');
+    expect((await huge?.content?.read(4 * 1024 ** 3, 65536))?.every((byte) => byte === 0)).toBe(true);
+    expect(Number(/Blockcount: (\d+)/.exec(debugfs(image, ['stat /huge.bin']))?.[1])).toBeLessThan(100);
+  });
+
+  it('shows xattrs as the tar reader does and ACLs as getfacl does', async () => {
+    const nodes = await listAll((await openImage(image)).root);
+    expect(Buffer.from(nodes.get('a/b/c/deep.txt')?.attrs['xattr user.color'] as Uint8Array).toString()).toBe('blue');
+    expect(nodes.get('private.txt')?.attrs['xattr system.posix_acl_access']).toBe(
+      getfaclShort(join(tree, 'private.txt')),
+    );
+  });
+
+  it('reads xattrs kept in a separate block', async () => {
+    const copy = join(dir, 'xattr-block.img');
+    mke2fs(copy, ['-t', 'ext4', '-I', '128'], tree, '64M');
+    debugfs(copy, [`ea_set /run user.big ${'v'.repeat(300)}`], true);
+    const run = (await listAll((await openImage(copy)).root)).get('run');
+    expect(Buffer.from(run?.attrs['xattr user.big'] as Uint8Array).toString()).toBe('v'.repeat(300));
+  });
+
+  it('verifies every metadata checksum of an intact filesystem', async () => {
+    expect(await (await openImage(image)).verify()).toEqual([]);
+  });
+});
