@@ -206,3 +206,52 @@ export function oracleContent(image: string, path: string, scratchDir: string): 
   debugfs(image, [`dump "/${path}" ${out}`]);
   return readFileSync(out);
 }
+
+/** A volume with some bytes replaced: damage without copying the image. */
+export class PatchedSource implements Source {
+  private readonly patches: { at: number; bytes: Uint8Array }[] = [];
+
+  constructor(private readonly base: Source) {}
+
+  get size(): number {
+    return this.base.size;
+  }
+
+  patch(at: number, bytes: Uint8Array | number[]): this {
+    this.patches.push({ at, bytes: Uint8Array.from(bytes) });
+    return this;
+  }
+
+  patchU32(at: number, value: number): this {
+    return this.patch(at, [value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff]);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const bytes = new Uint8Array(await this.base.read(offset, length));
+    for (const { at, bytes: patch } of this.patches) {
+      for (let i = 0; i < patch.length; i++) {
+        const target = at + i - offset;
+        if (target >= 0 && target < bytes.length) bytes[target] = patch[i] ?? 0;
+      }
+    }
+    return bytes;
+  }
+}
+
+export function fileSource(image: string): FileSource {
+  return new FileSource(image, statSync(image).size);
+}
+
+/** Where debugfs says inode of `path` lives: its byte offset in the image. */
+export function inodeOffset(image: string, path: string, blockSize: number): number {
+  const found = /located at block (\d+), offset 0x([0-9a-f]+)/.exec(debugfsRequest(image, `imap "${path}"`));
+  if (!found) throw new Error(`debugfs imap found no inode for ${path}`);
+  return Number(found[1]) * blockSize + parseInt(found[2] ?? '0', 16);
+}
+
+/** The first extent tree block (ETB0) of a file, from debugfs stat. */
+export function extentTreeBlock(image: string, path: string): number {
+  const found = /\(ETB0\):(\d+)/.exec(debugfsRequest(image, `stat "${path}"`));
+  if (!found) throw new Error(`${path} has no extent tree block`);
+  return Number(found[1]);
+}
