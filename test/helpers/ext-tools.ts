@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
-  readFileSync,
   statSync,
   symlinkSync,
   truncateSync,
@@ -134,77 +133,6 @@ export async function listAll(root: TreeNode): Promise<Map<string, TreeNode>> {
   const byPath = new Map<string, TreeNode>();
   for await (const { node, segments } of walk(root)) byPath.set(segments.join('/'), node);
   return byPath;
-}
-
-export interface OracleEntry {
-  inode: number;
-  /** Full st_mode (type and permission bits). */
-  mode: number;
-  uid: number;
-  gid: number;
-  /** Empty for folders. */
-  size: string;
-}
-
-/** `ls -p` of every folder, breadth first: what debugfs lists, keyed by path (`.`, `..` left out). */
-export function oracleListing(image: string): Map<string, OracleEntry> {
-  const found = new Map<string, OracleEntry>();
-  const pending = [''];
-  for (let folder = pending.shift(); folder !== undefined; folder = pending.shift()) {
-    for (const line of debugfs(image, [`ls -p "/${folder}"`]).split('\n')) {
-      const fields = /^\/(\d+)\/(\d+)\/(\d+)\/(\d+)\/(.*)\/(\d*)\/$/.exec(line);
-      if (!fields || fields[1] === '0' || fields[5] === '.' || fields[5] === '..') continue;
-      const path = folder ? `${folder}/${fields[5]}` : (fields[5] ?? '');
-      const entry = {
-        inode: Number(fields[1]),
-        mode: parseInt(fields[2] ?? '0', 8),
-        uid: Number(fields[3]),
-        gid: Number(fields[4]),
-        size: fields[6] ?? '',
-      };
-      found.set(path, entry);
-      if ((entry.mode & 0o170000) === 0o040000) pending.push(path);
-    }
-  }
-  return found;
-}
-
-export interface OracleStat {
-  links: number;
-  mtimeSeconds: number;
-  mtimeExtra: number;
-  device?: string;
-  fastLink?: string;
-}
-
-/** debugfs `stat` of each path in one run. */
-export function oracleStats(image: string, paths: string[]): Map<string, OracleStat> {
-  const output = debugfs(
-    image,
-    paths.map((path) => `stat "/${path}"`),
-  );
-  const found = new Map<string, OracleStat>();
-  for (const part of output.split(/^debugfs: stat /m).slice(1)) {
-    const path = /^"\/(.*)"/.exec(part)?.[1] ?? '';
-    const mtime = /^ ?mtime: 0x([0-9a-f]+)(?::([0-9a-f]+))?/m.exec(part);
-    const device = /Device major\/minor number: (\d+):(\d+)/.exec(part);
-    const fastLink = /Fast link dest: "(.*)"/.exec(part);
-    found.set(path, {
-      links: Number(/Links: (\d+)/.exec(part)?.[1] ?? -1),
-      mtimeSeconds: parseInt(mtime?.[1] ?? '0', 16) | 0,
-      mtimeExtra: parseInt(mtime?.[2] ?? '0', 16),
-      ...(device ? { device: `${Number(device[1])}:${Number(device[2])}` } : {}),
-      ...(fastLink ? { fastLink: fastLink[1] } : {}),
-    });
-  }
-  return found;
-}
-
-/** The bytes debugfs dumps for `path` (for inline data it dumps the whole 60-byte area, past the size). */
-export function oracleContent(image: string, path: string, scratchDir: string): Buffer {
-  const out = join(scratchDir, 'dumped');
-  debugfs(image, [`dump "/${path}" ${out}`]);
-  return readFileSync(out);
 }
 
 /** A volume with some bytes replaced: damage without copying the image. */

@@ -1,34 +1,20 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TreeNode } from '../../../src/model/tree.js';
+import { expectSameAsDebugfs } from '../../helpers/ext-oracle.js';
 import {
   buildSourceTree,
   debugfs,
-  debugfsRequest,
   getfaclShort,
   hasE2fsprogs,
   listAll,
   mke2fs,
   openImage,
-  oracleContent,
-  oracleListing,
-  oracleStats,
   scratch,
   warnIfSkipped,
 } from '../../helpers/ext-tools.js';
 
 warnIfSkipped('ext filesystem suite');
-
-const kinds: Record<number, string> = {
-  0o010000: 'fifo',
-  0o020000: 'device',
-  0o040000: 'dir',
-  0o060000: 'device',
-  0o100000: 'file',
-  0o120000: 'symlink',
-  0o140000: 'socket',
-};
 
 let dir = '';
 let tree = '';
@@ -43,63 +29,6 @@ beforeAll(() => {
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** What debugfs and the tree must agree on for every entry. */
-function summary(node: TreeNode): Record<string, unknown> {
-  return {
-    kind: node.kind,
-    mode: node.mode,
-    uid: node.uid,
-    gid: node.gid,
-    size: node.kind === 'file' ? node.size : null,
-  };
-}
-
-async function expectSameAsDebugfs(image: string): Promise<void> {
-  const fs = await openImage(image);
-  expect(fs.diagnostics).toEqual([]);
-  const ours = await listAll(fs.root);
-  const oracle = oracleListing(image);
-  const expected = new Map(
-    [...oracle].map(([path, entry]) => {
-      const kind = kinds[entry.mode & 0o170000] ?? 'file';
-      const size = kind === 'file' ? Number(entry.size) : null;
-      return [path, { kind, mode: entry.mode & 0o7777, uid: entry.uid, gid: entry.gid, size }];
-    }),
-  );
-  expect(new Map([...ours].map(([path, node]) => [path, summary(node)]))).toEqual(expected);
-  const raised = [...ours.values()].flatMap((node) => node.raised ?? []);
-  expect(raised).toEqual([]);
-  await expectDetailsAsDebugfs(image, ours);
-}
-
-async function expectDetailsAsDebugfs(image: string, ours: Map<string, TreeNode>): Promise<void> {
-  const paths = [...ours.keys()].filter((path) => !path.startsWith('many/'));
-  const stats = oracleStats(image, paths);
-  for (const path of paths) {
-    const node = ours.get(path);
-    const stat = stats.get(path);
-    if (!node || !stat) throw new Error(`${path} missing`);
-    const seconds = BigInt(stat.mtimeSeconds) + (BigInt(stat.mtimeExtra & 3) << 32n);
-    const ns = seconds * 1_000_000_000n + BigInt(stat.mtimeExtra >>> 2);
-    expect({ path, mtime: node.mtime?.epochNs }).toEqual({ path, mtime: ns });
-    if (stat.device) expect(node.attrs.device).toMatch(new RegExp(` ${stat.device}$`));
-    if (stat.fastLink !== undefined) expect(node.linkTarget).toBe(stat.fastLink);
-    if (node.kind === 'file' && stat.links > 1) expect(node.attrs).toMatchObject({ links: stat.links });
-    if (node.kind === 'file' && node.size < 1_000_000) {
-      const bytes = await node.content?.read(0, node.size);
-      expect({
-        path,
-        same: Buffer.from(bytes ?? []).equals(oracleContent(image, path, dir).subarray(0, node.size)),
-      }).toEqual({
-        path,
-        same: true,
-      });
-    }
-  }
-  const slow = ours.get('slow-link');
-  expect(slow?.linkTarget).toBe(debugfsRequest(image, 'cat /slow-link'));
-}
 
 const layouts: [string, string[], string][] = [
   ['ext4, 4 KiB blocks, metadata_csum', ['-t', 'ext4', '-b', '4096'], '64M'],
@@ -116,7 +45,7 @@ const layouts: [string, string[], string][] = [
 describe.skipIf(!hasE2fsprogs)('ext filesystems agree with debugfs', () => {
   it.each(layouts)('%s', async (name, options, size) => {
     const image = mke2fs(join(dir, `${name.replace(/\W+/g, '-')}.img`), options, tree, size);
-    await expectSameAsDebugfs(image);
+    await expectSameAsDebugfs(image, dir);
   });
 });
 
