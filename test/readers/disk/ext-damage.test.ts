@@ -204,3 +204,35 @@ describe.skipIf(!hasE2fsprogs)('ext metadata checksums', () => {
     expect(messages.some((message) => message.includes(`directory block ${folder} of inode`))).toBe(true);
   });
 });
+
+/** A volume whose identity of a range is where it lies, as a qcow2 reports its unchanged clusters. */
+class LocatedSource implements Source {
+  constructor(private readonly base: Source) {}
+
+  get size(): number {
+    return this.base.size;
+  }
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return this.base.read(offset, length);
+  }
+
+  identity(offset: number, length: number): Promise<string | null> {
+    return Promise.resolve(`at ${offset}+${length}`);
+  }
+}
+
+describe.skipIf(!hasE2fsprogs)('ext content identity', () => {
+  it('composes the volume identity over the blocks behind a file, holes as zeros', async () => {
+    const nodes = await listAll((await openImage('', new LocatedSource(fileSource(plain)))).root);
+    const frag = nodes.get('frag')?.content;
+    const first = Number(/\(0\):(\d+)/.exec(run('/usr/sbin/debugfs', ['-R', 'stat /frag', plain]))?.[1]);
+    expect(await frag?.identity?.(0, 8192)).toBe(`at ${first * BLOCK}+4096|zero:4096`);
+    expect(await frag?.identity?.(100, 10)).toBe(`at ${first * BLOCK + 100}+10`);
+  });
+
+  it('has no identity when the volume has none', async () => {
+    const nodes = await listAll((await openImage('', fileSource(plain))).root);
+    expect(await nodes.get('frag')?.content?.identity?.(0, 8192)).toBeNull();
+  });
+});
