@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SliceSource, type Source } from '../../../src/model/source.js';
 import type { TreeNode } from '../../../src/model/tree.js';
 import { CountingSource } from '../../helpers/counting-source.js';
+import { prng } from '../../helpers/prng.js';
 import {
   debugfs,
   extentTreeBlock,
@@ -156,6 +157,18 @@ describe.skipIf(!hasE2fsprogs)('damaged ext images', () => {
     expect(codes).toEqual(['EXT_DIRECTORY_CYCLE']);
     expect(nodes.get('a/b/up')?.kind).toBe('dir');
     expect([...nodes.keys()].filter((path) => path.startsWith('a/b/up/'))).toEqual([]);
+  });
+
+  it('survives random bytes flipped anywhere in the metadata', async () => {
+    const random = prng(20261202);
+    for (let round = 0; round < 60; round++) {
+      const volume = new PatchedSource(fileSource(checked));
+      for (let flip = 0; flip < 40; flip++)
+        volume.patch(Math.floor(random() * 2 * 1024 * 1024), [Math.floor(random() * 256)]);
+      const { codes } = await readEverything(volume);
+      expect(codes.every((code) => code.startsWith('EXT_'))).toBe(true);
+      await (await openImage('', volume)).verify();
+    }
   });
 
   it('survives garbage in the inode table', async () => {

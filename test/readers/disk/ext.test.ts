@@ -123,6 +123,7 @@ describe.skipIf(!hasE2fsprogs)('ext filesystem details', () => {
     debugfs(copy, [`ea_set /run user.big ${'v'.repeat(300)}`], true);
     const run = (await listAll((await openImage(copy)).root)).get('run');
     expect(Buffer.from(run?.attrs['xattr user.big'] as Uint8Array).toString()).toBe('v'.repeat(300));
+    expect(await (await openImage(copy)).verify()).toEqual([]);
   });
 
   it('verifies every metadata checksum of an intact filesystem', async () => {

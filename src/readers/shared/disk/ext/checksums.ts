@@ -70,3 +70,14 @@ export function directoryBlockChecksumOk(seed: number, inode: Inode, block: Uint
   const at = block.length - DIR_TAIL;
   return crc32cUpdate(inodeSeed(seed, inode), block.subarray(0, at)) === u32le(block, at + 8);
 }
+
+const XATTR_CHECKSUM_AT = 0x10;
+
+/** A shared xattr block is checksummed with its block number (64-bit), not an inode, as its seed. */
+export function xattrBlockChecksumOk(seed: number, number: number, block: Uint8Array): boolean {
+  const copy = new Uint8Array(block);
+  copy.fill(0, XATTR_CHECKSUM_AT, XATTR_CHECKSUM_AT + 4);
+  const blockNumber = new Uint8Array(8);
+  new DataView(blockNumber.buffer).setBigUint64(0, BigInt(number), true);
+  return crc32cUpdate(crc32cUpdate(seed, blockNumber), copy) === u32le(block, XATTR_CHECKSUM_AT);
+}

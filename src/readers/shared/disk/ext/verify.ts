@@ -9,6 +9,7 @@ import {
   hasDirectoryTail,
   inodeChecksumOk,
   superblockChecksumOk,
+  xattrBlockChecksumOk,
 } from './checksums.js';
 import { isDotEntry } from './directory.js';
 import { RO_COMPAT_METADATA_CSUM } from './features.js';
@@ -46,6 +47,8 @@ export async function verifyExt(fs: ExtFs, where: string): Promise<Diagnostic[]>
 class ChecksumWalk {
   private readonly seed: number;
   private readonly reported = new Set<string>();
+  /** Shared xattr blocks are checked once, whichever inode reaches them first. */
+  private readonly xattrBlocks = new Set<number>();
 
   constructor(
     private readonly fs: ExtFs,
@@ -103,6 +106,7 @@ class ChecksumWalk {
   private async inode(inode: Inode, path: string): Promise<void> {
     const label = path || '/';
     if (!inodeChecksumOk(this.seed, inode)) this.mismatch(`inode ${inode.number} (${label})`, path);
+    await this.xattrBlock(inode, label, path);
     const content = await this.fs.content(inode);
     for (const block of content.treeBlocks) {
       const bytes = await this.fs.volume.block(block);
@@ -118,5 +122,13 @@ class ChecksumWalk {
           this.mismatch(`directory block ${run.physical + i} of inode ${inode.number} (${label})`, path);
       }
     }
+  }
+
+  private async xattrBlock(inode: Inode, label: string, path: string): Promise<void> {
+    if (inode.xattrBlock === 0 || this.xattrBlocks.has(inode.xattrBlock)) return;
+    this.xattrBlocks.add(inode.xattrBlock);
+    const bytes = await this.fs.volume.block(inode.xattrBlock);
+    if (bytes && !xattrBlockChecksumOk(this.seed, inode.xattrBlock, bytes))
+      this.mismatch(`xattr block ${inode.xattrBlock} of inode ${inode.number} (${label})`, path);
   }
 }
