@@ -149,6 +149,15 @@ describe.skipIf(!hasE2fsprogs)('damaged ext images', () => {
     expect(nodes.get('frag')?.size).toBe(20 * 1024 * 1024);
   });
 
+  it('reports block map pointers past the volume on verify and reads them as zeros', async () => {
+    const image = mke2fs(join(dir, 'ext2.img'), ['-t', 'ext2', '-b', '1024'], join(dir, 'tree'), '32M');
+    const at = inodeOffset(image, '/a/b/c/deep.txt', 1024);
+    const fs = await openImage('', new PatchedSource(fileSource(image)).patchU32(at + 0x28, 0x7ffffff0));
+    const deep = (await listAll(fs.root)).get('a/b/c/deep.txt');
+    expect(Buffer.from((await deep?.content?.read(0, 5)) ?? []).toString()).toBe('\0\0\0\0\0');
+    expect((await fs.verify()).map((found) => found.code)).toEqual(['EXT_BAD_BLOCK_MAP']);
+  });
+
   it('lists a directory linked into its own child once, without an endless tree', async () => {
     const image = join(dir, 'cycle.img');
     run('cp', [plain, image]);

@@ -13,14 +13,16 @@ import {
 } from './checksums.js';
 import { isDotEntry } from './directory.js';
 import { RO_COMPAT_METADATA_CSUM } from './features.js';
+import { IndirectMapping, type BlockMapping } from './mapping.js';
 import type { ExtFs } from './fs.js';
 import { ROOT_INODE, S_IFDIR, type Inode } from './inode.js';
 import { fatalProblems } from './superblock.js';
 
 /**
- * Superblock sanity and, with metadata_csum, the crc32c of the superblock, every group descriptor
- * and every inode reachable from the root with its extent and directory leaf blocks. Each mismatch
- * is reported once; the walk stops after `extVerifyInodes` inodes.
+ * Superblock sanity, block maps pointing outside the volume and, with metadata_csum, the crc32c of
+ * the superblock, every group descriptor and every inode reachable from the root with its extent,
+ * directory leaf and xattr blocks. Each mismatch is reported once; the walk stops after
+ * `extVerifyInodes` inodes.
  */
 export async function verifyExt(fs: ExtFs, where: string): Promise<Diagnostic[]> {
   const sb = fs.volume.sb;
@@ -36,15 +38,15 @@ export async function verifyExt(fs: ExtFs, where: string): Promise<Diagnostic[]>
         where,
       ),
     );
-  if ((sb.roCompat & RO_COMPAT_METADATA_CSUM) === 0) return found;
-  const checker = new ChecksumWalk(fs, where, found);
-  if (!superblockChecksumOk(sb)) checker.mismatch('the superblock', '');
-  await checker.descriptors();
-  await checker.inodes();
+  const checksums = (sb.roCompat & RO_COMPAT_METADATA_CSUM) !== 0;
+  const walk = new VerifyWalk(fs, where, found, checksums);
+  if (checksums && !superblockChecksumOk(sb)) walk.mismatch('the superblock', '');
+  if (checksums) await walk.descriptors();
+  await walk.inodes();
   return found;
 }
 
-class ChecksumWalk {
+class VerifyWalk {
   private readonly seed: number;
   private readonly reported = new Set<string>();
   /** Shared xattr blocks are checked once, whichever inode reaches them first. */
@@ -54,6 +56,7 @@ class ChecksumWalk {
     private readonly fs: ExtFs,
     private readonly where: string,
     private readonly found: Diagnostic[],
+    private readonly checksums: boolean,
   ) {
     this.seed = checksumSeed(fs.volume.sb);
   }
@@ -105,9 +108,11 @@ class ChecksumWalk {
 
   private async inode(inode: Inode, path: string): Promise<void> {
     const label = path || '/';
+    const content = await this.fs.content(inode);
+    await this.blockMap(inode, content.mapping, label, path);
+    if (!this.checksums) return;
     if (!inodeChecksumOk(this.seed, inode)) this.mismatch(`inode ${inode.number} (${label})`, path);
     await this.xattrBlock(inode, label, path);
-    const content = await this.fs.content(inode);
     for (const block of content.treeBlocks) {
       const bytes = await this.fs.volume.block(block);
       if (bytes && !extentBlockChecksumOk(this.seed, inode, bytes))
@@ -130,5 +135,14 @@ class ChecksumWalk {
     const bytes = await this.fs.volume.block(inode.xattrBlock);
     if (bytes && !xattrBlockChecksumOk(this.seed, inode.xattrBlock, bytes))
       this.mismatch(`xattr block ${inode.xattrBlock} of inode ${inode.number} (${label})`, path);
+  }
+
+  /** Walks an ext2/ext3 block map to the end of the file: pointers past the volume read as zeros. */
+  private async blockMap(inode: Inode, mapping: BlockMapping, label: string, path: string): Promise<void> {
+    if (!(mapping instanceof IndirectMapping)) return;
+    await mapping.runs(0, Math.ceil(inode.size / this.fs.volume.blockSize));
+    if (mapping.outOfRange === 0) return;
+    const message = `${this.where}: inode ${inode.number} (${label}) has ${mapping.outOfRange} block pointers outside the volume; those blocks read as zeros`;
+    this.found.push(diagnostic('error', 'EXT_BAD_BLOCK_MAP', message, path || this.where));
   }
 }
