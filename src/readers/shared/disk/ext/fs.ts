@@ -4,7 +4,17 @@ import { parseEntries, type DirEntry } from './directory.js';
 import { readExtentTree, ExtentMapping } from './extents.js';
 import { INCOMPAT_FILETYPE } from './features.js';
 import { ExtFileSource } from './file-source.js';
-import { blockArea, FLAG_EXTENTS, FLAG_INLINE_DATA, parseInode, type Inode } from './inode.js';
+import {
+  BLOCK_AREA_SIZE,
+  blockArea,
+  FLAG_EXTENTS,
+  FLAG_INLINE_DATA,
+  parseInode,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFREG,
+  type Inode,
+} from './inode.js';
 import { IndirectMapping, NO_BLOCKS, type BlockMapping } from './mapping.js';
 import { blockXattrs, inodeXattrs, type Xattrs } from './xattr.js';
 import type { ExtVolume } from './volume.js';
@@ -15,8 +25,18 @@ export interface Content {
   mapping: BlockMapping;
   /** Extent index and leaf blocks below the inode (for verify). */
   treeBlocks: number[];
+  /** Held in the inode itself (inline data, a fast symlink): no blocks to read or verify. */
   inline: boolean;
   problems: string[];
+}
+
+/** Symlinks under 60 bytes keep their target in i_block instead of block pointers. */
+function isFastSymlink(inode: Inode): boolean {
+  return inode.type === S_IFLNK && (inode.flags & FLAG_INLINE_DATA) === 0 && inode.size < BLOCK_AREA_SIZE;
+}
+
+function fixedContent(bytes: Uint8Array): Content {
+  return { source: new BytesSource(bytes), mapping: NO_BLOCKS, treeBlocks: [], inline: true, problems: [] };
 }
 
 /** Inodes, contents, attributes and directory entries of one opened ext filesystem, read on demand. */
@@ -45,6 +65,10 @@ export class ExtFs {
 
   private async loadContent(inode: Inode): Promise<Content> {
     if (inode.flags & FLAG_INLINE_DATA) return this.inlineContent(inode);
+    if (isFastSymlink(inode)) return fixedContent(blockArea(inode).subarray(0, inode.size));
+    // Devices keep their numbers in i_block; FIFOs and sockets have no data at all.
+    if (inode.type !== S_IFREG && inode.type !== S_IFDIR && inode.type !== S_IFLNK)
+      return fixedContent(new Uint8Array(0));
     if (inode.flags & FLAG_EXTENTS) {
       const tree = await readExtentTree(this.volume, blockArea(inode), limits.extExtents);
       const mapping = new ExtentMapping(tree.extents);

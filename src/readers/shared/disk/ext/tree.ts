@@ -5,10 +5,8 @@ import { sortByName } from '../../../../model/paths.js';
 import { fixedChildren, lazyFolder, type TreeNode } from '../../../../model/tree.js';
 import { isDotEntry, type DirEntry } from './directory.js';
 import type { Content, ExtFs } from './fs.js';
-import { blockArea, deviceText, FLAG_INLINE_DATA, kindOf, S_IFDIR, type Inode } from './inode.js';
+import { deviceText, kindOf, S_IFDIR, type Inode } from './inode.js';
 import { aclText } from './xattr.js';
-
-const SYMLINK_IN_INODE = 60;
 
 /**
  * The directory tree as lazily loaded TreeNodes, following the tar tree's conventions (permission
@@ -99,10 +97,8 @@ export class ExtTree {
     return content;
   }
 
-  /** Fast symlinks keep their target in i_block; slow ones (60 bytes and more) in a data block. */
+  /** A symlink's target: in i_block for short ones, inline data or a data block for the rest. */
   private async linkTarget(inode: Inode, path: string, raised: Diagnostic[]): Promise<string> {
-    if ((inode.flags & FLAG_INLINE_DATA) === 0 && inode.size < SYMLINK_IN_INODE)
-      return decodeName(blockArea(inode).subarray(0, inode.size));
     const content = await this.contentOf(inode, path, raised);
     const length = Math.min(content.source.size, this.fs.volume.blockSize);
     return decodeName(await content.source.read(0, length));
