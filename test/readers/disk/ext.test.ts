@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extDriver } from '../../../src/readers/shared/disk/ext/index.js';
 import { expectSameAsDebugfs } from '../../helpers/ext-oracle.js';
 import {
   buildSourceTree,
   debugfs,
+  fileSource,
   getfaclShort,
   hasE2fsprogs,
   listAll,
@@ -124,6 +126,23 @@ describe.skipIf(!hasE2fsprogs)('ext filesystem details', () => {
     const run = (await listAll((await openImage(copy)).root)).get('run');
     expect(Buffer.from(run?.attrs['xattr user.big'] as Uint8Array).toString()).toBe('v'.repeat(300));
     expect(await (await openImage(copy)).verify()).toEqual([]);
+  });
+
+  it('reads xattr values kept in an inode of their own (ea_inode)', async () => {
+    const copy = join(dir, 'ea-inode.img');
+    mke2fs(copy, ['-t', 'ext4', '-O', 'ea_inode', '-b', '1024'], join(tree, 'a'), '16M');
+    debugfs(copy, [`ea_set /medium.bin user.large ${'w'.repeat(3000)}`], true);
+    const fs = await openImage(copy);
+    expect(fs.diagnostics).toEqual([]);
+    const medium = (await listAll(fs.root)).get('medium.bin');
+    expect(Buffer.from(medium?.attrs['xattr user.large'] as Uint8Array).toString()).toBe('w'.repeat(3000));
+  });
+
+  it('detects ext superblocks and nothing else', async () => {
+    const head = await fileSource(image).read(0, 65536);
+    expect(extDriver.detect(head)).toBe(true);
+    expect(extDriver.detect(head.subarray(0, 1100))).toBe(false);
+    expect(extDriver.detect(new Uint8Array(65536))).toBe(false);
   });
 
   it('verifies every metadata checksum of an intact filesystem', async () => {

@@ -66,7 +66,7 @@ export const RO_COMPAT_METADATA_CSUM = 0x400;
  * Incompatible features this reader understands well enough to list files and read content. Anything
  * else (compression, journal_dev, dirdata, encrypt) may hide or scramble data, so it is reported.
  */
-const READABLE_INCOMPAT = 0x2 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200 | 0x2000 | 0x4000 | 0x8000 | 0x20000;
+const READABLE_INCOMPAT = 0x2 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x2000 | 0x4000 | 0x8000 | 0x20000;
 
 /** What blkid calls ext2 and ext3 may use; any other feature makes the filesystem ext4. */
 const EXT3_INCOMPAT = INCOMPAT_FILETYPE | INCOMPAT_RECOVER | INCOMPAT_META_BG;

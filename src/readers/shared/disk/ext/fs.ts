@@ -7,6 +7,7 @@ import { ExtFileSource } from './file-source.js';
 import {
   BLOCK_AREA_SIZE,
   blockArea,
+  FLAG_EA_INODE,
   FLAG_EXTENTS,
   FLAG_INLINE_DATA,
   parseInode,
@@ -29,6 +30,8 @@ export interface Content {
   inline: boolean;
   problems: string[];
 }
+
+const MAX_XATTR_VALUE = 65536;
 
 /** Symlinks under 60 bytes keep their target in i_block instead of block pointers. */
 function isFastSymlink(inode: Inode): boolean {
@@ -94,14 +97,28 @@ export class ExtFs {
 
   /** Extended attributes in the inode's spare space and in its shared xattr block. */
   async xattrs(inode: Inode): Promise<Xattrs> {
-    const found: Xattrs = { values: new Map(), problems: [] };
+    const found: Xattrs = { values: new Map(), inInodes: [], problems: [] };
     inodeXattrs(inode.raw.subarray(inode.extraEnd), found);
     if (inode.xattrBlock !== 0) {
       const block = await this.volume.block(inode.xattrBlock);
       if (block) blockXattrs(block, inode.xattrBlock, found);
       else found.problems.push(`xattr block ${inode.xattrBlock} is outside the volume`);
     }
+    for (const { name, inode: number, size } of found.inInodes) await this.xattrFromInode(name, number, size, found);
     return found;
+  }
+
+  /** Linux caps an xattr value at 64 KiB; a larger claim is damage, not a value to read. */
+  private async xattrFromInode(name: string, number: number, size: number, into: Xattrs): Promise<void> {
+    const holder = number === 0 ? null : await this.inode(number);
+    if (!holder || (holder.flags & FLAG_EA_INODE) === 0 || holder.type !== S_IFREG || size > MAX_XATTR_VALUE) {
+      into.problems.push(`xattr ${name} names inode ${number} for its ${size}-byte value, which does not hold it`);
+      return;
+    }
+    const value = await (await this.content(holder)).source.read(0, size);
+    if (value.length < size)
+      into.problems.push(`xattr ${name} has ${value.length} of its ${size} bytes in inode ${number}`);
+    into.values.set(name, value);
   }
 
   /** A directory's live entries, `.` and `..` included, in on-disk order. */

@@ -18,6 +18,8 @@ const prefixes: Record<number, string> = {
 
 export interface Xattrs {
   values: Map<string, Uint8Array>;
+  /** ea_inode: values too large for the inode or block, kept as the content of an inode of their own. */
+  inInodes: { name: string; inode: number; size: number }[];
   problems: string[];
 }
 
@@ -51,7 +53,7 @@ function readEntries(area: Uint8Array, start: number, values: Uint8Array, into: 
       return;
     }
     const name = prefix + decodeName(area.subarray(at + ENTRY_HEADER, nameEnd));
-    if (valueInode !== 0) into.problems.push(`xattr ${name} ${where} is stored in inode ${valueInode}, not read`);
+    if (valueInode !== 0) into.inInodes.push({ name, inode: valueInode, size: valueSize });
     else if (valueAt + valueSize > values.length)
       into.problems.push(`xattr ${name} ${where} has its value past its area`);
     else into.values.set(name, new Uint8Array(values.subarray(valueAt, valueAt + valueSize)));
