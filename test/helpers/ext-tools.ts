@@ -112,15 +112,16 @@ function addXattrs(root: string): boolean {
       join(root, 'a/b/c/deep.txt'),
     ]);
     run('setfacl', ['-m', 'u:1000:r', join(root, 'private.txt')]);
+    run('setfacl', ['-d', '-m', 'u:1000:rx', join(root, 'a')]);
     return true;
   } catch {
     return false;
   }
 }
 
-/** getfacl's entries for `path`, comma-joined, numeric ids: the oracle for ACL attributes. */
-export function getfaclShort(path: string): string {
-  const lines = run('getfacl', ['-c', '-n', '-E', '-p', path]).split('\n');
+/** getfacl's access (or default) entries for `path`, comma-joined, numeric ids: the oracle for ACL attributes. */
+export function getfaclShort(path: string, which: '-a' | '-d' = '-a'): string {
+  const lines = run('getfacl', ['-c', '-n', '-E', '-p', which, path]).split('\n');
   return lines.filter((line) => line.trim() !== '').join(',');
 }
 

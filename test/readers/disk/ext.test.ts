@@ -117,6 +117,7 @@ describe.skipIf(!hasE2fsprogs)('ext filesystem details', () => {
     expect(nodes.get('private.txt')?.attrs['xattr system.posix_acl_access']).toBe(
       getfaclShort(join(tree, 'private.txt')),
     );
+    expect(nodes.get('a')?.attrs['xattr system.posix_acl_default']).toBe(getfaclShort(join(tree, 'a'), '-d'));
   });
 
   it('reads xattrs kept in a separate block', async () => {
