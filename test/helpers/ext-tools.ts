@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -52,6 +52,15 @@ export function debugfs(image: string, requests: string[], write = false): strin
 /** debugfs output for a single request, without the echo of the request that a command file adds. */
 export function debugfsRequest(image: string, request: string): string {
   return run(DEBUGFS, ['-R', request, image]);
+}
+
+/**
+ * Rebuilds large folders as hashed b-tree directories (mke2fs -d writes them linear): e2fsck -fyD,
+ * whose exit status 1 means it changed the filesystem as asked.
+ */
+export function hashDirectories(image: string): void {
+  const result = spawnSync('/usr/sbin/e2fsck', ['-fyD', image], { stdio: 'ignore' });
+  if (result.status !== 0 && result.status !== 1) throw new Error(`e2fsck -fyD ${image} exited ${result.status}`);
 }
 
 export function mke2fs(image: string, options: string[], source: string, size: string): string {

@@ -10,6 +10,7 @@ import {
   extentTreeBlock,
   fileSource,
   hasE2fsprogs,
+  hashDirectories,
   inodeOffset,
   listAll,
   mke2fs,
@@ -213,6 +214,25 @@ describe.skipIf(!hasE2fsprogs)('ext metadata checksums', () => {
       'p1: the metadata checksum of the superblock does not match',
       'p1: the metadata checksum of group descriptor 0 (block 1) does not match',
     ]);
+  });
+
+  it('reports a changed index block of a hashed directory', async () => {
+    const hashed = join(dir, 'hashed');
+    mkdirSync(join(hashed, 'many'), { recursive: true });
+    for (let i = 0; i < 1000; i++) writeFileSync(join(hashed, 'many', `entry-${i}`), '');
+    const image = mke2fs(join(dir, 'hashed.img'), ['-t', 'ext4', '-b', '4096'], hashed, '16M');
+    hashDirectories(image);
+    const root = Number(/\(0(?:-\d+)?\):(\d+)/.exec(run('/usr/sbin/debugfs', ['-R', 'stat /many', image]))?.[1]);
+    expect(await verifyMessages(fileSource(image))).toEqual([]);
+    const messages = await verifyMessages(
+      new PatchedSource(fileSource(image)).patch(root * BLOCK + 0x28, [0x5a, 0x5a]),
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(
+      new RegExp(
+        `^p1: the metadata checksum of directory index block ${root} of inode \\d+ \\(many\\) does not match$`,
+      ),
+    );
   });
 
   it('reports changed extent and directory blocks', async () => {

@@ -8,6 +8,7 @@ import {
   extentBlockChecksumOk,
   hasDirectoryTail,
   inodeChecksumOk,
+  inodeSeed,
   superblockChecksumOk,
   xattrBlockChecksumOk,
 } from './checksums.js';
@@ -15,7 +16,8 @@ import { isDotEntry } from './directory.js';
 import { RO_COMPAT_METADATA_CSUM } from './features.js';
 import { IndirectMapping, type BlockMapping } from './mapping.js';
 import type { ExtFs } from './fs.js';
-import { ROOT_INODE, S_IFDIR, type Inode } from './inode.js';
+import { indexBlocks, indexChecksumOk } from './htree.js';
+import { FLAG_INDEX, ROOT_INODE, S_IFDIR, type Inode } from './inode.js';
 import { fatalProblems } from './superblock.js';
 
 /**
@@ -120,6 +122,7 @@ class VerifyWalk {
     }
     if (inode.type !== S_IFDIR || content.inline) return;
     const blocks = Math.ceil(Math.min(inode.size, limits.extDirectoryBytes) / this.fs.volume.blockSize);
+    if (inode.flags & FLAG_INDEX) await this.indexBlocks(inode, content.mapping, blocks, label, path);
     for (const run of await content.mapping.runs(0, blocks)) {
       for (let i = 0; run.physical !== null && i < run.count; i++) {
         const bytes = await this.fs.volume.block(run.physical + i);
@@ -144,5 +147,18 @@ class VerifyWalk {
     if (mapping.outOfRange === 0) return;
     const message = `${this.where}: inode ${inode.number} (${label}) has ${mapping.outOfRange} block pointers outside the volume; those blocks read as zeros`;
     this.found.push(diagnostic('error', 'EXT_BAD_BLOCK_MAP', message, path || this.where));
+  }
+
+  private async indexBlocks(
+    inode: Inode,
+    mapping: BlockMapping,
+    blocks: number,
+    label: string,
+    path: string,
+  ): Promise<void> {
+    const seed = inodeSeed(this.seed, inode);
+    for (const node of await indexBlocks(this.fs.volume, mapping, blocks))
+      if (!indexChecksumOk(seed, node))
+        this.mismatch(`directory index block ${node.physical} of inode ${inode.number} (${label})`, path);
   }
 }
