@@ -181,6 +181,19 @@ describe.skipIf(!hasE2fsprogs)('damaged ext images', () => {
     }
   });
 
+  it('reports a name listed twice and escapes a slash inside a name', async () => {
+    const folder = Number(/\(0\):(\d+)/.exec(run('/usr/sbin/debugfs', ['-R', 'stat /a', plain]))?.[1]);
+    const block = await fileSource(plain).read(folder * BLOCK, BLOCK);
+    const nameOf = (name: string): number => Buffer.from(block).indexOf(Buffer.from([2, 1, ...Buffer.from(name)])) + 2;
+    const volume = new PatchedSource(fileSource(plain))
+      .patch(folder * BLOCK + nameOf('f1'), Buffer.from('f0'))
+      .patch(folder * BLOCK + nameOf('f2'), Buffer.from('f/'));
+    const { codes, nodes } = await readEverything(volume);
+    expect(codes).toEqual(['EXT_BAD_DIRECTORY']);
+    expect(nodes.has('a/f\\x2f')).toBe(true);
+    expect([...nodes.keys()].filter((path) => path === 'a/f0')).toHaveLength(1);
+  });
+
   it('survives garbage in the inode table', async () => {
     const at = inodeOffset(plain, '/a/f0', BLOCK);
     const garbage = Array.from({ length: 16 * 256 }, (_, i) => (i * 131 + 17) & 0xff);

@@ -41,11 +41,25 @@ export class ExtTree {
       const node = await this.child(entry, path, raised);
       if (node) nodes.push(node);
     }
-    return sortByName(nodes);
+    return this.withoutDuplicates(sortByName(nodes), path, raised);
+  }
+
+  /** Two entries of one name (only damage makes them) would make a path ambiguous: the first is kept. */
+  private withoutDuplicates(sorted: TreeNode[], path: string, raised: Diagnostic[]): TreeNode[] {
+    return sorted.filter((node, i) => {
+      if (i === 0 || sorted[i - 1]?.name !== node.name) return true;
+      const message = `directory ${show(path)} holds ${node.name} twice; the second is not listed`;
+      raised.push(this.report('EXT_BAD_DIRECTORY', message, path));
+      return false;
+    });
   }
 
   private async child(entry: DirEntry, parent: string, raised: Diagnostic[]): Promise<TreeNode | null> {
-    const name = decodeName(entry.name);
+    const name = entryName(entry.name);
+    if (name === '') {
+      raised.push(this.report('EXT_BAD_DIRECTORY', `directory ${show(parent)} has an entry without a name`, parent));
+      return null;
+    }
     const path = parent ? `${parent}/${name}` : name;
     const inode = await this.fs.inode(entry.inode);
     if (!inode || inode.type === 0) {
@@ -111,6 +125,11 @@ export class ExtTree {
 
 function ownership(inode: Inode): Partial<TreeNode> {
   return { mode: inode.mode, uid: inode.uid, gid: inode.gid, mtime: inode.mtime };
+}
+
+/** A slash cannot be part of a name in the tree, so a damaged entry's slash is shown escaped. */
+function entryName(bytes: Uint8Array): string {
+  return decodeName(bytes).replaceAll('/', '\\x2f');
 }
 
 function show(path: string): string {
