@@ -27,6 +27,7 @@ const BLOCK = 4096;
 let dir = '';
 let plain = '';
 let checked = '';
+let ext2 = '';
 
 /** A small tree with a file fragmented enough to need an extent index block. */
 function buildTree(root: string): void {
@@ -57,6 +58,7 @@ beforeAll(() => {
     '32M',
   );
   checked = mke2fs(join(dir, 'checked.img'), ['-t', 'ext4', '-b', '4096'], join(dir, 'tree'), '32M');
+  ext2 = mke2fs(join(dir, 'ext2.img'), ['-t', 'ext2', '-b', '1024'], join(dir, 'tree'), '32M');
 });
 
 afterAll(() => {
@@ -151,12 +153,23 @@ describe.skipIf(!hasE2fsprogs)('damaged ext images', () => {
   });
 
   it('reports block map pointers past the volume on verify and reads them as zeros', async () => {
-    const image = mke2fs(join(dir, 'ext2.img'), ['-t', 'ext2', '-b', '1024'], join(dir, 'tree'), '32M');
-    const at = inodeOffset(image, '/a/b/c/deep.txt', 1024);
-    const fs = await openImage('', new PatchedSource(fileSource(image)).patchU32(at + 0x28, 0x7ffffff0));
+    const at = inodeOffset(ext2, '/a/b/c/deep.txt', 1024);
+    const fs = await openImage('', new PatchedSource(fileSource(ext2)).patchU32(at + 0x28, 0x7ffffff0));
     const deep = (await listAll(fs.root)).get('a/b/c/deep.txt');
     expect(Buffer.from((await deep?.content?.read(0, 5)) ?? []).toString()).toBe('\0\0\0\0\0');
     expect((await fs.verify()).map((found) => found.code)).toEqual(['EXT_BAD_BLOCK_MAP']);
+  });
+
+  it('stops walking a block map whose pointers repeat one block', async () => {
+    const at = inodeOffset(ext2, '/a/b/c/deep.txt', 1024);
+    const spare = 32 * 1024 - 1;
+    const volume = new PatchedSource(fileSource(ext2))
+      .patchU32(at + 0x4, 80 * 1024 * 1024)
+      .patchU32(at + 0x28 + 13 * 4, spare)
+      .patch(spare * 1024, new Uint8Array(new Uint32Array(256).fill(spare).buffer));
+    const found = await (await openImage('', volume)).verify();
+    expect(found.map((item) => item.code)).toEqual(['EXT_BAD_BLOCK_MAP']);
+    expect(found[0]?.message).toContain('more mapped blocks than the filesystem holds');
   });
 
   it('lists a directory linked into its own child once, without an endless tree', async () => {

@@ -52,6 +52,11 @@ export class IndirectMapping implements BlockMapping {
     this.perBlock = volume.blockSize / 4;
   }
 
+  /** How many logical blocks the 12 direct pointers and three indirect levels can address. */
+  get addressable(): number {
+    return DIRECT_POINTERS + this.perBlock + this.perBlock ** 2 + this.perBlock ** 3;
+  }
+
   async runs(first: number, count: number): Promise<Run[]> {
     const runs: Run[] = [];
     const end = first + count;

@@ -48,6 +48,9 @@ export async function verifyExt(fs: ExtFs, where: string): Promise<Diagnostic[]>
   return found;
 }
 
+/** Logical blocks of a block map resolved per step, so a damaged map cannot fill memory with runs. */
+const MAP_CHUNK = 65536;
+
 class VerifyWalk {
   private readonly seed: number;
   private readonly reported = new Set<string>();
@@ -140,12 +143,23 @@ class VerifyWalk {
       this.mismatch(`xattr block ${inode.xattrBlock} of inode ${inode.number} (${label})`, path);
   }
 
-  /** Walks an ext2/ext3 block map to the end of the file: pointers past the volume read as zeros. */
+  /**
+   * Walks an ext2/ext3 block map to the end of the file, a chunk at a time: pointers past the volume
+   * read as zeros, and a map naming more blocks than the filesystem has (pointers repeated by
+   * damage) is reported instead of walked on.
+   */
   private async blockMap(inode: Inode, mapping: BlockMapping, label: string, path: string): Promise<void> {
     if (!(mapping instanceof IndirectMapping)) return;
-    await mapping.runs(0, Math.ceil(inode.size / this.fs.volume.blockSize));
-    if (mapping.outOfRange === 0) return;
-    const message = `${this.where}: inode ${inode.number} (${label}) has ${mapping.outOfRange} block pointers outside the volume; those blocks read as zeros`;
+    const blocks = Math.min(Math.ceil(inode.size / this.fs.volume.blockSize), mapping.addressable);
+    let mapped = 0;
+    for (let first = 0; first < blocks && mapped <= this.fs.volume.sb.blocksCount; first += MAP_CHUNK)
+      for (const run of await mapping.runs(first, Math.min(MAP_CHUNK, blocks - first)))
+        if (run.physical !== null) mapped += run.count;
+    const problems: string[] = [];
+    if (mapping.outOfRange > 0) problems.push(`${mapping.outOfRange} block pointers outside the volume, read as zeros`);
+    if (mapped > this.fs.volume.sb.blocksCount) problems.push('more mapped blocks than the filesystem holds');
+    if (problems.length === 0) return;
+    const message = `${this.where}: inode ${inode.number} (${label}) has ${problems.join(' and ')}`;
     this.found.push(diagnostic('error', 'EXT_BAD_BLOCK_MAP', message, path || this.where));
   }
 
