@@ -13,6 +13,18 @@ export const diskLimits = limitGroup({
     value: 1_000_000,
     help: 'entries read from one directory of an ext or FAT filesystem',
   },
+  extExtents: {
+    value: 1_000_000,
+    help: 'extents and extent-tree entries read for one ext4 file (a 1 GiB file fragmented into 4 KiB pieces has 262,144)',
+  },
+  extDirectoryBytes: {
+    value: 256 * 1024 * 1024,
+    help: 'bytes of one ext directory read for its entries (a million long names fit in a quarter of this)',
+  },
+  extVerifyInodes: {
+    value: 1_000_000,
+    help: 'inodes whose metadata checksums verify checks on one ext4 filesystem',
+  },
 });
 
 /** The values in force, read where each limit applies. */
