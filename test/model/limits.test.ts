@@ -3,7 +3,7 @@
  * lowers it (a presentation limit changes what is printed instead), and stays quiet at its
  * default; `--limit` itself is validated; the README lists them.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ import { buildImage, dir, file } from '../helpers/image-builder.js';
 import { lxdExportTar } from '../helpers/lxd-builder.js';
 import { buildQcow2, filled } from '../helpers/qcow2-builder.js';
 import { buildGpt } from '../helpers/gpt-builder.js';
+import { hasE2fsprogs, mke2fs, warnIfSkipped } from '../helpers/ext-tools.js';
 import { buildTar, tarEntry } from '../helpers/tar-builder.js';
 import { buildWasm } from '../helpers/wasm-builder.js';
 import { buildZip, legacySnapshot, type ZipMember } from '../helpers/zip-builder.js';
@@ -100,6 +101,16 @@ const walked = (): string => {
   writeFiles(path, icpFolderFiles({ flavour: 'icp-cli', stableMemory: walkedStableMemory() }));
   return path;
 };
+/** A bare ext4 image: three files in a folder and a file with two extents (data at 0 and at 1200 KiB). */
+const extImage = (): string => {
+  const source = join(root, `ext-tree-${++made}`);
+  mkdirSync(join(source, 'd'), { recursive: true });
+  for (const name of ['f1', 'f2', 'f3']) writeFileSync(join(source, 'd', name), name);
+  const sparse = Buffer.alloc(1200 * 1024 + 4096);
+  sparse.fill(1, 0, 4096).fill(2, 1200 * 1024);
+  writeFileSync(join(source, 'sparse'), sparse);
+  return mke2fs(join(root, `ext-${made}.img`), ['-t', 'ext4'], source, '4M');
+};
 const criu = (): string => {
   const path = join(root, `criu-${++made}`);
   writeCheckpoint(path, checkpointFiles());
@@ -115,6 +126,8 @@ interface Case {
   message?: string;
   /** The command that reports it; `info --json` unless given. */
   command?: 'verify';
+  /** The tool that builds the input is missing: the case says SKIPPED instead of running. */
+  skip?: boolean;
   /** An entry read only when opened (a nested archive, a structure's entries): `info --json INPUT:ENTRY` reports it. */
   entry?: string;
 }
@@ -211,6 +224,12 @@ const CASES: Case[] = [
       ),
     code: 'GPT_TOO_MANY_ENTRIES',
   },
+  ...[
+    { limit: 'fsDirectoryEntries', value: '2', code: 'EXT_BAD_DIRECTORY', message: 'limit fsDirectoryEntries' },
+    { limit: 'extExtents', value: '1', code: 'EXT_BAD_EXTENT_TREE', message: 'limit extExtents' },
+    { limit: 'extDirectoryBytes', value: '1', code: 'EXT_BAD_DIRECTORY', message: 'limit extDirectoryBytes' },
+    { limit: 'extVerifyInodes', value: '1', code: 'EXT_VERIFY_LIMIT', command: 'verify' as const },
+  ].map((entry) => ({ ...entry, input: extImage, skip: !hasE2fsprogs })),
   { limit: 'criuEntries', value: '1', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuEntryBytes', value: '4', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuRecords', value: '1', input: criu, code: 'CRIU_TOO_MANY_RECORDS' },
@@ -376,6 +395,7 @@ describe('each limit trips with a diagnostic', () => {
   });
 
   it.each(CASES)('$limit=$value gives $code', async (entry) => {
+    if (entry.skip) return warnIfSkipped(`--limit ${entry.limit}`);
     const input = entry.input();
     const path = entry.entry === undefined ? input : `${input}:${entry.entry}`;
     const quiet = await reported(path, entry.command);

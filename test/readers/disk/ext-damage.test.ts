@@ -220,7 +220,7 @@ describe.skipIf(!hasE2fsprogs)('ext metadata checksums', () => {
   async function verifyMessages(volume: Source): Promise<string[]> {
     const found = await (await openImage('', volume)).verify();
     expect(found.every((item) => item.code === 'EXT_BAD_CHECKSUM')).toBe(true);
-    return found.map((item) => item.message);
+    return found.map((item) => `${item.path ?? ''}: ${item.message}`);
   }
 
   it('finds nothing wrong in an intact filesystem', async () => {
@@ -231,7 +231,9 @@ describe.skipIf(!hasE2fsprogs)('ext metadata checksums', () => {
     const at = inodeOffset(checked, '/a/b/c/deep.txt', BLOCK);
     const number = /Inode: (\d+)/.exec(run('/usr/sbin/debugfs', ['-R', 'stat /a/b/c/deep.txt', checked]))?.[1];
     const messages = await verifyMessages(new PatchedSource(fileSource(checked)).patch(at + 2, [0x39]));
-    expect(messages).toEqual([`p1: the metadata checksum of inode ${number} (a/b/c/deep.txt) does not match`]);
+    expect(messages).toEqual([
+      `p1/a/b/c/deep.txt: the metadata checksum of inode ${number} (a/b/c/deep.txt) does not match`,
+    ]);
   });
 
   it('reports a changed superblock and group descriptor', async () => {
@@ -256,7 +258,7 @@ describe.skipIf(!hasE2fsprogs)('ext metadata checksums', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(
       new RegExp(
-        `^p1: the metadata checksum of directory index block ${root} of inode \\d+ \\(many\\) does not match$`,
+        `^p1/many: the metadata checksum of directory index block ${root} of inode \\d+ \\(many\\) does not match$`,
       ),
     );
   });

@@ -1,3 +1,4 @@
+import { volumePath } from '../volume-path.js';
 import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
 import { decodeName } from '../../../../model/display.js';
 import type { MetaRecord } from '../../../../model/metadata.js';
@@ -119,7 +120,7 @@ export class ExtTree {
   }
 
   private report(code: string, message: string, path: string): Diagnostic {
-    return diagnostic('warning', code, `${this.where}: ${message}`, path);
+    return diagnostic('warning', code, message, volumePath(this.where, path));
   }
 }
 

@@ -1,3 +1,4 @@
+import { volumePath } from '../volume-path.js';
 import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
 import { decodeName } from '../../../../model/display.js';
 import { limits } from '../limits.js';
@@ -69,8 +70,8 @@ class VerifyWalk {
   mismatch(what: string, path: string): void {
     if (this.reported.has(what)) return;
     this.reported.add(what);
-    const message = `${this.where}: the metadata checksum of ${what} does not match`;
-    this.found.push(diagnostic('error', 'EXT_BAD_CHECKSUM', message, path || this.where));
+    const message = `the metadata checksum of ${what} does not match`;
+    this.found.push(diagnostic('error', 'EXT_BAD_CHECKSUM', message, volumePath(this.where, path)));
   }
 
   async descriptors(): Promise<void> {
@@ -159,8 +160,8 @@ class VerifyWalk {
     if (mapping.outOfRange > 0) problems.push(`${mapping.outOfRange} block pointers outside the volume, read as zeros`);
     if (mapped > this.fs.volume.sb.blocksCount) problems.push('more mapped blocks than the filesystem holds');
     if (problems.length === 0) return;
-    const message = `${this.where}: inode ${inode.number} (${label}) has ${problems.join(' and ')}`;
-    this.found.push(diagnostic('error', 'EXT_BAD_BLOCK_MAP', message, path || this.where));
+    const message = `inode ${inode.number} (${label}) has ${problems.join(' and ')}`;
+    this.found.push(diagnostic('error', 'EXT_BAD_BLOCK_MAP', message, volumePath(this.where, path)));
   }
 
   private async indexBlocks(
