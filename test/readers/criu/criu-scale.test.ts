@@ -35,7 +35,10 @@ const diagnosticsOf = (stdout: string): { code: string; message: string }[] =>
   (JSON.parse(stdout) as Diagnostics).diagnostics;
 const lines = (text: string, pattern: RegExp): number => text.split('\n').filter((line) => pattern.test(line)).length;
 
-describe('a pagemap of a million entries', () => {
+/** Inputs this large take tens of seconds on a loaded 2-core machine; the bound still catches a hang. */
+const SCALE_TIMEOUT = 180_000;
+
+describe('a pagemap of a million entries', { timeout: SCALE_TIMEOUT }, () => {
   let dir = '';
   beforeAll(() => {
     dir = checkpointWith(
@@ -81,7 +84,7 @@ describe('a pagemap of a million entries', () => {
   });
 });
 
-describe('a pstree of a million tasks', () => {
+describe('a pstree of a million tasks', { timeout: SCALE_TIMEOUT }, () => {
   let dir = '';
   beforeAll(() => {
     dir = checkpointWith('pstree', new Map([['pstree.img', bulkPstree(ENTRIES)]]));
@@ -116,7 +119,7 @@ describe('a pstree of a million tasks', () => {
   });
 });
 
-describe('a task of 300,000 thread ids without their core images', () => {
+describe('a task of 300,000 thread ids without their core images', { timeout: SCALE_TIMEOUT }, () => {
   it('is one CRIU_MISSING_IMAGE naming the first and counting the rest', async () => {
     const dir = checkpointWith('threads', new Map([['pstree.img', bulkThreads(300_000)]]));
     const result = await cli(['verify', dir]);
