@@ -66,12 +66,16 @@ export async function scanTree({ tree, load, scan, cancelled, progress }: ScanOp
   return cancelled() ? null : { purpose: scan.purpose, text: scan.text, loaded, matches };
 }
 
-/** The folders the scan loaded that now show on the way to a match: their sizes are not known yet. */
-function shownFolders({ loaded, matches }: ScanResult): Entry[] {
+/**
+ * The folders on the way to a match whose size is not known yet: they show now, and were loaded by
+ * this scan or an earlier one rather than opened, which is when sizes are computed otherwise.
+ */
+function shownFolders(tree: TreeState, { loaded, matches }: ScanResult): Entry[] {
   const onTheWay = new Set<string>();
-  for (const chain of matches) for (const path of chain) onTheWay.add(path);
+  for (const chain of matches) for (const path of chain) if (!tree.sizes.has(path)) onTheWay.add(path);
   const folders: Entry[] = [];
-  for (const [, children] of loaded) for (const entry of children) if (onTheWay.has(entry.path)) folders.push(entry);
+  const lists = [...tree.children.values(), ...loaded.map(([, children]) => children)];
+  for (const children of lists) for (const entry of children) if (onTheWay.delete(entry.path)) folders.push(entry);
   return folders;
 }
 
@@ -79,6 +83,14 @@ function shownFolders({ loaded, matches }: ScanResult): Entry[] {
 export function useScan(state: UiState, model: ViewModel, dispatch: Dispatch): void {
   const latest = useRef(state.tree);
   latest.current = state.tree;
+  // The scan's end clears the scan and so its effect; the sizes after it stop only when the view goes.
+  const alive = useRef(true);
+  useEffect(
+    () => () => {
+      alive.current = false;
+    },
+    [],
+  );
   const scan = state.scan;
   const id = scan?.id;
   useEffect(() => {
@@ -95,9 +107,9 @@ export function useScan(state: UiState, model: ViewModel, dispatch: Dispatch): v
         if (!result) return;
         dispatch({ type: 'scanDone', id: scan.id, result });
         return folderSizes(
-          shownFolders(result),
+          shownFolders(latest.current, result),
           (sizes) => dispatch({ type: 'tree', action: { type: 'sizes', sizes } }),
-          () => cancelled,
+          () => !alive.current,
         );
       })
       .catch(() => undefined);
