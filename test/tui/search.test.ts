@@ -5,7 +5,8 @@ import { rootEntry, browseChildren } from '../../src/tui/entries.js';
 import { scanTree } from '../../src/tui/scan.js';
 import { initialTree, treeReducer } from '../../src/tui/tree-state.js';
 import { CTRL_F, file, renderShell, snapshot, statusOf, treePane } from '../helpers/shell-builder.js';
-import { KEY } from '../helpers/tui-builder.js';
+import { tempDir } from '../helpers/cli.js';
+import { AFTER, BEFORE, KEY, openDiff, renderApp, writeTar } from '../helpers/tui-builder.js';
 
 afterEach(() => cleanup());
 
@@ -127,5 +128,22 @@ describe('the name filter (ctrl+f)', () => {
     const none = await app.press([CTRL_F, 'haystack', KEY.enter], 'no match');
     expect(statusOf(none)).toBe(' ? help · tab pane · q quit · 1/3 · filter: haystack (no match)');
     expect(treePane(none)).toHaveLength(3);
+  });
+});
+
+describe('searching the diff view', () => {
+  it('looks only at what the change filter shows', async () => {
+    const folder = tempDir('snapinspect-search-');
+    const app = await renderApp(
+      await openDiff(writeTar(folder, 'before.tar', BEFORE), writeTar(folder, 'after.tar', AFTER)),
+    );
+    // blob.bin is the same on both sides, so hidden while only changes show.
+    expect(statusOf(await app.press('/blob', KEY.enter))).toBe(
+      ' ? help · tab pane · q quit · 1/2 · search: blob (no match)',
+    );
+    await app.press(KEY.esc, '/motd', KEY.enter);
+    const found = await app.press();
+    expect(statusOf(found)).toBe(' ? help · tab pane · q quit · 3/4 · search: motd (1 of 1, n/N)');
+    expect(treePane(found)[2]).toBe('›m     «motd»                                   8 B file');
   });
 });
