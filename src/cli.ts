@@ -1,7 +1,7 @@
 import type { Io, Sink } from './app/io.js';
 import { errorLine, run } from './cli/main.js';
 import { parseArgs, type Invocation } from './cli/parse.js';
-import { wantsTui } from './interactive.js';
+import { tuiEnvironment, wantsTui } from './interactive.js';
 
 function processSink(stream: NodeJS.WriteStream): Sink {
   return {
@@ -33,13 +33,12 @@ function parsed(): Invocation | undefined {
 
 const invocation = parsed();
 if (invocation && wantsTui(invocation, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY))) {
-  // Ink draws only the last frame when it guesses it runs in CI (a CI, CI_* or CONTINUOUS_INTEGRATION
-  // variable, read as Ink loads). Both ends are a terminal here, so a person is watching: a shell on
-  // a CI runner, or CI=true left in a profile, must still get a live UI.
-  process.env.CI = 'false';
+  // Colour and Ink's live drawing are settled before Ink and its chalk read the environment.
+  const settings = tuiEnvironment(process.env, Boolean(process.stdout.isTTY));
+  Object.assign(process.env, settings);
   // Loaded only here, so plain commands never pay for Ink and React.
   const { startTui } = await import('./tui/start.js');
-  const status = await startTui(invocation).catch(async (error: unknown) => {
+  const status = await startTui(invocation, settings.FORCE_COLOR !== '0').catch(async (error: unknown) => {
     await io.stderr.write(errorLine(error));
     return 2;
   });

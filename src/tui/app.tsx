@@ -6,15 +6,21 @@ import { folderSizes, hexWindow, textLines } from './loaders.js';
 import type { ViewModel } from './model.js';
 import { frameLines, HEADER_ROWS, STATUS_ROWS } from './frame.js';
 import { initialTree } from './tree-state.js';
-import { initialUi, uiReducer, type Dispatch, type UiState } from './ui-state.js';
+import { initialUi, uiReducer, type Dispatch, type ShellRequest, type UiState } from './ui-state.js';
 import { useMemoryEffects } from './memory-effects.js';
+import { childListOf } from './model.js';
+import { useScan } from './scan.js';
 
 export interface AppProps {
   model: ViewModel;
   /** Colours off for NO_COLOR; marks and glyphs stay. */
   color: boolean;
-  /** Opens child snapshot `index` of the browsed snapshot in place of it. */
-  onOpenChild?: (index: number) => void;
+  /** The state this view was left in, to come back to it as it was. */
+  saved?: UiState | null;
+  /** Opened from another snapshot: esc goes back there rather than quitting. */
+  nested?: boolean;
+  /** Opening a child snapshot, a diff of two, or going back: the shell's work, handed the state to return to. */
+  onRequest?: (request: ShellRequest, state: UiState) => void;
 }
 
 /** The frame stays one row shorter than the terminal, so the terminal never scrolls. */
@@ -36,12 +42,25 @@ export function mainHeight(rows: number): number {
   return Math.max(3, rows - 1 - HEADER_ROWS - STATUS_ROWS);
 }
 
-export function App({ model, color, onOpenChild }: AppProps) {
+export function App({ model, color, saved, nested, onRequest }: AppProps) {
   const { exit } = useApp();
   const { width, rows } = useTerminalSize();
   const height = mainHeight(rows);
-  const [state, dispatch] = useReducer(uiReducer, undefined, () =>
-    initialUi(model.kind, initialTree(model.root, height, model.kind === 'diff' ? model.index : null), height, width),
+  const [state, dispatch] = useReducer(
+    uiReducer,
+    undefined,
+    () =>
+      saved ??
+      initialUi(
+        model.kind,
+        initialTree(model.root, height, model.kind === 'diff' ? model.index : null),
+        height,
+        width,
+        {
+          nested: nested ?? false,
+          childCount: childListOf(model)?.children.length ?? 0,
+        },
+      ),
   );
   useEffect(() => dispatch({ type: 'resize', height, mapWidth: width }), [height, width]);
   useEffect(() => {
@@ -50,9 +69,13 @@ export function App({ model, color, onOpenChild }: AppProps) {
   useTreeLoading(state, model, dispatch);
   useContentLoading(state, model, dispatch, width);
   useMemoryEffects(state, dispatch);
+  useScan(state, model, dispatch);
+  const handed = useRef<ShellRequest | null>(null);
   useEffect(() => {
-    if (state.openChild !== null) onOpenChild?.(state.openChild);
-  }, [state.openChild, onOpenChild]);
+    if (!state.request || state.request === handed.current) return;
+    handed.current = state.request;
+    onRequest?.(state.request, state);
+  });
   useInput((input, key) => {
     for (const press of keyNames(input, key)) dispatch({ type: 'press', ...press });
   });

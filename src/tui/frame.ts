@@ -11,7 +11,7 @@ import { fit, plain, wrapLines, type Line } from './lines.js';
 import type { ViewModel } from './model.js';
 import { overlayLines } from './overlay-lines.js';
 import { treeLines } from './tree-lines.js';
-import { selectedEntry } from './tree-state.js';
+import { selectedEntry, type Search } from './tree-state.js';
 import type { UiState } from './ui-state.js';
 import { pushAll } from '../model/arrays.js';
 
@@ -119,8 +119,19 @@ function keyFacts(snapshot: Snapshot): string {
 }
 
 function statusLine(state: UiState): Line {
-  const { search, sort, loading } = state.tree;
-  if (search?.editing) return [{ text: `/${search.text}`, bold: true }, { text: '▏' }];
+  const { search, sort, loading, nameFilter } = state.tree;
+  if (state.scan) {
+    const { purpose, text, folders, matches } = state.scan;
+    const verb = purpose === 'search' ? 'searching' : 'filtering by';
+    return [
+      { text: ` ${verb} "${escapeForDisplay(text)}"… ${folders} folders, ${matches} matches`, bold: true },
+      { text: ' · esc cancels' },
+    ];
+  }
+  if (state.nameInput !== null)
+    return [{ text: `filter names: ${escapeForDisplay(state.nameInput)}`, bold: true }, { text: '▏ (enter applies)' }];
+  if (search?.editing)
+    return [{ text: `/${escapeForDisplay(search.text)}`, bold: true }, { text: '▏ (enter searches the whole tree)' }];
   if (state.filtering && state.tree.hidden) return filterLine(state.tree.hidden);
   const parts = [
     '? help',
@@ -129,7 +140,17 @@ function statusLine(state: UiState): Line {
     `${state.tree.rows.length ? state.tree.cursor + 1 : 0}/${state.tree.rows.length}`,
   ];
   if (sort) parts.push(`sort: ${sort.key}${sort.reverse ? ' (reversed)' : ''}`);
-  if (search) parts.push(`search: ${search.text} (n/N)`);
+  if (nameFilter) parts.push(`filter: ${escapeForDisplay(nameFilter.text)} (${countText(nameFilter.count)})`);
+  if (search) parts.push(`search: ${escapeForDisplay(search.text)} (${searchPosition(search)})`);
   if (loading.size > 0) parts.push('loading…');
-  return plain(` ${parts.join(' · ')}`);
+  const status = plain(` ${parts.join(' · ')}`);
+  return state.notice ? [{ text: ` ${state.notice}`, bold: true, color: 'yellow' }, { text: ' ·' }, ...status] : status;
+}
+
+const countText = (count: number): string => (count === 0 ? 'no match' : count === 1 ? '1 match' : `${count} matches`);
+
+/** `k of N` once the whole tree was searched, `no match` when nothing matched; before that only the keys. */
+function searchPosition({ matches, index }: Search): string {
+  if (!matches) return 'n/N';
+  return matches.length === 0 ? 'no match' : `${index + 1} of ${matches.length}, n/N`;
 }

@@ -12,6 +12,7 @@ export type Action =
   | 'pageUp'
   | 'pageDown'
   | 'search'
+  | 'nameFilter'
   | 'nextMatch'
   | 'previousMatch'
   | 'sortSize'
@@ -28,13 +29,19 @@ export type Action =
   | 'filterUnchanged'
   | 'filterDone'
   | 'children'
+  | 'mark'
+  | 'diffChildren'
+  | 'parent'
   | 'diagnostics'
   | 'help'
   | 'back'
   | 'quit';
 
-/** Where a binding applies: `diff` only in the diff view, `searched` only after a search was entered, `filtering` while the filter line is open. */
-export type KeyContext = 'always' | 'browse' | 'diff' | 'searched' | 'unsearched' | 'filtering';
+/**
+ * Where a binding applies: `diff` only in the diff view, `searched` only after a search was entered,
+ * `filtering` while the filter line is open, `children` in the list of child snapshots.
+ */
+export type KeyContext = 'always' | 'browse' | 'diff' | 'searched' | 'unsearched' | 'filtering' | 'children';
 
 export interface KeyBinding {
   action: Action;
@@ -63,10 +70,16 @@ export const keyTable: readonly KeyBinding[] = [
   {
     action: 'search',
     keys: ['/'],
-    description: 'search names as you type (enter keeps it, esc drops it)',
+    description: 'search names: the rows shown as you type, then enter searches the whole tree (esc cancels)',
     context: 'always',
   },
-  { action: 'nextMatch', keys: ['n'], description: 'next match', context: 'searched' },
+  {
+    action: 'nameFilter',
+    keys: ['ctrl+f'],
+    description: 'show only entries whose name matches, with their folders (enter applies, empty clears)',
+    context: 'always',
+  },
+  { action: 'nextMatch', keys: ['n'], description: 'next match, opening the folders on the way', context: 'searched' },
   { action: 'previousMatch', keys: ['N'], description: 'previous match', context: 'searched' },
   { action: 'sortSize', keys: ['s'], description: 'sort by size (again to reverse)', context: 'always' },
   { action: 'sortName', keys: ['n'], description: 'sort by name (again to reverse)', context: 'unsearched' },
@@ -99,9 +112,17 @@ export const keyTable: readonly KeyBinding[] = [
   {
     action: 'children',
     keys: ['c'],
-    description: 'child snapshots (LXD snapshots, image layers, qcow2 snapshots)',
+    description: "child snapshots (LXD snapshots, image layers, qcow2 snapshots); in a child without any, its parent's",
     context: 'browse',
   },
+  { action: 'mark', keys: ['space'], description: 'mark a child snapshot for a diff', context: 'children' },
+  {
+    action: 'diffChildren',
+    keys: ['D'],
+    description: 'diff the marked child snapshot with the one under the cursor (or the two marked)',
+    context: 'children',
+  },
+  { action: 'parent', keys: ['backspace'], description: 'back to the parent snapshot', context: 'always' },
   {
     action: 'diagnostics',
     keys: ['d'],
@@ -109,7 +130,12 @@ export const keyTable: readonly KeyBinding[] = [
     context: 'always',
   },
   { action: 'help', keys: ['?'], description: 'this help', context: 'always' },
-  { action: 'back', keys: ['esc'], description: 'close the overlay or search; quit from the tree', context: 'always' },
+  {
+    action: 'back',
+    keys: ['esc'],
+    description: 'close the overlay, search or name filter; then back to the parent snapshot; quit at the top',
+    context: 'always',
+  },
   { action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit and restore the terminal', context: 'always' },
 ];
 
@@ -173,6 +199,8 @@ export interface KeyState {
   view: 'browse' | 'diff';
   searched: boolean;
   filtering?: boolean;
+  /** The list of child snapshots is open. */
+  children?: boolean;
 }
 
 const applies: Record<KeyContext, (state: KeyState) => boolean> = {
@@ -182,12 +210,17 @@ const applies: Record<KeyContext, (state: KeyState) => boolean> = {
   searched: (state) => state.searched,
   unsearched: (state) => !state.searched,
   filtering: (state) => state.filtering === true,
+  children: (state) => state.children === true,
 };
 
-/** While the filter line is open its keys come first, so `m` toggles metadata rather than sorting. */
+/**
+ * While the filter line or the child list is open its keys come first, so `m` toggles metadata
+ * rather than sorting and space marks a child rather than opening it.
+ */
 export function actionFor(name: string, state: KeyState): Action | undefined {
   const matches = keyTable.filter((binding) => binding.keys.includes(name) && applies[binding.context](state));
-  return (matches.find((binding) => binding.context === 'filtering') ?? matches[0])?.action;
+  const first = matches.find((binding) => binding.context === 'filtering' || binding.context === 'children');
+  return (first ?? matches[0])?.action;
 }
 
 const contextNotes: Record<KeyContext, string> = {
@@ -197,6 +230,7 @@ const contextNotes: Record<KeyContext, string> = {
   searched: ' (after a search)',
   unsearched: ' (no search active)',
   filtering: ' (filter line open)',
+  children: ' (child snapshot list)',
 };
 
 /** One line per binding, for the help overlay. */

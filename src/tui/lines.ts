@@ -10,8 +10,11 @@ export type Line = Segment[];
 
 export const plain = (text: string): Line => [{ text }];
 
-/** Cuts or pads a line to exactly `width` cells, so panes line up and never wrap. */
-export function fit(line: Line, width: number): Line {
+/**
+ * Cuts or pads a line to exactly `width` cells, so panes line up and never wrap; the padding takes
+ * `padStyle`, so an inverse selection bar runs on unbroken.
+ */
+export function fit(line: Line, width: number, padStyle: Omit<Segment, 'text'> = {}): Line {
   const out: Line = [];
   let used = 0;
   for (const segment of line) {
@@ -20,7 +23,7 @@ export function fit(line: Line, width: number): Line {
     out.push({ ...segment, text });
     used += text.length;
   }
-  if (used < width) out.push({ text: ' '.repeat(width - used) });
+  if (used < width) out.push({ text: ' '.repeat(width - used), ...padStyle });
   return out;
 }
 

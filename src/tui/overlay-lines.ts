@@ -9,7 +9,7 @@ import type { TreeNode } from '../model/tree.js';
 import { hasContentDiff, type Entry } from './entries.js';
 import { helpLines } from './keys.js';
 import { plain, type Line } from './lines.js';
-import type { ViewModel } from './model.js';
+import { childListOf, type ChildList, type ViewModel } from './model.js';
 import { pageColors, pageGlyphs } from './page-map.js';
 import type { TreeState } from './tree-state.js';
 import { mapRows, type Overlay } from './ui-state.js';
@@ -27,9 +27,14 @@ export function overlayLines(
     case 'help':
       return [title('Keys (esc or ? closes)'), ...window(helpLines(), overlay.top, body)];
     case 'diagnostics':
-      return [title('Diagnostics (esc closes)'), ...window(diagnosticsOf(model, tree), overlay.top, body)];
+      return [
+        title('Diagnostics (esc closes)'),
+        ...diagnosticsOf(model, tree)
+          .slice(overlay.top, overlay.top + body)
+          .map(severityLine),
+      ];
     case 'children':
-      return childLines(model, overlay.cursor, body);
+      return childLines(model, overlay, body);
     case 'text':
     case 'hex': {
       const diff = overlay.kind === 'text' && hasContentDiff(overlay.entry);
@@ -52,6 +57,20 @@ export function overlayLines(
 }
 
 const title = (text: string): Line => [{ text, bold: true }];
+
+const severityColors: Record<string, string> = { error: 'red', warning: 'yellow', info: 'cyan' };
+
+/** A diagnostic line with its severity word in the severity's colour. */
+function severityLine(text: string): Line {
+  const found = /^((?:[AB] )? {2})(error|warning|info)\b/.exec(text);
+  if (!found) return plain(text);
+  const [head, lead = '', severity = ''] = found;
+  return [
+    { text: lead },
+    { text: severity, color: severityColors[severity], bold: severity === 'error' },
+    { text: text.slice(head.length) },
+  ];
+}
 
 function window(lines: readonly string[], top: number, height: number): Line[] {
   return lines.slice(top, top + height).map(plain);
@@ -85,28 +104,40 @@ function loadedEntries(tree: TreeState): Entry[] {
   return entries;
 }
 
-function childLines(model: ViewModel, cursor: number, height: number): Line[] {
-  const children = model.kind === 'browse' ? model.snapshot.children : [];
-  if (children.length === 0) return [title('Child snapshots: none (esc closes)')];
+/** Which snapshot's children these are: its own, or its parent's when it has none. */
+function childTitle(list: ChildList): string {
+  const keys = 'enter opens, space marks, D diffs, esc closes';
+  return list.owner === 'own'
+    ? `Child snapshots of ${escapeForDisplay(list.title)}: ${keys}`
+    : `Children of the parent, ${escapeForDisplay(list.title)} (this one has none): ${keys}`;
+}
+
+function childLines(model: ViewModel, overlay: Extract<Overlay, { kind: 'children' }>, height: number): Line[] {
+  const list = childListOf(model);
+  const children = list?.children ?? [];
+  if (!list || children.length === 0) return [title('Child snapshots: none (esc closes)')];
   const keys = [...new Set(children.flatMap((child) => Object.keys(child.summary)))];
   const table = renderTable(
     ['Selector', ...keys, 'Title'],
     children.map((child) => [
-      `#${child.selector}`,
+      `#${escapeForDisplay(child.selector)}`,
       ...keys.map((key) => (child.summary[key] === undefined ? '-' : formatValue(child.summary[key] ?? null))),
-      child.title,
+      escapeForDisplay(child.title),
     ]),
   );
-  const selected = Math.max(0, Math.min(cursor, children.length - 1));
+  const selected = Math.max(0, Math.min(overlay.cursor, children.length - 1));
   const top = Math.max(0, selected - height + 2);
-  const rows = table
-    .slice(1)
-    .map((row, index): Line => [{ text: `${index === selected ? '›' : ' '} ${row}`, inverse: index === selected }]);
-  return [
-    title('Child snapshots (enter opens, esc closes)'),
-    plain(`  ${table[0] ?? ''}`),
-    ...rows.slice(top, top + height - 1),
-  ];
+  const rows = table.slice(1).map((row, index): Line => {
+    const mark = overlay.marked.includes(index) ? '*' : ' ';
+    return [
+      {
+        text: `${index === selected ? '›' : ' '}${mark}${row}`,
+        inverse: index === selected,
+        color: mark === '*' ? 'yellow' : undefined,
+      },
+    ];
+  });
+  return [title(childTitle(list)), plain(`  ${table[0] ?? ''}`), ...rows.slice(top, top + height - 1)];
 }
 
 /** The page map picture, a legend, the selected page and its hex dump. */

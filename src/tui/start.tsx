@@ -1,9 +1,9 @@
 import { render } from 'ink';
-import { computeDiff } from '../app/diff.js';
 import { openAddress, subtree } from '../app/open.js';
 import { openDiffSides, singleOperand, type CommandRequest } from '../app/request.js';
 import { applyLimits } from '../app/limits.js';
-import { browseModel, diffModel } from './model.js';
+import { comparer, type CompareOutcome } from './compare.js';
+import { browseModel } from './model.js';
 import { framePace, withOpeningProgress } from './opening.js';
 import { enterAlternateScreen } from './screen.js';
 import { Shell, type Prepare } from './shell.js';
@@ -16,14 +16,16 @@ export const inkOptions = { exitOnCtrlC: false, patchConsole: false, maxFps: 250
  * commands. The UI starts first and opens the snapshots inside, so a long indexing shows progress
  * and q or Ctrl-C leaves it; an error while opening ends the UI and is reported after it.
  */
-export async function startTui(invocation: CommandRequest): Promise<number> {
+export async function startTui(invocation: CommandRequest, color: boolean): Promise<number> {
   // As in the text commands, a bad --limit is a usage error before anything is shown.
   applyLimits(invocation.options.limit);
-  const outcome: { same: boolean | undefined } = { same: invocation.command === 'diff' ? undefined : true };
+  const outcome: CompareOutcome = { same: invocation.command === 'diff' ? undefined : true };
   const prepare = invocation.command === 'diff' ? prepareDiff(invocation, outcome) : prepareBrowse(invocation);
   const restore = enterAlternateScreen(process.stdout);
   try {
-    const instance = render(<Shell prepare={prepare} color={!process.env['NO_COLOR']} />, inkOptions);
+    // Two child snapshots picked in the UI are compared as the command line asked `diff` to compare.
+    const compare = comparer(invocation.options, new Set(['files', 'memory', 'metadata']));
+    const instance = render(<Shell prepare={prepare} color={color} compare={compare} />, inkOptions);
     await instance.waitUntilExit();
   } finally {
     restore();
@@ -41,22 +43,11 @@ function prepareBrowse(invocation: CommandRequest): Prepare {
     browseModel(await withOpeningProgress([target], report, async () => subtree(await openAddress(target, request))));
 }
 
-function prepareDiff(invocation: CommandRequest, outcome: { same: boolean | undefined }): Prepare {
-  const { operands, options } = invocation;
+function prepareDiff(invocation: CommandRequest, outcome: CompareOutcome): Prepare {
   return async (report) => {
-    const { before, after, only } = await withOpeningProgress(operands.slice(0, 2), report, () =>
+    const { before, after, only } = await withOpeningProgress(invocation.operands.slice(0, 2), report, () =>
       openDiffSides(invocation, framePace()),
     );
-    const progress = (done: number, total: number): void =>
-      report(`comparing memory… ${Math.round(total ? (done / total) * 100 : 0)}%`);
-    const result = await computeDiff(before, after, {
-      ignoreMtime: options.ignoreMtime,
-      dirMtimes: options.dirMtimes,
-      exclude: options.exclude,
-      only,
-      progress,
-    });
-    outcome.same = result.same;
-    return diffModel(before, after, result);
+    return comparer(invocation.options, only, outcome)(before, after, report);
   };
 }

@@ -62,6 +62,7 @@ function rowLine(
   const left = fit(
     [{ text: prefix, ...style }, ...highlight(name, needle, style), { text: `${link}${flags}`, ...style }],
     Math.max(0, width - right.length),
+    style,
   );
   return [...left, { text: right, ...style }];
 }

@@ -1,53 +1,25 @@
 import { actionFor, type Action } from './keys.js';
-import { hasContentDiff, type Entry } from './entries.js';
 import { groupClasses, groupSize, type PageClass } from './page-map.js';
+import { isScroll, overlayKey, scrollTo } from './overlay-keys.js';
 import { selectedEntry, treeReducer, type TreeAction, type TreeState } from './tree-state.js';
+import type { PageMap, UiAction, UiState } from './ui-types.js';
 
-/** A full-screen panel over the tree; its lines are loaded by effects and arrive as actions. */
-export type Overlay =
-  | { kind: 'help'; top: number }
-  | { kind: 'diagnostics'; top: number }
-  | { kind: 'children'; cursor: number }
-  | { kind: 'text'; entry: Entry; top: number; lines: string[] | null; sideBySide: boolean }
-  | { kind: 'hex'; entry: Entry; top: number; lines: string[] | null }
-  | { kind: 'memory'; entry: Entry; cursor: number; map: PageMap | null; progress: number; dump: string[] | null };
+export type { Dispatch, Overlay, PageMap, Scan, ShellRequest, UiAction, UiState } from './ui-types.js';
+export { scrollTo } from './overlay-keys.js';
 
-/** A memory's pages drawn into the cells there is room for, `group` pages per cell. */
-export interface PageMap {
-  cells: PageClass[];
-  group: number;
-  pages: number;
+/** Where a snapshot sits: opened from another one (so esc goes back), and how many children `c` lists. */
+export interface UiPlace {
+  nested?: boolean;
+  childCount?: number;
 }
 
-export interface UiState {
-  view: 'browse' | 'diff';
-  tree: TreeState;
-  pane: 'tree' | 'details';
-  detailsTop: number;
-  overlay: Overlay | null;
-  /** The filter line is open in the status line: its keys toggle change kinds, the tree follows live. */
-  filtering: boolean;
-  /** Rows the main area has (terminal height minus header and status line). */
-  height: number;
-  /** Cells per row of the memory page map. */
-  mapWidth: number;
-  quit: boolean;
-  /** A child snapshot picked in the switcher, for the shell to open. */
-  openChild: number | null;
-}
-
-export type Dispatch = (action: UiAction) => void;
-
-export type UiAction =
-  | { type: 'press'; name: string; input: string }
-  | { type: 'key'; action: Action }
-  | { type: 'tree'; action: TreeAction }
-  | { type: 'resize'; height: number; mapWidth: number }
-  | { type: 'lines'; lines: string[] }
-  | { type: 'memory'; classes: PageClass[] | null; progress: number }
-  | { type: 'dump'; lines: string[] };
-
-export function initialUi(view: UiState['view'], tree: TreeState, height: number, mapWidth: number): UiState {
+export function initialUi(
+  view: UiState['view'],
+  tree: TreeState,
+  height: number,
+  mapWidth: number,
+  place: UiPlace = {},
+): UiState {
   return {
     view,
     tree,
@@ -58,7 +30,13 @@ export function initialUi(view: UiState['view'], tree: TreeState, height: number
     height,
     mapWidth,
     quit: false,
-    openChild: null,
+    nested: place.nested ?? false,
+    childCount: place.childCount ?? 0,
+    request: null,
+    scan: null,
+    scans: 0,
+    nameInput: null,
+    notice: null,
   };
 }
 
@@ -90,32 +68,69 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         : state;
     case 'dump':
       return state.overlay?.kind === 'memory' ? { ...state, overlay: { ...state.overlay, dump: action.lines } } : state;
+    case 'scanProgress':
+      return state.scan?.id === action.id
+        ? { ...state, scan: { ...state.scan, folders: action.folders, matches: action.matches } }
+        : state;
+    case 'scanDone':
+      return state.scan?.id === action.id
+        ? { ...state, scan: null, tree: treeReducer(state.tree, { type: 'scanned', result: action.result }) }
+        : state;
     case 'key':
       return keyReducer(state, action.action);
     case 'press':
-      return pressReducer(state, action.name, action.input);
+      return pressReducer(state.notice ? { ...state, notice: null } : state, action.name, action.input);
   }
 }
 
-/** A key press: text for the search line while it is open, otherwise the key table's action. */
+/** A key press: text for a line being typed while it is open, otherwise the key table's action. */
 function pressReducer(state: UiState, name: string, input: string): UiState {
+  if (state.scan) return scanKey(state, name);
+  if (state.nameInput !== null) return nameInputKey(state, name, input, state.nameInput);
   const search = state.tree.search;
-  if (search?.editing) return { ...state, tree: treeReducer(state.tree, searchKey(name, input, search.text)) };
+  if (search?.editing) return searchKey(state, name, input, search.text);
   const action = actionFor(name, {
     view: state.view,
     searched: search !== null,
     filtering: state.filtering && !state.overlay,
+    children: state.overlay?.kind === 'children',
   });
-  if (!action) return state;
-  if (action === 'toggle' && state.overlay?.kind === 'children') return { ...state, openChild: state.overlay.cursor };
-  return keyReducer(state, action);
+  return action ? keyReducer(state, action) : state;
 }
 
-function searchKey(name: string, input: string, text: string): TreeAction {
-  if (name === 'esc') return { type: 'searchCancel' };
-  if (name === 'enter') return { type: 'searchDone' };
-  if (name === 'backspace') return { type: 'searchText', text: text.slice(0, -1) };
-  return { type: 'searchText', text: input.length === 1 ? text + input : text };
+/** While the whole tree is scanned, esc cancels it and q still quits. */
+function scanKey(state: UiState, name: string): UiState {
+  if (name === 'esc') return { ...state, scan: null, notice: `${state.scan?.purpose ?? 'search'} cancelled` };
+  return actionFor(name, { view: state.view, searched: false }) === 'quit' ? { ...state, quit: true } : state;
+}
+
+function startScan(state: UiState, purpose: 'search' | 'filter', text: string): UiState {
+  const id = state.scans + 1;
+  return { ...state, scans: id, scan: { id, purpose, text, folders: 0, matches: 0 } };
+}
+
+function searchKey(state: UiState, name: string, input: string, text: string): UiState {
+  const tree = (action: TreeAction): UiState => ({ ...state, tree: treeReducer(state.tree, action) });
+  if (name === 'esc') return tree({ type: 'searchCancel' });
+  if (name === 'enter') {
+    const done = tree({ type: 'searchDone' });
+    return text ? startScan(done, 'search', text) : done;
+  }
+  if (name === 'backspace') return tree({ type: 'searchText', text: text.slice(0, -1) });
+  return tree({ type: 'searchText', text: input.length === 1 ? text + input : text });
+}
+
+/** The name filter's line: enter scans the whole tree for the text, an empty text shows everything again. */
+function nameInputKey(state: UiState, name: string, input: string, text: string): UiState {
+  if (name === 'esc') return { ...state, nameInput: null };
+  if (name === 'enter') {
+    const closed = { ...state, nameInput: null };
+    return text
+      ? startScan(closed, 'filter', text)
+      : { ...closed, tree: treeReducer(state.tree, { type: 'clearNameFilter' }) };
+  }
+  if (name === 'backspace') return { ...state, nameInput: text.slice(0, -1) };
+  return { ...state, nameInput: input.length === 1 && name !== 'tab' ? text + input : text };
 }
 
 /** The map takes the upper half of the main area; the selected page's hex dump the rest. */
@@ -128,24 +143,33 @@ function pageMap(classes: PageClass[], state: UiState): PageMap {
   return { cells: groupClasses(classes, group), group, pages: classes.length };
 }
 
+/** esc and Backspace close what is open, innermost first, then leave a child snapshot; esc at the top quits. */
+function backReducer(state: UiState, action: 'back' | 'parent'): UiState {
+  if (state.tree.search) return { ...state, tree: treeReducer(state.tree, { type: 'searchCancel' }) };
+  if (state.tree.nameFilter) return { ...state, tree: treeReducer(state.tree, { type: 'clearNameFilter' }) };
+  if (state.nested) return { ...state, request: { kind: 'parent' } };
+  return action === 'back' ? { ...state, quit: true } : { ...state, notice: 'this is the first snapshot (q quits)' };
+}
+
 function keyReducer(state: UiState, action: Action): UiState {
   if (action === 'quit') return { ...state, quit: true };
   if (state.overlay) return overlayKey(state, state.overlay, action);
   switch (action) {
     case 'back':
-      return state.tree.search
-        ? { ...state, tree: treeReducer(state.tree, { type: 'searchCancel' }) }
-        : { ...state, quit: true };
+    case 'parent':
+      return backReducer(state, action);
     case 'help':
       return { ...state, overlay: { kind: 'help', top: 0 } };
     case 'filter':
       return state.view === 'diff' ? { ...state, filtering: true } : state;
     case 'filterDone':
       return { ...state, filtering: false };
+    case 'nameFilter':
+      return { ...state, nameInput: state.tree.nameFilter?.text ?? '' };
     case 'diagnostics':
       return { ...state, overlay: { kind: 'diagnostics', top: 0 } };
     case 'children':
-      return state.view === 'browse' ? { ...state, overlay: { kind: 'children', cursor: 0 } } : state;
+      return state.view === 'browse' ? { ...state, overlay: { kind: 'children', cursor: 0, marked: [] } } : state;
     case 'switchPane':
       return { ...state, pane: state.pane === 'tree' ? 'details' : 'tree' };
     case 'view':
@@ -178,82 +202,4 @@ function openContent(state: UiState, action: 'view' | 'hex'): UiState {
         ? { kind: 'hex', entry, top: 0, lines: null }
         : { kind: 'text', entry, top: 0, lines: null, sideBySide: false },
   };
-}
-
-const scrollActions: readonly Action[] = ['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom'];
-
-function isScroll(action: Action): boolean {
-  return scrollActions.includes(action);
-}
-
-/** A new first line for a scrolled list of `count` lines in a window of `height`. */
-export function scrollTo(top: number, action: Action, height: number, count: number): number {
-  const page = Math.max(1, height - 1);
-  const last = Math.max(0, count - height);
-  const moved: Partial<Record<Action, number>> = {
-    up: top - 1,
-    down: top + 1,
-    pageUp: top - page,
-    pageDown: top + page,
-    top: 0,
-    bottom: last,
-  };
-  return Math.max(0, Math.min(moved[action] ?? top, last));
-}
-
-function overlayKey(state: UiState, overlay: Overlay, action: Action): UiState {
-  if (action === 'back' || (action === 'help' && overlay.kind === 'help')) return { ...state, overlay: null };
-  switch (overlay.kind) {
-    case 'memory':
-      return { ...state, overlay: memoryKey(overlay, action, state.mapWidth) };
-    case 'children':
-      return {
-        ...state,
-        overlay: { ...overlay, cursor: overlay.cursor + (action === 'down' ? 1 : action === 'up' ? -1 : 0) },
-      };
-    case 'text':
-      if (action === 'view' && hasContentDiff(overlay.entry))
-        return { ...state, overlay: { ...overlay, sideBySide: !overlay.sideBySide, lines: null, top: 0 } };
-      if (action === 'hex') return { ...state, overlay: { kind: 'hex', entry: overlay.entry, top: 0, lines: null } };
-      return isScroll(action)
-        ? {
-            ...state,
-            overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, overlay.lines?.length ?? 0) },
-          }
-        : state;
-    case 'hex': {
-      const count = Math.ceil(overlay.entry.node.size / 16);
-      return isScroll(action)
-        ? {
-            ...state,
-            overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, count), lines: null },
-          }
-        : state;
-    }
-    default:
-      return isScroll(action)
-        ? {
-            ...state,
-            overlay: { ...overlay, top: scrollTo(overlay.top, action, state.height - 1, Number.MAX_SAFE_INTEGER) },
-          }
-        : state;
-  }
-}
-
-/** Arrows move the selected cell of the page map by one cell or one row of cells. */
-function memoryKey(overlay: Extract<Overlay, { kind: 'memory' }>, action: Action, width: number): Overlay {
-  const cells = overlay.map?.cells.length ?? 0;
-  const steps: Partial<Record<Action, number>> = {
-    up: -width,
-    down: width,
-    collapse: -1,
-    expand: 1,
-    pageUp: -width * 8,
-    pageDown: width * 8,
-    top: -cells,
-    bottom: cells,
-  };
-  const step = steps[action];
-  if (step === undefined || cells === 0) return overlay;
-  return { ...overlay, cursor: Math.max(0, Math.min(cells - 1, overlay.cursor + step)), dump: null };
 }

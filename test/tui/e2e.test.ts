@@ -19,7 +19,7 @@ const alternateScreen = (session: string): string =>
   tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim();
 
 async function waitFor(session: string, text: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const shown = screen(session);
     if (shown.includes(text)) return shown;
@@ -31,7 +31,7 @@ async function waitFor(session: string, text: string): Promise<string> {
 /** The screen once it stops changing: a resize redraws in more than one write. */
 async function settledScreen(session: string): Promise<string> {
   let last = screen(session);
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const shown = screen(session);
     if (shown === last) return shown;
@@ -50,7 +50,7 @@ afterAll(() => {
   if (hasTmux) tmux('kill-server');
 });
 
-describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)', () => {
+describe.skipIf(!hasTmux || !built)('the terminal UI in a real terminal (tmux)', { timeout: 120_000 }, () => {
   const folder = tempDir('snapinspect-e2e-');
   const before = writeTar(folder, 'before.tar', BEFORE);
   const after = writeTar(folder, 'after.tar', AFTER);

@@ -70,7 +70,7 @@ describe('the browse view', () => {
       '   ▾ etc/                                      40 B dir     │Size:     8 (8 B)',
       '       app.conf                                32 B file    │Mode:     0644  uid 0  gid 0',
       '›      m«ot»d                                   8 B file    │Modified: 2023-11-14T22:13:20Z',
-      '/ot▏',
+      '/ot▏ (enter searches the whole tree)',
     ]);
   });
 
@@ -219,7 +219,7 @@ describe('child snapshots and memory diffs', () => {
         .slice(2, 7)
         .map((line) => line.replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')),
     ).toEqual([
-      'Child snapshots (enter opens, esc closes)',
+      'Child snapshots of image.tar: enter opens, space marks, D diffs, esc closes',
       '  Selector  layers  diff_id                                                                  size  c',
       '› #merged   2       -                                                                        -     -',
       '  #layer:1  -       sha256:…  2048  n',

@@ -136,7 +136,9 @@ describe('opening inside the UI', () => {
 
 describe('--limit with the terminal UI', () => {
   it('rejects a bad limit as a usage error before the UI starts, as the text commands do', async () => {
-    const error = await startTui(parseArgs(['--limit', 'bogus=1', 'some-path'])).catch((caught: unknown) => caught);
+    const error = await startTui(parseArgs(['--limit', 'bogus=1', 'some-path']), false).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(SnapinspectError);
     expect((error as SnapinspectError).code).toBe('USAGE');
     expect((error as SnapinspectError).message).toMatch(/^--limit takes NAME=VALUE with NAME one of metadataBytes,/);
