@@ -1,0 +1,73 @@
+import type { Source } from '../../../../model/source.js';
+import type { Chain } from './chain.js';
+import type { FatGeometry } from './boot.js';
+
+/** One contiguous piece of a range: where it sits in the volume and how long it is. */
+interface Piece {
+  at: number;
+  length: number;
+}
+
+/**
+ * A file's bytes over its cluster chain, walked once on first use. When the chain is shorter than the
+ * size the directory entry claims, reads stop where the chain stops (a short read, as at the end of
+ * a source), so `cat` ends instead of waiting for bytes that are not there.
+ */
+export class ChainSource implements Source {
+  private chain: Promise<Chain> | undefined;
+
+  constructor(
+    private readonly volume: Source,
+    private readonly geometry: FatGeometry,
+    readonly size: number,
+    private readonly resolve: () => Promise<Chain>,
+  ) {}
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const pieces = await this.pieces(offset, length);
+    const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    const out = new Uint8Array(total);
+    let filled = 0;
+    for (const piece of pieces) {
+      const bytes = await this.volume.read(piece.at, piece.length);
+      out.set(bytes, filled);
+      filled += bytes.length;
+      if (bytes.length < piece.length) break;
+    }
+    return out.subarray(0, filled);
+  }
+
+  /** The volume's keys for the pieces backing the range, joined; null when any is unknown. */
+  async identity(offset: number, length: number): Promise<string | null> {
+    const volumeIdentity = this.volume.identity?.bind(this.volume);
+    if (!volumeIdentity) return null;
+    const keys: string[] = [];
+    for (const piece of await this.pieces(offset, length)) {
+      const key = await volumeIdentity(piece.at, piece.length);
+      if (key === null) return null;
+      keys.push(key);
+    }
+    return keys.join('+');
+  }
+
+  private async pieces(offset: number, length: number): Promise<Piece[]> {
+    const end = Math.min(this.size, offset + Math.max(0, length));
+    if (offset < 0 || offset >= end) return [];
+    const { clusterSize, dataOffset } = this.geometry;
+    const chain = await (this.chain ??= this.resolve());
+    const pieces: Piece[] = [];
+    let extentStart = 0;
+    for (const extent of chain.extents) {
+      const extentEnd = extentStart + extent.count * clusterSize;
+      const from = Math.max(offset, extentStart);
+      const to = Math.min(end, extentEnd);
+      if (from < to) {
+        const at = dataOffset + (extent.cluster - 2) * clusterSize + (from - extentStart);
+        pieces.push({ at, length: to - from });
+      }
+      extentStart = extentEnd;
+      if (extentStart >= end) break;
+    }
+    return pieces;
+  }
+}
