@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { FileSource } from '../../src/model/source.js';
 import { walk, type TreeNode } from '../../src/model/tree.js';
@@ -109,6 +119,18 @@ export interface BuiltImage {
   files: string[];
 }
 
+/** FAT32 allocates after FSInfo's next-free hint; without it mtools fills the gap a deletion left. */
+function forgetNextFree(image: string): void {
+  const fd = openSync(image, 'r+');
+  try {
+    const boot = Buffer.alloc(512);
+    readSync(fd, boot, 0, 512, 0);
+    writeSync(fd, Buffer.from([0xff, 0xff, 0xff, 0xff]), 0, 4, boot.readUInt16LE(48) * 512 + 492);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * A volume with what the driver must get right: long names (spaces, mixed case, unicode; mtools
  * cannot write a name outside the BMP), a lower-case 8.3 name, an empty file, deep folders, a folder of 600 entries, a multi-cluster
@@ -150,6 +172,7 @@ export function buildImage(dir: string, bits: 12 | 16 | 32, label: string): Buil
   for (const [index, size] of [30_000, 30_000, 30_000].entries())
     put(`frag${index}`, patterned(size, 10 + index), `frag/part${index}.bin`);
   tool('mdel', ['-i', image, '::/frag/part1.bin']);
+  if (bits === 32) forgetNextFree(image);
   put('fragmented', patterned(90_000, 20), 'frag/fragmented.bin');
   files.push('frag/part0.bin', 'frag/part2.bin', 'frag/fragmented.bin');
   put('readonly', Buffer.from('do not touch\n'), 'Read Only.txt');
