@@ -120,7 +120,7 @@ function fatTypeOf(clusters: number, fat32Layout: boolean, where: string, diagno
   if (fat32Layout === (byCount === 'fat32')) return byCount;
   diagnostics.push(
     diagnostic(
-      'warning',
+      'info',
       'FAT_TYPE_MISMATCH',
       `${where}: ${clusters} clusters make ${byCount} by Microsoft's rule, but the BPB is laid out as ${fat32Layout ? 'FAT32' : 'FAT12/16'}; read as the layout says`,
       where,
