@@ -174,6 +174,19 @@ describe.skipIf(missing.length > 0)('damaged FAT volumes', () => {
     expect(codes(orphaned.diagnostics)).toEqual(['FAT_LFN_ORPHAN']);
   });
 
+  it('never names an entry "..", "." or nothing, whatever its long name says', async () => {
+    const bytes = damaged((image) => {
+      const firstPart = entryOffset(image, 'ALONGN~1TXT') - 32;
+      image.writeUInt16LE(0x2e, firstPart + 1);
+      image.writeUInt16LE(0x2e, firstPart + 3);
+      image.writeUInt16LE(0, firstPart + 5);
+      const small = entryOffset(image, 'SMALL   TXT');
+      image.write('           ', small, 'latin1');
+    });
+    const { paths } = await exercise(await openBytes(bytes));
+    expect(paths.filter((path) => !path.startsWith('top')).sort()).toEqual(['ALONGN~1.TXT', '\\x20', 'big.bin']);
+  });
+
   it('survives the volume cut at any of a spread of bytes, reporting the cut', async () => {
     const whole = readFileSync(base);
     const { fatOffset, fatBytes } = layoutOf(base);

@@ -162,11 +162,21 @@ function isDotEntry(entry: Uint8Array): boolean {
   return name === '.' || name === '..';
 }
 
+/** A name that can stand in a path: not empty, not `.` or `..` (a hostile long name may say so). */
+function usable(name: string | undefined): string | undefined {
+  return name === undefined || name === '' || name === '.' || name === '..' ? undefined : name;
+}
+
+/** Short names of only spaces or dots, written as escapes (literal backslashes that look like escapes already are). */
+function escapedName(name: string): string {
+  return name === '' ? '\\x20' : name.replaceAll('.', '\\x2e');
+}
+
 function entryOf(entry: Uint8Array, longName: string | undefined, fat32: boolean): FatEntry {
   const high = fat32 ? u16le(entry, 20) : 0;
   return {
-    name: longName ?? shortName(entry),
-    shortName: longName === undefined ? undefined : storedShortName(entry),
+    name: usable(longName) ?? usable(shortName(entry)) ?? escapedName(shortName(entry)),
+    shortName: usable(longName) === undefined ? undefined : storedShortName(entry),
     attributes: entry[11] ?? 0,
     cluster: high * 0x10000 + u16le(entry, 26),
     size: u32le(entry, 28),

@@ -11,6 +11,9 @@ export function decodeShortBytes(bytes: Uint8Array): string {
   return text;
 }
 
+/** A backslash that would read as one of the escapes names use (`\x2e`, `\ud800`). */
+const LOOKS_ESCAPED = /\\(?=x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/g;
+
 const NT_LOWER_BASE = 0x08;
 const NT_LOWER_EXTENSION = 0x10;
 
@@ -28,7 +31,8 @@ export function shortName(entry: Uint8Array): string {
   let extension = decodeShortBytes(raw.subarray(8, 11)).trimEnd();
   if (flags & NT_LOWER_BASE) base = base.toLowerCase();
   if (flags & NT_LOWER_EXTENSION) extension = extension.toLowerCase();
-  return extension ? `${base}.${extension}` : base;
+  const name = extension ? `${base}.${extension}` : base;
+  return name.replace(LOOKS_ESCAPED, '\\x5c');
 }
 
 /** The 8.3 name in its stored upper case, as `mdir` prints it in its first columns. */
@@ -44,9 +48,6 @@ export function shortNameChecksum(entry: Uint8Array): number {
   for (let i = 0; i < 11; i++) sum = (((sum & 1) << 7) + (sum >> 1) + (entry[i] ?? 0)) & 0xff;
   return sum;
 }
-
-/** A backslash that would read as one of the escapes below. */
-const LOOKS_ESCAPED = /\\(?=x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})/g;
 
 /**
  * UTF-16 code units of a long name, up to the first NUL. A lone surrogate cannot become a string
