@@ -116,6 +116,28 @@ describe.skipIf(missing.length > 0)('damaged FAT volumes', () => {
     expect(codes(await opened.verify())).toEqual(['FAT_DIRECTORY_CYCLE', 'FAT_LOST_CLUSTERS']);
   });
 
+  it('lists a folder two entries share once, so shared clusters cannot fan out into a vast tree', async () => {
+    const bytes = damaged((image, path) => {
+      const small = entryOffset(image, 'SMALL   TXT');
+      image[small + 11] = 0x10;
+      image.writeUInt16LE(clustersOf(path, 'top/mid')[0] ?? 0, small + 26);
+    });
+    const { paths, raised } = await exercise(await openBytes(bytes));
+    expect(paths.filter((path) => path.startsWith('small') || path.startsWith('top'))).toEqual([
+      'small.txt',
+      'small.txt/low',
+      'small.txt/low/leaf.txt',
+      'top',
+      'top/mid',
+    ]);
+    expect(raised.map((found) => [found.code, found.message])).toEqual([
+      [
+        'FAT_DIRECTORY_SHARED',
+        expect.stringMatching(/^p1\/top\/mid: .* is also the folder p1\/small.txt; shown empty$/),
+      ],
+    ]);
+  });
+
   it('takes a subfolder at cluster 0 for the root and does not loop through it', async () => {
     const bytes = damaged((image) => image.writeUInt16LE(0, entryOffset(image, 'LOW        ') + 26));
     const { paths, raised } = await exercise(await openBytes(bytes));

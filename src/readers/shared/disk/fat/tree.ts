@@ -18,16 +18,18 @@ import { chainProblem, ROOT, type FatVolume } from './volume.js';
 /** The directory entry behind each node, for verify's chain checks. */
 export const entryOfNode = new WeakMap<TreeNode, FatEntry>();
 
-/** Folders shown empty because they loop back to a folder above them. */
-export const cycleFolders = new WeakSet<TreeNode>();
+/** Folders shown empty because they loop back to a folder above them or repeat one listed elsewhere. */
+export const emptiedFolders = new WeakSet<TreeNode>();
 
 /** The root folder over a listing read at open (it also gave the volume label). */
 export function rootNode(volume: FatVolume, listing: DirectoryListing): TreeNode {
   const root: TreeNode = { name: '', kind: 'dir', size: 0, mode: 0o755, attrs: {} };
   const ancestors = new Set([ROOT, volume.rootCluster()]);
+  volume.folderOwners.set(volume.rootCluster(), '');
   return lazyFolder(root, async (raised) => nodesOf(volume, listing, '', ancestors, raised));
 }
 
+/** Names are made unique first, so every diagnostic names the path the entry is listed under. */
 function nodesOf(
   volume: FatVolume,
   listing: DirectoryListing,
@@ -35,52 +37,57 @@ function nodesOf(
   ancestors: ReadonlySet<number>,
   raised: Diagnostic[],
 ): TreeNode[] {
-  const nodes = listing.entries.map((entry) => {
-    const path = inner ? `${inner}/${entry.name}` : entry.name;
-    return entry.attributes & ATTR_DIRECTORY
-      ? folderNode(volume, entry, path, ancestors, raised)
-      : fileNode(volume, entry, path, raised);
+  const entries = listing.entries;
+  const nodes = uniqueNames(
+    entries.map((entry) => baseNode(entry, entry.attributes & ATTR_DIRECTORY ? 'dir' : 'file')),
+  );
+  nodes.forEach((node, index) => {
+    const entry = entries[index];
+    const path = inner ? `${inner}/${node.name}` : node.name;
+    if (!entry) return;
+    if (node.kind === 'dir') fillFolder(volume, node, entry, path, ancestors, raised);
+    else fillFile(volume, node, entry, path, raised);
   });
-  return uniqueNames(nodes);
+  return nodes;
 }
 
 /**
  * A subfolder, loaded when listed. One whose first cluster is that of a folder above it would make
- * the tree endless, so it is shown empty with a diagnostic; any endless path must repeat a cluster,
- * so this check alone keeps every path finite.
+ * the tree endless; one whose cluster another folder already lists would let a few clusters fan out
+ * into an exponentially large tree. Both are shown empty with a diagnostic, which keeps every path
+ * finite and the whole tree no larger than the directory clusters on the volume.
  */
-function folderNode(
+function fillFolder(
   volume: FatVolume,
+  node: TreeNode,
   entry: FatEntry,
   inner: string,
   ancestors: ReadonlySet<number>,
   raised: Diagnostic[],
-): TreeNode {
-  const node = baseNode(entry, 'dir');
+): void {
   const cluster = entry.cluster === ROOT ? volume.rootCluster() : entry.cluster;
-  if (ancestors.has(cluster) || ancestors.has(entry.cluster)) {
-    const path = volume.pathOf(inner);
-    raised.push(
-      diagnostic(
-        'error',
-        'FAT_DIRECTORY_CYCLE',
-        `${path}: this folder starts at cluster ${entry.cluster}, which belongs to a folder above it; shown empty`,
-        path,
-      ),
-    );
+  const path = volume.pathOf(inner);
+  const owner = volume.folderOwners.get(cluster);
+  const cycle = ancestors.has(cluster) || ancestors.has(entry.cluster);
+  if (cycle || (owner !== undefined && owner !== inner)) {
+    const [code, why] = cycle
+      ? ['FAT_DIRECTORY_CYCLE', 'belongs to a folder above it']
+      : ['FAT_DIRECTORY_SHARED', `is also the folder ${volume.pathOf(owner ?? '')}`];
+    const message = `${path}: this folder starts at cluster ${entry.cluster}, which ${why}; shown empty`;
+    raised.push(diagnostic('error', code, message, path));
     node.children = fixedChildren([]);
-    cycleFolders.add(node);
-    return node;
+    emptiedFolders.add(node);
+    return;
   }
+  volume.folderOwners.set(cluster, inner);
   const below = new Set(ancestors).add(cluster);
-  return lazyFolder(node, async (own) => {
+  lazyFolder(node, async (own) => {
     const listing = await volume.readDirectory(cluster, inner, own);
     return nodesOf(volume, listing, inner, below, own);
   });
 }
 
-function fileNode(volume: FatVolume, entry: FatEntry, inner: string, raised: Diagnostic[]): TreeNode {
-  const node = baseNode(entry, 'file');
+function fillFile(volume: FatVolume, node: TreeNode, entry: FatEntry, inner: string, raised: Diagnostic[]): void {
   const clusterSize = volume.geometry.clusterSize;
   const wanted = Math.ceil(entry.size / clusterSize);
   node.content = new ChainSource(volume.source, volume.geometry, entry.size, async () => {
@@ -92,7 +99,6 @@ function fileNode(volume: FatVolume, entry: FatEntry, inner: string, raised: Dia
     else if (chain.clusters < wanted) raised.push(shortChain(path, entry.size, chain.clusters * clusterSize));
     return chain;
   });
-  return node;
 }
 
 export function shortChain(path: string, size: number, stored: number): Diagnostic {

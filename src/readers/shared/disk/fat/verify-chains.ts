@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
 import { childrenOf, type TreeNode } from '../../../../model/tree.js';
 import { limits } from '../limits.js';
 import { walkChain, type Chain } from './chain.js';
-import { cycleFolders, entryOfNode, shortChain } from './tree.js';
+import { emptiedFolders, entryOfNode, shortChain } from './tree.js';
 import { chainProblem, ROOT, type FatVolume } from './volume.js';
 
 export interface ChainCheck {
@@ -31,7 +31,7 @@ export async function checkChains(volume: FatVolume, root: TreeNode): Promise<Ch
       }
       const path = item.path ? `${item.path}/${child.name}` : child.name;
       const entry = entryOfNode.get(child);
-      if (!entry || cycleFolders.has(child)) continue;
+      if (!entry || emptiedFolders.has(child)) continue;
       if (child.kind === 'dir') {
         if (entry.cluster !== ROOT) await claimDirectory(volume, entry.cluster, path, used, found);
         pending.push({ node: child, path });

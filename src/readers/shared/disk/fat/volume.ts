@@ -12,6 +12,8 @@ export const ROOT = 0;
 /** One opened volume: its layout, the FAT copy chains are read from, and directory reading. */
 export class FatVolume {
   readonly table: FatTable;
+  /** The folder path that lists each directory cluster; a second folder there is shown empty. */
+  readonly folderOwners = new Map<number, string>();
 
   constructor(
     readonly source: Source,
