@@ -27,14 +27,11 @@ export async function readFsInfo(volume: Source, geometry: FatGeometry): Promise
   };
 }
 
-/** Counts free entries of the FAT: every data cluster's entry, read through the table's block cache. */
+/** Counts free entries of the FAT, or undefined when the FAT is cut off before its end. */
 export async function countFreeClusters(table: FatTable): Promise<number | undefined> {
   let free = 0;
-  const last = table.geometry.clusterCount + 1;
-  for (let cluster = 2; cluster <= last; cluster++) {
-    const value = await table.raw(cluster);
-    if (value === undefined) return undefined;
+  const complete = await table.scan((_cluster, value) => {
     if (value === 0) free++;
-  }
-  return free;
+  });
+  return complete ? free : undefined;
 }

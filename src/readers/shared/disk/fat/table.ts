@@ -44,13 +44,47 @@ export class FatTable {
 
   /** The raw entry of `cluster`, or undefined when the FAT ends before it. */
   async raw(cluster: number): Promise<number | undefined> {
-    const type = this.geometry.type;
-    const at = type === 'fat12' ? Math.floor(cluster * 1.5) : cluster * this.entryBytes;
-    const width = type === 'fat32' ? 4 : 2;
-    if (at + width > this.usedBytes) return undefined;
+    const at = this.entryOffset(cluster);
+    if (at + this.width > this.usedBytes) return undefined;
     const block = await this.block(Math.floor(at / BLOCK));
     const offset = at % BLOCK;
-    if (offset + width > block.length) return undefined;
+    return offset + this.width > block.length ? undefined : this.decode(block, offset, cluster);
+  }
+
+  /**
+   * Visits the entry of every data cluster in order, block by block without a promise per entry
+   * (a FAT32 FAT may hold 268 million). Returns false when the FAT is cut off before its end.
+   */
+  async scan(visit: (cluster: number, value: number) => void): Promise<boolean> {
+    const last = this.geometry.clusterCount + 1;
+    let cluster = 2;
+    for (let start = 0; start < this.usedBytes && cluster <= last; start += BLOCK) {
+      const length = Math.min(BLOCK, this.usedBytes - start);
+      const block = await this.volume.read(this.copyOffset + start, length);
+      for (; cluster <= last; cluster++) {
+        const offset = this.entryOffset(cluster) - start;
+        if (offset + this.width > block.length) break;
+        visit(cluster, this.decode(block, offset, cluster));
+      }
+      if (block.length < length) break;
+    }
+    return cluster > last;
+  }
+
+  private get width(): number {
+    return this.geometry.type === 'fat32' ? 4 : 2;
+  }
+
+  private get copyOffset(): number {
+    return this.geometry.fatOffset + this.copy * this.geometry.fatBytes;
+  }
+
+  private entryOffset(cluster: number): number {
+    return this.geometry.type === 'fat12' ? Math.floor(cluster * 1.5) : cluster * this.entryBytes;
+  }
+
+  private decode(block: Uint8Array, offset: number, cluster: number): number {
+    const type = this.geometry.type;
     if (type === 'fat32') return u32le(block, offset) & 0x0fffffff;
     const value = u16le(block, offset);
     if (type === 'fat16') return value;
@@ -71,10 +105,7 @@ export class FatTable {
       return cached;
     }
     const start = index * BLOCK;
-    const bytes = await this.volume.read(
-      this.geometry.fatOffset + this.copy * this.geometry.fatBytes + start,
-      Math.min(BLOCK, this.usedBytes - start),
-    );
+    const bytes = await this.volume.read(this.copyOffset + start, Math.min(BLOCK, this.usedBytes - start));
     this.blocks.set(index, bytes);
     for (const oldest of this.blocks.keys()) {
       if (this.blocks.size <= this.maxBlocks) break;

@@ -4,7 +4,7 @@ import type { TreeNode } from '../../../../model/tree.js';
 import { checkChains } from './verify-chains.js';
 import { countFreeClusters, readFsInfo } from './fsinfo.js';
 import { geometryProblems } from './geometry-checks.js';
-import { FatTable } from './table.js';
+import { classify, FatTable } from './table.js';
 import type { FatVolume } from './volume.js';
 
 const BLOCK = 64 * 1024;
@@ -149,13 +149,13 @@ async function checkFreeCount(volume: FatVolume, used: Uint8Array | undefined, f
     );
 }
 
+/** Clusters the FAT marks allocated (a next cluster or an end marker) that no reachable chain claims. */
 async function lostClusters(volume: FatVolume, used: Uint8Array): Promise<number> {
-  const last = volume.geometry.clusterCount + 1;
   let lost = 0;
-  for (let cluster = 2; cluster <= last; cluster++) {
-    if ((used[cluster >> 3] ?? 0) & (1 << (cluster & 7))) continue;
-    const link = await volume.table.link(cluster);
-    if (link.kind === 'next' || link.kind === 'end') lost++;
-  }
+  await volume.table.scan((cluster, value) => {
+    if ((used[cluster >> 3] ?? 0) & (1 << (cluster & 7))) return;
+    const kind = classify(value, volume.geometry).kind;
+    if (kind === 'next' || kind === 'end' || kind === 'range') lost++;
+  });
   return lost;
 }
