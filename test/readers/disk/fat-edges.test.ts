@@ -1,8 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BytesSource, knownSame, readAll, type Source } from '../../../src/model/source.js';
-import { findNode } from '../../../src/model/tree.js';
+import { applyLimitOverrides } from '../../../src/model/limits.js';
+import { childrenOf, findNode } from '../../../src/model/tree.js';
+import { diskLimits } from '../../../src/readers/shared/disk/limits.js';
 import { fatDriver } from '../../../src/readers/shared/disk/fat/index.js';
 import { tempDir } from '../../helpers/cli.js';
 import { FAT_TOOLS, findTool, listTree, missingTools, patterned, tool } from '../../helpers/fat-tools.js';
@@ -90,6 +92,25 @@ describe.skipIf(missing.length > 0)('FAT edge cases', () => {
     expect(Buffer.from((await readAll(hello?.content ?? new BytesSource(new Uint8Array()), 100)) ?? [])).toEqual(
       Buffer.from('hello\n'),
     );
+  });
+
+  it('stops listing a folder at the entry limit and says so', async () => {
+    const image = fat32('limit.img', ['-n', 'LIMIT'], 40960);
+    const many = join(dir, 'limit');
+    mkdirSync(many);
+    for (let i = 0; i < 300; i++) writeFileSync(join(many, `file number ${i}.txt`), `${i}\n`);
+    tool('mcopy', ['-s', '-i', image, many, '::/']);
+    applyLimitOverrides([diskLimits], ['fsDirectoryEntries=64']);
+    try {
+      const opened = await fatDriver.open(new BytesSource(readFileSync(image)), 'p1');
+      const folder = await findNode(opened.root, ['limit']);
+      const listed = await childrenOf(folder ?? opened.root);
+      expect(listed.length).toBeGreaterThan(10);
+      expect(listed.length).toBeLessThan(64);
+      expect(folder?.raised?.map((found) => found.code)).toEqual(['FAT_DIRECTORY_LIMIT']);
+    } finally {
+      applyLimitOverrides([diskLimits], []);
+    }
   });
 
   it('does not take an ext4 volume or a protective MBR for FAT', async () => {

@@ -48,12 +48,14 @@ interface PendingLongName {
  * Decodes raw directory bytes, 32 per entry, up to the 0x00 end marker. Long-name entries precede
  * their short entry in descending order; one that breaks the sequence or whose checksum does not
  * match the short name is dropped with a diagnostic and the short name is used, as Windows does.
+ * `cut` says the bytes stop at a limit rather than at the folder's end.
  */
 export function parseDirectory(
   bytes: Uint8Array,
   fat32: boolean,
   path: string,
   diagnostics: Diagnostic[],
+  cut = false,
 ): DirectoryListing {
   const listing: DirectoryListing = { entries: [], label: undefined };
   const longNames = new LongNameCollector(path, diagnostics);
@@ -70,7 +72,9 @@ export function parseDirectory(
     } else if (isDotEntry(entry)) longNames.drop('stands before a dot entry');
     else listing.entries.push(entryOf(entry, longNames.take(entry), fat32));
   }
-  longNames.drop('is not followed by its short entry');
+  // Bytes cut at a limit may end inside a long name: its short entry is beyond, not missing.
+  if (cut) longNames.forget();
+  else longNames.drop('is not followed by its short entry');
   return listing;
 }
 

@@ -39,26 +39,21 @@ export class FatVolume {
     const path = this.pathOf(inner);
     const maxBytes = limits.fsDirectoryEntries * 32;
     let bytes: Uint8Array;
+    let cut: boolean;
     if (cluster === ROOT && this.geometry.type !== 'fat32') {
-      bytes = await this.readRegion(
-        this.geometry.rootOffset,
-        Math.min(this.geometry.rootBytes, maxBytes),
-        path,
-        diagnostics,
-      );
+      const { rootOffset, rootBytes } = this.geometry;
+      cut = rootBytes > maxBytes;
+      bytes = await this.readRegion(rootOffset, Math.min(rootBytes, maxBytes), path, diagnostics);
     } else {
       const maxClusters = Math.max(1, Math.floor(maxBytes / this.geometry.clusterSize));
       const chain = await walkChain(this.table, cluster, maxClusters + 1);
-      if (chain.clusters > maxClusters) diagnostics.push(limitDiagnostic(path));
-      else {
-        const problem = chainProblem(chain, path, 'folder');
-        if (problem) diagnostics.push(problem);
-      }
+      cut = chain.clusters > maxClusters;
+      const problem = chainProblem(chain, path, 'folder');
+      if (problem) diagnostics.push(problem);
       bytes = await this.readChain(chain, maxClusters, path, diagnostics);
     }
-    const listing = parseDirectory(bytes, this.geometry.type === 'fat32', path, diagnostics);
-    if (listing.entries.length >= limits.fsDirectoryEntries) diagnostics.push(limitDiagnostic(path));
-    listing.entries.length = Math.min(listing.entries.length, limits.fsDirectoryEntries);
+    const listing = parseDirectory(bytes.subarray(0, maxBytes), this.geometry.type === 'fat32', path, diagnostics, cut);
+    if (cut) diagnostics.push(limitDiagnostic(path));
     return listing;
   }
 
@@ -116,7 +111,7 @@ function limitDiagnostic(path: string): Diagnostic {
   return diagnostic(
     'warning',
     'FAT_DIRECTORY_LIMIT',
-    `${path}: the folder holds more than ${limits.fsDirectoryEntries} entries (limit fsDirectoryEntries); the rest are not listed`,
+    `${path}: the folder is larger than ${limits.fsDirectoryEntries} entry slots (limit fsDirectoryEntries); the rest are not listed`,
     path,
   );
 }
