@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/model/diagnostics.js';
-import { BytesSource, readAll } from '../../../src/model/source.js';
+import { BytesSource, readAll, type Source } from '../../../src/model/source.js';
 import { findNode, walk, type TreeNode } from '../../../src/model/tree.js';
 import { fatDriver } from '../../../src/readers/shared/disk/fat/index.js';
 import type { OpenedFilesystem } from '../../../src/readers/shared/disk/types.js';
@@ -14,7 +14,7 @@ if (missing.length > 0)
   console.warn(`SKIPPED FAT damage tests: ${missing.join(', ')} not installed (dosfstools, mtools)`);
 
 /** Where minfo says the FATs and the root folder are. */
-function layoutOf(image: string): { fatOffset: number; fatBytes: number; fats: number } {
+function layoutOf(image: string): { fatOffset: number; fatBytes: number; fats: number; rootBytes: number } {
   const info = toolText('minfo', ['-i', image, '::']);
   const number = (pattern: RegExp): number => Number(pattern.exec(info)?.[1]);
   const sector = number(/sector size: (\d+)/);
@@ -23,6 +23,7 @@ function layoutOf(image: string): { fatOffset: number; fatBytes: number; fats: n
     fatOffset: number(/reserved \(boot\) sectors: (\d+)/) * sector,
     fatBytes: fatSectors * sector,
     fats: number(/fats: (\d+)/),
+    rootBytes: number(/max available root directory slots: (\d+)/) * 32,
   };
 }
 
@@ -250,6 +251,30 @@ describe.skipIf(missing.length > 0)('damaged FAT volumes', () => {
     expect(codes(vast.diagnostics)).toEqual(['FAT_TABLE_TOO_SMALL', 'FAT_TRUNCATED', 'FAT_TYPE_MISMATCH']);
     const { paths } = await exercise(vast);
     expect(paths).toContain('top/mid/low/leaf.txt');
+  });
+
+  it('turns a volume source that throws into diagnostics, at open and when a folder loads', async () => {
+    const whole = readFileSync(base);
+    const failing = (from: number): Source => ({
+      size: whole.length,
+      read: async (offset, length) => {
+        if (offset >= from) throw new Error('host read error');
+        return whole.subarray(offset, offset + length);
+      },
+    });
+    const early = await fatDriver.open(failing(0), 'p1');
+    expect(codes(early.diagnostics)).toEqual(['FAT_READ_FAILED']);
+    expect(codes(await early.verify())).toEqual(['FAT_READ_FAILED']);
+    const { fatOffset, fatBytes, fats, rootBytes } = layoutOf(base);
+    const late = await fatDriver.open(failing(fatOffset + fats * fatBytes + rootBytes), 'p1');
+    expect(late.diagnostics).toEqual([]);
+    const { raised } = await exercise(late);
+    expect(raised.map((found) => [found.code, found.path])).toEqual([
+      ['FAT_READ_FAILED', 'p1/big.bin'],
+      ['FAT_READ_FAILED', 'p1/small.txt'],
+      ['FAT_READ_FAILED', 'p1/a long Name.txt'],
+      ['FAT_READ_FAILED', 'p1/top'],
+    ]);
   });
 
   it('reads a first byte 0x05 as 0xE5 (σ in code page 437) rather than as a deleted entry', async () => {

@@ -21,9 +21,20 @@ export class ChainSource implements Source {
     private readonly geometry: FatGeometry,
     readonly size: number,
     private readonly resolve: () => Promise<Chain>,
+    private readonly failed: (why: string) => void,
   ) {}
 
+  /** A volume read that throws ends the read there (reported once per failure), never the caller. */
   async read(offset: number, length: number): Promise<Uint8Array> {
+    try {
+      return await this.readPieces(offset, length);
+    } catch (error) {
+      this.failed(error instanceof Error ? error.message : String(error));
+      return new Uint8Array(0);
+    }
+  }
+
+  private async readPieces(offset: number, length: number): Promise<Uint8Array> {
     const pieces = await this.pieces(offset, length);
     const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
     const out = new Uint8Array(total);

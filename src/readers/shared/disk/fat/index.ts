@@ -22,11 +22,22 @@ function looksLikeExt(head: Uint8Array): boolean {
   return u16le(head, 1024 + 56) === 0xef53 && u16le(head, 1024 + 24) <= 6 && u16le(head, 1024 + 26) === 0;
 }
 
+/** A volume Source over a damaged container may throw on read; that becomes a diagnostic here. */
 async function openFat(source: Source, where: string): Promise<OpenedFilesystem> {
   const diagnostics: Diagnostic[] = [];
+  try {
+    return await openChecked(source, where, diagnostics);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    diagnostics.push(diagnostic('error', 'FAT_READ_FAILED', `${where}: reading the volume failed: ${why}`, where));
+    return unreadable(diagnostics);
+  }
+}
+
+async function openChecked(source: Source, where: string, diagnostics: Diagnostic[]): Promise<OpenedFilesystem> {
   const boot = await source.read(0, 512);
   const geometry = parseBootSector(boot, where, diagnostics);
-  if (!geometry) return unreadable(where, diagnostics);
+  if (!geometry) return unreadable(diagnostics);
   const volume = new FatVolume(source, geometry, where);
   for (const problem of geometryProblems(geometry, source.size, where)) diagnostics.push(problem);
   const listing = await volume.readDirectory(volume.rootCluster(), '', diagnostics);
@@ -35,13 +46,14 @@ async function openFat(source: Source, where: string): Promise<OpenedFilesystem>
   return { type: geometry.type, attrs, root, diagnostics, verify: () => verifyFat(volume, boot, root) };
 }
 
-function unreadable(where: string, diagnostics: Diagnostic[]): OpenedFilesystem {
+/** Nothing past the boot sector can be trusted: an empty root, and verify repeats why. */
+function unreadable(diagnostics: Diagnostic[]): OpenedFilesystem {
   return {
     type: 'fat',
     attrs: { type: 'fat' },
     root: { name: '', kind: 'dir', size: 0, attrs: {}, children: fixedChildren([]) },
     diagnostics,
-    verify: async () => [diagnostic('error', 'FAT_BAD_BOOT_SECTOR', `${where}: no FAT boot sector to check`, where)],
+    verify: async () => [...diagnostics],
   };
 }
 

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
 import type { MetaRecord } from '../../../../model/metadata.js';
 import { fixedChildren, lazyFolder, type TreeNode } from '../../../../model/tree.js';
 import { uniqueNames } from '../../tree-names.js';
-import { walkChain } from './chain.js';
+import { walkChain, type Chain } from './chain.js';
 import { ChainSource } from './content.js';
 import {
   ATTR_ARCHIVE,
@@ -82,15 +82,21 @@ function fillFolder(
   volume.folderOwners.set(cluster, inner);
   const below = new Set(ancestors).add(cluster);
   lazyFolder(node, async (own) => {
-    const listing = await volume.readDirectory(cluster, inner, own);
-    return nodesOf(volume, listing, inner, below, own);
+    try {
+      const listing = await volume.readDirectory(cluster, inner, own);
+      return nodesOf(volume, listing, inner, below, own);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      own.push(diagnostic('error', 'FAT_READ_FAILED', `${path}: reading this folder failed: ${why}`, path));
+      return [];
+    }
   });
 }
 
 function fillFile(volume: FatVolume, node: TreeNode, entry: FatEntry, inner: string, raised: Diagnostic[]): void {
   const clusterSize = volume.geometry.clusterSize;
   const wanted = Math.ceil(entry.size / clusterSize);
-  node.content = new ChainSource(volume.source, volume.geometry, entry.size, async () => {
+  const resolve = async (): Promise<Chain> => {
     if (wanted === 0) return { extents: [], clusters: 0, end: 'end' };
     const chain = await walkChain(volume.table, entry.cluster, wanted);
     const path = volume.pathOf(inner);
@@ -98,7 +104,12 @@ function fillFile(volume: FatVolume, node: TreeNode, entry: FatEntry, inner: str
     if (problem) raised.push(problem);
     else if (chain.clusters < wanted) raised.push(shortChain(path, entry.size, chain.clusters * clusterSize));
     return chain;
-  });
+  };
+  const failed = (why: string): void => {
+    const path = volume.pathOf(inner);
+    raised.push(diagnostic('error', 'FAT_READ_FAILED', `${path}: reading this file failed: ${why}`, path));
+  };
+  node.content = new ChainSource(volume.source, volume.geometry, entry.size, resolve, failed);
 }
 
 export function shortChain(path: string, size: number, stored: number): Diagnostic {
