@@ -97,7 +97,7 @@ export function parseBootSector(boot: Uint8Array, where: string, diagnostics: Di
     rootOffset: (reservedSectors + fatCount * fatSectors) * sectorSize,
     rootBytes: type === 'fat32' ? 0 : rootSectors * sectorSize,
     dataOffset: dataSector * sectorSize,
-    clusterCount,
+    clusterCount: addressable(clusterCount, type, where, diagnostics),
     totalSectors,
     rootCluster: type === 'fat32' ? u32le(boot, 44) & 0x0fffffff : 0,
     fsInfoSector: type === 'fat32' ? u16le(boot, 48) : 0,
@@ -127,6 +127,24 @@ function fatTypeOf(clusters: number, fat32Layout: boolean, where: string, diagno
     ),
   );
   return fat32Layout ? 'fat32' : 'fat16';
+}
+
+/** The most data clusters each type's entries can number (the rest of the values are markers). */
+const MAX_CLUSTERS: Record<FatType, number> = { fat12: 0xff5, fat16: 0xfff5, fat32: 0x0ffffff5 };
+
+/** Clusters past what the entries can address cannot be in any chain; an absurd BPB is capped here. */
+function addressable(clusters: number, type: FatType, where: string, diagnostics: Diagnostic[]): number {
+  const max = MAX_CLUSTERS[type];
+  if (clusters <= max) return clusters;
+  diagnostics.push(
+    diagnostic(
+      'error',
+      'FAT_TOO_MANY_CLUSTERS',
+      `${where}: the BPB makes ${clusters} clusters, more than ${type.toUpperCase()} entries can address (${max}); only those are read`,
+      where,
+    ),
+  );
+  return max;
 }
 
 /** The volume serial as mtools and Windows show it: two groups of four hex digits. */
