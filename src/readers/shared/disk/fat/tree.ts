@@ -24,19 +24,12 @@ export const emptiedFolders = new WeakSet<TreeNode>();
 /** The root folder over a listing read at open (it also gave the volume label). */
 export function rootNode(volume: FatVolume, listing: DirectoryListing): TreeNode {
   const root: TreeNode = { name: '', kind: 'dir', size: 0, mode: 0o755, attrs: {} };
-  const ancestors = new Set([ROOT, volume.rootCluster()]);
   volume.folderOwners.set(volume.rootCluster(), '');
-  return lazyFolder(root, async (raised) => nodesOf(volume, listing, '', ancestors, raised));
+  return lazyFolder(root, async (raised) => nodesOf(volume, listing, '', raised));
 }
 
 /** Names are made unique first, so every diagnostic names the path the entry is listed under. */
-function nodesOf(
-  volume: FatVolume,
-  listing: DirectoryListing,
-  inner: string,
-  ancestors: ReadonlySet<number>,
-  raised: Diagnostic[],
-): TreeNode[] {
+function nodesOf(volume: FatVolume, listing: DirectoryListing, inner: string, raised: Diagnostic[]): TreeNode[] {
   const entries = listing.entries;
   const nodes = uniqueNames(
     entries.map((entry) => baseNode(entry, entry.attributes & ATTR_DIRECTORY ? 'dir' : 'file')),
@@ -45,34 +38,27 @@ function nodesOf(
     const entry = entries[index];
     const path = inner ? `${inner}/${node.name}` : node.name;
     if (!entry) return;
-    if (node.kind === 'dir') fillFolder(volume, node, entry, path, ancestors, raised);
+    if (node.kind === 'dir') fillFolder(volume, node, entry, path, raised);
     else fillFile(volume, node, entry, path, raised);
   });
   return nodes;
 }
 
 /**
- * A subfolder, loaded when listed. One whose first cluster is that of a folder above it would make
- * the tree endless; one whose cluster another folder already lists would let a few clusters fan out
- * into an exponentially large tree. Both are shown empty with a diagnostic, which keeps every path
- * finite and the whole tree no larger than the directory clusters on the volume.
+ * A subfolder, loaded when listed. Each directory cluster is listed by one folder only: one that
+ * starts where a folder above it does would make the tree endless, and one that starts where another
+ * folder does would let a few clusters fan out into an exponentially large tree. Both are shown
+ * empty with a diagnostic, so the tree is never larger than the directory clusters on the volume.
  */
-function fillFolder(
-  volume: FatVolume,
-  node: TreeNode,
-  entry: FatEntry,
-  inner: string,
-  ancestors: ReadonlySet<number>,
-  raised: Diagnostic[],
-): void {
+function fillFolder(volume: FatVolume, node: TreeNode, entry: FatEntry, inner: string, raised: Diagnostic[]): void {
   const cluster = entry.cluster === ROOT ? volume.rootCluster() : entry.cluster;
   const path = volume.pathOf(inner);
   const owner = volume.folderOwners.get(cluster);
-  const cycle = ancestors.has(cluster) || ancestors.has(entry.cluster);
-  if (cycle || (owner !== undefined && owner !== inner)) {
-    const [code, why] = cycle
+  if (owner !== undefined) {
+    const above = owner === '' || inner.startsWith(`${owner}/`);
+    const [code, why] = above
       ? ['FAT_DIRECTORY_CYCLE', 'belongs to a folder above it']
-      : ['FAT_DIRECTORY_SHARED', `is also the folder ${volume.pathOf(owner ?? '')}`];
+      : ['FAT_DIRECTORY_SHARED', `is also the folder ${volume.pathOf(owner)}`];
     const message = `${path}: this folder starts at cluster ${entry.cluster}, which ${why}; shown empty`;
     raised.push(diagnostic('error', code, message, path));
     node.children = fixedChildren([]);
@@ -80,11 +66,10 @@ function fillFolder(
     return;
   }
   volume.folderOwners.set(cluster, inner);
-  const below = new Set(ancestors).add(cluster);
   lazyFolder(node, async (own) => {
     try {
       const listing = await volume.readDirectory(cluster, inner, own);
-      return nodesOf(volume, listing, inner, below, own);
+      return nodesOf(volume, listing, inner, own);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       own.push(diagnostic('error', 'FAT_READ_FAILED', `${path}: reading this folder failed: ${why}`, path));
