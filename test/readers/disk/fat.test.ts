@@ -49,6 +49,26 @@ describe.skipIf(missing.length > 0).each([12, 16, 32] as const)(
       }
     });
 
+    it('reads any range of the fragmented file, across the gaps between its pieces', async () => {
+      const opened = await fatDriver.open(imageSource(built.image), 'p1');
+      const node = await findNode(opened.root, ['frag', 'fragmented.bin']);
+      const whole = tool('mtype', ['-i', built.image, '::/frag/fragmented.bin']);
+      for (const [offset, length] of [
+        [0, 1],
+        [29_000, 3000],
+        [30_719, 2],
+        [45_000, 40_000],
+        [89_999, 10],
+        [90_000, 5],
+      ] as const) {
+        const bytes = Buffer.from((await node?.content?.read(offset, length)) ?? []);
+        expect({ offset, bytes: bytes.toString('hex') }).toEqual({
+          offset,
+          bytes: whole.subarray(offset, offset + length).toString('hex'),
+        });
+      }
+    });
+
     it('shows the label, serial, geometry and free space minfo and mdir report', async () => {
       const opened = await fatDriver.open(imageSource(built.image), 'p1');
       const info = toolText('minfo', ['-i', built.image, '::']);

@@ -1,5 +1,5 @@
 import type { Source } from '../../../../model/source.js';
-import type { Chain } from './chain.js';
+import type { Chain, Extent } from './chain.js';
 import type { FatGeometry } from './boot.js';
 
 /** One contiguous piece of a range: where it sits in the volume and how long it is. */
@@ -14,7 +14,7 @@ interface Piece {
  * a source), so `cat` ends instead of waiting for bytes that are not there.
  */
 export class ChainSource implements Source {
-  private chain: Promise<Chain> | undefined;
+  private chain: Promise<MappedChain> | undefined;
 
   constructor(
     private readonly volume: Source,
@@ -65,20 +65,47 @@ export class ChainSource implements Source {
     const end = Math.min(this.size, offset + Math.max(0, length));
     if (offset < 0 || offset >= end) return [];
     const { clusterSize, dataOffset } = this.geometry;
-    const chain = await (this.chain ??= this.resolve());
+    const { extents, starts } = await (this.chain ??= this.mapped());
     const pieces: Piece[] = [];
-    let extentStart = 0;
-    for (const extent of chain.extents) {
-      const extentEnd = extentStart + extent.count * clusterSize;
+    for (let i = lastStartingAtOrBefore(starts, offset); i < extents.length; i++) {
+      const extent = extents[i];
+      const extentStart = starts[i] ?? 0;
+      if (!extent || extentStart >= end) break;
       const from = Math.max(offset, extentStart);
-      const to = Math.min(end, extentEnd);
-      if (from < to) {
-        const at = dataOffset + (extent.cluster - 2) * clusterSize + (from - extentStart);
-        pieces.push({ at, length: to - from });
-      }
-      extentStart = extentEnd;
-      if (extentStart >= end) break;
+      const to = Math.min(end, extentStart + extent.count * clusterSize);
+      pieces.push({ at: dataOffset + (extent.cluster - 2) * clusterSize + (from - extentStart), length: to - from });
     }
     return pieces;
   }
+
+  /** The chain with each extent's byte offset in the file, so a read finds its first extent by bisection. */
+  private async mapped(): Promise<MappedChain> {
+    const chain = await this.resolve();
+    const starts: number[] = [];
+    let total = 0;
+    for (const extent of chain.extents) {
+      starts.push(total);
+      total += extent.count * this.geometry.clusterSize;
+    }
+    starts.push(total);
+    return { extents: chain.extents, starts };
+  }
+}
+
+interface MappedChain {
+  extents: Extent[];
+  /** Byte offset of each extent, then the total. */
+  starts: number[];
+}
+
+/** The index of the last extent starting at or before `offset` (a fragmented file has many). */
+function lastStartingAtOrBefore(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = Math.max(0, starts.length - 2);
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if ((starts[middle] ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
