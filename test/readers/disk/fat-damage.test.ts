@@ -280,6 +280,7 @@ describe.skipIf(missing.length > 0)('damaged FAT volumes', () => {
       ['FAT_READ_FAILED', 'p1/a long Name.txt'],
       ['FAT_READ_FAILED', 'p1/top'],
     ]);
+    expect(codes(await late.verify())).toEqual(['FAT_READ_FAILED']);
   });
 
   it('reads a first byte 0x05 as 0xE5 (σ in code page 437) rather than as a deleted entry', async () => {

@@ -7,7 +7,7 @@ import { chainProblem, ROOT, type FatVolume } from './volume.js';
 
 export interface ChainCheck {
   found: Diagnostic[];
-  /** One bit per cluster claimed by a reachable file or folder; undefined when the walk hit its limit. */
+  /** One bit per cluster claimed by a reachable file or folder; undefined when some were not reached. */
   used: Uint8Array | undefined;
 }
 
@@ -21,9 +21,13 @@ export async function checkChains(volume: FatVolume, root: TreeNode): Promise<Ch
   if (volume.geometry.type === 'fat32') await claimDirectory(volume, volume.rootCluster(), '', used, found);
   const pending: { node: TreeNode; path: string }[] = [{ node: root, path: '' }];
   let seen = 0;
+  let complete = true;
   for (let item = pending.pop(); item; item = pending.pop()) {
     const children = await childrenOf(item.node);
-    for (const raised of item.node.raised ?? []) found.push(raised);
+    for (const raised of item.node.raised ?? []) {
+      found.push(raised);
+      if (UNLISTED.has(raised.code)) complete = false;
+    }
     for (const child of children) {
       if (++seen > limits.fatVerifyEntries) {
         found.push(limitReached(volume));
@@ -38,8 +42,11 @@ export async function checkChains(volume: FatVolume, root: TreeNode): Promise<Ch
       } else await checkFile(volume, entry.cluster, entry.size, path, used, found);
     }
   }
-  return { found, used };
+  return { found, used: complete ? used : undefined };
 }
+
+/** Codes of folders not listed to their end: clusters below them would look lost when they are not. */
+const UNLISTED = new Set(['FAT_READ_FAILED', 'FAT_DIRECTORY_LIMIT']);
 
 /** A folder's chain problems are reported when it is listed; here its clusters are only claimed. */
 async function claimDirectory(

@@ -15,11 +15,19 @@ const BLOCK = 64 * 1024;
  */
 export async function verifyFat(volume: FatVolume, boot: Uint8Array, root: TreeNode): Promise<Diagnostic[]> {
   const found = geometryProblems(volume.geometry, volume.source.size, volume.where);
-  await checkBackupBoot(volume, boot, found);
-  await checkFatCopies(volume, found);
-  const chains = await checkChains(volume, root);
-  pushAll(found, chains.found);
-  await checkFreeCount(volume, chains.used, found);
+  try {
+    await checkBackupBoot(volume, boot, found);
+    await checkFatCopies(volume, found);
+    const chains = await checkChains(volume, root);
+    pushAll(found, chains.found);
+    await checkFreeCount(volume, chains.used, found);
+  } catch (error) {
+    // A volume source over a damaged container may throw; what was found so far still counts.
+    const why = error instanceof Error ? error.message : String(error);
+    found.push(
+      diagnostic('error', 'FAT_READ_FAILED', `${volume.where}: reading the volume failed: ${why}`, volume.where),
+    );
+  }
   return found;
 }
 
