@@ -41,6 +41,7 @@ import { lxdExportTar } from '../helpers/lxd-builder.js';
 import { buildQcow2, filled } from '../helpers/qcow2-builder.js';
 import { buildGpt } from '../helpers/gpt-builder.js';
 import { hasE2fsprogs, mke2fs, warnIfSkipped } from '../helpers/ext-tools.js';
+import { missingTools, tool } from '../helpers/fat-tools.js';
 import { buildTar, tarEntry } from '../helpers/tar-builder.js';
 import { buildWasm } from '../helpers/wasm-builder.js';
 import { buildZip, legacySnapshot, type ZipMember } from '../helpers/zip-builder.js';
@@ -110,6 +111,18 @@ const extImage = (): string => {
   sparse.fill(1, 0, 4096).fill(2, 1200 * 1024);
   writeFileSync(join(source, 'sparse'), sparse);
   return mke2fs(join(root, `ext-${made}.img`), ['-t', 'ext4'], source, '4M');
+};
+const fatTools = ['mkfs.vfat', 'mcopy'];
+/** A bare FAT12 image holding two files. */
+const fatImage = (): string => {
+  const image = join(root, `fat-${++made}.img`);
+  tool('mkfs.vfat', ['-F', '12', '-C', image, '2048']);
+  for (const name of ['a.txt', 'b.txt']) {
+    const local = join(root, `${made}-${name}`);
+    writeFileSync(local, name);
+    tool('mcopy', ['-i', image, local, `::/${name}`]);
+  }
+  return image;
 };
 const criu = (): string => {
   const path = join(root, `criu-${++made}`);
@@ -230,6 +243,14 @@ const CASES: Case[] = [
     { limit: 'extDirectoryBytes', value: '1', code: 'EXT_BAD_DIRECTORY', message: 'limit extDirectoryBytes' },
     { limit: 'extVerifyInodes', value: '1', code: 'EXT_VERIFY_LIMIT', command: 'verify' as const },
   ].map((entry) => ({ ...entry, input: extImage, skip: !hasE2fsprogs })),
+  {
+    limit: 'fatVerifyEntries',
+    value: '1',
+    input: fatImage,
+    code: 'FAT_VERIFY_LIMIT',
+    command: 'verify',
+    skip: missingTools(fatTools).length > 0,
+  },
   { limit: 'criuEntries', value: '1', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuEntryBytes', value: '4', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuRecords', value: '1', input: criu, code: 'CRIU_TOO_MANY_RECORDS' },

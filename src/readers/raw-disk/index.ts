@@ -13,7 +13,7 @@ import {
 import { diskMetadata } from './metadata.js';
 
 /** What a filesystem driver's `detect` is given (the probe's head is shorter). */
-const DETECT_BYTES = 64 * 1024;
+const DETECT_BYTES = 4096;
 /** Pages of the whole-disk memory node: large, as a raw disk may be hundreds of GiB. */
 const DISK_PAGE = 64 * 1024;
 

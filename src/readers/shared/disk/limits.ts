@@ -25,10 +25,6 @@ export const diskLimits = limitGroup({
     value: 1_000_000,
     help: 'inodes whose metadata checksums verify checks on one ext4 filesystem',
   },
-  fatCacheBytes: {
-    value: 16 * 1024 * 1024,
-    help: 'bytes of one FAT kept in memory while following cluster chains (a FAT32 FAT can reach hundreds of MB)',
-  },
   fatVerifyEntries: {
     value: 1_000_000,
     help: 'files and folders of one FAT filesystem whose cluster chains verify follows',

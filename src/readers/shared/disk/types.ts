@@ -24,7 +24,7 @@ export interface OpenedFilesystem {
 /** One filesystem format: a cheap signature test and an opener. */
 export interface FilesystemDriver {
   id: string;
-  /** Whether `head` (the first 64 KiB of the volume, or fewer when it is smaller) holds this filesystem. */
+  /** Whether `head` (the first 4 KiB of the volume, or fewer when it is smaller) holds this filesystem. */
   detect(head: Uint8Array): boolean;
   /** `where` names the volume in diagnostics (e.g. `p1`). Damage becomes diagnostics, not exceptions. */
   open(volume: Source, where: string): Promise<OpenedFilesystem>;

@@ -7,7 +7,8 @@ import { readPartitionTable } from './partitions/index.js';
 import type { FilesystemDriver, OpenedFilesystem, PartitionTable } from './types.js';
 
 /** What a driver's `detect` sees of a volume. */
-const DETECT_BYTES = 64 * 1024;
+/** Signatures of every filesystem read lie in the first 4 KiB (the ext superblock ends at 2048). */
+const DETECT_BYTES = 4096;
 /** Pages of a partition no driver reads: small enough that diff pinpoints changed blocks. */
 const PARTITION_PAGE = 4096;
 

@@ -1,6 +1,5 @@
 import type { Source } from '../../../../model/source.js';
 import { u32le } from '../../bytes.js';
-import { limits } from '../limits.js';
 import { u16le, type FatGeometry } from './boot.js';
 
 /** What one FAT entry says about the cluster after it. */
@@ -15,6 +14,8 @@ export type FatLink =
   | { kind: 'unreadable' };
 
 const BLOCK = 64 * 1024;
+/** What stays cached of one FAT: older blocks are read again when a chain comes back to them. */
+const CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * One FAT copy, read in 64 KiB blocks as chains need them and kept in a bounded cache: a FAT32 FAT
@@ -23,7 +24,7 @@ const BLOCK = 64 * 1024;
  */
 export class FatTable {
   private readonly blocks = new Map<number, Uint8Array>();
-  private readonly maxBlocks = Math.max(1, Math.floor(limits.fatCacheBytes / BLOCK));
+  private readonly maxBlocks = Math.max(1, Math.floor(CACHE_BYTES / BLOCK));
 
   constructor(
     private readonly volume: Source,
