@@ -1,11 +1,9 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import type { Cluster } from './cluster-map.js';
-import { inflateCluster } from './disk-source.js';
+import type { CompressedCluster } from './runs.js';
+import { inflateCluster } from './inflate.js';
 import { activeView, clusterMap, scanView, snapshotView } from './disk.js';
 import type { Qcow2Image } from './image.js';
 import { pushAll } from '../../model/arrays.js';
-
-type CompressedCluster = Extract<Cluster, { type: 'compressed' }>;
 
 /**
  * Header sanity (dirty and corrupt bits, tables past the end of the file, sizes beyond QEMU's
