@@ -219,6 +219,23 @@ describe.skipIf(!qemu)('a broken backing chain', () => {
     });
   }
 
+  it('warns when a file named as a qcow2 base is not one', async () => {
+    const folder = fresh();
+    writeFileSync(join(folder, 'base.img'), Buffer.alloc(4096, 0x77));
+    const top = await open(overlayNaming(folder, 'base.img', 'qcow2'));
+    expect(codes(top)).toEqual(['QCOW2_BACKING_FILE', 'QCOW2_BAD_HEADER', 'QCOW2_BACKING_UNREADABLE']);
+    expect(top.diagnostics[1]?.message).toBe('backing file base.img: not a qcow2 image: no QFI\\xfb magic');
+    await expectZerosBelow(top);
+  });
+
+  it('warns about a backing format it does not read', async () => {
+    const folder = fresh();
+    writeFileSync(join(folder, 'base.vmdk'), Buffer.alloc(4096));
+    const top = await open(overlayNaming(folder, 'base.vmdk', 'vmdk'));
+    expect(warnings(top)).toEqual(['QCOW2_BACKING_UNSUPPORTED']);
+    await expectZerosBelow(top);
+  });
+
   it('stops at a loop of two images that name each other', async () => {
     const folder = fresh();
     create(join(folder, 'b.qcow2'), '1M', { name: 'top.qcow2', format: 'qcow2', unsafe: true });
