@@ -270,3 +270,20 @@ describe.skipIf(!qemu)('a broken backing chain', () => {
     expect(warnings(await open(top))).toEqual([]);
   });
 });
+
+describe('hostile backing names', () => {
+  for (const name of ['a\0b', 'x'.repeat(1023), '', '\x1b[31mred']) {
+    it(`reports ${JSON.stringify(name.slice(0, 12))} as a broken backing file, never a crash`, async () => {
+      const folder = fresh();
+      const path = join(folder, 'top.qcow2');
+      writeFileSync(path, buildQcow2({ clusterBits: 12, virtualSize: 65536, backingFile: name }).bytes);
+      const top = await open(path);
+      expect(codes(top)).toEqual([
+        'QCOW2_BACKING_FILE',
+        name === '' ? 'QCOW2_BACKING_NOT_FILE' : 'QCOW2_BACKING_MISSING',
+      ]);
+      const bytes = await (await disk(top)).content?.read(0, 65536);
+      expect(bytes?.every((b) => b === 0)).toBe(true);
+    });
+  }
+});
