@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Of } from '../../src/model/source.js';
@@ -12,6 +12,7 @@ import type { Snapshot } from '../../src/model/snapshot.js';
 import { childrenOf, type TreeNode } from '../../src/model/tree.js';
 import { probePath } from '../../src/readers/probe.js';
 import { qcow2Limits, qcow2Reader } from '../../src/readers/qcow2/index.js';
+import { checkFindings } from '../helpers/checks.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { buildQcow2 } from '../helpers/qcow2-builder.js';
 
@@ -234,6 +235,18 @@ describe.skipIf(!qemu)('a broken backing chain', () => {
     const top = await open(overlayNaming(folder, 'base.vmdk', 'vmdk'));
     expect(warnings(top)).toEqual(['QCOW2_BACKING_UNSUPPORTED']);
     await expectZerosBelow(top);
+  });
+
+  it('verifies the active state of a qcow2 base too: clusters past its end are named with the base', async () => {
+    const folder = fresh();
+    create(join(folder, 'base.qcow2'), '4M');
+    io(join(folder, 'base.qcow2'), 'write -P 0x12 0 1M');
+    truncateSync(join(folder, 'base.qcow2'), 0x60000);
+    create(join(folder, 'top.qcow2'), '4M', { name: 'base.qcow2', format: 'qcow2', unsafe: true });
+    const findings = await checkFindings(await open(join(folder, 'top.qcow2')));
+    expect(findings.map((f) => [f.code, f.message.split(':')[0]])).toEqual([
+      ['QCOW2_CLUSTER_PAST_END', 'backing file base.qcow2'],
+    ]);
   });
 
   it('stops at a loop of two images that name each other', async () => {
