@@ -1,19 +1,29 @@
 import { constants, type Stats } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
-import { diagnostic } from '../../model/diagnostics.js';
+import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { decodeName } from '../../model/display.js';
 import { errorMessage } from '../../model/errors.js';
 import { FileSource } from '../../model/source.js';
 import { hasQcow2Magic } from './header.js';
-import type { Qcow2Image } from './image.js';
 import { limits } from './limits.js';
 
 /** One file below an image: a qcow2 image (read through its active state) or a raw disk. */
-export type BackingLink =
-  { format: 'qcow2'; name: string; image: Qcow2Image } | { format: 'raw'; name: string; file: RawBackingSource };
+export type BackingLink<Image extends ChainImage = ChainImage> =
+  { format: 'qcow2'; name: string; image: Image } | { format: 'raw'; name: string; file: RawBackingSource };
+
+/** What the walk needs of an opened qcow2 file (a Qcow2Image; named here so this module does not import image.ts). */
+export interface ChainImage {
+  scope: string;
+  path: string | Buffer;
+  backingName: Uint8Array | null;
+  extensions: { backingFormat: string | null } | null;
+  diagnostics: Diagnostic[];
+  unreadable: string | null;
+  where: string | undefined;
+}
 
 /** Opens a qcow2 file without following its own backing name (the chain is walked here, without recursion). */
-export type OpenImageFile = (path: Buffer, where: string | undefined) => Promise<Qcow2Image>;
+export type OpenImageFile<Image extends ChainImage> = (path: Buffer, where: string | undefined) => Promise<Image>;
 
 /** A raw backing disk: its bytes as they are, named by where they are, so overlay chains over it still compare cheaply. */
 export class RawBackingSource extends FileSource {
@@ -40,8 +50,11 @@ type Found = { size: number; real: string } | { code: string; reason: string };
  * the magic. Where the chain breaks (missing, not a regular file, a loop, too long, unreadable) a
  * warning says so and the clusters it would supply read as zeros.
  */
-export async function openBackingChain(top: Qcow2Image, openFile: OpenImageFile): Promise<BackingLink[]> {
-  const links: BackingLink[] = [];
+export async function openBackingChain<Image extends ChainImage>(
+  top: Image,
+  openFile: OpenImageFile<Image>,
+): Promise<BackingLink<Image>[]> {
+  const links: BackingLink<Image>[] = [];
   const seen = new Set([top.scope]);
   const warn = (code: string, message: string): void =>
     void top.diagnostics.push(
@@ -66,21 +79,21 @@ export async function openBackingChain(top: Qcow2Image, openFile: OpenImageFile)
   return links;
 }
 
-interface Walk {
+interface Walk<Image extends ChainImage> {
   depth: number;
   seen: Set<string>;
-  openFile: OpenImageFile;
-  top: Qcow2Image;
+  openFile: OpenImageFile<Image>;
+  top: Image;
 }
 
 type Broken = { code: string; message: string };
 
-async function nextLink(
+async function nextLink<Image extends ChainImage>(
   imagePath: string | Buffer,
   rawName: Uint8Array,
   declaredFormat: string | null,
-  walk: Walk,
-): Promise<BackingLink | Broken> {
+  walk: Walk<Image>,
+): Promise<BackingLink<Image> | Broken> {
   const name = decodeName(rawName);
   if (walk.depth >= limits.qcow2BackingChain) {
     const message = `backing chain is longer than ${limits.qcow2BackingChain} files (qcow2BackingChain): ${name} is not opened`;

@@ -29,7 +29,7 @@ export interface Qcow2Image {
   /** The backing file name as stored, for opening it. */
   backingName: Uint8Array | null;
   /** The backing files that could be opened, nearest first; empty without a backing file or when the first is broken. */
-  backing: BackingLink[];
+  backing: BackingLink<Qcow2Image>[];
   snapshots: Qcow2SnapshotEntry[];
   diagnostics: Diagnostic[];
   /** Whether clusters can be mapped at all (a known version and cluster size). */
