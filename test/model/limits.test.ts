@@ -82,6 +82,17 @@ const qcow2 = (): string =>
       ],
     }).bytes,
   );
+/** A qcow2 overlay over an overlay over a plain image: a backing chain of two files. */
+const qcow2Chain = (): string => {
+  const folder = join(root, `qcow2-chain-${++made}`);
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'base.qcow2'), buildQcow2({ clusterBits: 12, virtualSize: 65536 }).bytes);
+  const overlay = (name: string): Uint8Array =>
+    buildQcow2({ clusterBits: 12, virtualSize: 65536, backingFile: name, backingFormat: 'qcow2' }).bytes;
+  writeFileSync(join(folder, 'mid.qcow2'), overlay('base.qcow2'));
+  writeFileSync(join(folder, 'top.qcow2'), overlay('mid.qcow2'));
+  return join(folder, 'top.qcow2');
+};
 /** A Cloudify snapshot with a blueprint zip that holds another zip (nested archives at depths 1 and 2). */
 const cloudify = (): string => {
   const inner = buildZip([{ name: 'deep.txt', data: 'deep' }]);
@@ -251,6 +262,7 @@ const CASES: Case[] = [
     command: 'verify',
     skip: missingTools(fatTools).length > 0,
   },
+  { limit: 'qcow2BackingChain', value: '1', input: qcow2Chain, code: 'QCOW2_BACKING_CHAIN_TOO_LONG' },
   { limit: 'criuEntries', value: '1', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuEntryBytes', value: '4', input: criu, code: 'CRIU_TOO_MANY_ENTRIES' },
   { limit: 'criuRecords', value: '1', input: criu, code: 'CRIU_TOO_MANY_RECORDS' },

@@ -1,21 +1,34 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import type { Cluster } from './cluster-map.js';
-import { inflateCluster } from './disk-source.js';
-import { activeView, clusterMap, scanView, snapshotView } from './disk.js';
+import type { CompressedCluster } from './runs.js';
+import { inflateCluster } from './inflate.js';
+import { activeView, clusterMap, scanView, snapshotView, type DiskView } from './disk.js';
 import type { Qcow2Image } from './image.js';
 import { pushAll } from '../../model/arrays.js';
 
-type CompressedCluster = Extract<Cluster, { type: 'compressed' }>;
-
 /**
  * Header sanity (dirty and corrupt bits, tables past the end of the file, sizes beyond QEMU's
- * limits) and a scan of every L1 table, active and per snapshot, for L2 tables and clusters
- * that point past the end of the file. The scan reads each L2 table once, however many snapshots
- * share it, so its cost is bounded by the file size even when L1 tables are hostile.
+ * limits) and a scan of every L1 table, active and per snapshot (and the active one of each qcow2
+ * backing file), for L2 tables and clusters that point past the end of the file. The scan reads
+ * each L2 table once, however many snapshots share it, so its cost is bounded by the file size
+ * even when L1 tables are hostile.
  */
 export async function checkQcow2Image(image: Qcow2Image): Promise<Diagnostic[]> {
   const findings = [...image.diagnostics];
-  const views = [activeView(image), ...image.snapshots.map(snapshotView)];
+  pushAll(findings, await viewFindings(image, [activeView(image), ...image.snapshots.map(snapshotView)]));
+  // The guest reads each qcow2 base through its active state only, so that is what is checked of it.
+  for (const link of image.backing) {
+    if (link.format !== 'qcow2') continue;
+    const below = await viewFindings(link.image, [activeView(link.image)]);
+    pushAll(
+      findings,
+      below.map((finding) => ({ ...finding, message: `backing file ${link.name}: ${finding.message}` })),
+    );
+  }
+  return findings;
+}
+
+async function viewFindings(image: Qcow2Image, views: DiskView[]): Promise<Diagnostic[]> {
+  const findings: Diagnostic[] = [];
   const scanned = new Set<number>();
   const compressed = new Map<number, CompressedCluster>();
   for (const view of views) {

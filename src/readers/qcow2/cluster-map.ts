@@ -21,13 +21,14 @@ export const ALL_SUBCLUSTERS = 0xffffffff;
 
 export type Cluster =
   | { type: 'unallocated' }
-  | { type: 'zero' }
+  /** `mask`: which subclusters read as zeros; the others come from the backing file (all of them without extended L2). */
+  | { type: 'zero'; mask: number }
   /** `alloc` and `zero` are subcluster bitmaps (bit i = subcluster i); without extended L2 always all / none. */
   | { type: 'data'; offset: number; alloc: number; zero: number }
   | { type: 'compressed'; offset: number; length: number };
 
 const UNALLOCATED: Cluster = { type: 'unallocated' };
-const ZERO: Cluster = { type: 'zero' };
+const ZERO: Cluster = { type: 'zero', mask: ALL_SUBCLUSTERS };
 const TWO_32 = 2 ** 32;
 
 export function geometryOf(
@@ -66,7 +67,8 @@ function classify(geometry: Geometry, table: DataView, at: number): Cluster {
   }
   const zero = table.getUint32(at + 8);
   const alloc = table.getUint32(at + 12);
-  if (offset === 0 || (alloc & ~zero) === 0) return zero !== 0 ? ZERO : UNALLOCATED;
+  if (zero === ALL_SUBCLUSTERS) return ZERO;
+  if (offset === 0 || (alloc & ~zero) === 0) return zero === 0 ? UNALLOCATED : { type: 'zero', mask: zero };
   return { type: 'data', offset, alloc, zero };
 }
 
@@ -79,14 +81,20 @@ function compressed(geometry: Geometry, hi: number, lo: number): Cluster {
   return { type: 'compressed', offset, length: sectors * 512 - (offset % 512) };
 }
 
+/** What an unallocated cluster of an image with a backing file reads: the backing file's bytes, never a host offset (those are 512-aligned). */
+const FROM_BACKING = 1n;
+
 /**
  * Identity of a cluster's bytes for comparing snapshots of one image: the host offset, since
  * copy-on-write always moves a written cluster. 0 reads as zeros; compressed clusters and
- * partly allocated subclusters get tagged values that cannot equal a plain offset.
+ * partly allocated subclusters get tagged values that cannot equal a plain offset. With a backing
+ * file, what the image leaves unallocated reads the same backing bytes in every view.
  */
-function clusterToken(cluster: Cluster): bigint {
+function clusterToken(cluster: Cluster, backed: boolean): bigint {
   if (cluster.type === 'compressed') return (1n << 63n) | BigInt(cluster.offset);
-  if (cluster.type !== 'data') return 0n;
+  if (cluster.type === 'unallocated') return backed ? FROM_BACKING : 0n;
+  if (cluster.type === 'zero')
+    return backed && cluster.mask !== ALL_SUBCLUSTERS ? (3n << 62n) | BigInt(cluster.mask) : 0n;
   if (cluster.alloc === ALL_SUBCLUSTERS && cluster.zero === 0) return BigInt(cluster.offset);
   // Same host cluster, different subcluster bitmap: different bytes, so mix the bitmap in.
   const mixed =
@@ -175,10 +183,12 @@ export class ClusterMap {
     await this.walk(visit);
   }
 
-  async tokens(): Promise<BigUint64Array> {
+  /** `backed`: whether the image has a backing file, so that unallocated clusters are not zeros. */
+  async tokens(backed: boolean): Promise<BigUint64Array> {
     const tokens = new BigUint64Array(this.geometry.guestClusters);
+    if (backed) tokens.fill(FROM_BACKING);
     await this.walk((guestCluster, cluster) => {
-      tokens[guestCluster] = clusterToken(cluster);
+      tokens[guestCluster] = clusterToken(cluster, backed);
     });
     return tokens;
   }

@@ -3,7 +3,8 @@ import type { PageTokens, TreeNode } from '../../model/tree.js';
 import { exactInteger } from '../../model/metadata.js';
 import { fileOffset } from './bytes.js';
 import { ClusterMap, geometryOf, type MapScan } from './cluster-map.js';
-import { Qcow2DiskSource, type ReadProblem } from './disk-source.js';
+import { Qcow2DiskSource, type DiskParts, type ReadProblem } from './disk-source.js';
+import type { Source } from '../../model/source.js';
 import { hasFeature, INCOMPATIBLE } from './header.js';
 import { MAX_L1_ENTRIES, type Qcow2Image } from './image.js';
 import type { Qcow2SnapshotEntry } from './snapshot-table.js';
@@ -91,11 +92,31 @@ export async function diskNode(image: Qcow2Image, view: DiskView, diagnostics: D
   };
   const readProblems: Diagnostic[] = [];
   node.raised = readProblems;
-  if (image.unreadable === null)
-    node.content = new Qcow2DiskSource(map, image.file, image.codec, onceEach(readProblems, image.where));
-  else node.note += ` (contents not readable: ${image.unreadable})`;
+  if (image.unreadable === null) {
+    const report = onceEach(readProblems, image.where);
+    node.content = new Qcow2DiskSource({ ...partsOf(image, map, report), backing: await backingSource(image, report) });
+  } else node.note += ` (contents not readable: ${image.unreadable})`;
   node.pageTokens = tokensOf(image, map, view, diagnostics);
   return node;
+}
+
+function partsOf(image: Qcow2Image, map: ClusterMap, report: ReadProblem): Omit<DiskParts, 'backing'> {
+  return { map, file: image.file, codec: image.codec, scope: image.scope, report };
+}
+
+/** The backing chain's active state (never its snapshots, as in QEMU), built from the bottom up so each file reads through the one below. */
+async function backingSource(image: Qcow2Image, report: ReadProblem): Promise<Source | null> {
+  let below: Source | null = null;
+  for (let index = image.backing.length - 1; index >= 0; index--) {
+    const link = image.backing[index];
+    if (link?.format === 'raw') below = link.file;
+    else if (link) {
+      const map = await clusterMap(link.image, activeView(link.image));
+      const named: ReadProblem = (code, message) => report(code, `backing file ${link.name}: ${message}`);
+      below = map && new Qcow2DiskSource({ ...partsOf(link.image, map, named), backing: below });
+    }
+  }
+  return below;
 }
 
 /** The cluster scan with each finding naming the view it was found in. */
@@ -125,7 +146,7 @@ function tokensOf(
     return undefined;
   }
   let pending: Promise<PageTokens> | undefined;
-  return () => (pending ??= map.tokens().then((tokens) => ({ scope: image.scope, tokens })));
+  return () => (pending ??= map.tokens(image.backing.length > 0).then((tokens) => ({ scope: image.scope, tokens })));
 }
 
 function onceEach(diagnostics: Diagnostic[], where: string | undefined): ReadProblem {

@@ -5,11 +5,12 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { decodeName } from '../../model/display.js';
 import { FileSource } from '../../model/source.js';
 import { fileOffset, hex } from './bytes.js';
-import type { ClusterCodec } from './disk-source.js';
+import type { ClusterCodec } from './inflate.js';
 import { parseExtensions, type Extensions } from './extensions.js';
 import { hasFeature, INCOMPATIBLE, isMappable, parseHeader, type Qcow2Header } from './header.js';
 import { readSnapshotTable, type Qcow2SnapshotEntry } from './snapshot-table.js';
 import { pushAll } from '../../model/arrays.js';
+import { openBackingChain, type BackingLink } from './backing.js';
 
 /** QEMU's QCOW_MAX_L1_SIZE (32 MiB of entries) and QCOW_MAX_REFTABLE_SIZE (8 MiB). */
 export const MAX_L1_ENTRIES = (32 * 1024 * 1024) / 8;
@@ -19,10 +20,16 @@ const PROBE_BYTES = 4096;
 export interface Qcow2Image {
   /** The file's real path: page tokens of two views compare only within one file. */
   scope: string;
+  /** The path as opened: relative backing names start from its folder, as in QEMU. */
+  path: string | Buffer;
   file: FileSource;
   header: Qcow2Header | null;
   extensions: Extensions | null;
   backingFile: string | null;
+  /** The backing file name as stored, for opening it. */
+  backingName: Uint8Array | null;
+  /** The backing files that could be opened, nearest first; empty without a backing file or when the first is broken. */
+  backing: BackingLink<Qcow2Image>[];
   snapshots: Qcow2SnapshotEntry[];
   diagnostics: Diagnostic[];
   /** Whether clusters can be mapped at all (a known version and cluster size). */
@@ -34,17 +41,34 @@ export interface Qcow2Image {
   where: string | undefined;
 }
 
-/** Never throws on bad bytes: whatever cannot be read becomes a diagnostic and the rest is still shown. */
+/**
+ * Never throws on bad bytes: whatever cannot be read becomes a diagnostic and the rest is still shown.
+ * The backing chain is opened too, each file's findings among the image's own.
+ */
 export async function openQcow2Image(path: string | Buffer, where?: string): Promise<Qcow2Image> {
+  const image = await openQcow2File(path, where);
+  if (image.backingName === null) return image;
+  const at = image.diagnostics.length;
+  image.backing = await openBackingChain(image, openQcow2File);
+  const chain = image.backing.map((link) => `${link.name} (${link.format})`).join(' → ') || image.backingFile;
+  const message = `backing file ${chain}: clusters this image does not allocate are read from it`;
+  image.diagnostics.splice(at, 0, diagnostic('info', 'QCOW2_BACKING_FILE', message, where));
+  return image;
+}
+
+async function openQcow2File(path: string | Buffer, where: string | undefined): Promise<Qcow2Image> {
   const size = (await stat(path)).size;
   const file = new FileSource(path, size);
   const scope = await realpath(path).catch(() => resolve(path.toString()));
   const image: Qcow2Image = {
     scope,
+    path,
     file,
     header: null,
     extensions: null,
     backingFile: null,
+    backingName: null,
+    backing: [],
     snapshots: [],
     diagnostics: [],
     mappable: false,
@@ -111,10 +135,8 @@ async function readHeaderArea(image: Qcow2Image, header: Qcow2Header): Promise<v
       ),
     );
   }
+  image.backingName = name;
   image.backingFile = decodeName(name);
-  const format = image.extensions.backingFormat === null ? '' : ` (${image.extensions.backingFormat})`;
-  const message = `backing file ${image.backingFile}${format}: clusters this image does not allocate come from it, and read as zeros here`;
-  image.diagnostics.push(diagnostic('info', 'QCOW2_BACKING_FILE', message, image.where));
 }
 
 function checkFeatures(image: Qcow2Image, header: Qcow2Header): void {

@@ -8,6 +8,7 @@ export const qcow2Limits = limitGroup({
     value: 8 * 1024 * 1024,
     help: "bytes of the qcow2 refcount table (QEMU's QCOW_MAX_REFTABLE_SIZE)",
   },
+  qcow2BackingChain: { value: 16, help: 'backing files followed below a qcow2 image' },
 });
 
 /** The values in force, read where each limit applies. */

@@ -28,6 +28,7 @@ function headerFields(header: Qcow2Header, image: Qcow2Image): MetaRecord {
     cluster_bits: header.clusterBits,
     backing_file: image.backingFile,
     backing_format: image.extensions?.backingFormat ?? null,
+    ...(image.backingName === null ? {} : { backing_chain: backingChain(image) }),
     crypt_method: cryptName(header.cryptMethod),
     l1_size: header.l1Size,
     l1_table_offset: exactInteger(header.l1TableOffset),
@@ -49,6 +50,11 @@ function headerFields(header: Qcow2Header, image: Qcow2Image): MetaRecord {
     })),
   };
   return { ...record, ...extensionFields(image) };
+}
+
+/** Each file the chain could open, nearest first, with the format it is read as. */
+function backingChain(image: Qcow2Image): MetaRecord[] {
+  return image.backing.map((link) => ({ name: link.name, format: link.format }));
 }
 
 function extensionFields(image: Qcow2Image): MetaRecord {
