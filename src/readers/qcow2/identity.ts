@@ -9,7 +9,8 @@ import { guestRuns, type Run } from './runs.js';
  * backing file's own key for the same guest range), with its length. Host clusters are never
  * rewritten in place while a snapshot refers to them (QEMU copies a cluster whose refcount is over 1
  * before writing), so equal keys mean equal bytes, across views and snapshots of one image.
- * Null when a backing file has no key of its own. The key is a digest, so it stays small for any range.
+ * Null when a backing file has no key of its own. A short key is kept as written (a diff asks for
+ * one per file, and a digest costs more than the lookups); a long one becomes a digest, so it stays small.
  */
 export async function identityKey(
   map: ClusterMap,
@@ -18,14 +19,16 @@ export async function identityKey(
   offset: number,
   end: number,
 ): Promise<string | null> {
-  const hash = createHash('sha256').update(`${JSON.stringify(scope)}\n`);
+  let key = `${JSON.stringify(scope)}\n`;
   for await (const run of guestRuns(map, offset, end)) {
     const name = await runName(run, backing);
     if (name === null) return null;
-    hash.update(`${name}\n`);
+    key += `${name}\n`;
   }
-  return `qcow2:${hash.digest('hex')}`;
+  return key.length <= MAX_PLAIN_KEY ? `qcow2:${key}` : `qcow2#${createHash('sha256').update(key).digest('hex')}`;
 }
+
+const MAX_PLAIN_KEY = 1024;
 
 async function runName(run: Run, backing: Source | null): Promise<string | null> {
   switch (run.kind) {
