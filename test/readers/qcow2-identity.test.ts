@@ -82,8 +82,10 @@ describe.skipIf(!qemu)('identity of qcow2 snapshots', () => {
     // Two 64 KiB L2 tables, the 4 KiB written at 12 MiB; not one byte of the 1 MiB and 64 KiB both share.
     expect(reads.bytes).toBeLessThanOrEqual(2 * 65536 + 4096);
     expect([...reads.patterns]).toEqual([0x43]);
+    // Opening a view reads its partition table; only the comparison is counted.
+    const s1Again = await content(image, 's1');
     const again = countFileReads();
-    expect(await firstDifference(s1, await content(image, 's1'))).toBeNull();
+    expect(await firstDifference(s1, s1Again)).toBeNull();
     expect([...again.patterns]).toEqual([]);
     expect(again.bytes).toBeLessThanOrEqual(2 * 65536);
     vi.restoreAllMocks();
