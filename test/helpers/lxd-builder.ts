@@ -50,6 +50,8 @@ export interface LxdExportSpec extends LxdInstanceSpec {
   /** Members written before index.yaml, which then is no longer first. */
   before?: TarEntrySpec[];
   gzip?: boolean;
+  /** The VM's root disk bytes (`backup/virtual-machine.img`); a short text stands in by default. */
+  vmDisk?: Uint8Array;
 }
 
 export const DEFAULT_FILES: RootfsFiles = {
@@ -172,7 +174,7 @@ const dir = (name: string, mode = 0o755): TarEntrySpec => ({
   uname: 'root',
   gname: 'root',
 });
-const file = (name: string, data: string, mode = 0o644): TarEntrySpec => ({
+const file = (name: string, data: string | Uint8Array, mode = 0o644): TarEntrySpec => ({
   name,
   data,
   mode,
@@ -267,7 +269,7 @@ function vmMembers(spec: LxdExportSpec, snapshots: LxdSnapshotSpec[]): TarEntryS
     file(`backup/virtual-machine-snapshots/${snapshot.name}/metadata.yaml`, METADATA_YAML),
     file(`backup/virtual-machine-snapshots/${snapshot.name}.img`, `disk of ${snapshot.name}`),
   ]);
-  const disk = spec.rootfs === false ? [] : [file('backup/virtual-machine.img', 'current disk')];
+  const disk = spec.rootfs === false ? [] : [file('backup/virtual-machine.img', spec.vmDisk ?? 'current disk')];
   return [
     ...members,
     dir('backup/virtual-machine', 0o100),

@@ -8,9 +8,10 @@ import { buildTarTree } from '../shared/tar-tree.js';
 import type { VolumeMembers } from './members.js';
 import type { InstanceKind } from './metadata.js';
 import { pushAll } from '../../model/arrays.js';
+import { browseDiskImage } from '../shared/disk/index.js';
 
 export const DISK_NAME = 'root.img';
-const DISK_NOTE = 'raw root disk of the VM or block volume; its filesystem is not browsed';
+const DISK_NOTE = 'raw root disk of the VM or block volume; its partitions and files are listed inside it';
 const BLOB_NOTE = 'optimized storage: a zfs or btrfs send stream, opaque to snapinspect';
 
 export interface VolumeTree {
@@ -48,6 +49,8 @@ export function volumeTree(found: VolumeMembers, kind: InstanceKind, source: Sou
     const node = tree.byPath.get(path);
     if (node && node.kind === 'file') node.note = note;
   }
+  const disk = tree.byPath.get(DISK_NAME);
+  if (disk && kind !== 'container') browseDiskImage(disk, DISK_NAME);
   pushAll(diagnostics, tree.diagnostics);
   return { root: tree.root, facts: { members: entries.length, kinds: countKinds(entries) }, diagnostics };
 }

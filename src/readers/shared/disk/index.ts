@@ -3,3 +3,4 @@ export { diskLimits } from './limits.js';
 export { partitionSchemeOf, readPartitionTable } from './partitions/index.js';
 export type { FilesystemDriver, OpenedFilesystem, Partition, PartitionTable } from './types.js';
 export { openDiskContents, type DiskContents } from './volumes.js';
+export { browseDiskImage } from './disk-file.js';
