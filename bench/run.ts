@@ -14,6 +14,7 @@ import { benchStableMap } from './icp-stable-map.js';
 import { ensureTools } from './tools.js';
 import { benchTui } from './tui.js';
 import { benchLinearGrowth } from './linear.js';
+import { benchVmDisk } from './vm-disk.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'snapinspect-bench-'));
 try {
@@ -27,6 +28,7 @@ try {
     ...(await benchStableMap(workDir)),
     ...benchTui(workDir),
     ...benchLinearGrowth(workDir),
+    ...benchVmDisk(workDir),
   ];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}`;
   const table = [
