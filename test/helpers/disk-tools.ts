@@ -1,9 +1,16 @@
 /** The real partitioning tools as oracles: sgdisk writes GPT, sfdisk writes MBR and dumps both. */
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { statSync, truncateSync, writeFileSync } from 'node:fs';
 import { readPartitionTable } from '../../src/readers/shared/disk/index.js';
 import { FileSource } from '../../src/model/source.js';
 import type { PartitionTable } from '../../src/readers/shared/disk/index.js';
+
+/** An empty sparse file of `bytes` at `path`, for partitioning tools to write a table into. */
+export function sparseFile(path: string, bytes: number): string {
+  writeFileSync(path, '');
+  truncateSync(path, bytes);
+  return path;
+}
 
 export const hasTool = (tool: string, flag = '--version'): boolean => spawnSync(tool, [flag]).error === undefined;
 

@@ -6,6 +6,7 @@ import type { TreeNode } from '../../src/model/tree.js';
 import { comparer } from '../../src/tui/compare.js';
 import { browseModel } from '../../src/tui/model.js';
 import { Shell } from '../../src/tui/shell.js';
+import { pause, settleFrame } from './tui-builder.js';
 
 /** Frames as ink-testing-library shows them (100 × 24, no colour): the tree pane and the status line. */
 export const treePane = (frame: string): string[] =>
@@ -50,18 +51,7 @@ export function renderShell(top: Snapshot) {
       ),
     }),
   );
-  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-  /** Waits for the frame to stop changing, so the keys that follow reach the view now shown. */
-  const settle = async (): Promise<string> => {
-    let last = app.lastFrame();
-    for (let quiet = 0; quiet < 3;) {
-      await pause(15);
-      const frame = app.lastFrame();
-      quiet = frame === last ? quiet + 1 : 0;
-      last = frame;
-    }
-    return last ?? '';
-  };
+  const settle = (): Promise<string> => settleFrame(app.lastFrame);
   /** Polls the frame until `wanted` is in it; a loaded machine only makes it slower, never wrong. */
   const until = async (wanted: string): Promise<string> => {
     const deadline = Date.now() + 20_000;

@@ -60,21 +60,24 @@ export async function openDiff(beforePath: string, afterPath: string): Promise<V
   return diffModel(before.snapshot, after.snapshot, result);
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for the rendered frame to stop changing, so the keys that follow reach the view now shown. */
+export async function settleFrame(lastFrame: () => string | undefined): Promise<string> {
+  let last = lastFrame();
+  for (let quiet = 0; quiet < 3;) {
+    await pause(15);
+    const frame = lastFrame();
+    quiet = frame === last ? quiet + 1 : 0;
+    last = frame;
+  }
+  return last ?? '';
+}
 
 /** The app in ink-testing-library (100 columns, 24 rows), with key presses that wait for the frame to settle. */
 export async function renderApp(model: ViewModel) {
   const app = render(createElement(App, { model, color: false }));
-  const settle = async (): Promise<string> => {
-    let last = app.lastFrame();
-    for (let quiet = 0; quiet < 3;) {
-      await pause(15);
-      const frame = app.lastFrame();
-      quiet = frame === last ? quiet + 1 : 0;
-      last = frame;
-    }
-    return last ?? '';
-  };
+  const settle = (): Promise<string> => settleFrame(app.lastFrame);
   const press = async (...keys: string[]): Promise<string> => {
     for (const key of keys) {
       app.stdin.write(key);

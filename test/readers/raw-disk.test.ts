@@ -1,22 +1,17 @@
-import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSource } from '../../src/model/source.js';
 import { openDiskContents } from '../../src/readers/shared/disk/index.js';
 import { cli, tempDir } from '../helpers/cli.js';
 import { CountingSource } from '../helpers/counting-source.js';
-import { hasTool, run } from '../helpers/disk-tools.js';
+import { hasTool, run, sparseFile } from '../helpers/disk-tools.js';
 
 const hasTools = hasTool('sgdisk') && hasTool('sfdisk');
 if (!hasTools) console.warn('SKIPPED raw disk CLI tests: sgdisk (gdisk) and sfdisk (fdisk) are needed');
 
 const dir = tempDir();
-const blankDisk = (name: string, bytes: number): string => {
-  const path = join(dir, name);
-  writeFileSync(path, '');
-  truncateSync(path, bytes);
-  return path;
-};
+const blankDisk = (name: string, bytes: number): string => sparseFile(join(dir, name), bytes);
 const line = (size: number, name: string): string =>
   `mrw-r--r-- - - ${String(size).padStart(20)} - ${' '.repeat(18)}${name}`;
 

@@ -4,19 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { BytesSource } from '../../../src/model/source.js';
 import { readPartitionTable } from '../../../src/readers/shared/disk/index.js';
 import { tempDir } from '../../helpers/cli.js';
-import { hasTool, run, sfdiskDump, tableOf } from '../../helpers/disk-tools.js';
+import { hasTool, run, sfdiskDump, tableOf, sparseFile } from '../../helpers/disk-tools.js';
 
 const hasTools = hasTool('sgdisk') && hasTool('sfdisk');
 if (!hasTools) console.warn('SKIPPED damaged partition table tests: sgdisk (gdisk) and sfdisk (fdisk) are needed');
 
 const dir = tempDir();
 let made = 0;
-const blankDisk = (mib: number): string => {
-  const path = join(dir, `disk-${++made}.raw`);
-  writeFileSync(path, '');
-  truncateSync(path, mib * 1024 * 1024);
-  return path;
-};
+const blankDisk = (mib: number): string => sparseFile(join(dir, `disk-${++made}.raw`), mib * 1024 * 1024);
 const SECTORS = 65536;
 const LAST = SECTORS - 1;
 

@@ -1,10 +1,9 @@
-import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetaRecord } from '../../../src/model/metadata.js';
 import type { Partition } from '../../../src/readers/shared/disk/index.js';
 import { tempDir } from '../../helpers/cli.js';
-import { hasTool, run, sfdiskDump, tableOf, type Dumped } from '../../helpers/disk-tools.js';
+import { hasTool, run, sfdiskDump, tableOf, type Dumped, sparseFile } from '../../helpers/disk-tools.js';
 
 const hasSgdisk = hasTool('sgdisk');
 const hasSfdisk = hasTool('sfdisk');
@@ -13,12 +12,7 @@ if (!hasSfdisk) console.warn('SKIPPED partition oracle tests: sfdisk (fdisk) is 
 
 const dir = tempDir();
 let made = 0;
-const blankDisk = (mib: number): string => {
-  const path = join(dir, `disk-${++made}.raw`);
-  writeFileSync(path, '');
-  truncateSync(path, mib * 1024 * 1024);
-  return path;
-};
+const blankDisk = (mib: number): string => sparseFile(join(dir, `disk-${++made}.raw`), mib * 1024 * 1024);
 
 /** What `sfdisk -d` says of a partition we read: sectors, type, GUID, name and attribute names. */
 function asDumped(partition: Partition, scheme: string): Dumped {

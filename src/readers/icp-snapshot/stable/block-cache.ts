@@ -1,3 +1,4 @@
+import { LruMap } from '../../../model/lru.js';
 import type { Source } from '../../../model/source.js';
 import { readFully } from '../../shared/byte-cursor.js';
 
@@ -10,7 +11,7 @@ const MAX_BLOCKS = 64;
  * of them hit a block already read; larger reads go straight to the base.
  */
 export class BlockCache implements Source {
-  private readonly blocks = new Map<number, Uint8Array>();
+  private readonly blocks = new LruMap<number, Uint8Array>(MAX_BLOCKS);
 
   constructor(private readonly base: Source) {}
 
@@ -29,13 +30,8 @@ export class BlockCache implements Source {
 
   private async block(index: number): Promise<Uint8Array> {
     const cached = this.blocks.get(index);
-    if (cached) {
-      this.blocks.delete(index);
-      this.blocks.set(index, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const bytes = await readFully(this.base, index * BLOCK, BLOCK);
-    if (this.blocks.size >= MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value ?? index);
     this.blocks.set(index, bytes);
     return bytes;
   }

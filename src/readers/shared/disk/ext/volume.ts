@@ -1,3 +1,4 @@
+import { LruMap } from '../../../../model/lru.js';
 import type { Source } from '../../../../model/source.js';
 import { u32le } from '../../bytes.js';
 import { INCOMPAT_META_BG } from './features.js';
@@ -13,7 +14,7 @@ const RO_COMPAT_SPARSE_SUPER = 0x1;
 export class ExtVolume {
   readonly blockSize: number;
   readonly groups: number;
-  private readonly cache = new Map<number, Promise<Uint8Array | null>>();
+  private readonly cache = new LruMap<number, Promise<Uint8Array | null>>(CACHED_BLOCKS);
 
   constructor(
     readonly source: Source,
@@ -36,21 +37,13 @@ export class ExtVolume {
   /** One block, or null when it lies past the filesystem or the (possibly truncated) volume. */
   block(block: number): Promise<Uint8Array | null> {
     const cached = this.cache.get(block);
-    if (cached) {
-      this.cache.delete(block);
-      this.cache.set(block, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const loading = this.holds(block)
       ? this.source
           .read(block * this.blockSize, this.blockSize)
           .then((bytes) => (bytes.length === this.blockSize ? bytes : null))
       : Promise.resolve(null);
     this.cache.set(block, loading);
-    for (const oldest of this.cache.keys()) {
-      if (this.cache.size <= CACHED_BLOCKS) break;
-      this.cache.delete(oldest);
-    }
     return loading;
   }
 

@@ -1,3 +1,4 @@
+import { LruMap } from '../../../../model/lru.js';
 import type { Source } from '../../../../model/source.js';
 import { u32le } from '../../bytes.js';
 import { u16le, type FatGeometry } from './boot.js';
@@ -23,8 +24,7 @@ const CACHE_BYTES = 16 * 1024 * 1024;
  * 1.5-byte entries never straddle two blocks.
  */
 export class FatTable {
-  private readonly blocks = new Map<number, Uint8Array>();
-  private readonly maxBlocks = Math.max(1, Math.floor(CACHE_BYTES / BLOCK));
+  private readonly blocks = new LruMap<number, Uint8Array>(Math.max(1, Math.floor(CACHE_BYTES / BLOCK)));
 
   constructor(
     private readonly volume: Source,
@@ -100,18 +100,10 @@ export class FatTable {
 
   private async block(index: number): Promise<Uint8Array> {
     const cached = this.blocks.get(index);
-    if (cached) {
-      this.blocks.delete(index);
-      this.blocks.set(index, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const start = index * BLOCK;
     const bytes = await this.volume.read(this.copyOffset + start, Math.min(BLOCK, this.usedBytes - start));
     this.blocks.set(index, bytes);
-    for (const oldest of this.blocks.keys()) {
-      if (this.blocks.size <= this.maxBlocks) break;
-      this.blocks.delete(oldest);
-    }
     return bytes;
   }
 }
