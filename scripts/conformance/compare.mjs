@@ -54,9 +54,9 @@ const fields = [
   ['sha256', () => true],
 ];
 
-function shown(value) {
+function shown(field, value) {
   if (Array.isArray(value)) return value.join(',');
-  return typeof value === 'number' && value > 7 && value < 0o10000 ? `0${value.toString(8)}` : String(value);
+  return field === 'mode' ? `0${value.toString(8)}` : String(value);
 }
 
 function sameValue(a, b) {
@@ -70,7 +70,7 @@ function fieldDifferences(path, left, right) {
     const a = left[field];
     const b = right[field];
     if (a === undefined || b === undefined || Number.isNaN(a) || Number.isNaN(b) || !applies(left, right)) continue;
-    if (!sameValue(a, b)) reasons.push(`${path}: ${field} ${shown(a)} vs ${shown(b)}`);
+    if (!sameValue(a, b)) reasons.push(`${path}: ${field} ${shown(field, a)} vs ${shown(field, b)}`);
   }
   if (left.catStatus) reasons.push(`${path}: ${left.catStatus}`);
   return reasons;

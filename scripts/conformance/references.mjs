@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pythonScript = fileURLToPath(new URL('./reference.py', import.meta.url));
+// GNU tar lists raw bytes in the C locale; unzip writes UTF-8 names only in a UTF-8 one.
 const env = { ...process.env, LC_ALL: 'C' };
+const utf8Env = { ...process.env, LC_ALL: 'C.UTF-8' };
 const LIST_BUFFER = 256 * 1024 * 1024;
 
 function run(command, args, options = {}) {
@@ -94,11 +96,11 @@ export function gnuTar(file, cap) {
   return { tool: 'GNU tar', ok: complaint === undefined, complaint, entries };
 }
 
-const zipinfoLine = /^(\S{10}) +\S+ +(\S+) +(\d+) +\S+ +\S+ +\S+ +\S+ /;
+const zipinfoLine = /^([-a-z]{7,10}) +\S+ +(\S+) +(\d+) +\S+ +\S+ +\S+ +\S+ /;
 
 export function infoZip(file, cap) {
-  const names = run('unzip', ['-Z1', file]);
-  const long = run('unzip', ['-Z', file]);
+  const names = run('unzip', ['-Z1', file], { env: utf8Env });
+  const long = run('unzip', ['-Z', file], { env: utf8Env });
   const nameLines = names.stdout.toString('latin1').split('\n').filter((line) => line !== '');
   const details = long.stdout.toString('latin1').split('\n').map((line) => zipinfoLine.exec(line)).filter(Boolean);
   const entries = nameLines.map((name, index) => {
@@ -110,7 +112,7 @@ export function infoZip(file, cap) {
     return entry;
   });
   withScratch((folder) => {
-    run('unzip', ['-qq', '-o', file, '-d', folder]);
+    run('unzip', ['-qq', '-o', file, '-d', folder], { env: utf8Env });
     readExtracted(folder, entries, cap);
   });
   const complaint = firstComplaint(names) ?? (long.status === 0 ? undefined : `zipinfo exit ${long.status}`);

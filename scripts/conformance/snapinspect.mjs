@@ -4,11 +4,16 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../../bin/snapinspect.js', import.meta.url));
+let cli = fileURLToPath(new URL('../../bin/snapinspect.js', import.meta.url));
 const OUTPUT_BUFFER = 512 * 1024 * 1024;
 
 /** A fresh node per command: each `cat` costs a start-up, so at most this many are run per artifact. */
 export const MAX_CATS = 40;
+
+/** Runs `bundle` (a build of src/cli.ts) instead of bin/snapinspect.js. */
+export function useBundle(bundle) {
+  cli = bundle;
+}
 
 function snapinspect(args) {
   return spawnSync(process.execPath, [cli, ...args], { maxBuffer: OUTPUT_BUFFER, timeout: 120_000 });

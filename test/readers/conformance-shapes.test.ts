@@ -99,3 +99,15 @@ describe('tar shapes of Go archive/tar testdata', () => {
     if (hasTar) expect(gnuNames(path)).toEqual([huge]);
   });
 });
+
+describe('tar shapes of node-tar fixtures', () => {
+  it('a member deeper than the pathDepth limit (4096) is not listed and is said with PATH_TOO_DEEP, so no walk is proportional to a hostile depth (GNU tar lists it)', async () => {
+    // excessively-deep.tar: node-tar's denial-of-service fixture, 222,371 folders deep.
+    const deep = `${'a/'.repeat(5000)}foo.txt`;
+    const path = save('deep.tar', buildTar([tarEntry({ name: deep, style: 'pax', data: 'deep\n' })]));
+    const listed = await listing(path);
+    expect(listed.filter((entry) => entry.kind === 'file')).toEqual([]);
+    expect(await diagnosticCodes(path)).toContain('PATH_TOO_DEEP');
+    if (hasTar) expect(gnuNames(path)).toEqual([deep]);
+  });
+});
