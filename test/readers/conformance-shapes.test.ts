@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers/cli.js';
 import { buildTar, paxHeader, tarEntry } from '../helpers/tar-builder.js';
+import { buildZip } from '../helpers/zip-builder.js';
 
 // One fixture per shape the peers' corpora exercise (npm run conformance; test/conformance/RESULTS.md),
 // built here in code. Where snapinspect reads a shape differently from GNU tar on purpose, the test
@@ -11,6 +12,8 @@ import { buildTar, paxHeader, tarEntry } from '../helpers/tar-builder.js';
 const dir = tempDir();
 const hasTar = spawnSync('tar', ['--version']).status === 0;
 if (!hasTar) console.warn('SKIPPED GNU tar comparisons of the conformance shapes: tar is not installed');
+const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
+if (!hasUnzip) console.warn('SKIPPED unzip comparisons of the conformance shapes: unzip is not installed');
 
 interface Listed {
   path: string;
@@ -109,5 +112,38 @@ describe('tar shapes of node-tar fixtures', () => {
     expect(listed.filter((entry) => entry.kind === 'file')).toEqual([]);
     expect(await diagnosticCodes(path)).toContain('PATH_TOO_DEEP');
     if (hasTar) expect(gnuNames(path)).toEqual([deep]);
+  });
+});
+
+/** Member names as unzip's zipinfo lists them, whatever it warns about. */
+function unzipNames(path: string): string[] {
+  const listed = spawnSync('unzip', ['-Z1', path], { encoding: 'utf8' });
+  return listed.stdout.split('\n').filter((line) => line !== '');
+}
+
+async function zipListing(path: string): Promise<{ path: string; size: number }[]> {
+  const result = await cli(['ls', '-R', '--json', '--format', 'zip', path]);
+  expect(result.code).toBe(0);
+  return (JSON.parse(result.stdout) as { path: string; size: number }[]).map(({ path: name, size }) => ({
+    path: name,
+    size,
+  }));
+}
+
+describe('zip shapes of Go archive/zip testdata', () => {
+  it('the last end record wins even when its comment is cut off, so a second directory hidden before it is not what gets listed (as unzip and Python read it)', async () => {
+    // comment-truncated.zip: a whole small zip hidden between a member and the real directory.
+    const visible = buildZip([{ name: 'FILE', data: 'P', method: 0 }]);
+    const [local, central, end] = [visible.subarray(0, 35), visible.subarray(35, 85), Buffer.from(visible.subarray(85))];
+    const hidden = buildZip([{ name: 'file', data: 'data', method: 0 }]);
+    end.writeUInt32LE(local.length + hidden.length, 16);
+    end.writeUInt16LE(1, 20);
+    const path = save('comment-truncated.zip', Buffer.concat([local, hidden, central, end]));
+    expect(await zipListing(path)).toEqual([{ path: 'FILE', size: 1 }]);
+    expect((await cli(['cat', `${path}:FILE`])).stdout).toBe('P');
+    const verified = await cli(['verify', '--json', '--format', 'zip', path]);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain('ZIP_TRUNCATED');
+    if (hasUnzip) expect(unzipNames(path)).toEqual(['FILE']);
   });
 });

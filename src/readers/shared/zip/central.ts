@@ -96,17 +96,20 @@ async function recoverFromLocalHeaders(
   return { entries, diagnostics: [diagnostic('error', 'ZIP_DIRECTORY_RECOVERED', message), ...diagnostics] };
 }
 
-/** The last end-of-central-directory record in the file's tail: the tail as read, and where in it the record is. */
+/**
+ * The last end-of-central-directory record in the file's tail: the tail as read, and where in it the
+ * record is. The last one wins even when its comment runs past the end of the file, as unzip, Python and
+ * Go pick it: skipping to an earlier record would let a zip hide a second directory that only
+ * snapinspect lists (Go's comment-truncated.zip).
+ */
 async function locateEnd(
   source: Source,
 ): Promise<{ view: DataView; tail: Uint8Array; tailStart: number; at: number } | undefined> {
   const tailStart = Math.max(0, source.size - END_SIZE - MAX_COMMENT - LOCATOR_SIZE);
   const tail = await source.read(tailStart, source.size - tailStart);
   const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  for (let at = tail.length - END_SIZE; at >= 0; at--) {
-    if (view.getUint32(at, true) !== SIGNATURES.end) continue;
-    if (at + END_SIZE + view.getUint16(at + 20, true) <= tail.length) return { view, tail, tailStart, at };
-  }
+  for (let at = tail.length - END_SIZE; at >= 0; at--)
+    if (view.getUint32(at, true) === SIGNATURES.end) return { view, tail, tailStart, at };
   return undefined;
 }
 
@@ -134,6 +137,15 @@ async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRe
     zip64: false,
     prefix: 0,
   };
+  const missing = at + END_SIZE + commentLength - tail.length;
+  if (missing > 0)
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ZIP_TRUNCATED',
+        `the end record's comment claims ${commentLength} bytes but the file ends ${missing} bytes short of it`,
+      ),
+    );
   if (view.getUint16(at + 4, true) !== 0)
     diagnostics.push(
       diagnostic(
