@@ -147,3 +147,38 @@ describe('zip shapes of Go archive/zip testdata', () => {
     if (hasUnzip) expect(unzipNames(path)).toEqual(['FILE']);
   });
 });
+
+describe('zip shapes where the reference tools disagree', () => {
+  const members = [
+    { name: 'test.txt', data: 'This is a test text file.\n' },
+    { name: 'gophercolor16x16.png', data: Buffer.alloc(785, 0x89), method: 0 },
+  ];
+
+  /** A zip whose end record claims a central directory `by` bytes shorter than it is. */
+  function shortDirectory(by: number): Buffer {
+    const zip = buildZip(members);
+    const sizeField = zip.length - 22 + 12;
+    zip.writeUInt32LE(zip.readUInt32LE(sizeField) - by, sizeField);
+    return zip;
+  }
+
+  it.each([
+    ['test-badbase.zip', 78],
+    ['test-baddirsz.zip', 16],
+  ] as const)(
+    '%s: an end record that understates the directory is said (ZIP_DIRECTORY_DAMAGED) and both members are recovered from their local headers, as Go lists them (unzip warns of extra bytes, Python refuses)',
+    async (name, by) => {
+      const path = save(name, shortDirectory(by));
+      expect(await zipListing(path)).toEqual([
+        { path: 'gophercolor16x16.png', size: 785 },
+        { path: 'test.txt', size: 26 },
+      ]);
+      expect((await cli(['cat', `${path}:test.txt`])).stdout).toBe('This is a test text file.\n');
+      const verified = await cli(['verify', '--json', '--format', 'zip', path]);
+      expect(verified.code).toBe(1);
+      expect(verified.stdout).toContain('ZIP_DIRECTORY_DAMAGED');
+      if (hasUnzip)
+        expect(spawnSync('unzip', ['-Z1', path], { encoding: 'utf8' }).stderr).toContain('extra bytes at beginning');
+    },
+  );
+});
