@@ -43,7 +43,7 @@ function compareArtifact(artifact) {
   const vsSecond = differences(mine, secondView, second.tool);
   const between = differences(firstView, secondView, second.tool);
   const troubled = [first, second].filter((reference) => !reference.ok);
-  const mineFailed = reading.ok ? [] : [`snapinspect: ${reading.complaint}`];
+  const mineFailed = reading.ok ? [] : [`snapinspect refuses: ${reading.complaint.replace(/^snapinspect: /, '')}`];
   if (troubled.length === 0 && between.length === 0) {
     const reasons = [...mineFailed, ...vsFirst];
     return { verdict: reasons.length === 0 ? 'match' : 'differs', reasons };
@@ -65,13 +65,16 @@ function runCorpus(corpus) {
     const started = Date.now();
     const result = compareArtifact(artifact);
     if (result.verdict !== 'match' && intended.has(artifact.path))
-      Object.assign(result, { verdict: 'intended', reasons: [`on purpose: ${intended.get(artifact.path)}`, ...result.reasons] });
+      Object.assign(result, {
+        verdict: 'intended',
+        reasons: [`on purpose: ${intended.get(artifact.path)}`, ...result.reasons],
+      });
     if (artifact.note) result.reasons.unshift(artifact.note);
     rows.push({ path: artifact.path, kind: artifact.kind, ...result });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     process.stderr.write(`  ${result.verdict.padEnd(10)} ${seconds.padStart(5)}s ${artifact.path}\n`);
   }
-  return { label: corpus.label, rows };
+  return { label: corpus.label, missing: corpus.missing, rows };
 }
 
 function counts(rows) {
@@ -81,9 +84,14 @@ function counts(rows) {
 }
 
 function table(results) {
-  const lines = ['| corpus | artifacts | exact matches | differences | on purpose | reference tools disagree or complain |'];
+  const lines = [
+    '| corpus | artifacts | exact matches | differences | on purpose | reference tools disagree or complain |',
+  ];
   lines.push('|---|---:|---:|---:|---:|---:|');
-  for (const { label, rows } of results) lines.push(`| ${label} | ${counts(rows).join(' | ')} |`);
+  for (const { label, missing, rows } of results)
+    lines.push(
+      missing ? `| ${label} | not fetched (no ${missing}) | | | | |` : `| ${label} | ${counts(rows).join(' | ')} |`,
+    );
   lines.push(`| **all** | ${counts(results.flatMap((result) => result.rows)).join(' | ')} |`);
   return lines;
 }

@@ -7,12 +7,17 @@ import { gunzipSync } from 'node:zlib';
 
 /** Where each peer keeps its archive fixtures; anything else in those repositories is not a test artifact. */
 export const knownCorpora = [
-  { mirror: 'vbatts+tar-split', label: 'Go archive/tar (vbatts/tar-split)', include: /^(archive\/tar|tar\/asm)\/testdata\// },
+  {
+    mirror: 'vbatts+tar-split',
+    label: 'Go archive/tar (vbatts/tar-split)',
+    include: /^(archive\/tar|tar\/asm)\/testdata\//,
+  },
   { mirror: 'klauspost+compress', label: 'Go archive/zip (klauspost/compress)', include: /^zip\/testdata\// },
   { mirror: 'isaacs+node-tar', label: 'node-tar (isaacs/node-tar)', include: /^test\// },
   { mirror: 'python+cpython', label: 'CPython (python/cpython)', include: /^Lib\/test\/archivetestdata\// },
   { mirror: 'google+go-containerregistry', label: 'go-containerregistry', include: /\/testdata\// },
   { mirror: 'containers+image', label: 'containers/image', include: /\/(fixtures|testdata)\// },
+  { mirror: 'libarchive+libarchive', label: 'libarchive (uuencoded)', include: /^(libarchive|tar)\/test\/.*\.uu$/ },
 ];
 
 /** Larger blobs are not fixtures but benchmarks; leaving them out keeps a run to minutes. */
@@ -40,9 +45,33 @@ function decompressHead(bytes, command) {
   return result.stdout ?? Buffer.alloc(0);
 }
 
+/** libarchive keeps its test archives uuencoded (`begin 644 NAME` … `end`). */
+export function uudecode(text) {
+  const out = [];
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('begin '));
+  for (const line of lines.slice(start + 1)) {
+    if (line === 'end') break;
+    const length = (line.charCodeAt(0) - 32) & 63;
+    const bytes = [];
+    for (let i = 1; bytes.length < length; i += 4) {
+      const [a, b, c, d] = [0, 1, 2, 3].map((k) => ((line.charCodeAt(i + k) || 32) - 32) & 63);
+      bytes.push((a << 2) | (b >> 4), ((b & 15) << 4) | (c >> 2), ((c & 3) << 6) | d);
+    }
+    out.push(Buffer.from(bytes.slice(0, length)));
+  }
+  return Buffer.concat(out);
+}
+
+const unsupportedCodecs = [
+  { name: 'bzip2', magic: Buffer.from('BZh') },
+  { name: 'xz', magic: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) },
+];
+
 /**
- * What an artifact is: `tar` (plain or gzip/zstd, which all three readers open directly), `tar-bz2`
- * (snapinspect refuses bzip2 by design, so the tar inside is compared instead) or `zip`; null otherwise.
+ * What an artifact is: `tar` (plain or gzip/zstd, which all three readers open directly), `tar-bzip2` or
+ * `tar-xz` (snapinspect refuses those codecs by design, so the tar inside is compared instead) or `zip`;
+ * null otherwise.
  */
 export function classify(bytes, path) {
   if (bytes.length < 4) return null;
@@ -55,7 +84,9 @@ export function classify(bytes, path) {
     }
     return looksLikeTar(head) || /\.(tgz|tar\.gz)$/.test(path) ? 'tar' : null;
   }
-  if (bytes.subarray(0, 3).toString('latin1') === 'BZh') return looksLikeTar(decompressHead(bytes, 'bzip2')) ? 'tar-bz2' : null;
+  for (const codec of unsupportedCodecs)
+    if (bytes.subarray(0, codec.magic.length).equals(codec.magic))
+      return looksLikeTar(decompressHead(bytes, codec.name)) ? `tar-${codec.name}` : null;
   if (bytes.readUInt32LE(0) === 0xfd2fb528) return looksLikeTar(decompressHead(bytes, 'zstd')) ? 'tar' : null;
   if (bytes.readUInt32LE(0) === 0x04034b50 || hasZipEndRecord(bytes)) return 'zip';
   if (looksLikeTar(bytes) || /\.tar$/.test(path)) return 'tar';
@@ -94,14 +125,17 @@ function* folderFiles(root) {
 function collect(files, scratch) {
   mkdirSync(scratch, { recursive: true });
   const artifacts = [];
-  for (const { path, read } of files) {
-    const bytes = read();
+  for (const { path: stored, read } of files) {
+    const uuencoded = stored.endsWith('.uu');
+    const path = uuencoded ? stored.slice(0, -3) : stored;
+    const bytes = uuencoded ? uudecode(read().toString('latin1')) : read();
     const kind = bytes.length > 0 ? classify(bytes, path) : null;
     if (kind === null) continue;
     const file = join(scratch, path.replaceAll('/', '__'));
-    if (kind === 'tar-bz2') {
-      writeFileSync(file, spawnSync('bzip2', ['-dc'], { input: bytes, maxBuffer: MAX_ARTIFACT_BYTES * 4 }).stdout);
-      artifacts.push({ path, kind: 'tar', file, note: 'bzip2 removed first: snapinspect does not read bzip2' });
+    if (kind.startsWith('tar-')) {
+      const codec = kind.slice(4);
+      writeFileSync(file, spawnSync(codec, ['-dc'], { input: bytes, maxBuffer: MAX_ARTIFACT_BYTES * 4 }).stdout);
+      artifacts.push({ path, kind: 'tar', file, note: `${codec} removed first: snapinspect does not read ${codec}` });
     } else {
       writeFileSync(file, bytes);
       artifacts.push({ path, kind, file });
@@ -117,12 +151,19 @@ export function corpora({ mirrors, folders, mirrorRoot, scratch }) {
   for (const name of wanted) {
     const known = knownCorpora.find((corpus) => corpus.mirror === name || name.includes(corpus.mirror));
     const gitDir = existsSync(join(name, 'HEAD')) ? name : join(mirrorRoot, name, 'repo');
-    if (!existsSync(gitDir)) continue;
+    // Said in the table rather than skipped, so a short run is not mistaken for a clean one.
+    if (!existsSync(gitDir)) {
+      chosen.push({ label: known?.label ?? name, missing: gitDir, artifacts: () => [] });
+      continue;
+    }
     const include = known?.include ?? /(testdata|fixtures|test)\//;
     const scratchDir = join(scratch, known?.mirror ?? `mirror-${chosen.length}`);
     chosen.push({ label: known?.label ?? name, artifacts: () => collect(mirrorFiles(gitDir, include), scratchDir) });
   }
   for (const folder of folders)
-    chosen.push({ label: folder, artifacts: () => collect(folderFiles(folder), join(scratch, `dir-${chosen.length}`)) });
+    chosen.push({
+      label: folder,
+      artifacts: () => collect(folderFiles(folder), join(scratch, `dir-${chosen.length}`)),
+    });
   return chosen;
 }

@@ -1,6 +1,7 @@
 // Puts a reference listing into snapinspect's terms (names decoded the way snapinspect decodes raw bytes,
 // paths resolved as extraction resolves them, later members replacing earlier ones) and lists, one line
 // each, where two readings of an artifact differ.
+import { TextDecoder } from 'node:util';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -10,7 +11,9 @@ export function decodeName(bytes) {
     return strictUtf8.decode(bytes).replace(/\\(?=x[0-9a-fA-F]{2})/g, '\\x5c');
   } catch {
     return Array.from(bytes, (byte) =>
-      byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`,
+      byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`,
     ).join('');
   }
 }
@@ -91,8 +94,7 @@ export function shortName(path) {
 /** One line per difference between two views (left is the reading under test). */
 export function differences(left, right, rightName) {
   const reasons = [];
-  for (const path of right.keys())
-    if (!left.has(path)) reasons.push(`${shortName(path)}: listed by ${rightName} only`);
+  for (const path of right.keys()) if (!left.has(path)) reasons.push(`${shortName(path)}: listed by ${rightName} only`);
   for (const [path, entry] of left) {
     const other = right.get(path);
     if (other) for (const reason of fieldDifferences(shortName(path), entry, other)) reasons.push(reason);

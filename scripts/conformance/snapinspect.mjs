@@ -21,7 +21,11 @@ function snapinspect(args) {
 
 /** The first line of a message, without the scratch folder the artifact was copied to. */
 function firstLine(buffer) {
-  const line = buffer.toString('utf8').split('\n').find((text) => text.trim() !== '') ?? '';
+  const line =
+    buffer
+      .toString('utf8')
+      .split('\n')
+      .find((text) => text.trim() !== '') ?? '';
   return line.replace(/\/tmp\/conformance-[^/]+\/[^/]+\//g, '').slice(0, 160);
 }
 

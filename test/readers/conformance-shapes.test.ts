@@ -45,7 +45,9 @@ async function diagnosticCodes(path: string): Promise<string[]> {
 }
 
 function gnuNames(path: string): string[] {
-  return gnuTar(['-tf', path]).stdout.split('\n').filter((line) => line !== '');
+  return gnuTar(['-tf', path])
+    .stdout.split('\n')
+    .filter((line) => line !== '');
 }
 
 function gnuTar(args: string[]): { stdout: string; stderr: string } {
@@ -134,7 +136,11 @@ describe('zip shapes of Go archive/zip testdata', () => {
   it('the last end record wins even when its comment is cut off, so a second directory hidden before it is not what gets listed (as unzip and Python read it)', async () => {
     // comment-truncated.zip: a whole small zip hidden between a member and the real directory.
     const visible = buildZip([{ name: 'FILE', data: 'P', method: 0 }]);
-    const [local, central, end] = [visible.subarray(0, 35), visible.subarray(35, 85), Buffer.from(visible.subarray(85))];
+    const [local, central, end] = [
+      visible.subarray(0, 35),
+      visible.subarray(35, 85),
+      Buffer.from(visible.subarray(85)),
+    ];
     const hidden = buildZip([{ name: 'file', data: 'data', method: 0 }]);
     end.writeUInt32LE(local.length + hidden.length, 16);
     end.writeUInt16LE(1, 20);
