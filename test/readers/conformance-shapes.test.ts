@@ -188,3 +188,32 @@ describe('zip shapes where the reference tools disagree', () => {
     },
   );
 });
+
+describe('zip names in legacy code pages (libarchive test_read_format_zip_filename_*)', () => {
+  it('keeps a name that is not UTF-8 as its raw bytes (\\xNN), so two such names stay two members, each an address, as unzip lists the bytes', async () => {
+    // "привет" in cp866 and in koi8-r: both invalid UTF-8, and lossy decoding made them one name.
+    const names = [Buffer.from('afe0a8a2a5e2', 'hex'), Buffer.from('d0d2c9d7c5d4', 'hex')];
+    const zip = buildZip([
+      { name: 'AAAAAA', data: 'cp866\n' },
+      { name: 'BBBBBB', data: 'koi8-r\n' },
+    ]);
+    for (const [placeholder, raw] of [
+      ['AAAAAA', names[0]],
+      ['BBBBBB', names[1]],
+    ] as const) {
+      for (let at = zip.indexOf(placeholder); at >= 0; at = zip.indexOf(placeholder, at + 1)) raw?.copy(zip, at);
+    }
+    const path = save('legacy-names.zip', zip);
+    expect(await zipListing(path)).toEqual([
+      { path: '\\xaf\\xe0\\xa8\\xa2\\xa5\\xe2', size: 6 },
+      { path: '\\xd0\\xd2\\xc9\\xd7\\xc5\\xd4', size: 7 },
+    ]);
+    expect((await cli(['cat', `${path}:\\xaf\\xe0\\xa8\\xa2\\xa5\\xe2`])).stdout).toBe('cp866\n');
+    if (hasUnzip) {
+      const listed = spawnSync('unzip', ['-Z1', path], { env: { ...process.env, LC_ALL: 'C' } }).stdout as Buffer;
+      expect(listed).toEqual(
+        Buffer.concat([names[0] ?? Buffer.alloc(0), Buffer.from('\n'), names[1] ?? Buffer.alloc(0), Buffer.from('\n')]),
+      );
+    }
+  });
+});

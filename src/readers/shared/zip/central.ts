@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
+import { decodeName } from '../../../model/display.js';
 import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
 import { applyZip64Extra, dosTime } from './fields.js';
@@ -254,7 +255,9 @@ function centralEntry(
   diagnostics: Diagnostic[],
 ): ZipEntry {
   const nameStart = at + CENTRAL_SIZE;
-  const name = utf8.decode(bytes.subarray(nameStart, nameStart + nameLength));
+  // Raw bytes as every name is kept: a name in a legacy code page (cp866, cp932) stays distinct and
+  // addressable instead of collapsing into U+FFFD replacement characters.
+  const name = decodeName(bytes.subarray(nameStart, nameStart + nameLength));
   const madeOnUnix = view.getUint8(at + 5) === 3;
   const external = view.getUint32(at + 38, true);
   const unixMode = madeOnUnix ? external >>> 16 : 0;
