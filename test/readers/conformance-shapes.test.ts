@@ -217,3 +217,25 @@ describe('zip names in legacy code pages (libarchive test_read_format_zip_filena
     }
   });
 });
+
+describe('zip folders written by MS-DOS tools (libarchive test_read_format_zip_msdos)', () => {
+  it('takes a member with the DOS directory attribute and no trailing slash as a folder, as unzip does (Python goes by the slash alone)', async () => {
+    const zip = buildZip([
+      { name: 'jkl', method: 0 },
+      { name: 'abc', data: '', method: 0 },
+    ]);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt8(0, central + 5); // made by MS-DOS: no Unix mode in the external attributes
+    zip.writeUInt32LE(0x10, central + 38);
+    const path = save('msdos.zip', zip);
+    const listed = JSON.parse((await cli(['ls', '--json', '--format', 'zip', path])).stdout) as {
+      path: string;
+      kind: string;
+    }[];
+    expect(listed.map((entry) => [entry.path, entry.kind])).toEqual([
+      ['abc', 'file'],
+      ['jkl', 'dir'],
+    ]);
+    if (hasUnzip) expect(spawnSync('unzip', ['-Z', path], { encoding: 'utf8' }).stdout).toMatch(/^d\S+ .* jkl$/m);
+  });
+});

@@ -263,7 +263,7 @@ function centralEntry(
   const unixMode = madeOnUnix ? external >>> 16 : 0;
   const entry: ZipEntry = {
     name,
-    isDirectory: name.endsWith('/') || (unixMode & 0o170000) === 0o040000,
+    isDirectory: name.endsWith('/') || (unixMode & 0o170000) === 0o040000 || isDosDirectory(unixMode, external),
     isSymlink: (unixMode & 0o170000) === 0o120000,
     method: view.getUint16(at + 10, true),
     encrypted: (view.getUint16(at + 8, true) & 1) === 1,
@@ -282,4 +282,9 @@ function centralEntry(
     diagnostics,
   );
   return entry;
+}
+
+/** MS-DOS writers mark a folder only by the directory attribute (0x10), without a trailing slash; unzip honours it. */
+function isDosDirectory(unixMode: number, external: number): boolean {
+  return unixMode === 0 && (external & 0x10) !== 0;
 }
