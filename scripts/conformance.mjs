@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { bundle, cliEntries } from './build.mjs';
 import { corpora } from './conformance/artifacts.mjs';
 import { differences, referenceView, snapinspectView } from './conformance/compare.mjs';
-import { intended } from './conformance/intended.mjs';
+import { intendedReason } from './conformance/intended.mjs';
 import { gnuTar, infoZip, python } from './conformance/references.mjs';
 import { readWithSnapinspect, useBundle } from './conformance/snapinspect.mjs';
 
@@ -64,11 +64,8 @@ function runCorpus(corpus) {
   for (const artifact of corpus.artifacts()) {
     const started = Date.now();
     const result = compareArtifact(artifact);
-    if (result.verdict !== 'match' && intended.has(artifact.path))
-      Object.assign(result, {
-        verdict: 'intended',
-        reasons: [`on purpose: ${intended.get(artifact.path)}`, ...result.reasons],
-      });
+    const reason = result.verdict === 'match' ? undefined : intendedReason(artifact.path);
+    if (reason) Object.assign(result, { verdict: 'intended', reasons: [`on purpose: ${reason}`, ...result.reasons] });
     if (artifact.note) result.reasons.unshift(artifact.note);
     rows.push({ path: artifact.path, kind: artifact.kind, ...result });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -96,6 +93,14 @@ function table(results) {
   return lines;
 }
 
+/** Control characters from hostile names as `\xNN`, so RESULTS.md stays a text file. */
+function visible(text) {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 function details(results) {
   const lines = [];
   for (const { label, rows } of results) {
@@ -104,7 +109,8 @@ function details(results) {
     lines.push('', `### ${label}`, '');
     for (const row of notable) {
       const more = row.reasons.length > 3 ? ` (+${row.reasons.length - 3} more)` : '';
-      lines.push(`- **${row.verdict}** \`${row.path}\`: ${row.reasons.slice(0, 3).join('; ')}${more}`);
+      const text = `- **${row.verdict}** \`${row.path}\`: ${row.reasons.slice(0, 3).join('; ')}${more}`;
+      lines.push(visible(text));
     }
   }
   return lines;

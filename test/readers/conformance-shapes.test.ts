@@ -239,3 +239,28 @@ describe('zip folders written by MS-DOS tools (libarchive test_read_format_zip_m
     if (hasUnzip) expect(spawnSync('unzip', ['-Z', path], { encoding: 'utf8' }).stdout).toMatch(/^d\S+ .* jkl$/m);
   });
 });
+
+describe('zip members snapinspect lists but does not read (libarchive test_read_format_zip_*)', () => {
+  it('a member compressed with a method other than stored or deflate (zstd, bzip2, lzma, xz, ppmd) is listed and said with ZIP_UNSUPPORTED_METHOD, and cat exits 2 naming the method, where unzip and Python inflate some of them', async () => {
+    const zip = buildZip([{ name: 'vimrc', data: 'set nocompatible\n', method: 0 }]);
+    for (let at = zip.indexOf('PK'); at >= 0; at = zip.indexOf('PK', at + 1)) {
+      const signature = zip.readUInt32LE(at);
+      if (signature === 0x04034b50) zip.writeUInt16LE(93, at + 8);
+      if (signature === 0x02014b50) zip.writeUInt16LE(93, at + 10);
+    }
+    const path = save('zstd-member.zip', zip);
+    expect(await zipListing(path)).toEqual([{ path: 'vimrc', size: 17 }]);
+    const cat = await cli(['cat', `${path}:vimrc`]);
+    expect([cat.code, cat.stdout]).toEqual([2, '']);
+    expect(cat.stderr).toContain('compressed with zstd, which is not supported');
+    expect((await cli(['verify', '--json', '--format', 'zip', path])).stdout).toContain('ZIP_UNSUPPORTED_METHOD');
+  });
+
+  it('a member whose bytes fail their CRC32 is not written by cat (exit 2, both CRCs named), as Python refuses it, where unzip writes it with a warning', async () => {
+    const path = save('bad-crc.zip', buildZip([{ name: 'first', data: '0123456789', method: 0, crc: 0x12345678 }]));
+    const cat = await cli(['cat', `${path}:first`]);
+    expect([cat.code, cat.stdout]).toEqual([2, '']);
+    expect(cat.stderr).toMatch(/fails its CRC32 check \(data [0-9a-f]{8}, directory 12345678\)/);
+    if (hasUnzip) expect(spawnSync('unzip', ['-p', path, 'first'], { encoding: 'utf8' }).stdout).toBe('0123456789');
+  });
+});
