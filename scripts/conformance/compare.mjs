@@ -31,7 +31,8 @@ export function referenceView(reference) {
   const view = new Map();
   for (const entry of reference.entries) {
     const path = normalisePath(decodeName(entry.name));
-    if (path === '') continue;
+    // A GNU volume label (type V) names the archive, not a member; GNU tar lists it as `NAME--Volume Header--`.
+    if (path === '' || entry.kind === 'other V') continue;
     const link = entry.link === undefined ? undefined : decodeName(entry.link);
     view.set(path, { ...entry, path, link: entry.kind === 'hardlink' && link ? normalisePath(link) : link });
   }
