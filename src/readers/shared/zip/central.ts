@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
+import { decodeName } from '../../../model/display.js';
 import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
 import { applyZip64Extra, dosTime } from './fields.js';
@@ -96,17 +97,20 @@ async function recoverFromLocalHeaders(
   return { entries, diagnostics: [diagnostic('error', 'ZIP_DIRECTORY_RECOVERED', message), ...diagnostics] };
 }
 
-/** The last end-of-central-directory record in the file's tail: the tail as read, and where in it the record is. */
+/**
+ * The last end-of-central-directory record in the file's tail: the tail as read, and where in it the
+ * record is. The last one wins even when its comment runs past the end of the file, as unzip, Python and
+ * Go pick it: skipping to an earlier record would let a zip hide a second directory that only
+ * snapinspect lists (Go's comment-truncated.zip).
+ */
 async function locateEnd(
   source: Source,
 ): Promise<{ view: DataView; tail: Uint8Array; tailStart: number; at: number } | undefined> {
   const tailStart = Math.max(0, source.size - END_SIZE - MAX_COMMENT - LOCATOR_SIZE);
   const tail = await source.read(tailStart, source.size - tailStart);
   const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  for (let at = tail.length - END_SIZE; at >= 0; at--) {
-    if (view.getUint32(at, true) !== SIGNATURES.end) continue;
-    if (at + END_SIZE + view.getUint16(at + 20, true) <= tail.length) return { view, tail, tailStart, at };
-  }
+  for (let at = tail.length - END_SIZE; at >= 0; at--)
+    if (view.getUint32(at, true) === SIGNATURES.end) return { view, tail, tailStart, at };
   return undefined;
 }
 
@@ -134,6 +138,15 @@ async function findEnd(source: Source, diagnostics: Diagnostic[]): Promise<EndRe
     zip64: false,
     prefix: 0,
   };
+  const missing = at + END_SIZE + commentLength - tail.length;
+  if (missing > 0)
+    diagnostics.push(
+      diagnostic(
+        'error',
+        'ZIP_TRUNCATED',
+        `the end record's comment claims ${commentLength} bytes but the file ends ${missing} bytes short of it`,
+      ),
+    );
   if (view.getUint16(at + 4, true) !== 0)
     diagnostics.push(
       diagnostic(
@@ -242,13 +255,15 @@ function centralEntry(
   diagnostics: Diagnostic[],
 ): ZipEntry {
   const nameStart = at + CENTRAL_SIZE;
-  const name = utf8.decode(bytes.subarray(nameStart, nameStart + nameLength));
+  // Raw bytes as every name is kept: a name in a legacy code page (cp866, cp932) stays distinct and
+  // addressable instead of collapsing into U+FFFD replacement characters.
+  const name = decodeName(bytes.subarray(nameStart, nameStart + nameLength));
   const madeOnUnix = view.getUint8(at + 5) === 3;
   const external = view.getUint32(at + 38, true);
   const unixMode = madeOnUnix ? external >>> 16 : 0;
   const entry: ZipEntry = {
     name,
-    isDirectory: name.endsWith('/') || (unixMode & 0o170000) === 0o040000,
+    isDirectory: name.endsWith('/') || (unixMode & 0o170000) === 0o040000 || isDosDirectory(unixMode, external),
     isSymlink: (unixMode & 0o170000) === 0o120000,
     method: view.getUint16(at + 10, true),
     encrypted: (view.getUint16(at + 8, true) & 1) === 1,
@@ -267,4 +282,9 @@ function centralEntry(
     diagnostics,
   );
   return entry;
+}
+
+/** MS-DOS writers mark a folder only by the directory attribute (0x10), without a trailing slash; unzip honours it. */
+function isDosDirectory(unixMode: number, external: number): boolean {
+  return unixMode === 0 && (external & 0x10) !== 0;
 }

@@ -1,10 +1,9 @@
 import { diagnostic, type Diagnostic } from '../../../model/diagnostics.js';
+import { decodeName } from '../../../model/display.js';
 import { limits } from '../limits.js';
 import type { Source } from '../../../model/source.js';
 import { applyZip64Extra, dosTime } from './fields.js';
 import { SIGNATURES, type ZipEntry } from './types.js';
-
-const utf8 = new TextDecoder();
 
 export const LOCAL_SIZE = 30;
 
@@ -29,7 +28,7 @@ export async function readLocalHeader(
   const extraLength = view.getUint16(28, true);
   const variable = await source.read(offset + LOCAL_SIZE, nameLength + extraLength);
   if (variable.length < nameLength + extraLength) return undefined;
-  const name = utf8.decode(variable.subarray(0, nameLength));
+  const name = decodeName(variable.subarray(0, nameLength));
   const flags = view.getUint16(6, true);
   const entry: ZipEntry = {
     name,

@@ -3,7 +3,7 @@ import type { Instant } from '../../../model/metadata.js';
 
 /** One member as the central directory (or, when that is missing, its local header) describes it. */
 export interface ZipEntry {
-  /** Stored name, decoded as UTF-8; not normalised. */
+  /** Stored name, decoded by decodeName (invalid UTF-8 as `\xNN`); not normalised. */
   name: string;
   isDirectory: boolean;
   /** A Unix symlink (mode 0o120000 in the external attributes): the member's data is the link target. */
