@@ -65,6 +65,26 @@ describe('no raw control, bidi or secret reaches the terminal from any command',
     expect(await sweep(fixture)).toEqual([]);
   });
 
+  it('the fixtures do hold the hostile names, and the check sees each kind of raw character', async () => {
+    const names = fixtures.find((fixture) => fixture.name === 'names')?.path ?? '';
+    expect((await cli(['ls', '-R', names])).stdout.split('\n')).toEqual([
+      'c1-\\x9b31m',
+      'etc/',
+      'etc/\\x1b[2Jclear.txt',
+      'etc/\\x1b]52;c;QQ==\\x07clip.txt',
+      'etc/bidi-\\u202etxt.exe',
+      'etc/c1-\\x85\\x9b31m.txt',
+      'etc/isolates-\\u2066\\u2067\\u2068\\u2069.txt',
+      'etc/link',
+      'f\\xff\\xfe',
+      '',
+    ]);
+    for (const raw of ['\u001b]52;c;QQ==\u0007', 'a\rb', '\u0085', '\u202e', '\u2068'])
+      expect(rawByteProblems(Buffer.from(raw)), JSON.stringify(raw)).not.toEqual([]);
+    expect(rawByteProblems(Uint8Array.of(0x9b))).toEqual(['bytes that are not UTF-8']);
+    expect(rawByteProblems(Buffer.from('tab\tand newline\n'))).toEqual([]);
+  });
+
   it('--show-secrets does reveal the planted values, so the sweep can see a leak', async () => {
     const byName = new Map(fixtures.map((fixture) => [fixture.name, fixture.path]));
     const image = await cli(['info', '--json', '--show-secrets', byName.get('docker-image') ?? '']);
