@@ -7,7 +7,7 @@ import { prng } from '../helpers/prng.js';
 import { mutate } from './mutate.js';
 import { writeInput, type Input } from './input.js';
 import { seedsByReader, type Seed } from './seeds.js';
-import type { CaseReply, CaseRequest } from './case.js';
+import type { CaseReply, CaseRequest, CommandStarted } from './case.js';
 
 export interface FuzzOptions {
   seed: number;
@@ -102,18 +102,24 @@ class Worker {
     let timer: NodeJS.Timeout | undefined;
     let poll: NodeJS.Timeout | undefined;
     let onExit: ((code: number | null, signal: string | null) => void) | undefined;
-    let onMessage: ((reply: CaseReply) => void) | undefined;
+    let onMessage: ((reply: CaseReply | CommandStarted) => void) | undefined;
     const outcome = await new Promise<CaseReply | string>((resolve) => {
-      timer = setTimeout(() => resolve(`hang: no answer within ${deadlineMs} ms`), deadlineMs);
+      // The deadline holds for each command: the worker says when it starts the next one.
+      const arm = (command?: string): void => {
+        clearTimeout(timer);
+        const what = command ? ` to ${command}` : '';
+        timer = setTimeout(() => resolve(`hang: no answer within ${deadlineMs} ms${what}`), deadlineMs);
+      };
+      arm();
       poll = setInterval(() => {
         const rss = residentMib(child.pid);
         if (rss > rssCapMib) resolve(`memory: worker RSS ${Math.round(rss)} MiB over the ${rssCapMib} MiB cap`);
       }, POLL_MS);
       onExit = (code, signal) =>
         resolve(`worker died (${code ?? signal}): ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      onMessage = resolve;
+      onMessage = (message) => ('started' in message ? arm(message.started) : resolve(message));
       child.once('exit', onExit);
-      child.once('message', onMessage);
+      child.on('message', onMessage);
       child.send(request);
     });
     clearTimeout(timer);
