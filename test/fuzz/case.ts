@@ -72,6 +72,7 @@ export async function runCase(request: CaseRequest): Promise<CaseReply> {
       .map((arg) => arg.replace(request.mutated, 'MUTATED').replace(request.original, 'ORIGINAL'))
       .join(' ');
     process.send?.({ id: request.id, started: label } satisfies CommandStarted);
+    (globalThis as { gc?: () => void }).gc?.();
     const result = await cli(args);
     exits.push(result.code);
     problems.push(...outputProblems(args, result).map((problem) => `${label}: ${problem}`));

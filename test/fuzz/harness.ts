@@ -56,10 +56,15 @@ class Worker {
   constructor(private readonly script: string) {}
 
   private async start(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [join(root, 'node_modules/vite-node/vite-node.mjs'), this.script], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    // --expose-gc: the worker collects between commands, so the RSS cap measures one command, not the garbage of the last dozen.
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', join(root, 'node_modules/vite-node/vite-node.mjs'), this.script],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
