@@ -98,6 +98,7 @@ describe.skipIf(!present)('shared corpus: Cloudify snapshots (ground truth in co
     const info = await json(['info', v51]);
     expect(Object.keys(info.metadata.secrets).sort()).toEqual([
       'admin_account.json',
+      'composer/backend/conf/conf_example.js',
       'composer/backend/conf/prod.json',
       'pg_data',
       'rest-security.conf',
@@ -117,6 +118,9 @@ describe.skipIf(!present)('shared corpus: Cloudify snapshots (ground truth in co
     const conf = await cli(['cat', `${v51}:composer/backend/conf/prod.json`]);
     expect(conf.stdout).toMatch(/"sessionSecret": "<redacted: --show-secrets reveals it>"/);
     expect(conf.stdout).not.toMatch(/postgres:\/\/[^:]+:(?!<redacted)/);
+    // Not on the format notes' list: found by its text, as any configuration file is.
+    const example = await cli(['cat', `${v51}:composer/backend/conf/conf_example.js`]);
+    expect(example.stdout).toContain("sessionSecret: '<redacted: --show-secrets reveals it>',");
     expect((await cli(['cat', '--show-secrets', `${v51}:ssl/cloudify_internal_ca_key.pem`])).stdout).toMatch(
       /^-----BEGIN (RSA )?PRIVATE KEY-----\n/,
     );

@@ -10,6 +10,12 @@ export interface CaseRequest {
   watch: string[];
 }
 
+/** Sent by the worker as each command starts, so the harness's deadline is per command. */
+export interface CommandStarted {
+  id: number;
+  started: string;
+}
+
 export interface CaseReply {
   id: number;
   problems: string[];
@@ -62,11 +68,13 @@ export async function runCase(request: CaseRequest): Promise<CaseReply> {
   const problems: string[] = [];
   const exits: number[] = [];
   const check = async (args: string[]): Promise<CliResult> => {
-    const result = await cli(args);
-    exits.push(result.code);
     const label = args
       .map((arg) => arg.replace(request.mutated, 'MUTATED').replace(request.original, 'ORIGINAL'))
       .join(' ');
+    process.send?.({ id: request.id, started: label } satisfies CommandStarted);
+    (globalThis as { gc?: () => void }).gc?.();
+    const result = await cli(args);
+    exits.push(result.code);
     problems.push(...outputProblems(args, result).map((problem) => `${label}: ${problem}`));
     return result;
   };

@@ -7,7 +7,7 @@ import { prng } from '../helpers/prng.js';
 import { mutate } from './mutate.js';
 import { writeInput, type Input } from './input.js';
 import { seedsByReader, type Seed } from './seeds.js';
-import type { CaseReply, CaseRequest } from './case.js';
+import type { CaseReply, CaseRequest, CommandStarted } from './case.js';
 
 export interface FuzzOptions {
   seed: number;
@@ -56,10 +56,15 @@ class Worker {
   constructor(private readonly script: string) {}
 
   private async start(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [join(root, 'node_modules/vite-node/vite-node.mjs'), this.script], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    // --expose-gc: the worker collects between commands, so the RSS cap measures one command, not the garbage of the last dozen.
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', join(root, 'node_modules/vite-node/vite-node.mjs'), this.script],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
@@ -102,18 +107,24 @@ class Worker {
     let timer: NodeJS.Timeout | undefined;
     let poll: NodeJS.Timeout | undefined;
     let onExit: ((code: number | null, signal: string | null) => void) | undefined;
-    let onMessage: ((reply: CaseReply) => void) | undefined;
+    let onMessage: ((reply: CaseReply | CommandStarted) => void) | undefined;
     const outcome = await new Promise<CaseReply | string>((resolve) => {
-      timer = setTimeout(() => resolve(`hang: no answer within ${deadlineMs} ms`), deadlineMs);
+      // The deadline holds for each command: the worker says when it starts the next one.
+      const arm = (command?: string): void => {
+        clearTimeout(timer);
+        const what = command ? ` to ${command}` : '';
+        timer = setTimeout(() => resolve(`hang: no answer within ${deadlineMs} ms${what}`), deadlineMs);
+      };
+      arm();
       poll = setInterval(() => {
         const rss = residentMib(child.pid);
         if (rss > rssCapMib) resolve(`memory: worker RSS ${Math.round(rss)} MiB over the ${rssCapMib} MiB cap`);
       }, POLL_MS);
       onExit = (code, signal) =>
         resolve(`worker died (${code ?? signal}): ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      onMessage = resolve;
+      onMessage = (message) => ('started' in message ? arm(message.started) : resolve(message));
       child.once('exit', onExit);
-      child.once('message', onMessage);
+      child.on('message', onMessage);
       child.send(request);
     });
     clearTimeout(timer);

@@ -1,4 +1,6 @@
 import type { FolderEntry, Input } from './input.js';
+import { NUMBER_SHAPES } from './mutate-numbers.js';
+import { ARCHIVE_SHAPES } from './mutate-shapes.js';
 
 export type Random = () => number;
 
@@ -200,8 +202,33 @@ function mutateFolder(random: Random, entries: Map<string, FolderEntry>, path: s
   return `replace ${path} by a link to ${link}`;
 }
 
+const SHAPES = [...ARCHIVE_SHAPES, ...NUMBER_SHAPES];
+/** The share of mutations that build one of those shapes instead of damaging bytes. */
+const SHAPE_SHARE = 0.3;
+
+/** One of the issue-14 shapes (mutate-shapes.ts, mutate-numbers.ts) applied to a file it fits, if any fits. */
+function mutateShape(random: Random, input: Input): { input: Input; note: string } | undefined {
+  const files: [string, Uint8Array][] =
+    input.kind === 'file'
+      ? [['', input.bytes]]
+      : [...input.entries].flatMap(([path, entry]): [string, Uint8Array][] =>
+          entry instanceof Uint8Array ? [[path, entry]] : [],
+        );
+  const fitting = files.flatMap(([path, bytes]) =>
+    SHAPES.filter((shape) => shape.fits(bytes)).map((shape) => ({ path, bytes, shape })),
+  );
+  if (fitting.length === 0) return undefined;
+  const { path, bytes, shape } = pick(random, fitting);
+  const result = shape.apply(random, bytes);
+  const note = `${path ? `${path}: ` : ''}${shape.name}: ${result.note}`;
+  if (input.kind === 'file') return { input: { kind: 'file', bytes: result.bytes }, note };
+  return { input: { ...input, entries: new Map(input.entries).set(path, result.bytes) }, note };
+}
+
 /** One mutation of `input`, described in a line, never touching the original. */
 export function mutate(random: Random, input: Input): { input: Input; note: string } {
+  const shaped = random() < SHAPE_SHARE ? mutateShape(random, input) : undefined;
+  if (shaped) return shaped;
   if (input.kind === 'file') {
     const { bytes, note } = mutateBytes(random, input.bytes);
     return { input: { kind: 'file', bytes }, note };

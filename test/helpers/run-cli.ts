@@ -8,6 +8,8 @@ export interface CliResult {
   stderr: string;
   /** stdout as raw bytes (for cat). */
   bytes: Buffer;
+  /** stderr as raw bytes (what a terminal would receive). */
+  errorBytes?: Buffer;
 }
 
 function collector(isTTY: boolean): Sink & { chunks: Buffer[] } {
@@ -31,5 +33,6 @@ export async function cli(
   const io: Io = { stdout, stderr };
   const code = await run(args, io, options.readers);
   const bytes = Buffer.concat(stdout.chunks);
-  return { code, stdout: bytes.toString('utf8'), stderr: Buffer.concat(stderr.chunks).toString('utf8'), bytes };
+  const errorBytes = Buffer.concat(stderr.chunks);
+  return { code, stdout: bytes.toString('utf8'), stderr: errorBytes.toString('utf8'), bytes, errorBytes };
 }

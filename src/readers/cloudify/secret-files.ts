@@ -6,7 +6,7 @@ import { BytesSource, readAll } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';
 import { REDACTED } from '../shared/secrets.js';
 import type { PgDump } from './pg-dump.js';
-import { redactText } from '../shared/secrets.js';
+import { isConfigFileName, redactText } from '../shared/secrets.js';
 import { redactValue, tooLargeToRedact } from './secret-values.js';
 
 /** How a secret-bearing file is shown by default. */
@@ -18,6 +18,8 @@ interface SecretRule {
   /** Said when the file is flagged; content-dependent rules flag only when redaction changed something. */
   what: string;
   always: boolean;
+  /** Flagged by its text alone: a file that cannot be read is left to cat and verify, which report it. */
+  byContent?: boolean;
 }
 
 const PRIVATE_KEY_NAME = /(?:\.key|key\.pem|\.p12)$/i;
@@ -73,6 +75,14 @@ const RULES: SecretRule[] = [
     always: false,
   },
   { test: (path) => path.startsWith('ssl/'), redaction: 'text', what: 'PEM private key', always: false },
+  // Configuration the format notes do not list (composer's conf_example.js and siblings), judged by its text.
+  {
+    test: isConfigFileName,
+    redaction: 'text',
+    what: 'credentials in a configuration file',
+    always: false,
+    byContent: true,
+  },
   // Reached only when the dump could not be parsed (damaged, a bomb): without column-wise redaction it is withheld whole.
   {
     test: (path) => path === 'pg_data',
@@ -111,8 +121,8 @@ export async function applySecretRules(
     }
     const rule = RULES.find((candidate) => candidate.test(path));
     if (!rule || !node.content) continue;
-    const redacted = await redactFile(node, rule.redaction, path, diagnostics);
-    if (!rule.always && redacted.unchanged) continue;
+    const redacted = await redactFile(node, rule.redaction, path, rule.byContent ? [] : diagnostics);
+    if (!rule.always && (redacted.unchanged || (rule.byContent && redacted.text === null))) continue;
     found.push(flag(node, path, rule.what, showSecrets ? undefined : redacted.text));
   }
   return found;

@@ -83,8 +83,11 @@ function candidateKey(): string {
   return `[\\w.-]*(?:${words.join('|')})[\\w.-]*`;
 }
 
-/** `scheme://user:password@host`: the user and host stay, only the password goes. */
-const URL_PASSWORD = /(\w+:\/\/[^:/\s]+:)([^@/\s]+)(@)/g;
+/**
+ * `scheme://user:password@host`: the user and host stay, only the password goes. The scheme starts at
+ * a word boundary, so a long run of word characters is tried once, not from each of its characters.
+ */
+const URL_PASSWORD = /\b(\w+:\/\/[^:/\s]+:)([^@/\s]+)(@)/g;
 
 /**
  * Quoted `key: value` pairs (JSON, Python reprs in log messages), also when the pair sits escaped inside
@@ -98,6 +101,25 @@ const QUOTED_PAIR = new RegExp(
 
 /** `key=value` with a bare or quoted value: command lines, `ENV KEY=value`, `--build-arg`, query strings, env dumps. */
 const BARE_PAIR = new RegExp(`\\b(${candidateKey()}=)('[^']*'|"[^"]*"|[^\\s&,;'"\\\\]+)`, 'gi');
+
+/**
+ * An unquoted key in config syntax: a JS object literal or YAML (`secret: 'x'`, `password: x`) or INI
+ * with spaces around `=` (`password = x`). A bare value runs to the end of the line, a `,`, `;` or `}`;
+ * a value already redacted by the patterns before is left alone.
+ */
+const UNQUOTED_KEY_PAIR = new RegExp(
+  `(^|[\\s{,(])(${candidateKey()})([ \\t]*:[ \\t]*|[ \\t]+=[ \\t]*)('[^'\\n]*'|"[^"\\n]*"|(?!<redacted)[^\\s,;}'"][^\\n,;}]*)`,
+  'gim',
+);
+
+/** Files whose text is configuration, in any of the syntaxes the free-text redactor reads. */
+const CONFIG_FILE_NAME =
+  /(?:^|\/)(?:[^/]*\.(?:js|cjs|mjs|json|ya?ml|ini|conf|cfg|cnf|env|properties|toml)|\.env(?:\.[^/]*)?)$/i;
+
+/** Whether a file is named like configuration, so its text is redacted when printed whatever its exact path. */
+export function isConfigFileName(path: string): boolean {
+  return CONFIG_FILE_NAME.test(path);
+}
 
 /** The old Dockerfile form without `=`: `ENV DB_PASSWORD hunter2` sets the name to the rest of the line. */
 const ENV_WITHOUT_EQUALS = /(\bENV\s+)([\w.-]+)(\s+)([^\s=][^\n]*)/g;
@@ -115,6 +137,11 @@ export function redactText(text: string): string {
       isSecretName(key) ? `${quote}${key}${quote}${separator}${valueQuote}${REDACTED}${valueQuote}` : match,
     )
     .replace(BARE_PAIR, (match, key: string) => (isSecretName(key.slice(0, -1)) ? `${key}${REDACTED}` : match))
+    .replace(UNQUOTED_KEY_PAIR, (match, before: string, key: string, separator: string, value: string) => {
+      if (!isSecretName(key)) return match;
+      const quote = /^['"]/.test(value) ? value.charAt(0) : '';
+      return `${before}${key}${separator}${quote}${REDACTED}${quote}`;
+    })
     .replace(ENV_WITHOUT_EQUALS, (match, env: string, key: string, space: string) =>
       isSecretName(key) ? `${env}${key}${space}${REDACTED}` : match,
     )

@@ -57,7 +57,9 @@ export function buildTarTree(entries: readonly TarEntry[], archive: Source): Tar
     else builder.place(segments, node);
   }
   const { byPath } = builder.build();
-  for (const [path, node] of byPath) if (node.kind === 'hardlink') resolveHardlink(path, node, byPath, diagnostics);
+  const broken = new Set<TarNode>();
+  for (const [path, node] of byPath)
+    if (node.kind === 'hardlink') resolveHardlink(path, node, byPath, broken, diagnostics);
   pushAll(diagnostics, symlinkLoops(byPath));
   return { root, byPath, diagnostics };
 }
@@ -101,16 +103,33 @@ function entryAttrs(entry: TarEntry): MetaRecord {
 
 /**
  * A hard link shares its target's data (so `cat` works) but keeps size 0 as the archive does: the
- * bytes are stored, and counted, once. A link to a member that is not there is reported.
+ * bytes are stored, and counted, once. A link to a link is followed to the file, as extraction links
+ * each name to the same inode; every link on the way takes the data, so a chain is walked once in all.
+ * A link to a member that is not there, or a ring of links, is reported.
  */
-function resolveHardlink(path: string, link: TarNode, byPath: Map<string, TarNode>, diagnostics: Diagnostic[]): void {
+function resolveHardlink(
+  path: string,
+  link: TarNode,
+  byPath: Map<string, TarNode>,
+  broken: Set<TarNode>,
+  diagnostics: Diagnostic[],
+): void {
   const targetPath = splitPath(link.linkTarget ?? '').join('/');
   link.linkTarget = targetPath;
-  const target = byPath.get(targetPath);
-  if (target?.kind === 'file' && target.content) {
-    link.content = target.content;
+  const chain: TarNode[] = [link];
+  const seen = new Set<TarNode>(chain);
+  let target = byPath.get(targetPath);
+  while (target?.kind === 'hardlink' && !target.content && !seen.has(target) && !broken.has(target)) {
+    seen.add(target);
+    chain.push(target);
+    target = byPath.get(splitPath(target.linkTarget ?? '').join('/'));
+  }
+  if ((target?.kind === 'file' || target?.kind === 'hardlink') && target.content) {
+    for (const member of chain) member.content = target.content;
     return;
   }
+  // Each link on a broken chain is reported when its own turn comes, without walking the chain again.
+  for (const member of chain) broken.add(member);
   diagnostics.push(
     diagnostic(
       'warning',

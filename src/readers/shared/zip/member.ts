@@ -38,6 +38,8 @@ export class ZipMemberSource implements Source {
   private data: Promise<Source> | undefined;
   private checkedUpTo = 0;
   private crc = 0;
+  /** Set once the CRC32 failed: every later read that reaches the end fails too, not only the first. */
+  private damage: string | undefined;
 
   constructor(
     private readonly archive: Source,
@@ -56,8 +58,9 @@ export class ZipMemberSource implements Source {
       this.crc = crc32(bytes, this.crc);
       this.checkedUpTo += bytes.length;
       if (this.checkedUpTo === this.size && this.crc >>> 0 !== this.entry.crc32)
-        throw this.failure(crcMessage(this.crc, this.entry.crc32));
+        this.damage = crcMessage(this.crc, this.entry.crc32);
     }
+    if (this.damage !== undefined && offset + bytes.length === this.size) throw this.failure(this.damage);
     return bytes;
   }
 
