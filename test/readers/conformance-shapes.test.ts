@@ -264,3 +264,19 @@ describe('zip members snapinspect lists but does not read (libarchive test_read_
     if (hasUnzip) expect(spawnSync('unzip', ['-p', path, 'first'], { encoding: 'utf8' }).stdout).toBe('0123456789');
   });
 });
+
+describe('tar shapes of libarchive testdata', () => {
+  it.skipIf(!hasTar)(
+    "a GNU volume label (tar -V) is reported as the archive's name, not listed as a file (GNU tar -tv marks it --Volume Header--)",
+    async () => {
+      const source = join(dir, 'labelled');
+      spawnSync('mkdir', ['-p', source]);
+      writeFileSync(join(source, 'a.txt'), 'a\n');
+      const path = join(dir, 'labelled.tar');
+      spawnSync('tar', ['-V', 'Backup 1', '-C', source, '-cf', path, 'a.txt']);
+      expect(gnuTar(['-tvf', path]).stdout).toMatch(/^V-+ .* Backup 1--Volume Header--\n.* a\.txt\n$/);
+      expect((await listing(path)).map((entry) => entry.path)).toEqual(['a.txt']);
+      expect(await diagnosticCodes(path)).toEqual(['TAR_VOLUME_LABEL']);
+    },
+  );
+});

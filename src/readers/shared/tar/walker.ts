@@ -182,10 +182,18 @@ export class TarWalker {
       return this.stop(this.extensions.memberStart ?? at);
     }
     const entry = this.extensions.entry(header, at, this.diagnostics);
+    if (header.typeflag === 'V') return this.volumeLabel(entry);
     if (entry.path === '') this.emptyName(entry);
     this.entries.push(entry);
     if (header.sparseExtended) this.sparseEntry = entry;
     else this.expectData(entry);
+  }
+
+  /** A GNU volume header names the archive (`tar -V LABEL`); it is not a member, as GNU tar lists it. */
+  private volumeLabel(entry: TarEntry): void {
+    const message = `GNU volume label ${JSON.stringify(entry.path)} at offset ${entry.headerOffset}: a name for the archive, not a member`;
+    this.diagnostics.push(diagnostic('info', 'TAR_VOLUME_LABEL', message));
+    this.expectData(entry);
   }
 
   private emptyName(entry: TarEntry): void {
