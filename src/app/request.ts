@@ -3,6 +3,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { DiffSection } from '../diff/types.js';
 import type { Reader } from '../readers/reader.js';
 import { openAddress, subtree } from './open.js';
+import { fingerprintRedactions } from '../readers/shared/secrets.js';
 
 /** The options app reads, whoever gathered them: the command line or the terminal UI. */
 export interface RequestOptions {
@@ -58,8 +59,15 @@ export async function openDiffSides(
     ...(pace ? { pace } : {}),
     ...(readers ? { readers } : {}),
   };
+  // Both sides' redacted values carry keyed fingerprints, so a changed secret is a change in the report.
+  fingerprintRedactions(true);
   const [before, after] = await Promise.all([openAddress(first, request), openAddress(second, request)]);
   return { before: await subtree(before), after: await subtree(after), only };
+}
+
+/** Ends what `openDiffSides` began: later commands in this process print the plain redaction marker. */
+export function closeDiffSides(): void {
+  fingerprintRedactions(false);
 }
 
 function diffSections(list: string | undefined): Set<DiffSection> {

@@ -10,7 +10,7 @@ import type { Io } from '../app/io.js';
 import { lsCommand } from '../app/ls.js';
 import { nodeInfoCommand } from '../app/node-info.js';
 import { openAddress, resolveInner, resolveInnerTrail } from '../app/open.js';
-import { openDiffSides, singleOperand } from '../app/request.js';
+import { closeDiffSides, openDiffSides, singleOperand } from '../app/request.js';
 import { verifyCommand } from '../app/verify.js';
 import { aboutCommand, isAboutCommand } from './meta.js';
 import { parseArgs, type Invocation } from './parse.js';
@@ -100,14 +100,18 @@ async function dispatch(invocation: Invocation, io: Io, readers: readonly Reader
 }
 
 async function runDiff(invocation: Invocation, io: Io, readers: readonly Reader[]): Promise<number> {
-  const { before, after, only } = await openDiffSides(invocation, undefined, readers);
-  const { options } = invocation;
-  return diffCommand(before, after, io, {
-    json: options.json,
-    textDiff: options.textDiff,
-    ignoreMtime: options.ignoreMtime,
-    dirMtimes: options.dirMtimes,
-    exclude: options.exclude,
-    only,
-  });
+  try {
+    const { before, after, only } = await openDiffSides(invocation, undefined, readers);
+    const { options } = invocation;
+    return await diffCommand(before, after, io, {
+      json: options.json,
+      textDiff: options.textDiff,
+      ignoreMtime: options.ignoreMtime,
+      dirMtimes: options.dirMtimes,
+      exclude: options.exclude,
+      only,
+    });
+  } finally {
+    closeDiffSides();
+  }
 }

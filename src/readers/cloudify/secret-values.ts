@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { limits } from './limits.js';
 import { sharedLimits } from '../shared/limits.js';
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
-import { isSecretName, maskUrlPasswords, REDACTED } from '../shared/secrets.js';
+import { isSecretName, maskUrlPasswords, REDACTED, redactionOf } from '../shared/secrets.js';
 
 /** Said when a secret-bearing file is over `limits.redactBytes`: it is withheld rather than shown half-redacted. */
 export function tooLargeToRedact(path: string): Diagnostic {
@@ -38,7 +38,7 @@ export function redactValue(value: MetaValue, key = '', everything = false): Met
     if (value === '' || !(everything || isSecretName(key) || isSecretValue(value))) return value;
     // A database URL keeps its host and user; only the password goes.
     const masked = maskUrlPasswords(value);
-    return masked !== value && !everything && !isSecretName(key) ? masked : REDACTED;
+    return masked !== value && !everything && !isSecretName(key) ? masked : redactionOf(value);
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, key, everything));
   if (isMetaRecord(value)) {

@@ -1,6 +1,6 @@
 import { Instant, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 import { limits } from '../shared/limits.js';
-import { isSecretName, REDACTED, redactText } from '../shared/secrets.js';
+import { isRedactionMarker, isSecretName, redactionOf, redactText } from '../shared/secrets.js';
 import { badField, field, isYamlMap, toMeta, within, type YamlContext, type YamlMap } from './yaml.js';
 
 const NS_PER_SECOND = 1_000_000_000n;
@@ -51,7 +51,7 @@ export function redactedRecord(map: YamlMap, showSecrets: boolean, depth = 0): M
     if (isYamlMap(value) && depth < limits.jsonDepth) return [key, redactedRecord(value, showSecrets, depth + 1)];
     const hidden = !showSecrets && isSecretName(key) && typeof value !== 'object' && value !== '';
     if (!showSecrets && typeof value === 'string' && CLOUD_INIT_KEY.test(key)) return [key, redactYamlText(value)];
-    return [key, hidden ? REDACTED : toMeta(value, depth + 1)];
+    return [key, hidden ? redactionOf(String(value)) : toMeta(value, depth + 1)];
   });
   return Object.fromEntries(entries);
 }
@@ -71,14 +71,25 @@ const YAML_LINE = /^(\s*(?:-\s+)?)(["']?)([\w.-]+)\2(\s*:)(.*)$/;
 export function redactYamlText(text: string): string {
   const out: string[] = [];
   let hidden: { below: number; marked: boolean } | null = null;
+  // Where the marker of the hidden value sits and what it hides, fingerprinted once the block ends.
+  let marker: { at: number; prefix: string; lines: string[] } | null = null;
+  const closeMarker = (): void => {
+    if (marker) out[marker.at] = `${marker.prefix}${redactionOf(marker.lines.join('\n'))}`;
+    marker = null;
+  };
   for (const line of redactText(text).split('\n')) {
     const indent = line.length - line.trimStart().length;
     if (hidden && (line.trim() === '' || indent > hidden.below)) {
       // One marker stands for the whole block, so the shape of what was hidden is not told either.
-      if (!hidden.marked) out.push(`${' '.repeat(indent)}${REDACTED}`);
+      if (!hidden.marked) {
+        marker = { at: out.length, prefix: ' '.repeat(indent), lines: [] };
+        out.push('');
+      }
+      marker?.lines.push(line);
       hidden.marked = true;
       continue;
     }
+    closeMarker();
     hidden = null;
     const match = YAML_LINE.exec(line);
     const [, lead = '', quote = '', key = '', colon = '', value = ''] = match ?? [];
@@ -90,7 +101,14 @@ export function redactYamlText(text: string): string {
     const block = /^[|>][-+0-9]*$/.test(inline);
     // Nothing after the colon, or a block scalar indicator: the secret is the indented block below.
     if (inline === '' || block) hidden = { below: lead.length, marked: block };
-    out.push(inline === '' || inline === REDACTED ? line : `${lead}${quote}${key}${quote}${colon} ${REDACTED}`);
+    if (inline === '' || isRedactionMarker(inline)) {
+      out.push(line);
+      continue;
+    }
+    marker = { at: out.length, prefix: `${lead}${quote}${key}${quote}${colon} `, lines: [inline] };
+    out.push('');
+    if (!block) closeMarker();
   }
+  closeMarker();
   return out.join('\n');
 }

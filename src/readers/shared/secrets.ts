@@ -1,6 +1,31 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { isMetaRecord, type MetaRecord, type MetaValue } from '../../model/metadata.js';
 
 export const REDACTED = '<redacted: --show-secrets reveals it>';
+
+let fingerprintKey: Buffer | null = null;
+
+/**
+ * While on, each redacted value is marked with a keyed fingerprint of itself (`<redacted #1a2b3c4d5e6f: …>`),
+ * so `diff` of two snapshots sees a changed secret as a change and an unchanged one as the same, without
+ * printing either. The key is random and forgotten when turned off: a fingerprint cannot be matched
+ * against guessed passwords, nor across runs.
+ */
+export function fingerprintRedactions(on: boolean): void {
+  fingerprintKey = on ? (fingerprintKey ?? randomBytes(32)) : null;
+}
+
+/** Whether `text` is exactly one redaction marker, plain or fingerprinted. */
+export function isRedactionMarker(text: string): boolean {
+  return /^<redacted(?: #[0-9a-f]{12})?: --show-secrets reveals it>$/.test(text);
+}
+
+/** What replaces `value` in printed output: the plain marker, or the fingerprinted one while diffing. */
+export function redactionOf(value: string | Uint8Array): string {
+  if (!fingerprintKey) return REDACTED;
+  const tag = createHmac('sha256', fingerprintKey).update(value).digest('hex').slice(0, 12);
+  return `<redacted #${tag}: --show-secrets reveals it>`;
+}
 
 /** Words that make a setting's name a credential's name wherever they stand in it. */
 const SECRET_WORDS = new Set([
@@ -69,7 +94,7 @@ export function environmentEntry(entry: string, showSecrets: boolean): EnvEntry 
   const raw = equals < 0 ? '' : entry.slice(equals + 1);
   const secret = equals >= 0 && isSecretName(name);
   const masked = maskUrlPasswords(raw);
-  const value = showSecrets ? raw : secret ? REDACTED : masked;
+  const value = showSecrets ? raw : secret ? redactionOf(raw) : masked;
   return { name, value, secret, holdsPassword: masked !== raw, shown: equals < 0 ? entry : `${name}=${value}` };
 }
 
@@ -133,30 +158,39 @@ const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----[\s\S]*?-----END 
  */
 export function redactText(text: string): string {
   return text
-    .replace(QUOTED_PAIR, (match, quote: string, key: string, separator: string, valueQuote: string) =>
-      isSecretName(key) ? `${quote}${key}${quote}${separator}${valueQuote}${REDACTED}${valueQuote}` : match,
+    .replace(QUOTED_PAIR, (match, quote: string, key: string, separator: string, valueQuote: string, value: string) =>
+      isSecretName(key) ? `${quote}${key}${quote}${separator}${valueQuote}${redactionOf(value)}${valueQuote}` : match,
     )
-    .replace(BARE_PAIR, (match, key: string) => (isSecretName(key.slice(0, -1)) ? `${key}${REDACTED}` : match))
+    .replace(BARE_PAIR, (match, key: string, value: string) =>
+      isSecretName(key.slice(0, -1)) ? `${key}${redactionOf(value)}` : match,
+    )
     .replace(UNQUOTED_KEY_PAIR, (match, before: string, key: string, separator: string, value: string) => {
       if (!isSecretName(key)) return match;
       const quote = /^['"]/.test(value) ? value.charAt(0) : '';
-      return `${before}${key}${separator}${quote}${REDACTED}${quote}`;
+      return `${before}${key}${separator}${quote}${redactionOf(value)}${quote}`;
     })
-    .replace(ENV_WITHOUT_EQUALS, (match, env: string, key: string, space: string) =>
-      isSecretName(key) ? `${env}${key}${space}${REDACTED}` : match,
+    .replace(ENV_WITHOUT_EQUALS, (match, env: string, key: string, space: string, value: string) =>
+      isSecretName(key) ? `${env}${key}${space}${redactionOf(value)}` : match,
     )
-    .replace(PEM_PRIVATE_KEY, REDACTED)
-    .replace(URL_PASSWORD, `$1${REDACTED}$3`);
+    .replace(PEM_PRIVATE_KEY, (key) => redactionOf(key))
+    .replace(
+      URL_PASSWORD,
+      (_, before: string, password: string, at: string) => `${before}${redactionOf(password)}${at}`,
+    );
 }
 
 /** A value with only the passwords of the URLs in it masked, or `value` itself when it holds none. */
 export function maskUrlPasswords(value: string): string {
-  return value.replace(URL_PASSWORD, `$1${REDACTED}$3`);
+  return value.replace(
+    URL_PASSWORD,
+    (_, before: string, password: string, at: string) => `${before}${redactionOf(password)}${at}`,
+  );
 }
 
 /** Strings redacted as free text, and whole values under secret-named keys (a label `db.password`). */
 export function redactedValue(value: MetaValue, key = ''): MetaValue {
-  if (typeof value === 'string') return key && isSecretName(key) && value !== '' ? REDACTED : redactText(value);
+  if (typeof value === 'string')
+    return key && isSecretName(key) && value !== '' ? redactionOf(value) : redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactedValue(item));
   if (isMetaRecord(value)) {
     const copy: MetaRecord = {};
