@@ -22,6 +22,9 @@ interface SecretRule {
   byContent?: boolean;
 }
 
+/** What tenants uploaded (blueprints, plugins, deployment files), as opposed to the manager's own configuration. */
+const USER_UPLOADS = /^(?:blueprints|plugins|deployments)\//;
+
 const PRIVATE_KEY_NAME = /(?:\.key|key\.pem|\.p12)$/i;
 
 const RULES: SecretRule[] = [
@@ -76,8 +79,9 @@ const RULES: SecretRule[] = [
   },
   { test: (path) => path.startsWith('ssl/'), redaction: 'text', what: 'PEM private key', always: false },
   // Configuration the format notes do not list (composer's conf_example.js and siblings), judged by its text.
+  // Not the tenants' own uploads: judging each of thousands of blueprint files would inflate them all on open.
   {
-    test: isConfigFileName,
+    test: (path) => isConfigFileName(path) && !USER_UPLOADS.test(path),
     redaction: 'text',
     what: 'credentials in a configuration file',
     always: false,
