@@ -70,6 +70,16 @@ describe('20,000-member link chains and rings', () => {
     expect((await cli(['diff', path, path])).code).toBe(0);
   });
 
+  it('a ring of 20,000 symlinks is one finding: every link starts a chain past the kernel limit of 40', async () => {
+    const info = await cli(['info', '--json', shaped('tar', 'volume', 'tar link chain', 1)]);
+    const loops = (JSON.parse(info.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics.filter(
+      (found) => found.code === 'TAR_SYMLINK_LOOP',
+    );
+    expect(loops.map((found) => found.message.replace(/, e\.g\. .*$/, ''))).toEqual([
+      '20000 symlinks start chains longer than 40 links, where the kernel gives up (ELOOP)',
+    ]);
+  });
+
   it('a hard link to a hard link reaches the file, as GNU tar links it; a ring of them is reported link by link', async () => {
     const chain = shaped('tar', 'volume', 'tar link chain', 101);
     expect(await codes(chain)).not.toContain('TAR_HARDLINK_MISSING');

@@ -19,6 +19,7 @@ function resolveTarget(path: string, target: string): string {
 export function symlinkLoops(byPath: ReadonlyMap<string, TreeNode>, code = 'TAR_SYMLINK_LOOP'): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
+  const tooLong: string[] = [];
   for (const [path, node] of byPath) {
     if (node.kind !== 'symlink' || reported.has(path)) continue;
     const chain = [path];
@@ -34,6 +35,13 @@ export function symlinkLoops(byPath: ReadonlyMap<string, TreeNode>, code = 'TAR_
       chain.push(next);
       current = nextNode;
     }
+    if (chain.length > MAX_HOPS && !reported.has(path)) tooLong.push(path);
+  }
+  // A ring or chain of thousands is one finding, not one per link.
+  const first = tooLong[0];
+  if (first !== undefined) {
+    const message = `${tooLong.length} symlink${tooLong.length === 1 ? ' starts a chain' : 's start chains'} longer than ${MAX_HOPS} links, where the kernel gives up (ELOOP), e.g. ${first}`;
+    diagnostics.push(diagnostic('warning', code, message, first));
   }
   return diagnostics;
 }
