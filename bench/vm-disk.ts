@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeChangedClusters } from '../test/helpers/qemu-io.js';
 import { peakRssMiB, snapinspect, timeCommand } from './harness.js';
 import type { BenchRow } from './icp-verify.js';
 
@@ -10,7 +11,6 @@ const FILES = 10_000;
 const FOLDERS = 100;
 const FILE_BYTES = 40 * 1024;
 const BIG_FILE_BYTES = 100 * 1024 * 1024;
-const CLUSTER = 65536;
 
 /**
  * A GPT disk of ~800 MB whose ext4 partition holds 10,000 files of 40 KiB and one of 100 MiB, as a
@@ -60,28 +60,9 @@ function makeDisk(workDir: string): { qcow2: string; raw: string } {
   execFileSync('debugfs', ['-w', '-f', join(workDir, 'debugfs.cmds'), `${after}?offset=${PARTITION_SECTOR * 512}`], {
     stdio: 'ignore',
   });
-  copyChangedClusters(raw, after, qcow2, workDir);
+  writeChangedClusters(raw, after, qcow2, workDir);
   execFileSync('qemu-img', ['snapshot', '-c', 's2', qcow2]);
   return { qcow2, raw };
-}
-
-/** qemu-io writes each 64 KiB block where the two raw images differ, from a file holding the new bytes. */
-function copyChangedClusters(before: string, after: string, qcow2: string, workDir: string): void {
-  const [a, b] = [openSync(before, 'r'), openSync(after, 'r')];
-  const [left, right] = [Buffer.alloc(CLUSTER), Buffer.alloc(CLUSTER)];
-  const commands: string[] = [];
-  for (let offset = 0; ; offset += CLUSTER) {
-    const got = readSync(b, right, 0, CLUSTER, offset);
-    if (got === 0) break;
-    readSync(a, left, 0, CLUSTER, offset);
-    if (left.equals(right)) continue;
-    const block = join(workDir, `block-${offset}`);
-    writeFileSync(block, right.subarray(0, got));
-    commands.push('-c', `write -q -s ${block} ${offset} ${got}`);
-  }
-  closeSync(a);
-  closeSync(b);
-  execFileSync('qemu-io', ['-f', 'qcow2', ...commands, qcow2]);
 }
 
 /** The way without snapinspect: both snapshots to raw, both filesystems dumped with debugfs, then `diff -rq`. */

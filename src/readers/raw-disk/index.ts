@@ -4,16 +4,14 @@ import type { Snapshot } from '../../model/snapshot.js';
 import { dirNode, type TreeNode } from '../../model/tree.js';
 import type { Probe, Reader } from '../reader.js';
 import {
+  detectedDriver,
   diskLimits,
-  filesystemDrivers,
   openDiskContents,
   partitionSchemeOf,
   type DiskContents,
 } from '../shared/disk/index.js';
 import { diskMetadata } from './metadata.js';
 
-/** What a filesystem driver's `detect` is given (the probe's head is shorter). */
-const DETECT_BYTES = 4096;
 /** Pages of the whole-disk memory node: large, as a raw disk may be hundreds of GiB. */
 const DISK_PAGE = 64 * 1024;
 
@@ -36,9 +34,7 @@ export const rawDiskReader: Reader = {
 };
 
 async function bareFilesystemId(probe: Probe): Promise<string | null> {
-  if (filesystemDrivers.length === 0) return null;
-  const head = await new FileSource(probe.path, probe.size).read(0, DETECT_BYTES);
-  return filesystemDrivers.find((driver) => driver.detect(head))?.id ?? null;
+  return (await detectedDriver(new FileSource(probe.path, probe.size)))?.id ?? null;
 }
 
 async function openRawDisk(path: string, size: number): Promise<Snapshot> {

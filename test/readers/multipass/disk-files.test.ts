@@ -4,35 +4,18 @@
  * carried into the qcow2 by qemu-io, so both states come from the real tools.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../helpers/cli.js';
 import { hasE2fsprogs, mke2fs } from '../../helpers/ext-tools.js';
+import { writeChangedClusters } from '../../helpers/qemu-io.js';
 
 const hasQemu = ['qemu-img', 'qemu-io'].every((tool) => spawnSync(tool, ['--version']).status === 0);
 if (!hasE2fsprogs || !hasQemu)
   console.warn('SKIPPED Multipass disk files: e2fsprogs and qemu-utils (qemu-img, qemu-io) are needed');
 
 const root = tempDir('snapinspect-multipass-disk-');
-const CLUSTER = 65536;
-
-/** qemu-io writes each 64 KiB block where `after` differs from `before` into the qcow2's current state. */
-function carryChanges(before: string, after: string, qcow2: string): void {
-  const [a, b] = [openSync(before, 'r'), openSync(after, 'r')];
-  const [left, right] = [Buffer.alloc(CLUSTER), Buffer.alloc(CLUSTER)];
-  const commands: string[] = [];
-  for (let offset = 0; readSync(b, right, 0, CLUSTER, offset) > 0; offset += CLUSTER) {
-    readSync(a, left, 0, CLUSTER, offset);
-    if (left.equals(right)) continue;
-    const block = join(root, `block-${offset}`);
-    writeFileSync(block, right);
-    commands.push('-c', `write -q -s ${block} ${offset} ${CLUSTER}`);
-  }
-  closeSync(a);
-  closeSync(b);
-  execFileSync('qemu-io', ['-f', 'qcow2', ...commands, qcow2]);
-}
 
 function instanceWithFilesystem(): string {
   const tree = join(root, 'tree');
@@ -50,7 +33,7 @@ function instanceWithFilesystem(): string {
   const hostname = join(root, 'hostname');
   writeFileSync(hostname, 'renamed-host\n');
   execFileSync('debugfs', ['-w', '-R', `write ${hostname} /etc/hostname.new`, changed], { stdio: 'ignore' });
-  carryChanges(raw, changed, image);
+  writeChangedClusters(raw, changed, image, root);
   const snapshot = {
     name: 'snapshot1',
     index: 1,

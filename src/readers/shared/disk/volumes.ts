@@ -88,28 +88,34 @@ async function partitionVolume(
   return { node, filesystem: null };
 }
 
-/** The first driver that recognises the volume, opened; a driver that throws is reported and skipped. */
+/** The first driver whose signature is in the volume's first bytes, or null. */
+export async function detectedDriver(
+  volume: Source,
+  drivers: readonly FilesystemDriver[] = filesystemDrivers,
+): Promise<FilesystemDriver | null> {
+  if (drivers.length === 0) return null;
+  const head = await volume.read(0, DETECT_BYTES);
+  return drivers.find((driver) => driver.detect(head)) ?? null;
+}
+
+/** The volume's filesystem, opened; a driver that throws is reported and the volume shown as bytes. */
 async function openFilesystem(
   volume: Source,
   where: string,
   drivers: readonly FilesystemDriver[],
   diagnostics: Diagnostic[],
 ): Promise<OpenedFilesystem | null> {
-  if (drivers.length === 0) return null;
-  const head = await volume.read(0, DETECT_BYTES);
-  for (const driver of drivers) {
-    try {
-      if (!driver.detect(head)) continue;
-      const filesystem = await driver.open(volume, where);
-      for (const found of filesystem.diagnostics) diagnostics.push(found);
-      return filesystem;
-    } catch (error) {
-      const message = `the ${driver.id} filesystem could not be opened (${error instanceof Error ? error.message : String(error)}); its bytes are shown instead`;
-      diagnostics.push(diagnostic('error', 'DISK_FS_UNREADABLE', message, where));
-      return null;
-    }
+  const driver = await detectedDriver(volume, drivers);
+  if (!driver) return null;
+  try {
+    const filesystem = await driver.open(volume, where);
+    for (const found of filesystem.diagnostics) diagnostics.push(found);
+    return filesystem;
+  } catch (error) {
+    const message = `the ${driver.id} filesystem could not be opened (${error instanceof Error ? error.message : String(error)}); its bytes are shown instead`;
+    diagnostics.push(diagnostic('error', 'DISK_FS_UNREADABLE', message, where));
+    return null;
   }
-  return null;
 }
 
 /** The filesystem root under the volume's name: its entries load lazily and keep raising into the root's list. */

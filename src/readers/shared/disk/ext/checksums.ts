@@ -1,7 +1,6 @@
-import { u32le } from '../../bytes.js';
+import { u16le, u32le } from '../../bytes.js';
 import { crc32cUpdate, le32 } from '../crc32c.js';
 import type { Inode } from './inode.js';
-import { u16le } from './le.js';
 import type { Superblock } from './superblock.js';
 
 const SB_CHECKSUM_AT = 0x3fc;

@@ -1,5 +1,4 @@
-import { u32le } from '../../bytes.js';
-import { u16le, u8 } from './le.js';
+import { u16le, u32le, u8 } from '../../bytes.js';
 
 export interface DirEntry {
   inode: number;

@@ -1,5 +1,4 @@
-import { u32le } from '../../bytes.js';
-import { u16le } from './le.js';
+import { u16le, u32le } from '../../bytes.js';
 import { appendRun, type BlockMapping, type Run } from './mapping.js';
 import type { ExtVolume } from './volume.js';
 

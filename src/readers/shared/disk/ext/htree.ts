@@ -1,6 +1,5 @@
-import { u32le } from '../../bytes.js';
+import { u16le, u32le, u8 } from '../../bytes.js';
 import { crc32cUpdate } from '../crc32c.js';
-import { u16le, u8 } from './le.js';
 import type { BlockMapping } from './mapping.js';
 import type { ExtVolume } from './volume.js';
 

@@ -1,7 +1,6 @@
 import { Instant } from '../../../../model/metadata.js';
 import type { NodeKind } from '../../../../model/tree.js';
-import { u32le } from '../../bytes.js';
-import { i32le, u16le } from './le.js';
+import { i32le, u16le, u32le } from '../../bytes.js';
 
 export const ROOT_INODE = 2;
 export const FLAG_INDEX = 0x1000;

@@ -1,8 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
 import { decodeName } from '../../../../model/display.js';
-import { u32le } from '../../bytes.js';
+import { u16le, u32le, u8 } from '../../bytes.js';
 import { INCOMPAT_64BIT, INCOMPAT_CSUM_SEED, type FeatureSet } from './features.js';
-import { u16le, u8 } from './le.js';
 
 export const SUPERBLOCK_OFFSET = 1024;
 export const SUPERBLOCK_SIZE = 1024;

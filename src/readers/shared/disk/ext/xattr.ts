@@ -1,6 +1,5 @@
 import { decodeName } from '../../../../model/display.js';
-import { u32le } from '../../bytes.js';
-import { u16le, u8 } from './le.js';
+import { u16le, u32le, u8 } from '../../bytes.js';
 
 export const XATTR_MAGIC = 0xea020000;
 const BLOCK_HEADER = 32;

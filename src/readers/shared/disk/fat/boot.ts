@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
-import { u32le } from '../../bytes.js';
+import { u16le, u32le } from '../../bytes.js';
 import { decodeShortBytes } from './names.js';
 
 export type FatType = 'fat12' | 'fat16' | 'fat32';
@@ -31,10 +31,6 @@ export interface FatGeometry {
   label: string | undefined;
   serial: number | undefined;
   media: number;
-}
-
-export function u16le(bytes: Uint8Array, at: number): number {
-  return (bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8);
 }
 
 const isPowerOfTwo = (value: number): boolean => value > 0 && (value & (value - 1)) === 0;

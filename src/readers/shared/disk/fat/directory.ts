@@ -1,7 +1,7 @@
 import { diagnostic, type Diagnostic } from '../../../../model/diagnostics.js';
 import type { Instant } from '../../../../model/metadata.js';
 import { u32le } from '../../bytes.js';
-import { u16le } from './boot.js';
+import { u16le } from '../../bytes.js';
 import { decodeShortBytes, decodeUtf16Name, shortName, shortNameChecksum, storedShortName } from './names.js';
 import { fatTime } from './times.js';
 

@@ -1,7 +1,8 @@
 import { LruMap } from '../../../../model/lru.js';
 import type { Source } from '../../../../model/source.js';
 import { u32le } from '../../bytes.js';
-import { u16le, type FatGeometry } from './boot.js';
+import type { FatGeometry } from './boot.js';
+import { u16le } from '../../bytes.js';
 
 /** What one FAT entry says about the cluster after it. */
 export type FatLink =

@@ -5,6 +5,7 @@ import type { FatGeometry } from './boot.js';
 import { walkChain, type Chain } from './chain.js';
 import { parseDirectory, type DirectoryListing } from './directory.js';
 import { FatTable } from './table.js';
+import { volumePath } from '../volume-path.js';
 
 /** Cluster 0 names the fixed root directory of FAT12/16 (and is what `..` entries say for the root). */
 export const ROOT = 0;
@@ -26,7 +27,7 @@ export class FatVolume {
 
   /** The path as diagnostics name it: the volume, then the path inside it. */
   pathOf(inner: string): string {
-    return inner ? `${this.where}/${inner}` : this.where;
+    return volumePath(this.where, inner);
   }
 
   /** The cluster a folder starts at, with the root's own cluster on FAT32. */
