@@ -1,15 +1,21 @@
 import { SnapinspectError } from '../model/errors.js';
 import { escapeForDisplay } from '../model/display.js';
 import { blocks } from '../model/source.js';
-import { printable, type TreeNode } from '../model/tree.js';
+import type { TreeNode } from '../model/tree.js';
 import { refusePageScan } from '../diff/limits.js';
 import type { Io } from './io.js';
+import { printedContent, type SecretsPolicy } from './printed.js';
 
 /**
  * Raw bytes of one entry. On a terminal, unless --raw, the bytes are shown with control
  * characters escaped so a hostile file cannot drive the terminal.
  */
-export async function catCommand(node: TreeNode, path: string, io: Io, raw: boolean): Promise<number> {
+export async function catCommand(
+  node: TreeNode,
+  path: string,
+  io: Io,
+  options: { raw: boolean; secrets: SecretsPolicy },
+): Promise<number> {
   if (!node.content) {
     if (node.kind === 'file' && node.note) throw new SnapinspectError('IO', `${path} ${node.note}`);
     const what = node.kind === 'dir' ? 'a folder' : `a ${node.kind} without content`;
@@ -17,9 +23,9 @@ export async function catCommand(node: TreeNode, path: string, io: Io, raw: bool
   }
   // A disk image's guest view can claim any size; writing it whole is bounded like scanning it.
   if (node.kind === 'memory') refusePageScan(path, 'writing', node.content);
-  const escape = io.stdout.isTTY && !raw;
+  const escape = io.stdout.isTTY && !options.raw;
   const decoder = new TextDecoder('utf-8');
-  for await (const block of blocks(printable(node) ?? node.content, 1024 * 1024)) {
+  for await (const block of blocks((await printedContent(node, path, options.secrets)) ?? node.content, 1024 * 1024)) {
     await io.stdout.write(escape ? escapeLines(decoder.decode(block, { stream: true })) : block);
   }
   // Bytes a reader could not produce (a corrupt compressed cluster) were written as zeros and said on the node.

@@ -3,7 +3,7 @@ import { escapeForDisplay } from '../model/display.js';
 import { formatRanges } from '../model/memory.js';
 import { splitPath } from '../model/paths.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { findNode, printable, type TreeNode } from '../model/tree.js';
+import { findNode, type TreeNode } from '../model/tree.js';
 import { diffSnapshots, type DiffOptions, type DiffResult, type FileChange, type MemoryChange } from '../diff/index.js';
 import { octalMode } from '../format/nodes.js';
 import { humanBytes } from '../format/sizes.js';
@@ -12,6 +12,7 @@ import { writeLines, type Io } from './io.js';
 import { isJsonObject, parseJson } from '../readers/shared/json.js';
 import { progressBar } from './progress.js';
 import { pushAll } from '../model/arrays.js';
+import { printedContent, type SecretsPolicy } from './printed.js';
 
 const TEXT_DIFF_LIMIT = 1024 * 1024;
 const marks: Record<FileChange['change'], string> = { added: '+', removed: '-', modified: 'M', metadata: 'm' };
@@ -19,6 +20,7 @@ const marks: Record<FileChange['change'], string> = { added: '+', removed: '-', 
 export interface DiffCommandOptions extends Omit<DiffOptions, 'progress'> {
   json: boolean;
   textDiff: boolean;
+  secrets: SecretsPolicy;
 }
 
 export async function diffCommand(
@@ -37,7 +39,7 @@ export async function diffCommand(
       `--- ${describe(before)}`,
       `+++ ${describe(after)}`,
       ...fileLines(result),
-      ...(options.textDiff ? await textDiffLines(before, after, result.files) : []),
+      ...(options.textDiff ? await textDiffLines(before, after, result.files, options.secrets) : []),
       ...memoryLines(result.memory),
       ...metadataLines(result),
       result.same ? 'Result: same' : 'Result: different',
@@ -177,12 +179,17 @@ function changedLines(before: string, after: string): string[] {
 }
 
 /** Unified diffs of changed text files; binary or huge files say so instead. */
-export async function textDiffLines(before: Snapshot, after: Snapshot, files: FileChange[]): Promise<string[]> {
+export async function textDiffLines(
+  before: Snapshot,
+  after: Snapshot,
+  files: FileChange[],
+  secrets: SecretsPolicy,
+): Promise<string[]> {
   const lines: string[] = [];
   for (const change of files.filter((file) => file.change === 'modified' && file.fields?.includes('content'))) {
     const [left, right] = await Promise.all([
-      textOf(await findNode(before.root, splitPath(change.path))),
-      textOf(await findNode(after.root, splitPath(change.path))),
+      textOf(await findNode(before.root, splitPath(change.path)), change.path, secrets),
+      textOf(await findNode(after.root, splitPath(change.path)), change.path, secrets),
     ]);
     if (left === undefined || right === undefined) {
       lines.push(
@@ -209,8 +216,14 @@ export async function textDiffLines(before: Snapshot, after: Snapshot, files: Fi
   return lines;
 }
 
-export async function textOf(node: TreeNode | undefined): Promise<string | undefined> {
-  const source = node && printable(node);
+export async function textOf(
+  node: TreeNode | undefined,
+  path: string,
+  secrets: SecretsPolicy,
+): Promise<string | undefined> {
+  // Sized before it is judged for credentials, so a large file is not read only to be called large.
+  if (!node?.content || node.content.size > TEXT_DIFF_LIMIT) return undefined;
+  const source = await printedContent(node, path, secrets);
   if (!source || source.size > TEXT_DIFF_LIMIT) return undefined;
   const bytes = await source.read(0, source.size);
   if (bytes.includes(0)) return undefined;

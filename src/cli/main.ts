@@ -5,6 +5,7 @@ import { applyLimits } from '../app/limits.js';
 import type { Reader } from '../readers/reader.js';
 import { readers as builtinReaders } from '../readers/registry.js';
 import { catCommand } from '../app/cat.js';
+import { secretsPolicy } from '../app/printed.js';
 import { infoCommand } from '../app/info.js';
 import type { Io } from '../app/io.js';
 import { lsCommand } from '../app/ls.js';
@@ -91,7 +92,10 @@ async function dispatch(invocation: Invocation, io: Io, readers: readonly Reader
     case 'ls':
       return lsCommand(await resolveInner(opened), opened.inner, io, options);
     case 'cat':
-      return catCommand(await resolveInner(opened), opened.inner.join('/'), io, options.raw);
+      return catCommand(await resolveInner(opened), opened.inner.join('/'), io, {
+        raw: options.raw,
+        secrets: secretsPolicy(options.showSecrets),
+      });
     case 'verify':
       return verifyCommand(opened.snapshot, io, options.json, opened.reader.id);
     case 'hash':
@@ -110,6 +114,7 @@ async function runDiff(invocation: Invocation, io: Io, readers: readonly Reader[
       dirMtimes: options.dirMtimes,
       exclude: options.exclude,
       only,
+      secrets: secretsPolicy(options.showSecrets),
     });
   } finally {
     closeDiffSides();

@@ -178,7 +178,7 @@ function useContentLoading(state: UiState, model: ViewModel, dispatch: Dispatch,
     let current = true;
     const reading =
       wanted.kind === 'hex'
-        ? hexWindow(wanted.entry, wanted.top, state.height - 1)
+        ? hexWindow(wanted.entry, { top: wanted.top, rows: state.height - 1 }, model.secrets)
         : textLines(wanted.entry, model, wanted.sideBySide ? width : null);
     reading
       .catch((error: unknown) => [`cannot read: ${error instanceof Error ? error.message : String(error)}`])

@@ -1,4 +1,5 @@
 import { computeDiff } from '../app/diff.js';
+import { secretsPolicy } from '../app/printed.js';
 import type { DiffSection } from '../diff/types.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { RequestOptions } from '../app/request.js';
@@ -13,7 +14,7 @@ export interface CompareOutcome {
 
 /** The comparison the command line asked for, used by `diff A B` and by a diff of two child snapshots. */
 export function comparer(
-  options: Pick<RequestOptions, 'ignoreMtime' | 'dirMtimes' | 'exclude'>,
+  options: Pick<RequestOptions, 'ignoreMtime' | 'dirMtimes' | 'exclude' | 'showSecrets'>,
   only: Set<DiffSection>,
   outcome?: CompareOutcome,
 ): Compare {
@@ -28,6 +29,6 @@ export function comparer(
       progress,
     });
     if (outcome) outcome.same = result.same;
-    return diffModel(before, after, result);
+    return diffModel(before, after, result, secretsPolicy(options.showSecrets));
   };
 }

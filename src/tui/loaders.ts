@@ -1,7 +1,8 @@
 import { textDiffLines, textOf } from '../app/diff.js';
 import { scanTokens } from '../app/page-scan.js';
 import { pageCount, scanPages } from '../model/memory.js';
-import { childrenOf, printable, type TreeNode } from '../model/tree.js';
+import { childrenOf, type TreeNode } from '../model/tree.js';
+import { printedContent, type SecretsPolicy } from '../app/printed.js';
 import { hexLines, HEX_BYTES_PER_LINE, numberedLines, sideBySide } from './content.js';
 import { hasContentDiff, type Entry } from './entries.js';
 import type { ViewModel } from './model.js';
@@ -16,7 +17,7 @@ export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmedia
 /** Text with line numbers; a changed file in a diff as a unified or side-by-side diff. */
 export async function textLines(entry: Entry, model: ViewModel, sideBySideWidth: number | null): Promise<string[]> {
   if (hasContentDiff(entry) && model.kind === 'diff') return diffText(entry, model, sideBySideWidth);
-  const content = printable(entry.node);
+  const content = await printedContent(entry.node, entry.path, model.secrets);
   if (!content) return ['(no content)'];
   const bytes = await content.read(0, Math.min(content.size, VIEW_TEXT_BYTES));
   const lines = numberedLines(bytes);
@@ -33,16 +34,24 @@ async function diffText(
 ): Promise<string[]> {
   const change = entry.change;
   if (!change) return [];
-  if (width === null) return textDiffLines(model.before, model.after, [change]);
-  const [before, after] = await Promise.all([textOf(entry.before), textOf(entry.node)]);
+  if (width === null) return textDiffLines(model.before, model.after, [change], model.secrets);
+  const [before, after] = await Promise.all([
+    textOf(entry.before, entry.path, model.secrets),
+    textOf(entry.node, entry.path, model.secrets),
+  ]);
   if (before === undefined || after === undefined)
     return [`binary or large file: first difference at byte ${change.firstDifference ?? 0}`];
   return sideBySide(before, after, width);
 }
 
 /** The hex lines of a window of the content, read on demand so any size pages. */
-export async function hexWindow(entry: Entry, top: number, rows: number): Promise<string[]> {
-  const content = printable(entry.node);
+export async function hexWindow(
+  entry: Entry,
+  window: { top: number; rows: number },
+  secrets: SecretsPolicy,
+): Promise<string[]> {
+  const { top, rows } = window;
+  const content = await printedContent(entry.node, entry.path, secrets);
   if (!content) return ['(no content)'];
   const offset = top * HEX_BYTES_PER_LINE;
   return hexLines(await content.read(offset, rows * HEX_BYTES_PER_LINE), offset);

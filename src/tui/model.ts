@@ -1,3 +1,4 @@
+import type { SecretsPolicy } from '../app/printed.js';
 import type { DiffResult } from '../diff/types.js';
 import type { ChildSnapshot, Snapshot } from '../model/snapshot.js';
 import {
@@ -25,6 +26,7 @@ export type ViewModel =
   | {
       kind: 'browse';
       snapshot: Snapshot;
+      secrets: SecretsPolicy;
       root: Entry;
       load: ChildLoader;
       flagged: ReadonlySet<string>;
@@ -32,6 +34,7 @@ export type ViewModel =
     }
   | {
       kind: 'diff';
+      secrets: SecretsPolicy;
       before: Snapshot;
       after: Snapshot;
       result: DiffResult;
@@ -42,11 +45,12 @@ export type ViewModel =
     };
 
 /** `parent` is the list the snapshot was picked from, which stays reachable when it has no children of its own. */
-export function browseModel(snapshot: Snapshot, parent?: ChildList): ViewModel {
+export function browseModel(snapshot: Snapshot, secrets: SecretsPolicy, parent?: ChildList): ViewModel {
   const own: ChildList = { owner: 'own', title: snapshot.title, children: snapshot.children };
   return {
     kind: 'browse',
     snapshot,
+    secrets,
     root: rootEntry(snapshot.root),
     load: browseChildren,
     flagged: diagnosticPaths(snapshot.diagnostics),
@@ -58,10 +62,11 @@ export function childListOf(model: ViewModel): ChildList | null {
   return model.kind === 'browse' ? model.childList : null;
 }
 
-export function diffModel(before: Snapshot, after: Snapshot, result: DiffResult): ViewModel {
+export function diffModel(before: Snapshot, after: Snapshot, result: DiffResult, secrets: SecretsPolicy): ViewModel {
   const index = indexDiff(result);
   return {
     kind: 'diff',
+    secrets,
     before,
     after,
     result,

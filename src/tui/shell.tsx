@@ -115,7 +115,7 @@ export function Shell({ prepare, color, compare }: ShellProps) {
       const base = list.owner === 'parent' ? below : [...below, kept];
       opening(
         `opening #${escapeForDisplay(child.selector)}…`,
-        async () => [...base, level(browseModel(await child.open(), list), true)],
+        async () => [...base, level(browseModel(await child.open(), top.model.secrets, list), true)],
         state,
       );
       return;

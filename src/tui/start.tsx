@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import { openAddress, subtree } from '../app/open.js';
+import { secretsPolicy } from '../app/printed.js';
 import { openDiffSides, singleOperand, type CommandRequest } from '../app/request.js';
 import { applyLimits } from '../app/limits.js';
 import { comparer, type CompareOutcome } from './compare.js';
@@ -40,7 +41,10 @@ function prepareBrowse(invocation: CommandRequest): Prepare {
   const { options } = invocation;
   const request = { format: options.format, showSecrets: options.showSecrets, pace: framePace() };
   return async (report) =>
-    browseModel(await withOpeningProgress([target], report, async () => subtree(await openAddress(target, request))));
+    browseModel(
+      await withOpeningProgress([target], report, async () => subtree(await openAddress(target, request))),
+      secretsPolicy(options.showSecrets),
+    );
 }
 
 function prepareDiff(invocation: CommandRequest, outcome: CompareOutcome): Prepare {

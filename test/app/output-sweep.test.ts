@@ -77,6 +77,13 @@ describe('no raw control, bidi or secret reaches the terminal from any command',
       'etc/isolates-\\u2066\\u2067\\u2068\\u2069.txt',
       'etc/link',
       'f\\xff\\xfe',
+      'root/',
+      'root/.ssh/',
+      'root/.ssh/id_ed25519',
+      'srv/',
+      'srv/app/',
+      'srv/app/.env',
+      'srv/app/settings.yaml',
       '',
     ]);
     for (const raw of ['\u001b]52;c;QQ==\u0007', 'a\rb', '\u0085', '\u202e', '\u2068'])

@@ -43,10 +43,10 @@ export const BACKSPACE = '\u007f';
 export function renderShell(top: Snapshot) {
   const app = render(
     createElement(Shell, {
-      prepare: () => Promise.resolve(browseModel(top)),
+      prepare: () => Promise.resolve(browseModel(top, 'hide')),
       color: false,
       compare: comparer(
-        { ignoreMtime: false, dirMtimes: false, exclude: [] },
+        { ignoreMtime: false, dirMtimes: false, exclude: [], showSecrets: false },
         new Set(['files', 'memory', 'metadata']),
       ),
     }),

@@ -39,6 +39,10 @@ export const PLANTED = [
   'cfy-secret-key-rotated',
   'js-secret-planted',
   'js-secret-rotated',
+  ...(['yaml-pw', 'env-token', 'pem-body', 'lxd-conf-pw', 'blueprint-pw'] as const).flatMap((stem) => [
+    `${stem}-planted`,
+    `${stem}-rotated`,
+  ]),
   ...secretStrings,
 ];
 
@@ -65,8 +69,19 @@ function rawNamedMembers(): Uint8Array[] {
   );
 }
 
+/** Configuration and key files under names only the print-time redactor knows; no reader lists them as secret. */
+export const configMembers = (version: Version): Record<string, string> => ({
+  'srv/app/settings.yaml': `listen: 8080\ndatabase:\n  password: yaml-pw-${version}\n`,
+  'srv/app/.env': `PORT=8080\nAPI_TOKEN=env-token-${version}\n`,
+  'root/.ssh/id_ed25519': `-----BEGIN OPENSSH PRIVATE KEY-----\npem-body-${version}\n-----END OPENSSH PRIVATE KEY-----\n`,
+});
+
 const namesTar = (version: Version): Uint8Array =>
-  buildTar([...hostileMembers(version).map(tarEntry), ...rawNamedMembers()]);
+  buildTar([
+    ...hostileMembers(version).map(tarEntry),
+    ...Object.entries(configMembers(version)).map(([name, content]) => tarEntry(file(name, content))),
+    ...rawNamedMembers(),
+  ]);
 
 function dockerImage(version: Version): Uint8Array {
   const history = [
@@ -104,7 +119,11 @@ function lxdExport(version: Version): Uint8Array {
     shape: 'v2',
     name: 'web',
     config: { 'user.user-data': userData, [`user.note${OSC52}`]: '\u202e\u0085' },
-    files: { 'etc/hostname': 'web1\n', [`etc/${HOSTILE_NAMES[0]}`]: `x${OSC52}\n` },
+    files: {
+      'etc/hostname': 'web1\n',
+      [`etc/${HOSTILE_NAMES[0]}`]: `x${OSC52}\n`,
+      'etc/app.conf': `[db]\npassword = lxd-conf-pw-${version}\n`,
+    },
     snapshots: [{ name: `snap${OSC52}\u202e`, createdAt: '2026-11-20T10:00:00Z' }],
   });
 }
@@ -121,6 +140,7 @@ function cloudify(version: Version): Buffer {
     { name: 'composer/backend/conf/conf_example.js', data: example },
     { name: `blueprints/${HOSTILE_NAMES[0]}`, data: `${OSC52}\n` },
     { name: `blueprints/${HOSTILE_NAMES[3]}`, data: 'bidi\n' },
+    { name: 'blueprints/app/inputs.yaml', data: `db_password: blueprint-pw-${version}\n` },
   ]);
 }
 

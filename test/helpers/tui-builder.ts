@@ -43,7 +43,7 @@ export function writeTar(folder: string, name: string, entries: TarEntrySpec[]):
 }
 
 export async function openBrowse(path: string): Promise<ViewModel> {
-  return browseModel((await openAddress(path, { showSecrets: false })).snapshot);
+  return browseModel((await openAddress(path, { showSecrets: false })).snapshot, 'hide');
 }
 
 export async function openDiff(beforePath: string, afterPath: string): Promise<ViewModel> {
@@ -57,7 +57,7 @@ export async function openDiff(beforePath: string, afterPath: string): Promise<V
     exclude: [],
     only: new Set(['files', 'memory', 'metadata']),
   });
-  return diffModel(before.snapshot, after.snapshot, result);
+  return diffModel(before.snapshot, after.snapshot, result, 'hide');
 }
 
 export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -67,7 +67,7 @@ export async function readPgDump(source: Source, path: string, blockSize?: numbe
     if (trailer) dump.createExecutionId = trailer[1];
     // The limit is in bytes; a string's length counts UTF-16 units, which undercounts non-ASCII text.
     redactedBytes += Buffer.byteLength(shown) + 1;
-    if (dump.redacted !== null && redactedBytes > limits.redactBytes) {
+    if (dump.redacted !== null && redactedBytes > sharedLimits.values.redactBytes) {
       dump.redacted = null;
       dump.diagnostics.push(tooLargeToRedact(path));
     } else if (dump.redacted !== null) dump.redacted = `${dump.redacted}${shown}\n`;

@@ -1,6 +1,6 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
 import { errorMessage } from '../../model/errors.js';
-import { limits } from './limits.js';
+import { limits } from '../shared/limits.js';
 import type { MetaValue } from '../../model/metadata.js';
 import { BytesSource, readAll } from '../../model/source.js';
 import type { TreeNode } from '../../model/tree.js';

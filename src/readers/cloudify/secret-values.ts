@@ -1,6 +1,5 @@
 import { diagnostic, type Diagnostic } from '../../model/diagnostics.js';
-import { limits } from './limits.js';
-import { sharedLimits } from '../shared/limits.js';
+import { limits, sharedLimits } from '../shared/limits.js';
 import { isMetaRecord, type MetaValue } from '../../model/metadata.js';
 import { isSecretName, maskUrlPasswords, REDACTED, redactionOf } from '../shared/secrets.js';
 

@@ -49,6 +49,10 @@ export const sharedLimits = limitGroup({
     value: 64 * 1024 * 1024,
     help: 'a nested archive, opened in memory (a deflate stream has no random access); larger ones are not browsed',
   },
+  redactBytes: {
+    value: 64 * 1024 * 1024,
+    help: 'a secret-bearing file redacted in memory; larger ones are withheld whole unless --show-secrets',
+  },
   dumpLineBytes: {
     value: 64 * 1024 * 1024,
     help: 'one line of a pg_dump or NDJSON file; longer lines (huge pickled plans) are skipped',

@@ -146,6 +146,24 @@ export function isConfigFileName(path: string): boolean {
   return CONFIG_FILE_NAME.test(path);
 }
 
+/** Key files by their usual names: PEM keys, certificates bundled with their key, OpenSSH private keys. */
+const KEY_FILE_NAME = /(?:\.pem|\.key|(?:^|\/)id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?)$/i;
+
+/** Whether a file's text is judged for credentials before it is printed: configuration and key files. */
+export function isCredentialFileName(path: string): boolean {
+  return CONFIG_FILE_NAME.test(path) || KEY_FILE_NAME.test(path);
+}
+
+/**
+ * A file's bytes with their credentials redacted, or null when it holds none. Read as Latin-1, so each
+ * byte is one character: everything but the redacted values comes back byte for byte, whatever the encoding.
+ */
+export function redactedFileBytes(bytes: Uint8Array): Uint8Array | null {
+  const original = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const redacted = redactText(original);
+  return redacted === original ? null : Buffer.from(redacted, 'latin1');
+}
+
 /** The old Dockerfile form without `=`: `ENV DB_PASSWORD hunter2` sets the name to the rest of the line. */
 const ENV_WITHOUT_EQUALS = /(\bENV\s+)([\w.-]+)(\s+)([^\s=][^\n]*)/g;
 
