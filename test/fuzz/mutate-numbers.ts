@@ -4,7 +4,8 @@
  * framing kept valid, a qcow2 header's virtual size set to 2^62, and the numbers of a JSON
  * descriptor set to 1e308 and friends while it stays parseable.
  */
-import { concatBytes, pickOne, type Shape } from './mutate-shapes.js';
+import { concat } from '../helpers/tar-builder.js';
+import { pickOne, type Shape } from './mutate-shapes.js';
 import type { Random } from './mutate.js';
 
 const HUGE_VARINTS = [2n ** 32n, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n];
@@ -91,16 +92,12 @@ const criuHugeVarint: Shape = {
     if (fields.length === 0) return { bytes, note: 'no varint field' };
     const field = pickOne(random, fields);
     const value = pickOne(random, HUGE_VARINTS);
-    const changed = concatBytes([
-      message.subarray(0, field.at),
-      varint(value),
-      message.subarray(field.at + field.length),
-    ]);
+    const changed = concat([message.subarray(0, field.at), varint(value), message.subarray(field.at + field.length)]);
     const framed = new Uint8Array(4);
     new DataView(framed.buffer).setUint32(0, changed.length, true);
     const what = field.wire === 2 ? 'length' : 'value';
     return {
-      bytes: concatBytes([bytes.subarray(0, entry.at), framed, changed, bytes.subarray(entry.at + 4 + entry.size)]),
+      bytes: concat([bytes.subarray(0, entry.at), framed, changed, bytes.subarray(entry.at + 4 + entry.size)]),
       note: `entry at ${entry.at}: field ${what} at ${field.at} = ${value}`,
     };
   },

@@ -5,7 +5,7 @@
  * it fits (an uncompressed tar, a zip starting with a local header) and is driven by the case's
  * seeded PRNG, so a case replays exactly.
  */
-import { base256, padToBlock, tarEntry, writeChecksum, type TarEntrySpec } from '../helpers/tar-builder.js';
+import { base256, concat, padToBlock, tarEntry, writeChecksum, type TarEntrySpec } from '../helpers/tar-builder.js';
 import type { Random } from './mutate.js';
 
 export interface Shape {
@@ -21,16 +21,6 @@ export const CHAIN_MEMBERS = 20_000;
 
 const below = (random: Random, bound: number): number => Math.floor(random() * bound);
 export const pickOne = <T>(random: Random, items: readonly T[]): T => items[below(random, items.length)] as T;
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 // ---- tar ----
 
@@ -63,7 +53,7 @@ const isTar = (bytes: Uint8Array): boolean => bytes.length >= BLOCK && isTarHead
 
 function insertMembers(bytes: Uint8Array, members: Uint8Array[]): Uint8Array {
   const end = tarLayout(bytes)?.end ?? bytes.length;
-  return concatBytes([bytes.subarray(0, end), ...members, bytes.subarray(end)]);
+  return concat([bytes.subarray(0, end), ...members, bytes.subarray(end)]);
 }
 
 const member = (spec: TarEntrySpec): Uint8Array => tarEntry({ mode: 0o644, mtime: 1_700_000_000, ...spec });
@@ -126,7 +116,7 @@ const tarHugeSize: Shape = {
     const out = bytes.slice(0, at + 2 * BLOCK);
     out.set(base256(size, 12), at + 124);
     writeChecksum(out.subarray(at, at + BLOCK));
-    return { bytes: concatBytes([out, padToBlock(new Uint8Array(0))]), note: `member at ${at} declares ${size} bytes` };
+    return { bytes: concat([out, padToBlock(new Uint8Array(0))]), note: `member at ${at} declares ${size} bytes` };
   },
 };
 
@@ -184,7 +174,7 @@ function appendZipMembers(bytes: Uint8Array, names: string[]): Uint8Array {
     );
     offset += 30 + name.length;
   }
-  const directory = concatBytes(centrals);
+  const directory = concat(centrals);
   const count = Math.min(0xffff, end.count + names.length);
   const record = zipHeader(0x06054b50, 22, [
     [8, count, 2],
@@ -192,7 +182,7 @@ function appendZipMembers(bytes: Uint8Array, names: string[]): Uint8Array {
     [12, directory.length, 4],
     [16, offset, 4],
   ]);
-  return concatBytes([...parts, directory, record]);
+  return concat([...parts, directory, record]);
 }
 
 /** A zip name holds at most 65,535 bytes: as deep as a zip path can go. */
